@@ -1,0 +1,89 @@
+package io.berth.api.runtime;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs containers: turns a {@link ContainerSpec} into an isolated process tree, and reports on it.
+ *
+ * <p><b>Lifecycle.</b> {@link #create} makes the container and leaves it {@code CREATED};
+ * {@link #start} runs its first process ({@code RUNNING}); when that process exits it is
+ * {@code STOPPED} with an exit code; {@link #delete} removes what the driver made. The container
+ * runs under a small supervising process (the shim) that does not depend on the JVM: it keeps
+ * the container's output flowing to the log and records the exit status even while the engine is
+ * down or this driver is uninstalled.
+ * <pre>{@code
+ * driver.create(spec);
+ * driver.start(spec.id());
+ * RuntimeState end = driver.await(spec.id(), null);
+ * driver.delete(spec.id());
+ * }</pre>
+ *
+ * <p><b>Reattach.</b> A driver keeps its per-container state on disk under the engine's run root,
+ * so after a restart of the engine, or a reinstall of the driver, {@link #list} and
+ * {@link #state} report containers created before.
+ *
+ * <p><b>Concurrency.</b> Calls for different containers may run concurrently. The engine
+ * serializes lifecycle calls for one container; {@link #state} and {@link #await} may be called
+ * at any time.
+ *
+ * <p>Registered as an OSGi service with the property {@value io.berth.api.driver.BerthRuntime#NAME}
+ * (see {@link io.berth.api.driver.BerthRuntime}).
+ */
+@ConsumerType
+public interface RuntimeDriver {
+    /**
+     * Makes a container from a spec, ready to start.
+     *
+     * @throws io.berth.api.ConflictException if a container with this id exists
+     * @throws io.berth.api.InvalidArgumentException if the spec asks for something this driver
+     *         cannot do; the message says what
+     */
+    void create(ContainerSpec spec) throws IOException;
+
+    /**
+     * Runs the container's first process.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not {@code CREATED}
+     */
+    void start(String id) throws IOException;
+
+    /**
+     * Sends a signal to the container's first process, or to all its processes.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not running
+     */
+    void kill(String id, int signal, boolean all) throws IOException;
+
+    /**
+     * The container's state.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     */
+    RuntimeState state(String id) throws IOException;
+
+    /**
+     * Waits for the container's first process to exit.
+     *
+     * @param timeout how long to wait, or {@code null} for as long as it takes
+     * @return the state, {@code STOPPED} unless the timeout passed first
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    RuntimeState await(String id, Duration timeout) throws IOException, InterruptedException;
+
+    /**
+     * Removes everything the driver made for a stopped or created container: its state, its
+     * cgroup, its supervising process. Deleting an unknown container does nothing.
+     *
+     * @throws io.berth.api.ConflictException if it is running
+     */
+    void delete(String id) throws IOException;
+
+    /** The containers this driver knows, including those made before a restart. */
+    List<RuntimeState> list() throws IOException;
+}

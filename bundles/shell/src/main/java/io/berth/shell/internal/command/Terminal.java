@@ -1,0 +1,56 @@
+package io.berth.shell.internal.command;
+
+import java.io.IOException;
+
+/**
+ * The user's terminal, as far as a command needs to know it: whether output goes to a terminal
+ * (tables fit its width, progress redraws in place), and a way to switch it to raw mode for
+ * interactive containers.
+ */
+public interface Terminal {
+    /** No terminal: output goes to a pipe or a file. */
+    Terminal NONE = new Terminal() {
+        @Override
+        public boolean isOutputTerminal() {
+            return false;
+        }
+
+        @Override
+        public boolean isInputTerminal() {
+            return false;
+        }
+
+        @Override
+        public int width() {
+            return 0;
+        }
+
+        @Override
+        public int height() {
+            return 0;
+        }
+
+        @Override
+        public AutoCloseable enterRawMode() {
+            return () -> { };
+        }
+    };
+
+    /** Whether standard output is a terminal. */
+    boolean isOutputTerminal();
+
+    /** Whether standard input is a terminal. */
+    boolean isInputTerminal();
+
+    /** Columns, or 0 when unknown. */
+    int width();
+
+    /** Rows, or 0 when unknown. */
+    int height();
+
+    /**
+     * Puts the user's terminal in raw mode (no echo, no line editing, no signals from keys) until
+     * the returned handle is closed.
+     */
+    AutoCloseable enterRawMode() throws IOException;
+}

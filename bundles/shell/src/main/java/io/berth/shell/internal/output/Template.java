@@ -1,0 +1,624 @@
+package io.berth.shell.internal.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The part of Go's text/template that {@code --format} users write, evaluated over JSON trees:
+ * fields ({@code {{.Id}}}, {@code {{.Config.Env}}}), pipelines ({@code {{.Name | upper}}}),
+ * {@code if}/{@code else}/{@code range}/{@code with}/{@code end}, parentheses, string and number
+ * literals, and the functions docker adds: {@code json}, {@code join}, {@code split},
+ * {@code lower}, {@code upper}, {@code title}, {@code pad}, {@code truncate}, plus Go's
+ * {@code index}, {@code len}, {@code print}, {@code printf}, {@code println}, {@code eq},
+ * {@code ne}, {@code not}, {@code and}, {@code or}. A leading {@code table} makes a table with a
+ * header row; {@code \t} and {@code \n} in the text stand for tab and newline, as in docker.
+ */
+public final class Template {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final List<Node> nodes;
+    private final boolean table;
+    private final String source;
+
+    private Template(String source, List<Node> nodes, boolean table) {
+        this.source = source;
+        this.nodes = nodes;
+        this.table = table;
+    }
+
+    /**
+     * Parses a format.
+     *
+     * @throws IllegalArgumentException with a message naming the problem ({@code template: ...})
+     */
+    public static Template parse(String format) {
+        String text = format.strip();
+        boolean table = false;
+        if (text.startsWith("table ") || text.equals("table")) {
+            table = true;
+            text = text.substring(5).strip();
+        }
+        text = text.replace("\\t", "\t").replace("\\n", "\n");
+        Parser parser = new Parser(text);
+        List<Node> nodes = parser.parseList(false);
+        if (parser.pos < parser.src.length()) {
+            throw error("unexpected {{end}} or {{else}}");
+        }
+        return new Template(text, nodes, table);
+    }
+
+    /** Whether the format began with {@code table}. */
+    public boolean isTable() {
+        return table;
+    }
+
+    /** The template text, without {@code table}. */
+    public String source() {
+        return source;
+    }
+
+    /** Evaluates the template with {@code data} as dot. */
+    public String execute(JsonNode data) {
+        StringBuilder out = new StringBuilder();
+        for (Node n : nodes) {
+            n.render(data, data, out);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Evaluates a table format's header: each field {@code .Name} is replaced by its header label
+     * from {@code headers} (docker's column titles), or the field name itself.
+     */
+    public String header(Map<String, String> headers) {
+        com.fasterxml.jackson.databind.node.ObjectNode fake = NODES.objectNode();
+        collectFields(nodes, fake, headers);
+        return execute(fake);
+    }
+
+    private static void collectFields(List<Node> nodes, com.fasterxml.jackson.databind.node.ObjectNode into,
+                                      Map<String, String> headers) {
+        for (Node n : nodes) {
+            if (n instanceof Action a) {
+                for (Cmd c : a.pipe.cmds) {
+                    for (Operand o : c.operands) {
+                        if (o instanceof Field f && f.path.length > 0) {
+                            into.put(f.path[0], headers.getOrDefault(f.path[0], f.path[0].toUpperCase(Locale.ROOT)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static IllegalArgumentException error(String message) {
+        return new IllegalArgumentException("template: " + message);
+    }
+
+    // ---- printing values as Go's fmt %v does ----
+
+    static String print(JsonNode v) {
+        if (v == null || v.isMissingNode()) {
+            return "<no value>";
+        }
+        if (v.isNull()) {
+            return "<nil>";
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        if (v.isIntegralNumber()) {
+            return v.bigIntegerValue().toString();
+        }
+        if (v.isNumber()) {
+            double d = v.doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e21 ? String.valueOf((long) d) : String.valueOf(d);
+        }
+        if (v.isBoolean()) {
+            return String.valueOf(v.booleanValue());
+        }
+        if (v.isArray()) {
+            List<String> parts = new ArrayList<>();
+            v.forEach(e -> parts.add(print(e)));
+            return "[" + String.join(" ", parts) + "]";
+        }
+        Map<String, String> sorted = new TreeMap<>();
+        v.fields().forEachRemaining(e -> sorted.put(e.getKey(), print(e.getValue())));
+        StringBuilder b = new StringBuilder("map[");
+        sorted.forEach((k, val) -> b.append(b.length() > 4 ? " " : "").append(k).append(':').append(val));
+        return b.append(']').toString();
+    }
+
+    static boolean truth(JsonNode v) {
+        if (v == null || v.isMissingNode() || v.isNull()) {
+            return false;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isNumber()) {
+            return v.doubleValue() != 0;
+        }
+        if (v.isTextual()) {
+            return !v.textValue().isEmpty();
+        }
+        return v.size() > 0;
+    }
+
+    // ---- the tree ----
+
+    private interface Node {
+        void render(JsonNode dot, JsonNode root, StringBuilder out);
+    }
+
+    private record Text(String text) implements Node {
+        public void render(JsonNode dot, JsonNode root, StringBuilder out) {
+            out.append(text);
+        }
+    }
+
+    private record Action(Pipe pipe) implements Node {
+        public void render(JsonNode dot, JsonNode root, StringBuilder out) {
+            out.append(print(pipe.eval(dot, root)));
+        }
+    }
+
+    private record Block(String kind, Pipe pipe, List<Node> body, List<Node> otherwise) implements Node {
+        public void render(JsonNode dot, JsonNode root, StringBuilder out) {
+            JsonNode value = pipe.eval(dot, root);
+            switch (kind) {
+                case "if" -> renderAll(truth(value) ? body : otherwise, dot, root, out);
+                case "with" -> {
+                    if (truth(value)) {
+                        renderAll(body, value, root, out);
+                    } else {
+                        renderAll(otherwise, dot, root, out);
+                    }
+                }
+                default -> {
+                    if (!truth(value)) {
+                        renderAll(otherwise, dot, root, out);
+                    } else if (value.isArray()) {
+                        value.forEach(e -> renderAll(body, e, root, out));
+                    } else if (value.isObject()) {
+                        new TreeMap<String, JsonNode>(toMap(value)).values().forEach(e -> renderAll(body, e, root, out));
+                    } else {
+                        throw error("range can't iterate over " + print(value));
+                    }
+                }
+            }
+        }
+
+        private static Map<String, JsonNode> toMap(JsonNode v) {
+            Map<String, JsonNode> m = new TreeMap<>();
+            v.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+            return m;
+        }
+
+        private static void renderAll(List<Node> nodes, JsonNode dot, JsonNode root, StringBuilder out) {
+            for (Node n : nodes) {
+                n.render(dot, root, out);
+            }
+        }
+    }
+
+    private record Pipe(List<Cmd> cmds) {
+        JsonNode eval(JsonNode dot, JsonNode root) {
+            JsonNode last = null;
+            boolean first = true;
+            for (Cmd c : cmds) {
+                last = c.eval(dot, root, first ? null : last);
+                first = false;
+            }
+            return last;
+        }
+    }
+
+    private record Cmd(List<Operand> operands) {
+        JsonNode eval(JsonNode dot, JsonNode root, JsonNode piped) {
+            Operand head = operands.get(0);
+            if (head instanceof Func f) {
+                List<JsonNode> args = new ArrayList<>();
+                for (Operand o : operands.subList(1, operands.size())) {
+                    args.add(o.eval(dot, root));
+                }
+                if (piped != null) {
+                    args.add(piped);
+                }
+                return Functions.call(f.name, args);
+            }
+            if (operands.size() > 1 || piped != null) {
+                throw error("can't give argument to non-function " + head);
+            }
+            return head.eval(dot, root);
+        }
+    }
+
+    private interface Operand {
+        JsonNode eval(JsonNode dot, JsonNode root);
+    }
+
+    private record Field(boolean fromRoot, String[] path) implements Operand {
+        public JsonNode eval(JsonNode dot, JsonNode root) {
+            JsonNode v = fromRoot ? root : dot;
+            for (String p : path) {
+                if (v == null || !v.isObject()) {
+                    return MissingNode.getInstance();
+                }
+                v = v.get(p);
+                if (v == null) {
+                    return MissingNode.getInstance();
+                }
+            }
+            return v;
+        }
+
+        @Override
+        public String toString() {
+            return (fromRoot ? "$" : "") + "." + String.join(".", path);
+        }
+    }
+
+    private record Literal(JsonNode value) implements Operand {
+        public JsonNode eval(JsonNode dot, JsonNode root) {
+            return value;
+        }
+    }
+
+    private record Func(String name) implements Operand {
+        public JsonNode eval(JsonNode dot, JsonNode root) {
+            return Functions.call(name, List.of());
+        }
+    }
+
+    private record Sub(Pipe pipe) implements Operand {
+        public JsonNode eval(JsonNode dot, JsonNode root) {
+            return pipe.eval(dot, root);
+        }
+    }
+
+    // ---- functions ----
+
+    private static final class Functions {
+        static JsonNode call(String name, List<JsonNode> a) {
+            return switch (name) {
+                case "json" -> TextNode.valueOf(Json.line(arg(a, 0, name)));
+                case "join" -> {
+                    List<String> parts = new ArrayList<>();
+                    arg(a, 0, name).forEach(e -> parts.add(print(e)));
+                    yield TextNode.valueOf(String.join(print(arg(a, 1, name)), parts));
+                }
+                case "split" -> {
+                    ArrayNode r = NODES.arrayNode();
+                    for (String s : print(arg(a, 0, name)).split(java.util.regex.Pattern.quote(print(arg(a, 1, name))), -1)) {
+                        r.add(s);
+                    }
+                    yield r;
+                }
+                case "lower" -> TextNode.valueOf(print(arg(a, 0, name)).toLowerCase(Locale.ROOT));
+                case "upper" -> TextNode.valueOf(print(arg(a, 0, name)).toUpperCase(Locale.ROOT));
+                case "title" -> {
+                    String s = print(arg(a, 0, name));
+                    yield TextNode.valueOf(s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1));
+                }
+                case "pad" -> TextNode.valueOf(" ".repeat(arg(a, 1, name).asInt()) + print(arg(a, 0, name))
+                        + " ".repeat(arg(a, 2, name).asInt()));
+                case "truncate" -> {
+                    String s = print(arg(a, 0, name));
+                    int n = arg(a, 1, name).asInt();
+                    yield TextNode.valueOf(s.codePointCount(0, s.length()) > n ? s.substring(0, s.offsetByCodePoints(0, n)) : s);
+                }
+                case "index" -> {
+                    JsonNode v = arg(a, 0, name);
+                    for (JsonNode key : a.subList(1, a.size())) {
+                        v = key.isNumber() ? v.get(key.asInt()) : v.get(print(key));
+                        if (v == null) {
+                            yield MissingNode.getInstance();
+                        }
+                    }
+                    yield v;
+                }
+                case "len" -> {
+                    JsonNode v = arg(a, 0, name);
+                    yield IntNode.valueOf(v.isTextual() ? v.textValue().length() : v.size());
+                }
+                case "print" -> TextNode.valueOf(joinPrinted(a, ""));
+                case "println" -> TextNode.valueOf(joinPrinted(a, " ") + "\n");
+                case "printf" -> TextNode.valueOf(printf(print(arg(a, 0, name)), a.subList(1, a.size())));
+                case "eq" -> BooleanNode.valueOf(print(arg(a, 0, name)).equals(print(arg(a, 1, name))));
+                case "ne" -> BooleanNode.valueOf(!print(arg(a, 0, name)).equals(print(arg(a, 1, name))));
+                case "not" -> BooleanNode.valueOf(!truth(arg(a, 0, name)));
+                case "and" -> {
+                    JsonNode last = NullNode.getInstance();
+                    for (JsonNode v : a) {
+                        last = v;
+                        if (!truth(v)) {
+                            break;
+                        }
+                    }
+                    yield last;
+                }
+                case "or" -> {
+                    JsonNode last = NullNode.getInstance();
+                    for (JsonNode v : a) {
+                        last = v;
+                        if (truth(v)) {
+                            break;
+                        }
+                    }
+                    yield last;
+                }
+                default -> throw error("function \"" + name + "\" not defined");
+            };
+        }
+
+        private static String joinPrinted(List<JsonNode> args, String sep) {
+            List<String> parts = new ArrayList<>();
+            args.forEach(v -> parts.add(print(v)));
+            return String.join(sep, parts);
+        }
+
+        private static String printf(String format, List<JsonNode> args) {
+            StringBuilder out = new StringBuilder();
+            Iterator<JsonNode> it = args.iterator();
+            for (int i = 0; i < format.length(); i++) {
+                char c = format.charAt(i);
+                if (c != '%' || i + 1 == format.length()) {
+                    out.append(c);
+                    continue;
+                }
+                char verb = format.charAt(++i);
+                if (verb == '%') {
+                    out.append('%');
+                } else if (verb == 'q') {
+                    out.append(Json.line(it.hasNext() ? print(it.next()) : ""));
+                } else {
+                    out.append(it.hasNext() ? print(it.next()) : "%!" + verb + "(MISSING)");
+                }
+            }
+            return out.toString();
+        }
+
+        private static JsonNode arg(List<JsonNode> a, int i, String name) {
+            if (i >= a.size()) {
+                throw error("wrong number of args for " + name);
+            }
+            return a.get(i);
+        }
+    }
+
+    // ---- parsing ----
+
+    private static final class Parser {
+        final String src;
+        int pos;
+
+        Parser(String src) {
+            this.src = src;
+        }
+
+        /** Parses until the end, or until {{else}}/{{end}} when nested (which are left unconsumed). */
+        List<Node> parseList(boolean nested) {
+            List<Node> nodes = new ArrayList<>();
+            while (pos < src.length()) {
+                int open = src.indexOf("{{", pos);
+                if (open < 0) {
+                    nodes.add(new Text(src.substring(pos)));
+                    pos = src.length();
+                    break;
+                }
+                boolean trimLeft = src.startsWith("{{- ", open);
+                String text = src.substring(pos, open);
+                if (trimLeft) {
+                    text = text.stripTrailing();
+                }
+                if (!text.isEmpty()) {
+                    nodes.add(new Text(text));
+                }
+                int close = src.indexOf("}}", open + 2);
+                if (close < 0) {
+                    throw error("unclosed action");
+                }
+                String body = src.substring(open + 2 + (trimLeft ? 2 : 0), close);
+                boolean trimRight = body.endsWith(" -");
+                if (trimRight) {
+                    body = body.substring(0, body.length() - 2);
+                }
+                body = body.strip();
+                int after = close + 2;
+                String keyword = body.split("\\s+", 2)[0];
+                if (keyword.equals("end") || keyword.equals("else")) {
+                    if (!nested) {
+                        throw error("unexpected {{" + keyword + "}}");
+                    }
+                    return nodes;
+                }
+                pos = trimRight ? skipSpace(after) : after;
+                if (keyword.equals("if") || keyword.equals("range") || keyword.equals("with")) {
+                    Pipe pipe = new ActionParser(body.substring(keyword.length())).pipe();
+                    List<Node> then = parseList(true);
+                    List<Node> otherwise = List.of();
+                    if (endKeyword().equals("else")) {
+                        consumeAction();
+                        otherwise = parseList(true);
+                    }
+                    if (!endKeyword().equals("end")) {
+                        throw error("missing {{end}}");
+                    }
+                    consumeAction();
+                    nodes.add(new Block(keyword, pipe, then, otherwise));
+                } else if (body.startsWith("/*")) {
+                    continue;
+                } else {
+                    nodes.add(new Action(new ActionParser(body).pipe()));
+                }
+            }
+            if (nested) {
+                throw error("missing {{end}}");
+            }
+            return nodes;
+        }
+
+        private int skipSpace(int i) {
+            while (i < src.length() && Character.isWhitespace(src.charAt(i))) {
+                i++;
+            }
+            return i;
+        }
+
+        private String endKeyword() {
+            if (pos >= src.length()) {
+                return "";
+            }
+            int open = src.indexOf("{{", pos);
+            int close = src.indexOf("}}", open);
+            String body = src.substring(open + 2, close).replaceFirst("^-\\s", "").replaceFirst("\\s-$", "").strip();
+            return body.split("\\s+", 2)[0];
+        }
+
+        private void consumeAction() {
+            int open = src.indexOf("{{", pos);
+            int close = src.indexOf("}}", open);
+            boolean trimRight = src.substring(open, close).endsWith(" -");
+            pos = trimRight ? skipSpace(close + 2) : close + 2;
+        }
+    }
+
+    private static final class ActionParser {
+        private final String s;
+        private int i;
+
+        ActionParser(String s) {
+            this.s = s;
+        }
+
+        Pipe pipe() {
+            Pipe p = pipeUntil('\0');
+            skip();
+            if (i < s.length()) {
+                throw error("unexpected \"" + s.substring(i) + "\" in command");
+            }
+            return p;
+        }
+
+        private Pipe pipeUntil(char end) {
+            List<Cmd> cmds = new ArrayList<>();
+            List<Operand> current = new ArrayList<>();
+            while (true) {
+                skip();
+                if (i >= s.length() || (end != '\0' && s.charAt(i) == end)) {
+                    break;
+                }
+                char c = s.charAt(i);
+                if (c == '|') {
+                    i++;
+                    if (current.isEmpty()) {
+                        throw error("missing command before |");
+                    }
+                    cmds.add(new Cmd(current));
+                    current = new ArrayList<>();
+                    continue;
+                }
+                current.add(operand());
+            }
+            if (current.isEmpty()) {
+                throw error("missing value for command");
+            }
+            cmds.add(new Cmd(current));
+            return new Pipe(cmds);
+        }
+
+        private Operand operand() {
+            char c = s.charAt(i);
+            if (c == '(') {
+                i++;
+                Pipe p = pipeUntil(')');
+                if (i >= s.length()) {
+                    throw error("unclosed left paren");
+                }
+                i++;
+                return new Sub(p);
+            }
+            if (c == '"') {
+                int start = i++;
+                while (i < s.length() && s.charAt(i) != '"') {
+                    if (s.charAt(i) == '\\') {
+                        i++;
+                    }
+                    i++;
+                }
+                if (i >= s.length()) {
+                    throw error("unterminated quoted string");
+                }
+                i++;
+                try {
+                    return new Literal(TextNode.valueOf(Json.MAPPER.readValue(s.substring(start, i), String.class)));
+                } catch (java.io.IOException e) {
+                    throw error("bad string " + s.substring(start, i));
+                }
+            }
+            if (c == '`') {
+                int end = s.indexOf('`', i + 1);
+                if (end < 0) {
+                    throw error("unterminated raw quoted string");
+                }
+                String text = s.substring(i + 1, end);
+                i = end + 1;
+                return new Literal(TextNode.valueOf(text));
+            }
+            int start = i;
+            while (i < s.length() && !Character.isWhitespace(s.charAt(i)) && "|()".indexOf(s.charAt(i)) < 0) {
+                i++;
+            }
+            String word = s.substring(start, i);
+            if (word.equals(".")) {
+                return new Field(false, new String[0]);
+            }
+            if (word.equals("$")) {
+                return new Field(true, new String[0]);
+            }
+            if (word.startsWith(".") || word.startsWith("$.")) {
+                boolean root = word.startsWith("$");
+                String[] path = word.substring(root ? 2 : 1).split("\\.");
+                for (String p : path) {
+                    if (p.isEmpty()) {
+                        throw error("bad field " + word);
+                    }
+                }
+                return new Field(root, path);
+            }
+            if (word.matches("-?\\d+")) {
+                return new Literal(IntNode.valueOf(Integer.parseInt(word)));
+            }
+            if (word.equals("true") || word.equals("false")) {
+                return new Literal(BooleanNode.valueOf(Boolean.parseBoolean(word)));
+            }
+            if (word.equals("nil")) {
+                return new Literal(NullNode.getInstance());
+            }
+            if (word.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                return new Func(word);
+            }
+            throw error("unexpected \"" + word + "\" in command");
+        }
+
+        private void skip() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.berth.shell.internal.socket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+
+/**
+ * The command's standard input: bytes the client forwards, handed to the command's reads. The
+ * first read asks the client to start forwarding (see {@link Frames#WANT_STDIN}). Reads block until
+ * data arrives, the client's stdin ends, or the reading thread is interrupted.
+ */
+final class StdinPipe extends InputStream {
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final Runnable onFirstRead;
+    private byte[] current;
+    private int offset;
+    private boolean eof;
+    private boolean requested;
+
+    StdinPipe(Runnable onFirstRead) {
+        this.onFirstRead = onFirstRead;
+    }
+
+    synchronized void offer(byte[] data) {
+        if (data.length > 0) {
+            chunks.add(data);
+            notifyAll();
+        }
+    }
+
+    synchronized void end() {
+        eof = true;
+        notifyAll();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (!requested) {
+            requested = true;
+            onFirstRead.run();
+        }
+        while (current == null) {
+            current = chunks.poll();
+            offset = 0;
+            if (current != null) {
+                break;
+            }
+            if (eof) {
+                return -1;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading standard input");
+            }
+        }
+        int n = Math.min(len, current.length - offset);
+        System.arraycopy(current, offset, b, off, n);
+        offset += n;
+        if (offset == current.length) {
+            current = null;
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized int available() {
+        return current != null ? current.length - offset : chunks.isEmpty() ? 0 : chunks.peek().length;
+    }
+}

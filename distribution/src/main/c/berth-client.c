@@ -1,0 +1,367 @@
+/*
+ * berth-client: what bin/berth runs for `berth COMMAND ARGS...`. It connects to the Berth daemon's
+ * control socket, sends the command line, the working directory and what it knows of the terminal,
+ * then relays: the daemon's stdout and stderr to ours, our stdin to the daemon once the command
+ * reads it, window size changes, and Ctrl-C. It exits with the command's exit status.
+ *
+ * It is C so that a command costs a few milliseconds, not a JVM start. The framing is described in
+ * bundles/shell/.../socket/Frames.java: a type byte, a 32-bit big-endian length, the payload.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef BERTH_VERSION
+#define BERTH_VERSION "unknown"
+#endif
+
+#define DEFAULT_HOST "unix:///run/berth/berth.sock"
+#define PROTOCOL_VERSION 1
+#define MAX_PAYLOAD (1 << 20)
+
+static struct termios saved_termios;
+static int raw_mode;
+static int signal_pipe[2] = {-1, -1};
+
+static void restore_terminal(void)
+{
+    if (raw_mode) {
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
+        raw_mode = 0;
+    }
+}
+
+static void on_signal(int sig)
+{
+    int saved_errno = errno;
+    unsigned char s = (unsigned char) sig;
+    if (write(signal_pipe[1], &s, 1) < 0) {
+        /* The pipe is full: the signal is already pending there. */
+    }
+    errno = saved_errno;
+}
+
+static int write_all(int fd, const void *buf, size_t len, int is_socket)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = is_socket ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+/* Returns 1 when len bytes were read, 0 at end of stream before any byte, -1 on error. */
+static int read_full(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, p + got, len - got);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            return got == 0 ? 0 : -1;
+        got += (size_t) n;
+    }
+    return 1;
+}
+
+static int send_frame(int fd, char type, const void *payload, uint32_t len)
+{
+    unsigned char header[5];
+    uint32_t be = htonl(len);
+    header[0] = (unsigned char) type;
+    memcpy(header + 1, &be, 4);
+    if (write_all(fd, header, 5, 1) < 0)
+        return -1;
+    return len == 0 ? 0 : write_all(fd, payload, len, 1);
+}
+
+static void window_size(unsigned short *rows, unsigned short *cols)
+{
+    struct winsize ws;
+    *rows = *cols = 0;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) {
+        *rows = ws.ws_row;
+        *cols = ws.ws_col;
+    }
+}
+
+static int send_resize(int fd)
+{
+    unsigned short rows, cols;
+    unsigned char p[4];
+    window_size(&rows, &cols);
+    p[0] = (unsigned char) (rows >> 8);
+    p[1] = (unsigned char) rows;
+    p[2] = (unsigned char) (cols >> 8);
+    p[3] = (unsigned char) cols;
+    return send_frame(fd, 'W', p, 4);
+}
+
+static void set_raw_mode(int on)
+{
+    if (!isatty(STDIN_FILENO))
+        return;
+    if (on && !raw_mode) {
+        struct termios raw;
+        if (tcgetattr(STDIN_FILENO, &saved_termios) < 0)
+            return;
+        raw = saved_termios;
+        cfmakeraw(&raw);
+        if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
+            raw_mode = 1;
+    } else if (!on) {
+        restore_terminal();
+    }
+}
+
+static void usage(FILE *out, const char *self)
+{
+    fprintf(out,
+            "\nUsage:  %s [OPTIONS] COMMAND\n\n"
+            "A container engine in Java, running in Apache Felix\n\n"
+            "Options:\n"
+            "  -H, --host string   Daemon socket to connect to (default %s, or $BERTH_HOST)\n"
+            "  -v, --version       Print version information and quit\n\n"
+            "With no COMMAND, %s starts the daemon with a console; '%s daemon' starts it without one.\n"
+            "Run '%s help' with a daemon running for the list of commands.\n",
+            self, DEFAULT_HOST, self, self, self);
+}
+
+int main(int argc, char **argv)
+{
+    const char *self = getenv("BERTH_SELF") ? getenv("BERTH_SELF") : "berth";
+    const char *host = getenv("BERTH_HOST");
+    int first = 1;
+    int help = 0;
+
+    while (first < argc && argv[first][0] == '-') {
+        const char *a = argv[first];
+        if (strcmp(a, "-H") == 0 || strcmp(a, "--host") == 0) {
+            if (first + 1 >= argc) {
+                fprintf(stderr, "flag needs an argument: %s\nSee '%s --help'.\n", a, self);
+                return 125;
+            }
+            host = argv[first + 1];
+            first += 2;
+        } else if (strncmp(a, "--host=", 7) == 0) {
+            host = a + 7;
+            first++;
+        } else if (strncmp(a, "-H", 2) == 0) {
+            host = a + 2;
+            first++;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
+            printf("Berth version %s\n", BERTH_VERSION);
+            return 0;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            help = 1;
+            break;
+        } else {
+            fprintf(stderr, "unknown flag: %s\nSee '%s --help'.\n", a, self);
+            return 125;
+        }
+    }
+    if (host == NULL || host[0] == '\0')
+        host = DEFAULT_HOST;
+    if (strncmp(host, "unix://", 7) != 0) {
+        fprintf(stderr, "%s: unsupported host '%s': only unix:///PATH is supported\n", self, host);
+        return 1;
+    }
+    const char *path = host + 7;
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(path) == 0 || strlen(path) >= sizeof addr.sun_path) {
+        fprintf(stderr, "%s: invalid socket path in '%s'\n", self, host);
+        return 1;
+    }
+    strcpy(addr.sun_path, path);
+
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0) {
+        if (help) {
+            usage(stdout, self);
+            return 0;
+        }
+        fprintf(stderr, "Cannot connect to the Berth daemon at %s (%s). Is the daemon running? "
+                        "Start one with '%s daemon', or '%s' for a console.\n",
+                host, strerror(errno), self, self);
+        return 1;
+    }
+
+    /* The hello: version, tty flags, window size, then NUL-terminated cwd, TERM and arguments. */
+    unsigned short rows, cols;
+    window_size(&rows, &cols);
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        strcpy(cwd, "/");
+    const char *term = getenv("TERM") ? getenv("TERM") : "";
+    size_t len = 6 + strlen(cwd) + 1 + strlen(term) + 1;
+    for (int i = first; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    if (len > MAX_PAYLOAD) {
+        fprintf(stderr, "%s: the command line is too long\n", self);
+        return 1;
+    }
+    unsigned char *hello = malloc(len);
+    if (hello == NULL) {
+        fprintf(stderr, "%s: out of memory\n", self);
+        return 1;
+    }
+    size_t off = 0;
+    hello[off++] = PROTOCOL_VERSION;
+    hello[off++] = (unsigned char) ((isatty(STDIN_FILENO) ? 1 : 0) | (isatty(STDOUT_FILENO) ? 2 : 0)
+                                    | (isatty(STDERR_FILENO) ? 4 : 0));
+    hello[off++] = (unsigned char) (rows >> 8);
+    hello[off++] = (unsigned char) rows;
+    hello[off++] = (unsigned char) (cols >> 8);
+    hello[off++] = (unsigned char) cols;
+    memcpy(hello + off, cwd, strlen(cwd) + 1);
+    off += strlen(cwd) + 1;
+    memcpy(hello + off, term, strlen(term) + 1);
+    off += strlen(term) + 1;
+    for (int i = first; i < argc; i++) {
+        memcpy(hello + off, argv[i], strlen(argv[i]) + 1);
+        off += strlen(argv[i]) + 1;
+    }
+    if (send_frame(fd, 'H', hello, (uint32_t) len) < 0) {
+        fprintf(stderr, "%s: cannot talk to the daemon at %s: %s\n", self, host, strerror(errno));
+        return 1;
+    }
+    free(hello);
+
+    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        fprintf(stderr, "%s: pipe: %s\n", self, strerror(errno));
+        return 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGWINCH, &sa, NULL);
+    atexit(restore_terminal);
+
+    int want_stdin = 0, stdin_done = 0, interrupts = 0;
+    unsigned char *buf = malloc(MAX_PAYLOAD);
+    if (buf == NULL) {
+        fprintf(stderr, "%s: out of memory\n", self);
+        return 1;
+    }
+    for (;;) {
+        struct pollfd fds[3];
+        int nfds = 0;
+        fds[nfds].fd = fd;
+        fds[nfds++].events = POLLIN;
+        fds[nfds].fd = signal_pipe[0];
+        fds[nfds++].events = POLLIN;
+        if (want_stdin && !stdin_done) {
+            fds[nfds].fd = STDIN_FILENO;
+            fds[nfds++].events = POLLIN;
+        }
+        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "%s: poll: %s\n", self, strerror(errno));
+            return 1;
+        }
+        if (fds[1].revents & POLLIN) {
+            unsigned char sig;
+            while (read(signal_pipe[0], &sig, 1) == 1) {
+                if (sig == SIGWINCH) {
+                    send_resize(fd);
+                } else if (interrupts++ == 0) {
+                    /* First Ctrl-C: ask the daemon to interrupt the command, which then exits. */
+                    send_frame(fd, 'S', &sig, 1);
+                } else {
+                    /* Second: give up waiting; closing the connection interrupts it as well. */
+                    restore_terminal();
+                    return 128 + sig;
+                }
+            }
+        }
+        if (nfds == 3 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t n = read(STDIN_FILENO, buf, 32768);
+            if (n > 0) {
+                if (send_frame(fd, 'I', buf, (uint32_t) n) < 0)
+                    stdin_done = 1;
+            } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+                send_frame(fd, 'E', NULL, 0);
+                stdin_done = 1;
+            }
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            unsigned char header[5];
+            int r = read_full(fd, header, 5);
+            if (r <= 0) {
+                restore_terminal();
+                fprintf(stderr, "%s: the daemon closed the connection before the command finished\n", self);
+                return 1;
+            }
+            uint32_t plen;
+            memcpy(&plen, header + 1, 4);
+            plen = ntohl(plen);
+            if (plen > MAX_PAYLOAD || (plen > 0 && read_full(fd, buf, plen) != 1)) {
+                restore_terminal();
+                fprintf(stderr, "%s: malformed answer from the daemon\n", self);
+                return 1;
+            }
+            switch (header[0]) {
+            case 'O':
+                if (write_all(STDOUT_FILENO, buf, plen, 0) < 0 && errno == EPIPE)
+                    return 141;
+                break;
+            case 'R':
+                write_all(STDERR_FILENO, buf, plen, 0);
+                break;
+            case 'G':
+                want_stdin = 1;
+                break;
+            case 'M':
+                set_raw_mode(plen == 1 && buf[0] == 1);
+                break;
+            case 'X': {
+                uint32_t status;
+                if (plen != 4) {
+                    fprintf(stderr, "%s: malformed exit status from the daemon\n", self);
+                    return 1;
+                }
+                memcpy(&status, buf, 4);
+                restore_terminal();
+                return (int) ntohl(status) & 0xff;
+            }
+            default:
+                restore_terminal();
+                fprintf(stderr, "%s: unexpected frame '%c' from the daemon\n", self, header[0]);
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.berth.launcher;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Starts the Berth daemon: Felix with the distribution's bundles, in the foreground with the Gogo
+ * console, or as a daemon without one.
+ *
+ * <p>Start-up: read the options and {@code conf/}, lock the engine root and the run root (a second
+ * daemon on either refuses to start), set up logging, start the framework with the bundles of
+ * {@code conf/startup.properties}. Stop: {@code exit} in the console, or SIGTERM/SIGINT, stops the
+ * framework, then the pid file and locks go. Containers are not stopped: their shims do not depend
+ * on this process.
+ */
+public final class Main {
+    /** The system property bin/berth sets to the distribution's directory. */
+    public static final String HOME_PROPERTY = "berth.home";
+    private static final long STOP_TIMEOUT_MS = 30_000;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(Arrays.asList(args));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("berth: " + e.getMessage());
+            status = 1;
+        } catch (IOException | BundleException e) {
+            System.err.println("berth: cannot start: " + e.getMessage());
+            status = 1;
+        } catch (InterruptedException e) {
+            status = 130;
+        }
+        System.exit(status);
+    }
+
+    static int run(List<String> args) throws IOException, BundleException, InterruptedException {
+        Options options = Options.parse(args);
+        if (options.help()) {
+            System.out.print(Options.USAGE);
+            return 0;
+        }
+        String homeProperty = System.getProperty(HOME_PROPERTY);
+        if (homeProperty == null) {
+            throw new IllegalStateException("the system property " + HOME_PROPERTY + " is not set; start Berth with bin/berth");
+        }
+        Path home = Path.of(homeProperty).toAbsolutePath().normalize();
+        Path conf = home.resolve("conf");
+
+        Map<String, String> engineConfig = Configuration.interpolate(
+                Configuration.properties(conf.resolve("berth.engine.cfg")), System::getProperty);
+        Path root = options.root() != null ? options.root()
+                : Path.of(engineConfig.getOrDefault("root", "/var/lib/berth")).toAbsolutePath().normalize();
+        Path runRoot = options.runRoot() != null ? options.runRoot()
+                : Path.of(engineConfig.getOrDefault("runRoot", "/run/berth")).toAbsolutePath().normalize();
+        createPrivateDirectory(root);
+        createPrivateDirectory(runRoot);
+
+        try (DirectoryLock rootLock = DirectoryLock.acquire(root, "engine root");
+             DirectoryLock runRootLock = DirectoryLock.acquire(runRoot, "run root")) {
+            Path logFile = options.logFile() != null ? options.logFile() : root.resolve("berth.log");
+            Logging.toFile(logFile, Boolean.getBoolean("berth.debug"));
+            Path pidFile = null;
+            if (options.daemon()) {
+                Logging.captureStandardStreams();
+                // No terminal to look for: JLine would warn that it found none.
+                System.setProperty("org.jline.terminal.dumb", "true");
+                pidFile = options.pidFile() != null ? options.pidFile() : runRoot.resolve("berth.pid");
+                writePidFile(pidFile);
+            }
+            Path pid = pidFile;
+            Runnable cleanup = () -> {
+                if (pid != null) {
+                    try {
+                        Files.deleteIfExists(pid);
+                    } catch (IOException e) {
+                        System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
+                                "cannot remove the pid file " + pid + ": " + e.getMessage());
+                    }
+                }
+            };
+            try {
+                return runFramework(home, conf, root, runRoot, options.daemon(), cleanup);
+            } finally {
+                cleanup.run();
+            }
+        }
+    }
+
+    private static int runFramework(Path home, Path conf, Path root, Path runRoot, boolean daemon, Runnable cleanup)
+            throws IOException, BundleException, InterruptedException {
+        Map<String, String> computed = new HashMap<>();
+        computed.put(HOME_PROPERTY, home.toString());
+        computed.put("berth.conf", conf.toString());
+        computed.put("berth.root", root.toString());
+        computed.put("berth.runRoot", runRoot.toString());
+        computed.put("gosh.args", daemon ? "--nointeractive" : "");
+        Map<String, String> properties = Configuration.interpolate(
+                Configuration.properties(conf.resolve("config.properties")),
+                name -> computed.containsKey(name) ? computed.get(name) : System.getProperty(name));
+        properties.putAll(computed);
+        properties.putIfAbsent(Constants.FRAMEWORK_STORAGE, runRoot.resolve("felix-cache").toString());
+        properties.putIfAbsent(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+
+        List<Configuration.StartupBundle> bundles =
+                Configuration.startupBundles(conf.resolve("startup.properties"), home);
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
+                .newFramework(properties);
+        // Threads the framework starts inherit this thread's context class loader. Libraries such
+        // as JLine look up their plug-ins through it when it is set, and the launcher's class path
+        // has none of them; unset, they use their own bundle's class loader, as they should.
+        Thread.currentThread().setContextClassLoader(null);
+        framework.init();
+        List<Bundle> installed = new ArrayList<>();
+        for (Configuration.StartupBundle b : bundles) {
+            Bundle bundle = framework.getBundleContext().installBundle(b.path().toUri().toString());
+            bundle.adapt(BundleStartLevel.class).setStartLevel(b.startLevel());
+            installed.add(bundle);
+        }
+        for (Bundle bundle : installed) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                bundle.start();
+            }
+        }
+        // On SIGTERM the JVM halts as soon as its hooks are done, whatever the main thread does, so
+        // the hook cleans up itself. The locks go with the process.
+        Thread stopper = new Thread(() -> {
+            stop(framework);
+            cleanup.run();
+        }, "berth-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        if (!daemon) {
+            System.out.println("Berth " + version(installed) + " (root " + root + ", run root " + runRoot
+                    + "). Type 'help' for commands, 'exit' to stop the daemon.");
+        }
+        framework.start();
+
+        FrameworkEvent event = framework.waitForStop(0);
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running and stops the framework itself.
+        }
+        return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
+    }
+
+    private static void stop(Framework framework) {
+        try {
+            framework.stop();
+            framework.waitForStop(STOP_TIMEOUT_MS);
+        } catch (BundleException | InterruptedException e) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "stopping the framework failed", e);
+        }
+    }
+
+    private static String version(List<Bundle> bundles) {
+        for (Bundle b : bundles) {
+            String v = b.getHeaders().get("Berth-Version");
+            if (v != null) {
+                return v;
+            }
+        }
+        return "";
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        }
+    }
+
+    private static void writePidFile(Path pidFile) throws IOException {
+        Files.createDirectories(pidFile.getParent());
+        Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
