@@ -145,6 +145,19 @@ public final class Main {
         }
         // On SIGTERM the JVM halts as soon as its hooks are done, whatever the main thread does, so
         // the hook cleans up itself. The locks go with the process.
+        if (daemon) {
+            // SIGTERM and SIGINT are the normal way to stop a daemon: stop the framework and exit 0
+            // (the JVM's own handling would exit 143).
+            for (String name : List.of("TERM", "INT")) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
+                    try {
+                        framework.stop();
+                    } catch (BundleException e) {
+                        System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "stopping the framework failed", e);
+                    }
+                }, "berth-stop").start());
+            }
+        }
         Thread stopper = new Thread(() -> {
             stop(framework);
             cleanup.run();

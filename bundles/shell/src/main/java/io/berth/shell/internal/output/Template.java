@@ -51,7 +51,6 @@ public final class Template {
             table = true;
             text = text.substring(5).strip();
         }
-        text = text.replace("\\t", "\t").replace("\\n", "\n");
         Parser parser = new Parser(text);
         List<Node> nodes = parser.parseList(false);
         if (parser.pos < parser.src.length()) {
@@ -165,6 +164,11 @@ public final class Template {
     }
 
     private record Text(String text) implements Node {
+        /** Docker lets {@code \t} and {@code \n} in the text outside actions stand for tab and newline. */
+        Text {
+            text = text.replace("\\t", "\t").replace("\\n", "\n");
+        }
+
         public void render(JsonNode dot, JsonNode root, StringBuilder out) {
             out.append(text);
         }

@@ -1,0 +1,72 @@
+package io.berth.shell.internal.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TemplateTest {
+    private static final JsonNode IMAGE = Json.tree(Map.of(
+            "Id", "sha256:abc",
+            "RepoTags", List.of("busybox:latest", "busybox:1.36"),
+            "Size", 196513448L,
+            "Config", Map.of("Env", List.of("PATH=/bin"), "Labels", Map.of("b", "2", "a", "1"), "Cmd", List.of("sh")),
+            "Comment", ""));
+
+    private static String run(String format) {
+        return Template.parse(format).execute(IMAGE);
+    }
+
+    @Test
+    void fieldsAndNestedFields() {
+        assertThat(run("{{.Id}}")).isEqualTo("sha256:abc");
+        assertThat(run("{{.Config.Cmd}}")).isEqualTo("[sh]");
+        assertThat(run("{{.Size}}")).isEqualTo("196513448");
+        assertThat(run("{{.Config.Labels}}")).isEqualTo("map[a:1 b:2]");
+        assertThat(run("{{.Nope}}")).isEqualTo("<no value>");
+    }
+
+    @Test
+    void functionsAndPipelines() {
+        assertThat(run("{{json .RepoTags}}")).isEqualTo("[\"busybox:latest\",\"busybox:1.36\"]");
+        assertThat(run("{{join .RepoTags \", \"}}")).isEqualTo("busybox:latest, busybox:1.36");
+        assertThat(run("{{.Id | upper}}")).isEqualTo("SHA256:ABC");
+        assertThat(run("{{index .Config.Labels \"a\"}}")).isEqualTo("1");
+        assertThat(run("{{index .RepoTags 1}}")).isEqualTo("busybox:1.36");
+        assertThat(run("{{len .RepoTags}}")).isEqualTo("2");
+        assertThat(run("{{truncate .Id 6}}")).isEqualTo("sha256");
+        assertThat(run("{{(index .RepoTags 0) | lower}}")).isEqualTo("busybox:latest");
+        assertThat(run("{{printf \"%s=%s\" .Id .Size}}")).isEqualTo("sha256:abc=196513448");
+        assertThat(run("{{json .}}")).startsWith("{").endsWith("}");
+    }
+
+    @Test
+    void conditionalsAndRange() {
+        assertThat(run("{{if .Comment}}yes{{else}}no{{end}}")).isEqualTo("no");
+        assertThat(run("{{range .RepoTags}}[{{.}}]{{end}}")).isEqualTo("[busybox:latest][busybox:1.36]");
+        assertThat(run("{{range .Config.Labels}}{{.}}{{end}}")).isEqualTo("12");
+        assertThat(run("{{with .Config}}{{.Cmd}}{{end}}")).isEqualTo("[sh]");
+        assertThat(run("{{range .RepoTags}}{{.}}{{\"\\n\"}}{{end}}")).isEqualTo("busybox:latest\nbusybox:1.36\n");
+        assertThat(run("{{if eq .Id \"sha256:abc\"}}same{{end}}")).isEqualTo("same");
+    }
+
+    @Test
+    void tabsAndNewlinesInTextAndTableHeaders() {
+        Template t = Template.parse("table {{.Id}}\\t{{.Size}}");
+        assertThat(t.isTable()).isTrue();
+        assertThat(t.execute(IMAGE)).isEqualTo("sha256:abc\t196513448");
+        assertThat(t.header(Map.of("Id", "IMAGE ID"))).isEqualTo("IMAGE ID\tSIZE");
+    }
+
+    @Test
+    void malformedTemplatesAreErrors() {
+        assertThatThrownBy(() -> Template.parse("{{.Id")).hasMessageContaining("unclosed action");
+        assertThatThrownBy(() -> Template.parse("{{if .Id}}x")).hasMessageContaining("missing {{end}}");
+        assertThatThrownBy(() -> Template.parse("{{end}}")).hasMessageContaining("unexpected {{end}}");
+        assertThatThrownBy(() -> run("{{nosuch .Id}}")).hasMessageContaining("function \"nosuch\" not defined");
+    }
+}

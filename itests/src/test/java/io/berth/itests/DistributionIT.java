@@ -1,0 +1,169 @@
+package io.berth.itests;
+
+import io.berth.testing.Requirements;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The distribution as users run it: bin/berth daemon, bin/berth COMMAND, conf/, deploy/. */
+class DistributionIT {
+    private Installation berth;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        berth = new Installation();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        berth.close();
+    }
+
+    @Test
+    void daemonAnswersCommandsAndStopsCleanlyOnSigterm() throws Exception {
+        Process daemon = berth.startDaemon();
+        Path pidFile = berth.runRoot.resolve("berth.pid");
+        assertThat(pidFile).hasContent(Long.toString(daemon.pid()));
+
+        Installation.Result info = berth.berth("info");
+        assertThat(info.status()).isZero();
+        assertThat(info.out()).contains("Server Version: ").contains("Berth Root Dir: " + berth.root)
+                .contains("Run Root Dir: " + berth.runRoot).contains("io.berth.shell").contains("Drivers:");
+
+        Installation.Result unknown = berth.berth("nosuchcmd");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("berth: 'nosuchcmd' is not a berth command.");
+
+        Installation.Result badFlag = berth.berth("drivers", "--bogus");
+        assertThat(badFlag.status()).isEqualTo(125);
+        assertThat(badFlag.err()).isEqualTo("unknown flag: --bogus\nSee 'berth drivers --help'.\n");
+
+        assertThat(berth.berth("system", "info", "--format", "{{.BerthRootDir}}").out()).isEqualTo(berth.root + "\n");
+        assertThat(berth.berth("version", "--format", "json").out()).startsWith("{\"Version\":");
+        assertThat(berth.berth("felix:lb").out()).contains("Berth Engine (");
+        assertThat(berth.berth("help").out()).contains("Commands:").contains("drivers").contains("version");
+
+        // -H wins over BERTH_HOST.
+        Installation.Result viaFlag = berth.run(Map.of("BERTH_HOST", "unix:///nonexistent.sock"), null,
+                "-H", berth.host(), "version", "--format", "{{.Os}}");
+        assertThat(viaFlag.out()).isEqualTo("linux\n");
+
+        assertThat(berth.stop(daemon)).isZero();
+        assertThat(pidFile).doesNotExist();
+        assertThat(berth.socket()).doesNotExist();
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameRootRefusesToStart() throws Exception {
+        Process first = berth.startDaemon();
+        Installation.Result second = berth.run(Map.of(), null, "daemon", "--root", berth.root.toString(),
+                "--run-root", berth.runRoot.resolveSibling("run2").toString());
+        assertThat(second.status()).isEqualTo(1);
+        assertThat(second.err()).isEqualTo("berth: the engine root " + berth.root
+                + " is in use by another Berth daemon (pid " + first.pid() + "); stop it, or start this one with another --root\n");
+        assertThat(berth.berth("version").status()).as("the first daemon still answers").isZero();
+    }
+
+    @Test
+    void withoutADaemonTheClientSaysHowToStartOne() throws Exception {
+        Installation.Result r = berth.berth("info");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("Cannot connect to the Berth daemon at " + berth.host())
+                .contains("Is the daemon running? Start one with 'berth daemon', or 'berth' for a console.");
+    }
+
+    @Test
+    void bundlesInDeployAreStartedAndRemovedAndConfigurationChangesApplyLive() throws Exception {
+        berth.startDaemon();
+        Path deploy = berth.home.resolve("deploy");
+        Path staging = Files.createTempFile(berth.home, "driver", ".tmp");
+        Files.write(staging, TinyBundles.storageDriverBundle("io.berth.itests.fake", FakeStorageDriver.class, "fake", 0));
+        Files.move(staging, deploy.resolve("fake-driver.jar"), StandardCopyOption.ATOMIC_MOVE);
+        Files.write(staging, TinyBundles.storageDriverBundle("io.berth.itests.better", FakeStorageDriver.class, "better", 10));
+        Files.move(staging, deploy.resolve("better-driver.jar"), StandardCopyOption.ATOMIC_MOVE);
+
+        Conditions.await("both deployed drivers listed", Duration.ofSeconds(20), () -> {
+            String names = berth.berth("drivers", "-q").out();
+            return names.contains("fake") && names.contains("better");
+        });
+        assertThat(defaultStorage()).isEqualTo("better");
+
+        // conf/berth.engine.cfg is followed live.
+        Path cfg = berth.home.resolve("conf/berth.engine.cfg");
+        Files.writeString(cfg, Files.readString(cfg).replace("defaultStorage =", "defaultStorage = fake")
+                .replace("insecureRegistries =", "insecureRegistries = registry.test:5000"));
+        Conditions.await("the new default storage driver", Duration.ofSeconds(20), () -> "fake".equals(defaultStorage()));
+        assertThat(berth.berth("info", "--format", "{{json .InsecureRegistries}}").out())
+                .isEqualTo("[\"registry.test:5000\"]\n");
+
+        Files.delete(deploy.resolve("fake-driver.jar"));
+        Conditions.await("the removed driver gone", Duration.ofSeconds(20),
+                () -> !berth.berth("drivers", "-q").out().contains("fake"));
+        assertThat(defaultStorage()).as("the configured default is gone: the highest ranked one serves").isEqualTo("better");
+    }
+
+    @Test
+    void theConsoleHasABerthPromptAndExitStopsTheDaemon() throws Exception {
+        Path script = Requirements.which("script");
+        Requirements.require(script != null, "script(1) is not installed (apt-get install bsdutils)");
+        // script(1) gives the console a terminal; its size is set as a user's terminal would have one.
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "-qefc", "stty rows 40 cols 120; exec "
+                + berth.home.resolve("bin/berth") + " --root " + berth.root + " --run-root " + berth.runRoot, "/dev/null");
+        pb.environment().put("TERM", "xterm");
+        pb.redirectErrorStream(true);
+        Process console = pb.start();
+        StringBuilder seen = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var in = console.getInputStream()) {
+                byte[] buffer = new byte[4096];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    synchronized (seen) {
+                        seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // The console ended.
+            }
+        });
+        reader.start();
+        try (var keyboard = console.getOutputStream()) {
+            Conditions.await("the berth> prompt", Duration.ofSeconds(30), () -> {
+                synchronized (seen) {
+                    return seen.toString().contains("berth> ");
+                }
+            });
+            keyboard.write("info\n".getBytes());
+            keyboard.flush();
+            Conditions.await("info in the console", Duration.ofSeconds(30), () -> {
+                synchronized (seen) {
+                    return seen.toString().contains("Berth Root Dir: " + berth.root);
+                }
+            });
+            // The console's daemon answers bin/berth too.
+            assertThat(berth.berth("info").out()).contains("Berth Root Dir: " + berth.root);
+            keyboard.write("exit\n".getBytes());
+            keyboard.flush();
+            assertThat(console.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            console.destroy();
+            reader.join(5000);
+        }
+        assertThat(console.exitValue()).isZero();
+        assertThat(berth.socket()).doesNotExist();
+    }
+
+    private String defaultStorage() throws Exception {
+        return berth.berth("drivers", "--format", "{{if .Default}}{{.Name}}{{end}}").out().strip();
+    }
+}

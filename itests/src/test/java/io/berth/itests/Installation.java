@@ -1,0 +1,153 @@
+package io.berth.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of the built distribution with its own engine root and run root, and the daemons
+ * a test starts from it. Closing it stops every daemon it started (SIGTERM to the pid it started,
+ * then SIGKILL) and deletes the copy.
+ */
+final class Installation implements AutoCloseable {
+    /** The result of a bin/berth command. */
+    record Result(int status, String out, String err) {
+    }
+
+    final Path home;
+    final Path root;
+    final Path runRoot;
+    private final Path work;
+    private final List<Process> daemons = Collections.synchronizedList(new ArrayList<>());
+
+    Installation() throws IOException {
+        work = Files.createTempDirectory("berth-it");
+        home = work.resolve("berth");
+        root = work.resolve("root");
+        runRoot = work.resolve("run");
+        copyTree(DistributionBundles.home(), home);
+    }
+
+    Path socket() {
+        return runRoot.resolve("berth.sock");
+    }
+
+    String host() {
+        return "unix://" + socket();
+    }
+
+    /** Starts {@code bin/berth daemon} on this installation's roots and waits for its socket. */
+    Process startDaemon(String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/berth").toString(), "daemon",
+                "--root", root.toString(), "--run-root", runRoot.toString()));
+        command.addAll(List.of(extra));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("daemon-" + daemons.size() + ".out").toFile()).start();
+        daemons.add(p);
+        Conditions.await("the control socket of " + command, Duration.ofSeconds(30), () -> {
+            if (!p.isAlive()) {
+                throw new AssertionError("the daemon exited with " + p.exitValue() + ": " + daemonOutput(daemons.size() - 1));
+            }
+            return Files.exists(socket()) && berth("version").status() == 0;
+        });
+        return p;
+    }
+
+    String daemonOutput(int index) throws IOException {
+        return Files.readString(work.resolve("daemon-" + index + ".out"));
+    }
+
+    /** Runs bin/berth with BERTH_HOST pointing at this installation's daemon. */
+    Result berth(String... args) throws IOException, InterruptedException {
+        return run(Map.of("BERTH_HOST", host()), null, args);
+    }
+
+    /** Runs bin/berth with the given environment additions and stdin. */
+    Result run(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/berth").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p = pb.start();
+        if (stdin != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            }
+        }
+        CompletableFuture<String> out = read(p.getInputStream());
+        CompletableFuture<String> err = read(p.getErrorStream());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/berth " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    private static CompletableFuture<String> read(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "<" + e + ">";
+            }
+        });
+    }
+
+    /** Sends SIGTERM to a daemon this installation started and waits for it to exit. */
+    int stop(Process daemon) throws InterruptedException {
+        daemon.destroy();
+        if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+            daemon.destroyForcibly().waitFor();
+            throw new AssertionError("the daemon did not stop within 60 s of SIGTERM");
+        }
+        return daemon.exitValue();
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Process p : daemons) {
+            if (p.isAlive()) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                        p.destroyForcibly().waitFor();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    p.destroyForcibly();
+                }
+            }
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
