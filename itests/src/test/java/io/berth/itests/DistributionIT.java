@@ -1,6 +1,5 @@
 package io.berth.itests;
 
-import io.berth.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +54,13 @@ class DistributionIT {
         Installation.Result viaFlag = berth.run(Map.of("BERTH_HOST", "unix:///nonexistent.sock"), null,
                 "-H", berth.host(), "version", "--format", "{{.Os}}");
         assertThat(viaFlag.out()).isEqualTo("linux\n");
+
+        // Standard input reaches a command that reads it, and is left alone by one that does not.
+        assertThat(berth.run(Map.of("BERTH_HOST", berth.host()), "hello\nworld\n".getBytes(), "gogo:cat").out())
+                .isEqualTo("hello\nworld\n");
+        Installation.Result untouched = berth.run(Map.of("BERTH_HOST", berth.host()), "a\nb\n".getBytes(),
+                "/bin/sh", "-c", "\"$0\" version >/dev/null; cat");
+        assertThat(untouched.out()).isEqualTo("a\nb\n");
 
         assertThat(berth.stop(daemon)).isZero();
         assertThat(pidFile).doesNotExist();
@@ -114,53 +120,47 @@ class DistributionIT {
 
     @Test
     void theConsoleHasABerthPromptAndExitStopsTheDaemon() throws Exception {
-        Path script = Requirements.which("script");
-        Requirements.require(script != null, "script(1) is not installed (apt-get install bsdutils)");
-        // script(1) gives the console a terminal; its size is set as a user's terminal would have one.
-        ProcessBuilder pb = new ProcessBuilder(script.toString(), "-qefc", "stty rows 40 cols 120; exec "
-                + berth.home.resolve("bin/berth") + " --root " + berth.root + " --run-root " + berth.runRoot, "/dev/null");
-        pb.environment().put("TERM", "xterm");
-        pb.redirectErrorStream(true);
-        Process console = pb.start();
-        StringBuilder seen = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (var in = console.getInputStream()) {
-                byte[] buffer = new byte[4096];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    synchronized (seen) {
-                        seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // The console ended.
-            }
-        });
-        reader.start();
-        try (var keyboard = console.getOutputStream()) {
-            Conditions.await("the berth> prompt", Duration.ofSeconds(30), () -> {
-                synchronized (seen) {
-                    return seen.toString().contains("berth> ");
-                }
-            });
-            keyboard.write("info\n".getBytes());
-            keyboard.flush();
-            Conditions.await("info in the console", Duration.ofSeconds(30), () -> {
-                synchronized (seen) {
-                    return seen.toString().contains("Berth Root Dir: " + berth.root);
-                }
-            });
+        try (TerminalSession console = new TerminalSession(berth.home.resolve("bin/berth") + " --root " + berth.root
+                + " --run-root " + berth.runRoot, 40, 120, Map.of())) {
+            int at = console.await("berth> ", 0);
+            console.type("info\n");
+            console.await("Berth Root Dir: " + berth.root, at);
             // The console's daemon answers bin/berth too.
             assertThat(berth.berth("info").out()).contains("Berth Root Dir: " + berth.root);
-            keyboard.write("exit\n".getBytes());
-            keyboard.flush();
-            assertThat(console.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        } finally {
-            console.destroy();
-            reader.join(5000);
+            console.type("exit\n");
+            assertThat(console.waitFor()).isZero();
         }
-        assertThat(console.exitValue()).isZero();
         assertThat(berth.socket()).doesNotExist();
+    }
+
+    @Test
+    void berthShellIsARemoteConsoleInRawModeThatFollowsTheWindowSize() throws Exception {
+        berth.startDaemon();
+        try (TerminalSession shell = new TerminalSession(berth.home.resolve("bin/berth") + " shell", 30, 100,
+                Map.of("BERTH_HOST", berth.host()))) {
+            int at = shell.await("berth> ", 0);
+            assertThat(shell.stty("-a")).as("the user's terminal is raw while the shell runs").contains("-icanon", "-echo ");
+            shell.type("echo $COLUMNS\n");
+            at = shell.await("100", at);
+            // The window grows: the kernel sends SIGWINCH to the client, which tells the daemon.
+            shell.stty("cols", "123", "rows", "31");
+            shell.type("echo $COLUMNS\n");
+            at = shell.await("123", at);
+            // Ctrl-C interrupts the running command, not the client.
+            shell.type("echo started; sleep 100000\n");
+            at = shell.await("started\r\n", at);
+            shell.type("\u0003");
+            at = shell.await("sleep interrupted", at);
+            shell.type("version --format {{.Os}}\n");
+            at = shell.await("linux", at);
+            shell.type("exit\n");
+            assertThat(shell.waitFor()).isZero();
+        }
+        assertThat(berth.berth("version").status()).as("the daemon keeps running").isZero();
+
+        Installation.Result noTerminal = berth.berth("shell");
+        assertThat(noTerminal.status()).isEqualTo(1);
+        assertThat(noTerminal.err()).isEqualTo("Error: berth shell needs a terminal: run it from an interactive terminal\n");
     }
 
     private String defaultStorage() throws Exception {

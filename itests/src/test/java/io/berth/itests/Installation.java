@@ -73,11 +73,20 @@ final class Installation implements AutoCloseable {
         return run(Map.of("BERTH_HOST", host()), null, args);
     }
 
-    /** Runs bin/berth with the given environment additions and stdin. */
+    /**
+     * Runs bin/berth with the given environment additions and stdin; if the first argument is an
+     * absolute path it is run instead, with bin/berth as {@code $0}.
+     */
     Result run(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/berth").toString());
-        command.addAll(List.of(args));
+        if (args.length > 0 && args[0].startsWith("/")) {
+            command.add(args[0]);
+            command.addAll(List.of(args).subList(1, args.length));
+            command.add(home.resolve("bin/berth").toString());
+        } else {
+            command.add(home.resolve("bin/berth").toString());
+            command.addAll(List.of(args));
+        }
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         if (stdin == null) {

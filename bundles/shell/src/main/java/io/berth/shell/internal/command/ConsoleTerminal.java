@@ -64,6 +64,18 @@ final class ConsoleTerminal implements Terminal {
     }
 
     @Override
+    public String type() {
+        return terminal.getType();
+    }
+
+    @Override
+    public AutoCloseable onResize(Runnable listener) {
+        org.jline.terminal.Terminal.SignalHandler previous = terminal.handle(org.jline.terminal.Terminal.Signal.WINCH,
+                signal -> listener.run());
+        return () -> terminal.handle(org.jline.terminal.Terminal.Signal.WINCH, previous);
+    }
+
+    @Override
     public AutoCloseable enterRawMode() throws IOException {
         org.jline.terminal.Attributes previous = terminal.enterRawMode();
         return () -> terminal.setAttributes(previous);

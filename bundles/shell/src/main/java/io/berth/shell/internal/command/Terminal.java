@@ -31,7 +31,17 @@ public interface Terminal {
         }
 
         @Override
+        public String type() {
+            return "dumb";
+        }
+
+        @Override
         public AutoCloseable enterRawMode() {
+            return () -> { };
+        }
+
+        @Override
+        public AutoCloseable onResize(Runnable listener) {
             return () -> { };
         }
     };
@@ -47,6 +57,15 @@ public interface Terminal {
 
     /** Rows, or 0 when unknown. */
     int height();
+
+    /** The terminal's type, as TERM names it ({@code xterm-256color}), or {@code dumb}. */
+    String type();
+
+    /**
+     * Calls {@code listener} whenever the terminal's size changes, until the returned handle is
+     * closed.
+     */
+    AutoCloseable onResize(Runnable listener);
 
     /**
      * Puts the user's terminal in raw mode (no echo, no line editing, no signals from keys) until

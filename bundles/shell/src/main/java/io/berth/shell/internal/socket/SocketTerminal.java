@@ -9,6 +9,8 @@ final class SocketTerminal implements Terminal {
     private final boolean inputTerminal;
     private final boolean outputTerminal;
     private final FrameWriter writer;
+    private final String type;
+    private final java.util.List<Runnable> resizeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int rows;
     private volatile int columns;
 
@@ -18,11 +20,24 @@ final class SocketTerminal implements Terminal {
         this.rows = hello.rows();
         this.columns = hello.columns();
         this.writer = writer;
+        this.type = hello.term().isEmpty() ? "dumb" : hello.term();
     }
 
     void resize(int newRows, int newColumns) {
         rows = newRows;
         columns = newColumns;
+        resizeListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public AutoCloseable onResize(Runnable listener) {
+        resizeListeners.add(listener);
+        return () -> resizeListeners.remove(listener);
     }
 
     @Override
