@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The privileged-test policy. A test that needs root, a kernel feature or a host tool calls
- * {@link #require} (JUnit 5) or {@link #requireJUnit4} (pax-exam): if the need is met it goes on;
+ * {@link #require} (JUnit 5; {@link JUnit4Requirements} for pax-exam): if the need is met it goes on;
  * if not, it is skipped with the reason, except under {@code -Dberth.requirePrivileged=true} (as CI
  * runs), where it fails with the reason instead.
  */
@@ -62,16 +62,5 @@ public final class Requirements {
         Path p = which(tool);
         require(p != null, tool + " is not installed (apt-get install " + debianPackage + ")");
         return p;
-    }
-
-    /** JUnit 4 (pax-exam): as {@link #require}. */
-    public static void requireJUnit4(boolean met, String reason) {
-        if (met) {
-            return;
-        }
-        if (strict()) {
-            throw new AssertionError("required but missing (-D" + REQUIRE_PRIVILEGED + "=true): " + reason);
-        }
-        throw new org.junit.AssumptionViolatedException("skipped: " + reason);
     }
 }

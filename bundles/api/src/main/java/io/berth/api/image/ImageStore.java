@@ -1,18 +1,26 @@
 package io.berth.api.image;
 
+import io.berth.api.ProgressListener;
 import org.osgi.annotation.versioning.ProviderType;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
- * The images Berth has: each an image config and its layers in the content store, named by
- * tags.
+ * The images Berth has: each an image config, a manifest and layer blobs in the content store,
+ * named by tags. On disk the store is an OCI image layout that other tools (skopeo, umoci) read.
  *
- * <p>Images are found by a reference ({@code busybox}, {@code busybox:1.36},
- * {@code busybox@sha256:...}), by id ({@code sha256:...} or its hexadecimal part) or by a unique
- * prefix of the id of at least 12 characters... as docker finds them. Changes are atomic: a crash
- * leaves the store as it was before or after a change, never between.
+ * <p><b>Finding images.</b> An image is found by a reference ({@code busybox},
+ * {@code busybox:1.36}, {@code docker.io/library/busybox:latest}, {@code busybox@sha256:...}), by
+ * its id ({@code sha256:HEX} or {@code HEX}) or by a unique prefix of its id's hex, as docker finds
+ * them. A name without tag means {@code :latest}.
+ *
+ * <p><b>Invariants.</b> Changes are atomic: a crash leaves the store as it was before a change or
+ * after it. An image is listed only once its config, manifest and every layer blob are complete
+ * and verified. Blobs no image refers to are deleted with the last image that referred to them.
+ * Images in use ({@link ImageUsers}) are not removed unless forced, and then only untagged.
  */
 @ProviderType
 public interface ImageStore {
@@ -23,15 +31,75 @@ public interface ImageStore {
      * Finds one image.
      *
      * @throws io.berth.api.NotFoundException {@code No such image: NAME}
-     * @throws io.berth.api.ConflictException if a short id matches several images
+     * @throws io.berth.api.InvalidArgumentException for a malformed reference, or a short id that
+     *         matches several images
      */
     Image get(String nameOrId) throws IOException;
 
+    /** Everything about one image; errors as {@link #get}. */
+    ImageDetails inspect(String nameOrId) throws IOException;
+
+    /** The image's history, newest first; errors as {@link #get}. */
+    List<HistoryRow> history(String nameOrId) throws IOException;
+
     /**
-     * Points a tag at an image, moving it if it pointed elsewhere.
+     * Points a tag at an image, moving it if it pointed elsewhere (the image it left may become
+     * dangling).
      *
-     * @throws io.berth.api.NotFoundException if the source does not exist
-     * @throws io.berth.api.InvalidArgumentException if the target has a digest or no tag
+     * @throws io.berth.api.InvalidArgumentException if the target has a digest
      */
     void tag(String source, ImageReference target) throws IOException;
+
+    /**
+     * Removes a reference, or an image. Given a tag, the tag goes, and the image too when no tag is
+     * left. Given an id, the image goes with all its tags; an id of an image with several
+     * repositories needs {@code force}.
+     *
+     * @param force untag and delete even what is in use or has several repositories; an image in
+     *        use is then only untagged, and stays, dangling, as docker does
+     * @param noPrune keep untagged parent images
+     * @return what was untagged and deleted, in docker's order
+     * @throws io.berth.api.ConflictException if the image is in use, naming what uses it
+     */
+    List<RemovedImage> remove(String nameOrId, boolean force, boolean noPrune) throws IOException;
+
+    /**
+     * Removes dangling images (untagged, unused), or with {@code all} every unused image.
+     */
+    PruneResult prune(boolean all) throws IOException;
+
+    /**
+     * Makes an image of one layer from a root filesystem tar (plain, gzip or zstd).
+     *
+     * @return the new image
+     */
+    Image importRootfs(InputStream tar, ImportOptions options) throws IOException;
+
+    /**
+     * Loads images from a {@code docker save} archive or an OCI archive (plain or compressed),
+     * verifying every blob. Loaded references replace the tags they name.
+     *
+     * @return the references loaded, or the ids of images loaded without one
+     * @throws io.berth.api.InvalidArgumentException for a malformed or inconsistent archive; nothing
+     *         of it is then visible
+     */
+    List<String> load(InputStream archive, ProgressListener progress) throws IOException;
+
+    /**
+     * Writes images with their tags to an archive. References name tags (and only those go into
+     * the archive for that image); ids save the image with all its tags.
+     */
+    void save(List<String> namesOrIds, ArchiveFormat format, OutputStream out) throws IOException;
+
+    /** What the images take on disk. */
+    DiskUsage diskUsage() throws IOException;
+
+    /**
+     * Makes sure an image's layers are unpacked by a storage driver, unpacking what is missing.
+     *
+     * @param storageDriver the driver's name, or {@code null} for the default one
+     * @return the snapshot key of the image's top layer (its chain id), to prepare containers on
+     * @throws io.berth.api.UnavailableException if the driver is not available
+     */
+    String unpack(String nameOrId, String storageDriver, ProgressListener progress) throws IOException;
 }

@@ -1,0 +1,168 @@
+package io.berth.layers;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
+import jnr.ffi.annotations.SaveError;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The libc calls the JVM lacks, through jnr-ffi: device nodes and extended attributes of any
+ * namespace ({@code security.capability}, {@code trusted.overlay.opaque}), never following a final
+ * symbolic link. Failures are {@link IOException}s naming the call, the path and the error.
+ */
+public final class Native {
+    /** The libc functions bound. */
+    public interface LibC {
+        @SaveError
+        int mknod(String path, int mode, long dev);
+
+        @SaveError
+        int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+        @SaveError
+        long lgetxattr(String path, String name, byte[] value, long size);
+
+        @SaveError
+        long llistxattr(String path, byte[] list, long size);
+
+        @SaveError
+        int utimensat(int dirfd, String path, long[] times, int flags);
+
+        String strerror(int errnum);
+    }
+
+    public static final int S_IFIFO = 0010000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    private static final int ENODATA = 61;
+    private static final int ENOTSUP = 95;
+    private static final int ERANGE = 34;
+
+    private static volatile LibC libc;
+    private static volatile jnr.ffi.Runtime runtime;
+
+    private Native() {
+    }
+
+    private static LibC libc() {
+        LibC l = libc;
+        if (l == null) {
+            synchronized (Native.class) {
+                if (libc == null) {
+                    libc = LibraryLoader.create(LibC.class).option(LibraryOption.LoadNow, true).load("c");
+                    runtime = jnr.ffi.Runtime.getRuntime(libc);
+                }
+                l = libc;
+            }
+        }
+        return l;
+    }
+
+    private static IOException failure(String call, Path path) {
+        int errno = runtime.getLastError();
+        return new IOException(call + "(" + path + "): " + libc.strerror(errno) + " (errno " + errno + ")");
+    }
+
+    /** Linux's {@code makedev}. */
+    public static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    /** Linux's {@code major} of a {@code dev_t}. */
+    public static long major(long dev) {
+        return ((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL);
+    }
+
+    /** Linux's {@code minor} of a {@code dev_t}. */
+    public static long minor(long dev) {
+        return ((dev >>> 12) & 0xffffff00L) | (dev & 0xffL);
+    }
+
+    /**
+     * Makes a device node or fifo.
+     *
+     * @param type {@link #S_IFCHR}, {@link #S_IFBLK} or {@link #S_IFIFO}
+     */
+    public static void mknod(Path path, int type, int permissions, long major, long minor) throws IOException {
+        if (libc().mknod(path.toString(), type | (permissions & 07777), makedev(major, minor)) != 0) {
+            throw failure("mknod", path);
+        }
+    }
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /**
+     * Sets access and modification times of the path itself, by path: the JDK opens the file to
+     * set times, which blocks on a fifo and opens a device.
+     */
+    public static void utimes(Path path, long seconds, int nanos) throws IOException {
+        long[] times = {seconds, nanos, seconds, nanos};
+        if (libc().utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw failure("utimensat", path);
+        }
+    }
+
+    /** Sets an extended attribute on the path itself (not what a symbolic link points to). */
+    public static void setxattr(Path path, String name, byte[] value) throws IOException {
+        if (libc().lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
+            throw failure("lsetxattr " + name, path);
+        }
+    }
+
+    /** An extended attribute's value, or {@code null} if the path has none by that name. */
+    public static byte[] getxattr(Path path, String name) throws IOException {
+        byte[] buffer = new byte[256];
+        while (true) {
+            long n = libc().lgetxattr(path.toString(), name, buffer, buffer.length);
+            if (n >= 0) {
+                return java.util.Arrays.copyOf(buffer, (int) n);
+            }
+            int errno = runtime.getLastError();
+            if (errno == ENODATA || errno == ENOTSUP) {
+                return null;
+            }
+            if (errno != ERANGE || buffer.length > (1 << 20)) {
+                throw failure("lgetxattr " + name, path);
+            }
+            buffer = new byte[buffer.length * 4];
+        }
+    }
+
+    /** The names of the path's extended attributes (not following a final symbolic link). */
+    public static List<String> listxattr(Path path) throws IOException {
+        byte[] buffer = new byte[1024];
+        long n;
+        while (true) {
+            n = libc().llistxattr(path.toString(), buffer, buffer.length);
+            if (n >= 0) {
+                break;
+            }
+            int errno = runtime.getLastError();
+            if (errno == ENOTSUP) {
+                return List.of();
+            }
+            if (errno != ERANGE || buffer.length > (1 << 20)) {
+                throw failure("llistxattr", path);
+            }
+            buffer = new byte[buffer.length * 4];
+        }
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buffer[i] == 0) {
+                if (i > start) {
+                    names.add(new String(buffer, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+}
