@@ -73,4 +73,9 @@ public class FakeStorageDriver implements StorageDriver {
     public boolean parallelApply() {
         return false;
     }
+
+    @Override
+    public java.util.Map<String, String> graphData(String key) {
+        throw unsupported();
+    }
 }

@@ -33,6 +33,20 @@ public final class Native {
         @SaveError
         int utimensat(int dirfd, String path, long[] times, int flags);
 
+        @SaveError
+        int mount(String source, String target, String type, long flags, String data);
+
+        @SaveError
+        int umount2(String target, int flags);
+
+        @SaveError
+        int open(String path, int flags);
+
+        @SaveError
+        int syncfs(int fd);
+
+        int close(int fd);
+
         String strerror(int errnum);
     }
 
@@ -105,6 +119,45 @@ public final class Native {
         long[] times = {seconds, nanos, seconds, nanos};
         if (libc().utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW) != 0) {
             throw failure("utimensat", path);
+        }
+    }
+
+    /** {@code MS_RDONLY}. */
+    public static final long MS_RDONLY = 1;
+    /** {@code MS_BIND}. */
+    public static final long MS_BIND = 4096;
+    /** {@code MS_REC}. */
+    public static final long MS_REC = 16384;
+    /** {@code MNT_DETACH}. */
+    public static final int MNT_DETACH = 2;
+    private static final int O_RDONLY_DIRECTORY = 0200000;
+
+    /** Mounts a filesystem, as {@code mount(2)}. */
+    public static void mount(String source, Path target, String type, long flags, String data) throws IOException {
+        if (libc().mount(source, target.toString(), type, flags, data) != 0) {
+            throw failure("mount " + type + " " + source, target);
+        }
+    }
+
+    /** Unmounts, as {@code umount2(2)}. */
+    public static void umount(Path target, int flags) throws IOException {
+        if (libc().umount2(target.toString(), flags) != 0) {
+            throw failure("umount2", target);
+        }
+    }
+
+    /** Writes out everything dirty of the filesystem that holds {@code directory}. */
+    public static void syncfs(Path directory) throws IOException {
+        int fd = libc().open(directory.toString(), O_RDONLY_DIRECTORY);
+        if (fd < 0) {
+            throw failure("open", directory);
+        }
+        try {
+            if (libc.syncfs(fd) != 0) {
+                throw failure("syncfs", directory);
+            }
+        } finally {
+            libc.close(fd);
         }
     }
 

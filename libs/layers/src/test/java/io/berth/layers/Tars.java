@@ -10,27 +10,27 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Builds tars entry by entry for tests, hostile ones included: names are written as given. */
-final class Tars {
+public final class Tars {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarWriter tar = new TarWriter(bytes);
 
-    Tars dir(String name) throws IOException {
+    public Tars dir(String name) throws IOException {
         return add(name, TarHeader.DIRECTORY, 0755, "", null);
     }
 
-    Tars file(String name, String content) throws IOException {
+    public Tars file(String name, String content) throws IOException {
         return add(name, TarHeader.REGULAR, 0644, "", content);
     }
 
-    Tars symlink(String name, String target) throws IOException {
+    public Tars symlink(String name, String target) throws IOException {
         return add(name, TarHeader.SYMLINK, 0777, target, null);
     }
 
-    Tars hardlink(String name, String target) throws IOException {
+    public Tars hardlink(String name, String target) throws IOException {
         return add(name, TarHeader.HARDLINK, 0644, target, null);
     }
 
-    Tars entry(TarHeader h, String content) throws IOException {
+    public Tars entry(TarHeader h, String content) throws IOException {
         byte[] data = content == null ? new byte[0] : content.getBytes(StandardCharsets.UTF_8);
         h.size = data.length;
         tar.putEntry(h);
@@ -40,7 +40,7 @@ final class Tars {
         return this;
     }
 
-    Tars add(String name, byte type, int mode, String link, String content) throws IOException {
+    public Tars add(String name, byte type, int mode, String link, String content) throws IOException {
         TarHeader h = new TarHeader(name, type);
         h.mode = mode;
         h.linkName = link;
@@ -48,12 +48,12 @@ final class Tars {
         return entry(h, content);
     }
 
-    byte[] bytes() throws IOException {
+    public byte[] bytes() throws IOException {
         tar.finish();
         return bytes.toByteArray();
     }
 
-    InputStream stream() throws IOException {
+    public InputStream stream() throws IOException {
         return new ByteArrayInputStream(bytes());
     }
 }

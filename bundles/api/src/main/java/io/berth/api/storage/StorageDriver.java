@@ -120,4 +120,13 @@ public interface StorageDriver {
 
     /** Whether {@link #apply} works before the parent exists (layers stand alone on disk). */
     boolean parallelApply();
+
+    /**
+     * Where a snapshot is on disk, in the terms {@code inspect} shows under
+     * {@code GraphDriver.Data}: {@code LowerDir}, {@code UpperDir}, {@code WorkDir} for overlay,
+     * {@code Dir} for copying drivers.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such snapshot
+     */
+    java.util.Map<String, String> graphData(String key) throws IOException;
 }

@@ -1,0 +1,41 @@
+package io.berth.storage.overlay.internal;
+
+import io.berth.api.storage.Mount;
+import io.berth.api.storage.StorageDriver;
+import io.berth.layers.StorageDriverConformance;
+import io.berth.layers.Tars;
+import io.berth.testing.Requirements;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OverlayStorageDriverTest extends StorageDriverConformance {
+    @Override
+    protected StorageDriver create(Path home) throws IOException {
+        String problem = OverlaySupport.problem(home);
+        Requirements.require(problem == null, "overlayfs does not work here: " + problem);
+        return new OverlayStorageDriver(home, OverlaySupport.hasIndexOption());
+    }
+
+    @Test
+    void layersApplyInAnyOrderAndMountOptionsStayShortForDeepChains() throws IOException {
+        // The child first: overlay layers stand alone.
+        driver.apply("child", "base", new Tars().file("b", "child").stream());
+        driver.apply("base", null, new Tars().file("a", "base").file("b", "base").stream());
+        String parent = "child";
+        for (int i = 0; i < 40; i++) {
+            driver.apply("l" + i, parent, new Tars().file("f" + i, "x").stream());
+            parent = "l" + i;
+        }
+        List<Mount> mounts = driver.prepare("c", parent);
+        assertThat(String.join(",", mounts.get(0).options()).length()).isLessThan(OverlayStorageDriver.MOUNT_DATA_MAX);
+        Path rootfs = mount("c");
+        assertThat(rootfs.resolve("a")).hasContent("base");
+        assertThat(rootfs.resolve("b")).hasContent("child");
+        assertThat(driver.graphData(parent)).containsKeys("LowerDir", "UpperDir", "WorkDir");
+    }
+}

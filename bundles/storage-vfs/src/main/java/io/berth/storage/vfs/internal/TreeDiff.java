@@ -1,0 +1,128 @@
+package io.berth.storage.vfs.internal;
+
+import io.berth.layers.LayerWriter;
+import io.berth.layers.Native;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The changes between two whole trees, as docker's naive diff finds them: an entry is changed when
+ * its type, mode, owner, size, modification time, link target, device number or extended
+ * attributes differ; entries only in the new tree are added (with all they contain), entries only
+ * in the old one deleted (a whiteout, not their contents).
+ */
+final class TreeDiff {
+    private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime,rdev";
+
+    private TreeDiff() {
+    }
+
+    static void write(Path before, Path after, LayerWriter writer) throws IOException {
+        walk(before, after, "", writer);
+    }
+
+    private static void walk(Path before, Path after, String relative, LayerWriter writer) throws IOException {
+        Path newDir = relative.isEmpty() ? after : after.resolve(relative);
+        Path oldDir = before == null ? null : relative.isEmpty() ? before : before.resolve(relative);
+        TreeSet<String> names = new TreeSet<>(list(newDir));
+        List<String> oldNames = oldDir == null ? List.of() : list(oldDir);
+        names.addAll(oldNames);
+        for (String name : names) {
+            String child = relative.isEmpty() ? name : relative + "/" + name;
+            Map<String, Object> now = attributes(after.resolve(child));
+            Map<String, Object> then = oldDir == null ? null : attributes(before.resolve(child));
+            if (now == null) {
+                writer.whiteout(child);
+                continue;
+            }
+            boolean isDir = ((Integer) now.get("mode") & 0170000) == 0040000;
+            if (then == null) {
+                addAll(after, child, isDir, writer);
+                continue;
+            }
+            boolean wasDir = ((Integer) then.get("mode") & 0170000) == 0040000;
+            if (changed(before.resolve(child), after.resolve(child), then, now)) {
+                writer.add(after, child);
+                if (isDir && !wasDir) {
+                    addChildren(after, child, writer);
+                    continue;
+                }
+            }
+            if (isDir && wasDir) {
+                walk(before, after, child, writer);
+            } else if (isDir) {
+                addChildren(after, child, writer);
+            }
+        }
+    }
+
+    private static void addAll(Path root, String relative, boolean isDir, LayerWriter writer) throws IOException {
+        writer.add(root, relative);
+        if (isDir) {
+            addChildren(root, relative, writer);
+        }
+    }
+
+    private static void addChildren(Path root, String relative, LayerWriter writer) throws IOException {
+        for (String name : list(root.resolve(relative))) {
+            String child = relative + "/" + name;
+            Map<String, Object> a = attributes(root.resolve(child));
+            addAll(root, child, a != null && ((Integer) a.get("mode") & 0170000) == 0040000, writer);
+        }
+    }
+
+    private static boolean changed(Path old, Path now, Map<String, Object> a, Map<String, Object> b) throws IOException {
+        if (!a.get("mode").equals(b.get("mode")) || !a.get("uid").equals(b.get("uid")) || !a.get("gid").equals(b.get("gid"))
+                || !a.get("rdev").equals(b.get("rdev")) || !a.get("lastModifiedTime").equals(b.get("lastModifiedTime"))) {
+            return true;
+        }
+        int format = (Integer) b.get("mode") & 0170000;
+        if (format == 0100000 && !a.get("size").equals(b.get("size"))) {
+            return true;
+        }
+        if (format == 0120000 && !Files.readSymbolicLink(old).equals(Files.readSymbolicLink(now))) {
+            return true;
+        }
+        return !sameXattrs(old, now);
+    }
+
+    private static boolean sameXattrs(Path a, Path b) throws IOException {
+        List<String> namesA = Native.listxattr(a);
+        List<String> namesB = Native.listxattr(b);
+        if (!new TreeSet<>(namesA).equals(new TreeSet<>(namesB))) {
+            return false;
+        }
+        for (String n : namesA) {
+            if (!Arrays.equals(Native.getxattr(a, n), Native.getxattr(b, n))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    private static Map<String, Object> attributes(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+}
