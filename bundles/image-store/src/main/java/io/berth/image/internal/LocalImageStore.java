@@ -1,0 +1,845 @@
+package io.berth.image.internal;
+
+import io.berth.api.ConflictException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.ProgressEvent;
+import io.berth.api.ProgressListener;
+import io.berth.api.UnavailableException;
+import io.berth.api.content.ContentWriter;
+import io.berth.api.content.Descriptor;
+import io.berth.api.content.Digest;
+import io.berth.api.content.MediaTypes;
+import io.berth.api.content.Platform;
+import io.berth.api.driver.DriverInfo;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.driver.DriverState;
+import io.berth.api.driver.DriverType;
+import io.berth.api.image.ArchiveFormat;
+import io.berth.api.image.DiskUsage;
+import io.berth.api.image.History;
+import io.berth.api.image.HistoryRow;
+import io.berth.api.image.Image;
+import io.berth.api.image.ImageConfig;
+import io.berth.api.image.ImageDetails;
+import io.berth.api.image.ImageReference;
+import io.berth.api.image.ImageStore;
+import io.berth.api.image.ImageUsers;
+import io.berth.api.image.ImportOptions;
+import io.berth.api.image.PruneResult;
+import io.berth.api.image.RemovedImage;
+import io.berth.api.storage.StorageDriver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The image store: images in {@link ImageIndex}, their blobs in the {@link FileContentStore},
+ * their unpacked layers in the storage drivers.
+ *
+ * <p>Every change of the image list happens under one lock and ends with one atomic write of the
+ * index. Blobs are written before an image refers to them and deleted after no image does; blobs an
+ * operation in progress is about to refer to are leased, so a concurrent removal does not delete
+ * them.
+ */
+public final class LocalImageStore implements ImageStore {
+    private static final Pattern FULL_ID = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f]{1,63}");
+    private static final int UNPACK_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    final FileContentStore content;
+    private final ImageIndex index;
+    private final Supplier<DriverRegistry> drivers;
+    private final Supplier<List<ImageUsers>> users;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Digest, ImageRecord> images;
+    private final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
+    private final Map<Digest, AtomicInteger> leases = new ConcurrentHashMap<>();
+    private final ExecutorService unpackers;
+
+    /**
+     * @param drivers the driver registry, or {@code null} when none is available
+     * @param users what uses images (containers)
+     */
+    public LocalImageStore(FileContentStore content, Supplier<DriverRegistry> drivers, Supplier<List<ImageUsers>> users)
+            throws IOException {
+        this.content = content;
+        this.index = new ImageIndex(content.root());
+        this.drivers = drivers;
+        this.users = users;
+        this.images = index.load(this::idFromManifest);
+        this.unpackers = Executors.newFixedThreadPool(UNPACK_THREADS, r -> {
+            Thread t = new Thread(r, "berth-unpack");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops the unpacking threads. */
+    public void close() {
+        unpackers.shutdownNow();
+    }
+
+    private Digest idFromManifest(Descriptor manifest) {
+        try {
+            return ImageJson.manifest(content.read(manifest.digest()), "manifest " + manifest.digest()).config().digest();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read manifest " + manifest.digest() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- finding
+
+    ImageRecord resolve(String nameOrId) throws IOException {
+        if (nameOrId == null || nameOrId.isBlank()) {
+            throw new InvalidArgumentException("an image name or id is required");
+        }
+        lock.lock();
+        try {
+            if (nameOrId.startsWith("sha256:") || FULL_ID.matcher(nameOrId).matches()) {
+                Digest d = Digest.parse(nameOrId.startsWith("sha256:") ? nameOrId : "sha256:" + nameOrId);
+                ImageRecord r = images.get(d);
+                if (r != null) {
+                    return r;
+                }
+                throw new NotFoundException("No such image: " + nameOrId);
+            }
+            ImageReference ref = null;
+            InvalidArgumentException badReference = null;
+            try {
+                ref = ImageReference.parse(nameOrId);
+            } catch (InvalidArgumentException e) {
+                badReference = e;
+            }
+            if (ref != null) {
+                ImageRecord r = byReference(ref);
+                if (r != null) {
+                    return r;
+                }
+            }
+            if (ID_PREFIX.matcher(nameOrId).matches()) {
+                List<ImageRecord> matches = images.values().stream().filter(r -> r.id().hex().startsWith(nameOrId)).toList();
+                if (matches.size() == 1) {
+                    return matches.get(0);
+                }
+                if (matches.size() > 1) {
+                    throw new InvalidArgumentException("short id " + nameOrId + " is ambiguous: it matches "
+                            + matches.size() + " images");
+                }
+            }
+            if (badReference != null) {
+                throw badReference;
+            }
+            throw new NotFoundException("No such image: " + ref.withDefaultTag().familiar());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ImageRecord byReference(ImageReference ref) {
+        if (ref.digest() != null) {
+            String wanted = ref.name() + "@" + ref.digest();
+            for (ImageRecord r : images.values()) {
+                if (r.repoDigests().contains(wanted)
+                        || (r.manifest().digest().equals(ref.digest()) && hasRepository(r, ref.name()))) {
+                    return r;
+                }
+            }
+            return null;
+        }
+        String tag = ref.withDefaultTag().toString();
+        for (ImageRecord r : images.values()) {
+            if (r.tags().containsKey(tag)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasRepository(ImageRecord r, String name) {
+        for (String t : r.tags().keySet()) {
+            if (ImageReference.parse(t).name().equals(name)) {
+                return true;
+            }
+        }
+        for (String d : r.repoDigests()) {
+            if (d.startsWith(name + "@")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    ImageConfig config(ImageRecord r) throws IOException {
+        ImageConfig c = configs.get(r.id());
+        if (c == null) {
+            c = ImageJson.config(content.read(r.id()), "config " + r.id());
+            configs.put(r.id(), c);
+        }
+        return c;
+    }
+
+    ImageJson.Manifest manifest(ImageRecord r) throws IOException {
+        return ImageJson.manifest(content.read(r.manifest().digest()), "manifest " + r.manifest().digest());
+    }
+
+    List<ImageRecord> records() {
+        lock.lock();
+        try {
+            return new ArrayList<>(images.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public List<Image> list() throws IOException {
+        List<Image> result = new ArrayList<>();
+        for (ImageRecord r : records()) {
+            result.add(toImage(r));
+        }
+        result.sort(Comparator.comparing((Image i) -> i.created() == null ? Instant.EPOCH : i.created()).reversed()
+                .thenComparing(i -> i.id().toString()));
+        return result;
+    }
+
+    @Override
+    public Image get(String nameOrId) throws IOException {
+        return toImage(resolve(nameOrId));
+    }
+
+    private Image toImage(ImageRecord r) throws IOException {
+        ImageConfig c = config(r);
+        List<String> tags = new ArrayList<>();
+        for (String t : r.orderedTags()) {
+            tags.add(ImageReference.parse(t).familiar());
+        }
+        List<String> digests = new ArrayList<>();
+        for (String d : r.repoDigests()) {
+            digests.add(ImageReference.parse(d).familiar());
+        }
+        Map<String, String> labels = c.config().labels() == null ? Map.of() : c.config().labels();
+        return new Image(r.id(), tags, digests, c.created(), r.size(), labels);
+    }
+
+    @Override
+    public ImageDetails inspect(String nameOrId) throws IOException {
+        ImageRecord r = resolve(nameOrId);
+        ImageConfig c = config(r);
+        ImageJson.Manifest m = manifest(r);
+        String driverName = null;
+        Map<String, String> graph = Map.of();
+        DriverRegistry registry = drivers.get();
+        if (registry != null && !c.diffIds().isEmpty()) {
+            String top = ChainIds.of(c.diffIds()).get(c.diffIds().size() - 1);
+            for (DriverInfo info : registry.drivers()) {
+                if (info.type() == DriverType.STORAGE && info.state() == DriverState.AVAILABLE) {
+                    try {
+                        StorageDriver d = registry.storage(info.name());
+                        d.stat(top);
+                        driverName = info.name();
+                        graph = d.graphData(top);
+                        if (info.isDefault()) {
+                            break;
+                        }
+                    } catch (NotFoundException | UnavailableException e) {
+                        // Not unpacked by this driver.
+                    }
+                }
+            }
+        }
+        return new ImageDetails(toImage(r), c, r.manifest(), m.layers(), r.parent(), r.lastTagTime(), driverName, graph);
+    }
+
+    @Override
+    public List<HistoryRow> history(String nameOrId) throws IOException {
+        ImageRecord r = resolve(nameOrId);
+        ImageConfig c = config(r);
+        List<History> entries = c.history();
+        // Which local image ends at which entry: the image itself at the top, its parents below.
+        Map<Integer, Digest> idAt = new HashMap<>();
+        idAt.put(entries.size() - 1, r.id());
+        ImageRecord parent = r.parent() == null ? null : images.get(r.parent());
+        while (parent != null) {
+            idAt.putIfAbsent(config(parent).history().size() - 1, parent.id());
+            parent = parent.parent() == null ? null : images.get(parent.parent());
+        }
+        List<HistoryRow> rows = new ArrayList<>();
+        int layer = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            History h = entries.get(i);
+            long size = 0;
+            if (!h.emptyLayer()) {
+                size = layer < r.layerSizes().size() ? r.layerSizes().get(layer) : 0;
+                layer++;
+            }
+            rows.add(new HistoryRow(idAt.get(i), h, size));
+        }
+        if (entries.isEmpty()) {
+            rows.add(new HistoryRow(r.id(), new History(c.created(), "", "", "", false), r.size()));
+        }
+        java.util.Collections.reverse(rows);
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- naming
+
+    @Override
+    public void tag(String source, ImageReference target) throws IOException {
+        if (target.digest() != null) {
+            throw new InvalidArgumentException("refusing to create a tag with a digest reference");
+        }
+        String tag = target.withDefaultTag().toString();
+        lock.lock();
+        try {
+            ImageRecord r = resolve(source);
+            moveTag(tag, r.id(), Instant.now());
+            index.save(images.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void moveTag(String tag, Digest to, Instant when) {
+        for (ImageRecord other : new ArrayList<>(images.values())) {
+            if (!other.id().equals(to) && other.tags().containsKey(tag)) {
+                images.put(other.id(), other.withoutTag(tag));
+            }
+        }
+        images.put(to, images.get(to).withTag(tag, when));
+    }
+
+    // ---------------------------------------------------------------- removing
+
+    @Override
+    public List<RemovedImage> remove(String nameOrId, boolean force, boolean noPrune) throws IOException {
+        List<RemovedImage> out = new ArrayList<>();
+        List<ImageRecord> deleted = new ArrayList<>();
+        lock.lock();
+        try {
+            ImageRecord r = resolve(nameOrId);
+            String tag = referencedTag(nameOrId, r);
+            List<String> usedBy = usersOf(r.id());
+            if (tag != null && r.tags().size() > 1) {
+                // One of several names: just the name goes.
+                images.put(r.id(), r.withoutTag(tag));
+                out.add(RemovedImage.untagged(ImageReference.parse(tag).familiar()));
+            } else {
+                if (tag == null && !force && repositories(r).size() > 1) {
+                    throw new ConflictException("conflict: unable to delete " + r.id().shortHex()
+                            + " (must be forced) - image is referenced in multiple repositories");
+                }
+                if (!usedBy.isEmpty() && !force) {
+                    throw new ConflictException(tag != null
+                            ? "conflict: unable to remove repository reference \"" + ImageReference.parse(tag).familiar()
+                            + "\" (must force) - " + usedBy.get(0) + " is using its referenced image " + r.id().shortHex()
+                            : "conflict: unable to delete " + r.id().shortHex() + " (must be forced) - image is being used by "
+                            + usedBy.get(0));
+                }
+                ImageRecord current = r;
+                for (String t : r.orderedTags()) {
+                    current = current.withoutTag(t);
+                    out.add(RemovedImage.untagged(ImageReference.parse(t).familiar()));
+                }
+                for (String d : r.repoDigests()) {
+                    out.add(RemovedImage.untagged(ImageReference.parse(d).familiar()));
+                }
+                if (usedBy.isEmpty()) {
+                    deleteRecord(r, deleted, out, noPrune);
+                } else {
+                    // Forced while in use: the image stays, untagged (dangling), as docker does.
+                    images.put(r.id(), new ImageRecord(r.id(), r.manifest(), Map.of(), List.of(), r.parent(), r.layerSizes()));
+                }
+            }
+            index.save(images.values());
+        } finally {
+            lock.unlock();
+        }
+        collect(deleted);
+        return out;
+    }
+
+    /** The tag {@code nameOrId} names, if it names one of {@code r}'s tags (not an id). */
+    private static String referencedTag(String nameOrId, ImageRecord r) {
+        if (nameOrId.startsWith("sha256:") || FULL_ID.matcher(nameOrId).matches()) {
+            return null;
+        }
+        try {
+            ImageReference ref = ImageReference.parse(nameOrId);
+            if (ref.digest() != null) {
+                return null;
+            }
+            String tag = ref.withDefaultTag().toString();
+            return r.tags().containsKey(tag) ? tag : null;
+        } catch (InvalidArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Set<String> repositories(ImageRecord r) {
+        Set<String> names = new HashSet<>();
+        for (String t : r.tags().keySet()) {
+            names.add(ImageReference.parse(t).name());
+        }
+        return names;
+    }
+
+    private void deleteRecord(ImageRecord r, List<ImageRecord> deleted, List<RemovedImage> out, boolean noPrune) throws IOException {
+        images.remove(r.id());
+        deleted.add(r);
+        out.add(RemovedImage.deleted(r.id().toString()));
+        if (noPrune || r.parent() == null) {
+            return;
+        }
+        ImageRecord parent = images.get(r.parent());
+        if (parent != null && parent.tags().isEmpty() && usersOf(parent.id()).isEmpty()
+                && images.values().stream().noneMatch(i -> parent.id().equals(i.parent()))) {
+            deleteRecord(parent, deleted, out, false);
+        }
+    }
+
+    private List<String> usersOf(Digest id) {
+        List<String> all = new ArrayList<>();
+        for (ImageUsers u : users.get()) {
+            all.addAll(u.usersOf(id));
+        }
+        return all;
+    }
+
+    @Override
+    public PruneResult prune(boolean all) throws IOException {
+        List<RemovedImage> out = new ArrayList<>();
+        List<ImageRecord> deleted = new ArrayList<>();
+        lock.lock();
+        try {
+            boolean more = true;
+            while (more) {
+                more = false;
+                for (ImageRecord r : new ArrayList<>(images.values())) {
+                    boolean candidate = all || r.tags().isEmpty();
+                    boolean hasChild = images.values().stream().anyMatch(i -> r.id().equals(i.parent()));
+                    if (candidate && !hasChild && usersOf(r.id()).isEmpty()) {
+                        for (String t : r.orderedTags()) {
+                            out.add(RemovedImage.untagged(ImageReference.parse(t).familiar()));
+                        }
+                        images.remove(r.id());
+                        deleted.add(r);
+                        out.add(RemovedImage.deleted(r.id().toString()));
+                        more = true;
+                    }
+                }
+            }
+            index.save(images.values());
+        } finally {
+            lock.unlock();
+        }
+        long reclaimed = collect(deleted);
+        return new PruneResult(out, reclaimed);
+    }
+
+    /**
+     * Deletes the blobs and unpacked layers of deleted images that no remaining image (nor an
+     * operation in progress) uses.
+     *
+     * @return the bytes of blobs deleted
+     */
+    private long collect(List<ImageRecord> deletedImages) throws IOException {
+        if (deletedImages.isEmpty()) {
+            return 0;
+        }
+        Set<Digest> keep = new HashSet<>(leases.keySet());
+        Set<String> keepChains = new HashSet<>();
+        for (ImageRecord r : records()) {
+            keep.addAll(blobsOf(r));
+            keepChains.addAll(ChainIds.of(config(r).diffIds()));
+        }
+        List<String> chains = new ArrayList<>();
+        Set<Digest> candidates = new LinkedHashSet<>();
+        for (ImageRecord r : deletedImages) {
+            for (String chain : ChainIds.of(config(r).diffIds())) {
+                if (!keepChains.contains(chain) && !chains.contains(chain)) {
+                    chains.add(chain);
+                }
+            }
+            candidates.addAll(blobsOf(r));
+        }
+        removeSnapshots(chains);
+        long reclaimed = 0;
+        for (Digest d : candidates) {
+            if (!keep.contains(d)) {
+                long size = content.info(d).map(i -> i.size()).orElse(0L);
+                if (content.delete(d)) {
+                    reclaimed += size;
+                }
+            }
+        }
+        for (ImageRecord r : deletedImages) {
+            if (!keep.contains(r.id())) {
+                configs.remove(r.id());
+            }
+        }
+        return reclaimed;
+    }
+
+    private Set<Digest> blobsOf(ImageRecord r) throws IOException {
+        Set<Digest> blobs = new HashSet<>();
+        blobs.add(r.id());
+        blobs.add(r.manifest().digest());
+        for (Descriptor l : manifest(r).layers()) {
+            blobs.add(l.digest());
+        }
+        return blobs;
+    }
+
+    private void removeSnapshots(List<String> chains) {
+        DriverRegistry registry = drivers.get();
+        if (registry == null) {
+            return;
+        }
+        for (DriverInfo info : registry.drivers()) {
+            if (info.type() != DriverType.STORAGE || info.state() != DriverState.AVAILABLE) {
+                continue;
+            }
+            StorageDriver d;
+            try {
+                d = registry.storage(info.name());
+            } catch (UnavailableException e) {
+                continue;
+            }
+            // Children first.
+            for (int i = chains.size() - 1; i >= 0; i--) {
+                try {
+                    d.remove(chains.get(i));
+                } catch (NotFoundException | ConflictException e) {
+                    // Not unpacked here, or something (a container) still builds on it.
+                } catch (IOException e) {
+                    System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
+                            "cannot remove layer " + chains.get(i) + " from storage driver " + info.name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- adding
+
+    /** The driver registry, or {@code null} when none is available. */
+    DriverRegistry drivers() {
+        return drivers.get();
+    }
+
+    /** Deletes those of {@code candidates} that no image refers to and no operation has leased. */
+    void discardUnreferenced(java.util.Collection<Digest> candidates) throws IOException {
+        lock.lock();
+        try {
+            Set<Digest> keep = new HashSet<>(leases.keySet());
+            for (ImageRecord r : images.values()) {
+                keep.addAll(blobsOf(r));
+            }
+            for (Digest d : candidates) {
+                if (!keep.contains(d)) {
+                    content.delete(d);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Leases blobs so a concurrent removal keeps them until the caller {@link #release}s them. */
+    void lease(Digest d) {
+        leases.computeIfAbsent(d, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void release(Iterable<Digest> digests) {
+        for (Digest d : digests) {
+            leases.computeIfPresent(d, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+        }
+    }
+
+    /**
+     * Adds an image whose blobs are all in the content store, or updates one that exists; the given
+     * tags move to it.
+     */
+    ImageRecord register(Descriptor manifest, Digest id, List<Long> layerSizes, List<String> tags, String repoDigest,
+                         Digest parent) throws IOException {
+        lock.lock();
+        try {
+            ImageRecord r = images.get(id);
+            if (r == null) {
+                r = new ImageRecord(id, manifest, Map.of(), List.of(), parent, layerSizes);
+                images.put(id, r);
+            }
+            Instant now = Instant.now();
+            for (String t : tags) {
+                moveTag(t, id, now);
+            }
+            if (repoDigest != null) {
+                images.put(id, images.get(id).withRepoDigest(repoDigest));
+            }
+            index.save(images.values());
+            return images.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes a stream as a blob (verified if {@code expected} is given) and leases it.
+     *
+     * @return the blob's digest and size
+     */
+    Descriptor store(InputStream in, Digest expected, long expectedSize, String mediaType) throws IOException {
+        if (expected != null) {
+            lease(expected);
+            if (content.exists(expected)) {
+                in.transferTo(OutputStream.nullOutputStream());
+                return new Descriptor(mediaType, expected, content.info(expected).map(i -> i.size()).orElse(expectedSize));
+            }
+        }
+        try (ContentWriter w = content.writer(expected, expectedSize)) {
+            byte[] buffer = new byte[256 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                w.write(ByteBuffer.wrap(buffer, 0, n));
+            }
+            io.berth.api.content.ContentInfo info = w.commit();
+            if (expected == null) {
+                lease(info.digest());
+            }
+            return new Descriptor(mediaType, info.digest(), info.size());
+        } catch (IOException | RuntimeException e) {
+            if (expected != null) {
+                release(List.of(expected));
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Image importRootfs(InputStream tar, ImportOptions options) throws IOException {
+        List<Digest> leased = new ArrayList<>();
+        try {
+            InputStream plain = Compression.decompress(tar, "the imported archive");
+            Descriptor layer = store(plain, null, -1, MediaTypes.OCI_LAYER);
+            leased.add(layer.digest());
+            // The layer must be a readable tar; a hostile one is refused when unpacked.
+            try (InputStream check = content.open(layer.digest())) {
+                io.berth.layers.tar.TarReader reader = new io.berth.layers.tar.TarReader(check);
+                while (reader.next() != null) {
+                    // Reading the headers checks them.
+                }
+            } catch (io.berth.layers.tar.TarFormatException | java.io.EOFException e) {
+                throw new InvalidArgumentException("the imported archive is not a tar: " + e.getMessage());
+            }
+            Instant now = Instant.now();
+            Platform host = Platform.host();
+            io.berth.api.image.ContainerConfig cc = DockerfileChanges.apply(
+                    io.berth.api.image.ContainerConfig.EMPTY, options.changes());
+            ImageConfig config = new ImageConfig(host.architecture(), host.os(), host.variant(), now, "", cc,
+                    List.of(layer.digest()),
+                    List.of(new History(now, "", "", options.message().isEmpty() ? "Imported from " + options.source()
+                            : options.message(), false)), "", "", null, "", null);
+            byte[] configBytes = ImageJson.config(config);
+            Digest id = content.write(configBytes);
+            lease(id);
+            leased.add(id);
+            byte[] manifestBytes = ImageJson.manifest(new Descriptor(MediaTypes.OCI_CONFIG, id, configBytes.length), List.of(layer));
+            Digest manifestDigest = content.write(manifestBytes);
+            lease(manifestDigest);
+            leased.add(manifestDigest);
+            List<String> tags = options.reference() == null ? List.of() : List.of(options.reference().withDefaultTag().toString());
+            ImageRecord r = register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), id,
+                    List.of(layer.size()), tags, null, null);
+            return toImage(r);
+        } finally {
+            release(leased);
+        }
+    }
+
+    @Override
+    public List<String> load(InputStream archive, ProgressListener progress) throws IOException {
+        return new ArchiveLoader(this, progress).load(archive);
+    }
+
+    @Override
+    public void save(List<String> namesOrIds, ArchiveFormat format, OutputStream out) throws IOException {
+        new ArchiveWriter(this).save(namesOrIds, format, out);
+    }
+
+    @Override
+    public DiskUsage diskUsage() throws IOException {
+        List<ImageRecord> all = records();
+        Map<Digest, Long> layerSize = new LinkedHashMap<>();
+        Set<Digest> usedLayers = new HashSet<>();
+        int active = 0;
+        for (ImageRecord r : all) {
+            List<Digest> diffIds = config(r).diffIds();
+            boolean used = !usersOf(r.id()).isEmpty();
+            if (used) {
+                active++;
+            }
+            for (int i = 0; i < diffIds.size(); i++) {
+                layerSize.put(diffIds.get(i), i < r.layerSizes().size() ? r.layerSizes().get(i) : 0L);
+                if (used) {
+                    usedLayers.add(diffIds.get(i));
+                }
+            }
+        }
+        long total = layerSize.values().stream().mapToLong(Long::longValue).sum();
+        long reclaimable = layerSize.entrySet().stream().filter(e -> !usedLayers.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        return new DiskUsage(all.size(), active, total, reclaimable);
+    }
+
+    // ---------------------------------------------------------------- unpacking
+
+    @Override
+    public String unpack(String nameOrId, String storageDriver, ProgressListener progress) throws IOException {
+        ImageRecord r = resolve(nameOrId);
+        DriverRegistry registry = drivers.get();
+        if (registry == null) {
+            throw new UnavailableException("no storage driver is available");
+        }
+        StorageDriver driver = registry.storage(storageDriver);
+        List<Digest> diffIds = config(r).diffIds();
+        unpack(driver, manifest(r).layers(), diffIds, progress);
+        return diffIds.isEmpty() ? null : ChainIds.of(diffIds).get(diffIds.size() - 1);
+    }
+
+    /**
+     * Applies what is missing of a layer chain to a driver: in parallel when the driver's layers
+     * stand alone, in order otherwise. Each layer's uncompressed content is verified against its
+     * diff id as the driver reads it.
+     *
+     * @return the uncompressed size of each layer (0 for layers that were there already)
+     */
+    long[] unpack(StorageDriver driver, List<Descriptor> layers, List<Digest> diffIds, ProgressListener progress)
+            throws IOException {
+        if (layers.size() != diffIds.size()) {
+            throw new InvalidArgumentException("image has " + layers.size() + " layers but its config lists "
+                    + diffIds.size());
+        }
+        List<String> chain = ChainIds.of(diffIds);
+        long[] sizes = new long[layers.size()];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            try {
+                driver.stat(chain.get(i));
+            } catch (NotFoundException e) {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return sizes;
+        }
+        if (driver.parallelApply() && missing.size() > 1) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i : missing) {
+                futures.add(unpackers.submit(() -> {
+                    sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
+                    return null;
+                }));
+            }
+            IOException failure = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    futures.forEach(x -> x.cancel(true));
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while unpacking");
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    failure = cause instanceof IOException io ? io : new IOException(cause);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } else {
+            for (int i : missing) {
+                sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
+            }
+        }
+        return sizes;
+    }
+
+    private long applyLayer(StorageDriver driver, Descriptor layer, Digest diffId, List<String> chain, int i,
+                            ProgressListener progress) throws IOException {
+        String shortId = layer.digest().shortHex();
+        progress.progress(ProgressEvent.of(shortId, "Extracting"));
+        try (InputStream blob = content.open(layer.digest())) {
+            CountingInputStream counted = new CountingInputStream(blob, layer.size(), shortId, progress);
+            HashingInputStream verified = new HashingInputStream(
+                    Compression.decompress(counted, "layer " + layer.digest()), diffId, "layer " + layer.digest());
+            try {
+                driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), verified);
+            } catch (ConflictException e) {
+                // Unpacked meanwhile by another operation.
+                return 0;
+            }
+            return verified.count();
+        }
+    }
+
+    /** Reports progress while a blob is read. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final long total;
+        private final String id;
+        private final ProgressListener progress;
+        private long count;
+        private long reported;
+
+        CountingInputStream(InputStream in, long total, String id, ProgressListener progress) {
+            super(in);
+            this.total = total;
+            this.id = id;
+            this.progress = progress;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (count - reported >= 1 << 20 || count == total) {
+                    reported = count;
+                    progress.progress(new ProgressEvent(id, "Extracting", count, total));
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+}
