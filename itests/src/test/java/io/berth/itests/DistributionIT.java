@@ -95,7 +95,7 @@ class DistributionIT {
         Path staging = Files.createTempFile(berth.home, "driver", ".tmp");
         Files.write(staging, TinyBundles.storageDriverBundle("io.berth.itests.fake", FakeStorageDriver.class, "fake", 0));
         Files.move(staging, deploy.resolve("fake-driver.jar"), StandardCopyOption.ATOMIC_MOVE);
-        Files.write(staging, TinyBundles.storageDriverBundle("io.berth.itests.better", FakeStorageDriver.class, "better", 10));
+        Files.write(staging, TinyBundles.storageDriverBundle("io.berth.itests.better", FakeStorageDriver.class, "better", 1000));
         Files.move(staging, deploy.resolve("better-driver.jar"), StandardCopyOption.ATOMIC_MOVE);
 
         Conditions.await("both deployed drivers listed", Duration.ofSeconds(20), () -> {

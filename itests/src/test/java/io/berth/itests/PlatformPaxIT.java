@@ -37,7 +37,6 @@ import java.util.TreeSet;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -152,6 +151,7 @@ public class PlatformPaxIT {
 
     @Test
     public void aDriverBundleBuiltAtTestTimeIsListedAndGoesAwayWithItsBundle() throws Exception {
+        String before = drivers.defaultName(DriverType.STORAGE);
         assertFalse(run("berth:drivers").contains("fake"));
         byte[] jar = TinyBundles.storageDriverBundle("io.berth.itests.fake", FakeStorageDriver.class, "fake", 0);
         Bundle fake = context.installBundle("test:fake-driver", new ByteArrayInputStream(jar));
@@ -160,26 +160,42 @@ public class PlatformPaxIT {
             Conditions.await("the fake driver in berth:drivers", Duration.ofSeconds(10), () -> run("berth:drivers").contains("fake"));
             String listing = run("berth:drivers");
             assertTrue(listing, java.util.regex.Pattern.compile(
-                    "storage\\s+fake\\s+available\\s+\\*\\s+io\\.berth\\.itests\\.fake 1\\.0\\.0").matcher(listing).find());
-            assertEquals("fake", drivers.defaultName(DriverType.STORAGE));
+                    "storage\\s+fake\\s+available\\s+io\\.berth\\.itests\\.fake 1\\.0\\.0").matcher(listing).find());
             assertNotNull(drivers.storage("fake"));
 
-            // A higher ranked driver becomes the default; when it leaves, the first one is again.
-            byte[] better = TinyBundles.storageDriverBundle("io.berth.itests.better", FakeStorageDriver.class, "better", 10);
+            // A higher ranked driver becomes the default; when it leaves, the previous default is again.
+            byte[] better = TinyBundles.storageDriverBundle("io.berth.itests.better", FakeStorageDriver.class, "better", 1000);
             Bundle second = context.installBundle("test:better-driver", new ByteArrayInputStream(better));
             second.start();
             Conditions.await("the higher ranked driver as default", Duration.ofSeconds(10),
                     () -> "better".equals(drivers.defaultName(DriverType.STORAGE)));
             second.uninstall();
-            Conditions.await("the fallback to the first driver", Duration.ofSeconds(10),
-                    () -> "fake".equals(drivers.defaultName(DriverType.STORAGE)));
+            Conditions.await("the fallback to the previous default", Duration.ofSeconds(10),
+                    () -> java.util.Objects.equals(before, drivers.defaultName(DriverType.STORAGE)));
         } finally {
             fake.uninstall();
         }
         Conditions.await("the fake driver gone from berth:drivers", Duration.ofSeconds(10),
                 () -> !run("berth:drivers").contains("fake"));
         assertTrue(drivers.drivers().stream().map(DriverInfo::name).noneMatch(n -> n.equals("fake") || n.equals("better")));
-        assertNull(drivers.defaultName(DriverType.STORAGE));
+    }
+
+    @Test
+    public void bothStorageDriversWorkInTheFramework() {
+        // overlay needs kernel support and root; vfs works anywhere.
+        // Inside the framework the test-fixtures jar is not visible: the same policy, stated here.
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root) {
+            if (Boolean.getBoolean("berth.requirePrivileged")) {
+                throw new AssertionError("required but missing (-Dberth.requirePrivileged=true): the overlay driver needs root");
+            }
+            throw new org.junit.AssumptionViolatedException("skipped: the overlay driver needs root");
+        }
+        java.util.Set<String> available = new java.util.HashSet<>();
+        drivers.drivers().stream().filter(d -> d.type() == DriverType.STORAGE
+                && d.state() == io.berth.api.driver.DriverState.AVAILABLE).forEach(d -> available.add(d.name()));
+        assertTrue(available.toString(), available.containsAll(List.of("overlay", "vfs")));
+        assertEquals("overlay", drivers.defaultName(DriverType.STORAGE));
     }
 
     private String run(String command) throws Exception {

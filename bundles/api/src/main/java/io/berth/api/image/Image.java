@@ -14,11 +14,12 @@ import java.util.Objects;
  * @param repoTags the tags that point at it, familiar form ({@code busybox:latest}); empty for a
  *        dangling image
  * @param repoDigests {@code name@digest} for each repository it was pulled from or pushed to
+ * @param parent the local image it was made from (by a commit), or {@code null}
  * @param created when the image was made, from its config
  * @param size the uncompressed size of all its layers, in bytes
  * @param labels the config's labels; empty if none
  */
-public record Image(Digest id, List<String> repoTags, List<String> repoDigests, Instant created, long size,
+public record Image(Digest id, List<String> repoTags, List<String> repoDigests, Digest parent, Instant created, long size,
                     Map<String, String> labels) {
     public Image {
         Objects.requireNonNull(id, "id");

@@ -242,7 +242,7 @@ public final class LocalImageStore implements ImageStore {
             digests.add(ImageReference.parse(d).familiar());
         }
         Map<String, String> labels = c.config().labels() == null ? Map.of() : c.config().labels();
-        return new Image(r.id(), tags, digests, c.created(), r.size(), labels);
+        return new Image(r.id(), tags, digests, r.parent(), c.created(), r.size(), labels);
     }
 
     @Override
@@ -658,10 +658,9 @@ public final class LocalImageStore implements ImageStore {
             Platform host = Platform.host();
             io.berth.api.image.ContainerConfig cc = DockerfileChanges.apply(
                     io.berth.api.image.ContainerConfig.EMPTY, options.changes());
+            String comment = options.message().isEmpty() ? "Imported from " + options.source() : options.message();
             ImageConfig config = new ImageConfig(host.architecture(), host.os(), host.variant(), now, "", cc,
-                    List.of(layer.digest()),
-                    List.of(new History(now, "", "", options.message().isEmpty() ? "Imported from " + options.source()
-                            : options.message(), false)), "", "", null, "", null);
+                    List.of(layer.digest()), List.of(new History(now, "", "", comment, false)), comment, "", null, "", null);
             byte[] configBytes = ImageJson.config(config);
             Digest id = content.write(configBytes);
             lease(id);

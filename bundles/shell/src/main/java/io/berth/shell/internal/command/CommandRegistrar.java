@@ -139,7 +139,9 @@ public class CommandRegistrar {
         synchronized (lock) {
             for (List<CommandInvoker> invokers : invokersByGroup.values()) {
                 for (CommandInvoker invoker : invokers) {
-                    commands.put(invoker.spec().name(), invoker.spec());
+                    if (!invoker.spec().name().contains(" ")) {
+                        commands.put(invoker.spec().name(), invoker.spec());
+                    }
                 }
             }
             for (String group : groupRegistrations.keySet()) {
@@ -153,13 +155,14 @@ public class CommandRegistrar {
         List<ServiceRegistration<?>> regs = new ArrayList<>();
         for (CommandInvoker invoker : invokersByGroup.get(group)) {
             CommandSpec spec = invoker.spec();
-            regs.add(register(spec.name(), invoker));
-            byName.put(spec.name(), invoker);
-            for (String alias : spec.aliases()) {
-                byName.put(alias, invoker);
-                String[] words = alias.split(" ");
+            List<String> names = new ArrayList<>();
+            names.add(spec.name());
+            names.addAll(spec.aliases());
+            for (String name : names) {
+                byName.put(name, invoker);
+                String[] words = name.split(" ");
                 if (words.length == 1) {
-                    regs.add(register(alias, invoker));
+                    regs.add(register(name, invoker));
                 } else if (!groupRegistrations.containsKey(words[0])) {
                     if (!MANAGEMENT.containsKey(words[0])) {
                         throw new IllegalArgumentException(spec.method() + ": unknown command group " + words[0]);

@@ -1,0 +1,484 @@
+package io.berth.shell.internal.commands;
+
+import io.berth.api.BerthException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.image.ArchiveFormat;
+import io.berth.api.image.DiskUsage;
+import io.berth.api.image.HistoryRow;
+import io.berth.api.image.Image;
+import io.berth.api.image.ImageDetails;
+import io.berth.api.image.ImageReference;
+import io.berth.api.image.ImageStore;
+import io.berth.api.image.ImportOptions;
+import io.berth.api.image.PruneResult;
+import io.berth.api.image.RemovedImage;
+import io.berth.shell.internal.command.Command;
+import io.berth.shell.internal.command.CommandContext;
+import io.berth.shell.internal.command.Commands;
+import io.berth.shell.internal.output.DockerView;
+import io.berth.shell.internal.output.Filters;
+import io.berth.shell.internal.output.Formats;
+import io.berth.shell.internal.output.Json;
+import io.berth.shell.internal.output.ProgressDisplay;
+import io.berth.shell.internal.output.Table;
+import io.berth.shell.internal.output.Units;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The image commands: {@code images}, {@code tag}, {@code rmi}, {@code image prune},
+ * {@code image inspect}, {@code history}, {@code import}, {@code load}, {@code save},
+ * {@code system df}. Output as docker's.
+ */
+@Component(service = Commands.class)
+public class ImageCommands implements Commands {
+    private static final Set<String> IMAGE_FILTERS = Set.of("dangling", "reference", "label", "before", "since");
+    private static final Map<String, String> IMAGE_HEADERS = Map.of("ID", "IMAGE ID", "Repository", "REPOSITORY",
+            "Tag", "TAG", "Digest", "DIGEST", "CreatedSince", "CREATED", "CreatedAt", "CREATED AT", "Size", "SIZE");
+
+    private final ImageStore images;
+
+    @Activate
+    public ImageCommands(@Reference ImageStore images) {
+        this.images = images;
+    }
+
+    // ---------------------------------------------------------------- images
+
+    @Command(name = "images", usage = "[OPTIONS] [REPOSITORY[:TAG]]", maxArgs = 1, aliases = {"image ls", "image list"})
+    @Descriptor("List images")
+    public void images(CommandContext ctx,
+                       @Descriptor("Show all images (default hides intermediate images)")
+                       @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
+                       @Descriptor("Show digests")
+                       @Parameter(names = {"--digests"}, absentValue = "false", presentValue = "true") boolean digests,
+                       @Descriptor("Filter output based on conditions provided (dangling, reference, label, before, since)")
+                       @Parameter(names = {"-f", "--filter"}, absentValue = "") List<String> filter,
+                       @Descriptor("Format output: 'table', 'json' or a Go template")
+                       @Parameter(names = {"--format"}, absentValue = "") String format,
+                       @Descriptor("Don't truncate output")
+                       @Parameter(names = {"--no-trunc"}, absentValue = "false", presentValue = "true") boolean noTrunc,
+                       @Descriptor("Only show image IDs")
+                       @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
+                       @Descriptor("Repository to list") String repository) throws IOException {
+        Filters filters = Filters.parse(filter, IMAGE_FILTERS);
+        List<Image> list = images.list();
+        Instant before = filters.has("before") ? created(filters.get("before").get(0)) : null;
+        Instant since = filters.has("since") ? created(filters.get("since").get(0)) : null;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Image image : list) {
+            if (filters.has("dangling") && image.dangling() != filters.bool("dangling")) {
+                continue;
+            }
+            if (!filters.labelsMatch(image.labels())) {
+                continue;
+            }
+            Instant created = image.created() == null ? Instant.EPOCH : image.created();
+            if ((before != null && !created.isBefore(before)) || (since != null && !created.isAfter(since))) {
+                continue;
+            }
+            if (!all && image.dangling() && !filters.has("dangling") && hasChild(image, list)) {
+                continue;
+            }
+            List<String[]> names = names(image);
+            for (String[] name : names) {
+                if (repository != null && !matchesRepository(repository, name)) {
+                    continue;
+                }
+                if (filters.has("reference") && filters.get("reference").stream().noneMatch(p -> referenceMatches(p, name))) {
+                    continue;
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("Containers", "N/A");
+                row.put("CreatedAt", DockerView.goTime(image.created()));
+                row.put("CreatedSince", image.created() == null ? "N/A" : Units.ago(image.created(), now));
+                row.put("Digest", name[2]);
+                row.put("ID", noTrunc ? image.id().toString() : image.id().shortHex());
+                row.put("Repository", name[0]);
+                row.put("SharedSize", "N/A");
+                row.put("Size", Units.humanSize(image.size()));
+                row.put("Tag", name[1]);
+                row.put("UniqueSize", "N/A");
+                row.put("VirtualSize", Units.humanSize(image.size()));
+                rows.add(row);
+            }
+        }
+        if (quiet) {
+            Set<Object> seen = new LinkedHashSet<>();
+            rows.forEach(r -> seen.add(r.get("ID")));
+            seen.forEach(id -> ctx.out().println(id));
+            return;
+        }
+        if (!Formats.isDefaultTable(format)) {
+            Formats.printRows(ctx.out(), format, rows, IMAGE_HEADERS);
+            return;
+        }
+        Table table = digests ? new Table("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE")
+                : new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+        for (Map<String, Object> r : rows) {
+            if (digests) {
+                table.row((String) r.get("Repository"), (String) r.get("Tag"), (String) r.get("Digest"), (String) r.get("ID"),
+                        (String) r.get("CreatedSince"), (String) r.get("Size"));
+            } else {
+                table.row((String) r.get("Repository"), (String) r.get("Tag"), (String) r.get("ID"),
+                        (String) r.get("CreatedSince"), (String) r.get("Size"));
+            }
+        }
+        table.print(ctx.out());
+    }
+
+    /** Each name an image is listed under: repository, tag, digest; {@code <none>} where missing. */
+    private static List<String[]> names(Image image) {
+        List<String[]> names = new ArrayList<>();
+        Map<String, String> digestOf = new LinkedHashMap<>();
+        for (String d : image.repoDigests()) {
+            int at = d.indexOf('@');
+            digestOf.put(d.substring(0, at), d.substring(at + 1));
+        }
+        Set<String> tagged = new LinkedHashSet<>();
+        for (String t : image.repoTags()) {
+            ImageReference ref = ImageReference.parse(t);
+            names.add(new String[]{ref.familiarName(), ref.tag(), digestOf.getOrDefault(ref.familiarName(), "<none>")});
+            tagged.add(ref.familiarName());
+        }
+        for (Map.Entry<String, String> d : digestOf.entrySet()) {
+            if (!tagged.contains(d.getKey())) {
+                names.add(new String[]{d.getKey(), "<none>", d.getValue()});
+            }
+        }
+        if (names.isEmpty()) {
+            names.add(new String[]{"<none>", "<none>", "<none>"});
+        }
+        return names;
+    }
+
+    private static boolean matchesRepository(String wanted, String[] name) {
+        ImageReference ref = ImageReference.parse(wanted);
+        if (!ref.familiarName().equals(name[0])) {
+            return false;
+        }
+        return ref.tag() == null || ref.tag().equals(name[1]);
+    }
+
+    private static boolean referenceMatches(String pattern, String[] name) {
+        return Filters.globMatches(pattern, name[0]) || Filters.globMatches(pattern, name[0] + ":" + name[1]);
+    }
+
+    /** Whether another image was made from this one: such untagged images are hidden without -a. */
+    private static boolean hasChild(Image image, List<Image> all) {
+        for (Image other : all) {
+            if (image.id().equals(other.parent())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Instant created(String nameOrId) throws IOException {
+        Image i = images.get(nameOrId);
+        return i.created() == null ? Instant.EPOCH : i.created();
+    }
+
+    // ---------------------------------------------------------------- tag, rmi, prune
+
+    @Command(name = "tag", usage = "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", minArgs = 2, maxArgs = 2, aliases = {"image tag"})
+    @Descriptor("Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE")
+    public void tag(@Descriptor("The image to tag") String source,
+                    @Descriptor("The new name") String target) throws IOException {
+        images.tag(source, ImageReference.parse(target));
+    }
+
+    @Command(name = "rmi", usage = "[OPTIONS] IMAGE [IMAGE...]", minArgs = 1, aliases = {"image rm", "image remove"})
+    @Descriptor("Remove one or more images")
+    public int rmi(CommandContext ctx,
+                   @Descriptor("Force removal of the image")
+                   @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force,
+                   @Descriptor("Do not delete untagged parents")
+                   @Parameter(names = {"--no-prune"}, absentValue = "false", presentValue = "true") boolean noPrune,
+                   @Descriptor("Images to remove") List<String> names) throws IOException {
+        int status = 0;
+        for (String name : names) {
+            try {
+                for (RemovedImage r : images.remove(name, force, noPrune)) {
+                    ctx.out().println(r);
+                }
+            } catch (BerthException e) {
+                ctx.err().println("Error: " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    @Command(name = "image prune", usage = "[OPTIONS]", maxArgs = 0)
+    @Descriptor("Remove unused images")
+    public void prune(CommandContext ctx,
+                      @Descriptor("Remove all unused images, not just dangling ones")
+                      @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
+                      @Descriptor("Do not prompt for confirmation")
+                      @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force)
+            throws IOException {
+        if (!force && !confirm(ctx, all ? "WARNING! This will remove all images without at least one container associated to them."
+                : "WARNING! This will remove all dangling images.")) {
+            return;
+        }
+        PruneResult result = images.prune(all);
+        if (!result.removed().isEmpty()) {
+            ctx.out().println("Deleted Images:");
+            for (RemovedImage r : result.removed()) {
+                ctx.out().println(r.untagged() != null ? "untagged: " + r.untagged() : "deleted: " + r.deleted());
+            }
+            ctx.out().println();
+        }
+        ctx.out().println("Total reclaimed space: " + Units.humanSize(result.reclaimed()));
+    }
+
+    static boolean confirm(CommandContext ctx, String warning) throws IOException {
+        ctx.out().print(warning + "\nAre you sure you want to continue? [y/N] ");
+        ctx.out().flush();
+        String answer = new BufferedReader(new InputStreamReader(ctx.in(), StandardCharsets.UTF_8)).readLine();
+        return answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
+    }
+
+    // ---------------------------------------------------------------- inspect, history
+
+    @Command(name = "inspect", usage = "[OPTIONS] NAME [NAME...]", minArgs = 1, aliases = {"image inspect"})
+    @Descriptor("Return low-level information on Berth objects")
+    public int inspect(CommandContext ctx,
+                       @Descriptor("Format output using a Go template")
+                       @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
+                       @Descriptor("Return JSON for the specified type (image)")
+                       @Parameter(names = {"--type"}, absentValue = "") String type,
+                       @Descriptor("Images to inspect") List<String> names) throws IOException {
+        if (!type.isEmpty() && !type.equals("image")) {
+            throw new InvalidArgumentException("\"" + type + "\" is not a valid value for --type");
+        }
+        List<Object> found = new ArrayList<>();
+        int status = 0;
+        for (String name : names) {
+            try {
+                found.add(DockerView.image(images.inspect(name)));
+            } catch (NotFoundException e) {
+                ctx.err().println("Error: No such " + (type.isEmpty() ? "object" : "image") + ": " + name);
+                status = 1;
+            }
+        }
+        if (format.isEmpty()) {
+            ctx.out().println(Json.pretty(found));
+        } else {
+            for (Object o : found) {
+                Formats.printObject(ctx.out(), format, o);
+            }
+        }
+        return status;
+    }
+
+    @Command(name = "history", usage = "[OPTIONS] IMAGE", minArgs = 1, maxArgs = 1, aliases = {"image history"})
+    @Descriptor("Show the history of an image")
+    public void history(CommandContext ctx,
+                        @Descriptor("Print sizes and dates in human readable format (default true)")
+                        @Parameter(names = {"-H", "--human"}, absentValue = "true", presentValue = "true") boolean human,
+                        @Descriptor("Don't truncate output")
+                        @Parameter(names = {"--no-trunc"}, absentValue = "false", presentValue = "true") boolean noTrunc,
+                        @Descriptor("Only show image IDs")
+                        @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
+                        @Descriptor("Format output: 'table', 'json' or a Go template")
+                        @Parameter(names = {"--format"}, absentValue = "") String format,
+                        @Descriptor("The image") String image) throws IOException {
+        List<HistoryRow> rows = images.history(image);
+        Instant now = Instant.now();
+        if (quiet) {
+            for (HistoryRow r : rows) {
+                ctx.out().println(r.imageId() == null ? "<missing>" : noTrunc ? r.imageId().toString() : r.imageId().shortHex());
+            }
+            return;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (HistoryRow r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Comment", r.entry().comment());
+            m.put("CreatedAt", r.entry().created() == null ? "" : DockerView.time(r.entry().created()));
+            m.put("CreatedBy", r.entry().createdBy().replace('\t', ' '));
+            m.put("CreatedSince", r.entry().created() == null ? "N/A" : Units.ago(r.entry().created(), now));
+            m.put("ID", r.imageId() == null ? "<missing>" : noTrunc ? r.imageId().toString() : r.imageId().shortHex());
+            m.put("Size", human ? Units.humanSize(r.size()) : Long.toString(r.size()));
+            out.add(m);
+        }
+        if (!Formats.isDefaultTable(format)) {
+            Formats.printRows(ctx.out(), format, out, Map.of("ID", "IMAGE", "CreatedSince", "CREATED",
+                    "CreatedBy", "CREATED BY", "Size", "SIZE", "Comment", "COMMENT"));
+            return;
+        }
+        Table table = new Table("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
+        for (Map<String, Object> m : out) {
+            String createdBy = (String) m.get("CreatedBy");
+            table.row((String) m.get("ID"), (String) (human ? m.get("CreatedSince") : m.get("CreatedAt")),
+                    noTrunc ? createdBy : DockerView.ellipsis(createdBy, 45), (String) m.get("Size"),
+                    (String) m.get("Comment"));
+        }
+        table.print(ctx.out());
+    }
+
+    // ---------------------------------------------------------------- import, load, save
+
+    @Command(name = "import", usage = "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]", minArgs = 1, maxArgs = 2,
+            aliases = {"image import"})
+    @Descriptor("Import the contents from a tarball to create a filesystem image")
+    public void importImage(CommandContext ctx,
+                            @Descriptor("Apply Dockerfile instruction to the created image")
+                            @Parameter(names = {"-c", "--change"}, absentValue = "") List<String> changes,
+                            @Descriptor("Set commit message for imported image")
+                            @Parameter(names = {"-m", "--message"}, absentValue = "") String message,
+                            @Descriptor("The tarball: a file, a URL, or - for standard input") String source,
+                            @Descriptor("The name to give the image") String reference) throws IOException, InterruptedException {
+        ImageReference ref = reference == null ? null : ImageReference.parse(reference);
+        ImportOptions options = new ImportOptions(ref, message, changes, source);
+        Image image;
+        if (source.equals("-")) {
+            image = images.importRootfs(ctx.in(), options);
+        } else if (source.startsWith("http://") || source.startsWith("https://")) {
+            HttpResponse<InputStream> response = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                    .send(HttpRequest.newBuilder(URI.create(source)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new InvalidArgumentException("cannot import " + source + ": HTTP " + response.statusCode());
+            }
+            try (InputStream in = response.body()) {
+                image = images.importRootfs(in, options);
+            }
+        } else {
+            try (InputStream in = open(ctx, source)) {
+                image = images.importRootfs(in, options);
+            }
+        }
+        ctx.out().println(image.id());
+    }
+
+    @Command(name = "load", usage = "[OPTIONS]", maxArgs = 0, aliases = {"image load"})
+    @Descriptor("Load an image from a tar archive or STDIN")
+    public void load(CommandContext ctx,
+                     @Descriptor("Read from tar archive file, instead of STDIN")
+                     @Parameter(names = {"-i", "--input"}, absentValue = "") String input,
+                     @Descriptor("Suppress the load output")
+                     @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet)
+            throws IOException {
+        if (input.isEmpty() && ctx.terminal().isInputTerminal()) {
+            throw new InvalidArgumentException("requested load from stdin, but stdin is empty");
+        }
+        ProgressDisplay progress = new ProgressDisplay(ctx.out(), ctx.terminal().isOutputTerminal(), ctx.terminal().width());
+        List<String> loaded;
+        if (input.isEmpty()) {
+            loaded = images.load(ctx.in(), quiet || !ctx.terminal().isOutputTerminal() ? e -> { } : progress);
+        } else {
+            try (InputStream in = open(ctx, input)) {
+                loaded = images.load(in, quiet || !ctx.terminal().isOutputTerminal() ? e -> { } : progress);
+            }
+        }
+        for (String line : loaded) {
+            ctx.out().println(line);
+        }
+    }
+
+    @Command(name = "save", usage = "[OPTIONS] IMAGE [IMAGE...]", minArgs = 1, aliases = {"image save"})
+    @Descriptor("Save one or more images to a tar archive (streamed to STDOUT by default)")
+    public void save(CommandContext ctx,
+                     @Descriptor("Write to a file, instead of STDOUT")
+                     @Parameter(names = {"-o", "--output"}, absentValue = "") String output,
+                     @Descriptor("Archive format: 'docker' (docker save's) or 'oci' (an OCI image layout)")
+                     @Parameter(names = {"--format"}, absentValue = "docker") String format,
+                     @Descriptor("Images to save") List<String> names) throws IOException {
+        ArchiveFormat archive = switch (format) {
+            case "docker" -> ArchiveFormat.DOCKER;
+            case "oci" -> ArchiveFormat.OCI;
+            default -> throw new InvalidArgumentException("invalid --format \"" + format + "\": use docker or oci");
+        };
+        if (output.isEmpty()) {
+            if (ctx.terminal().isOutputTerminal()) {
+                throw new InvalidArgumentException("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+            }
+            images.save(names, archive, ctx.out());
+            ctx.out().flush();
+            return;
+        }
+        Path target = ctx.resolve(output);
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".berth-tmp");
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+            images.save(names, archive, out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static InputStream open(CommandContext ctx, String file) throws IOException {
+        try {
+            return Files.newInputStream(ctx.resolve(file));
+        } catch (NoSuchFileException e) {
+            throw new InvalidArgumentException("open " + file + ": no such file or directory");
+        }
+    }
+
+    // ---------------------------------------------------------------- system df
+
+    @Command(name = "system df", usage = "[OPTIONS]", maxArgs = 0)
+    @Descriptor("Show Berth disk usage")
+    public void df(CommandContext ctx,
+                   @Descriptor("Format output: 'table', 'json' or a Go template")
+                   @Parameter(names = {"--format"}, absentValue = "") String format) throws IOException {
+        DiskUsage u = images.diskUsage();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        rows.add(dfRow("Images", u.images(), u.active(), u.size(), u.reclaimable()));
+        rows.add(dfRow("Containers", 0, 0, 0, 0));
+        rows.add(dfRow("Local Volumes", 0, 0, 0, 0));
+        rows.add(dfRow("Build Cache", 0, 0, 0, 0));
+        if (!Formats.isDefaultTable(format)) {
+            Formats.printRows(ctx.out(), format, rows, Map.of("Type", "TYPE", "TotalCount", "TOTAL", "Active", "ACTIVE",
+                    "Size", "SIZE", "Reclaimable", "RECLAIMABLE"));
+            return;
+        }
+        Table table = new Table("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
+        for (Map<String, Object> r : rows) {
+            table.row((String) r.get("Type"), String.valueOf(r.get("TotalCount")), String.valueOf(r.get("Active")),
+                    (String) r.get("Size"), (String) r.get("Reclaimable"));
+        }
+        table.print(ctx.out());
+    }
+
+    private static Map<String, Object> dfRow(String type, int total, int active, long size, long reclaimable) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Type", type);
+        m.put("TotalCount", total);
+        m.put("Active", active);
+        m.put("Size", Units.humanSize(size));
+        m.put("Reclaimable", Units.humanSize(reclaimable) + (size > 0 ? " (" + (reclaimable * 100 / size) + "%)" : ""));
+        return m;
+    }
+}
