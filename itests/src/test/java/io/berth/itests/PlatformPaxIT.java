@@ -67,6 +67,11 @@ public class PlatformPaxIT {
 
     @Configuration
     public Option[] config() throws IOException {
+        return distribution();
+    }
+
+    /** The distribution's bundle set, on a fresh engine root, plus {@code extra}. */
+    static Option[] distribution(Option... extra) throws IOException {
         Path work = Files.createTempDirectory("berth-paxit");
         Files.createDirectories(work.resolve("deploy"));
         Files.createDirectories(work.resolve("conf"));
@@ -83,6 +88,7 @@ public class PlatformPaxIT {
         options.add(frameworkProperty("felix.fileinstall.optionalImportRefreshScope").value("managed"));
         options.add(systemProperty("org.jline.terminal.dumb").value("true"));
         options.add(junitBundles());
+        options.addAll(List.of(extra));
         return options.toArray(new Option[0]);
     }
 
@@ -183,19 +189,25 @@ public class PlatformPaxIT {
     @Test
     public void bothStorageDriversWorkInTheFramework() {
         // overlay needs kernel support and root; vfs works anywhere.
-        // Inside the framework the test-fixtures jar is not visible: the same policy, stated here.
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
-            if (Boolean.getBoolean("berth.requirePrivileged")) {
-                throw new AssertionError("required but missing (-Dberth.requirePrivileged=true): the overlay driver needs root");
-            }
-            throw new org.junit.AssumptionViolatedException("skipped: the overlay driver needs root");
-        }
+        requireRoot();
         java.util.Set<String> available = new java.util.HashSet<>();
         drivers.drivers().stream().filter(d -> d.type() == DriverType.STORAGE
                 && d.state() == io.berth.api.driver.DriverState.AVAILABLE).forEach(d -> available.add(d.name()));
         assertTrue(available.toString(), available.containsAll(List.of("overlay", "vfs")));
         assertEquals("overlay", drivers.defaultName(DriverType.STORAGE));
+    }
+
+    /**
+     * Skips a test that needs root, or fails it under -Dberth.requirePrivileged=true. Inside the
+     * framework the test-fixtures jar is not visible: its policy, stated again.
+     */
+    static void requireRoot() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if (Boolean.getBoolean("berth.requirePrivileged")) {
+                throw new AssertionError("required but missing (-Dberth.requirePrivileged=true): root");
+            }
+            throw new org.junit.AssumptionViolatedException("skipped: needs root");
+        }
     }
 
     private String run(String command) throws Exception {

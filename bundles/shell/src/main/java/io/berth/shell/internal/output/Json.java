@@ -18,11 +18,48 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
-            .withObjectIndenter(new DefaultIndenter("    ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("    ", "\n"))
-            .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+    private static final DefaultPrettyPrinter PRETTY = new DockerPrettyPrinter();
+
+    /** Four spaces, {@code "key": value}, and empty arrays and objects as {@code []} and {@code {}}, as Go prints them. */
+    private static final class DockerPrettyPrinter extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        DockerPrettyPrinter() {
+            super(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+            _objectIndenter = new DefaultIndenter("    ", "\n");
+            _arrayIndenter = new DefaultIndenter("    ", "\n");
+        }
+
+        DockerPrettyPrinter(DockerPrettyPrinter base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new DockerPrettyPrinter(this);
+        }
+
+        @Override
+        public void writeEndArray(com.fasterxml.jackson.core.JsonGenerator g, int nrOfValues) throws java.io.IOException {
+            if (nrOfValues == 0) {
+                _nesting--;
+                g.writeRaw(']');
+            } else {
+                super.writeEndArray(g, nrOfValues);
+            }
+        }
+
+        @Override
+        public void writeEndObject(com.fasterxml.jackson.core.JsonGenerator g, int nrOfEntries) throws java.io.IOException {
+            if (nrOfEntries == 0) {
+                _nesting--;
+                g.writeRaw('}');
+            } else {
+                super.writeEndObject(g, nrOfEntries);
+            }
+        }
+    }
 
     private Json() {
     }
