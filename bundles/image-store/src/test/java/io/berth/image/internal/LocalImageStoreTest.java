@@ -145,6 +145,10 @@ class LocalImageStoreTest {
                 id.toString(), id.hex(), id.shortHex(), id.hex().substring(0, 4))) {
             assertThat(store.get(name).id()).as(name).isEqualTo(id);
         }
+        Digest manifest = store.inspect("busybox").manifest().digest();
+        assertThat(store.get("busybox@" + manifest).id()).isEqualTo(id);
+        assertThat(store.get("docker.io/library/busybox@" + manifest).id()).isEqualTo(id);
+        assertThatThrownBy(() -> store.get("other@" + manifest)).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> store.get("busybox:1.0")).isInstanceOf(NotFoundException.class)
                 .hasMessage("No such image: busybox:1.0");
         assertThatThrownBy(() -> store.get("nosuch")).hasMessage("No such image: nosuch:latest");
@@ -208,6 +212,51 @@ class LocalImageStoreTest {
         }
         assertThat(load(tar.toByteArray())).containsExactly("Loaded image: busybox:oci");
         assertThat(store.get("busybox:oci").size()).isEqualTo(busybox.layers().get(0).length + busybox.layers().get(1).length);
+    }
+
+    @Test
+    void loadsZstdLayersAndPicksTheHostPlatformFromAnIndex() throws IOException {
+        // An OCI archive whose index points at a nested index of two platforms, with zstd layers.
+        Path layout = tmp.resolve("multi");
+        Files.createDirectories(layout.resolve("blobs/sha256"));
+        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        List<String> layerDescriptors = new ArrayList<>();
+        for (byte[] layer : busybox.layers()) {
+            byte[] zst = com.github.luben.zstd.Zstd.compress(layer);
+            layerDescriptors.add(descriptor("application/vnd.oci.image.layer.v1.tar+zstd", writeBlob(layout, zst), zst.length));
+        }
+        byte[] config = busybox.config();
+        String configDesc = descriptor("application/vnd.oci.image.config.v1+json", writeBlob(layout, config), config.length);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                + configDesc + ",\"layers\":[" + String.join(",", layerDescriptors) + "]}").getBytes(StandardCharsets.UTF_8);
+        String manifestDigest = writeBlob(layout, manifest);
+        byte[] foreign = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}"
+                .getBytes(StandardCharsets.UTF_8);
+        String foreignDigest = writeBlob(layout, foreign);
+        byte[] nested = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + foreignDigest + "\",\"size\":"
+                + foreign.length + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"s390x\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifestDigest + "\",\"size\":"
+                + manifest.length + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}").getBytes(StandardCharsets.UTF_8);
+        String nestedDigest = writeBlob(layout, nested);
+        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.index.v1+json\",\"digest\":\"" + nestedDigest + "\",\"size\":" + nested.length
+                + ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/library/multi:1\"}}]}");
+        assertThat(load(tarOf(layout))).containsExactly("Loaded image: multi:1");
+        assertThat(store.get("multi:1").id().toString()).isEqualTo(busybox.id());
+        assertThat(store.inspect("multi:1").layers()).allMatch(l -> l.mediaType().endsWith("+zstd"));
+        String top = store.unpack("multi:1", null, ProgressListener.NONE);
+        assertThat(vfs.stat(top)).isNotNull();
+    }
+
+    private static String writeBlob(Path layout, byte[] bytes) throws IOException {
+        String digest = BusyboxImage.sha256(bytes);
+        Files.write(layout.resolve("blobs/sha256").resolve(digest.substring(7)), bytes);
+        return digest;
+    }
+
+    private static String descriptor(String mediaType, String digest, long size) {
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
     }
 
     @Test

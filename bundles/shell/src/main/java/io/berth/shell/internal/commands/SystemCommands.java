@@ -37,12 +37,26 @@ public class SystemCommands implements Commands {
     private final Engine engine;
     private final DriverRegistry drivers;
     private final BundleContext context;
+    private volatile io.berth.api.image.ImageStore images;
 
     @Activate
     public SystemCommands(@Reference Engine engine, @Reference DriverRegistry drivers, BundleContext context) {
         this.engine = engine;
         this.drivers = drivers;
         this.context = context;
+    }
+
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void bindImages(io.berth.api.image.ImageStore store) {
+        images = store;
+    }
+
+    void unbindImages(io.berth.api.image.ImageStore store) {
+        if (images == store) {
+            images = null;
+        }
     }
 
     @Command(name = "version", maxArgs = 0, aliases = {"system version"})
@@ -78,10 +92,12 @@ public class SystemCommands implements Commands {
     @Descriptor("Display system-wide information")
     public void info(CommandContext ctx,
                      @Descriptor("Format output: 'json' or a Go template")
-                     @Parameter(names = {"-f", "--format"}, absentValue = "") String format) {
+                     @Parameter(names = {"-f", "--format"}, absentValue = "") String format) throws java.io.IOException {
         EngineSettings settings = engine.settings();
         List<DriverInfo> all = drivers.drivers();
         Map<String, Object> info = new LinkedHashMap<>();
+        io.berth.api.image.ImageStore store = images;
+        info.put("Images", store == null ? 0 : store.list().size());
         info.put("ServerVersion", engine.version());
         info.put("Driver", nullToEmpty(drivers.defaultName(DriverType.STORAGE)));
         info.put("Runtimes", all.stream().filter(d -> d.type() == DriverType.RUNTIME && d.state() == DriverState.AVAILABLE)
@@ -114,6 +130,7 @@ public class SystemCommands implements Commands {
         }
         PrintStream out = ctx.out();
         out.println("Server:");
+        out.println(" Images: " + info.get("Images"));
         out.println(" Server Version: " + info.get("ServerVersion"));
         out.println(" Storage Driver: " + orNone(info.get("Driver")));
         out.println(" Runtimes: " + String.join(" ", drivers(all, DriverType.RUNTIME)));

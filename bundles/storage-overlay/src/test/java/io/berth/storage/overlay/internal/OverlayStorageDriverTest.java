@@ -22,6 +22,16 @@ class OverlayStorageDriverTest extends StorageDriverConformance {
     }
 
     @Test
+    void overlayOnAFilesystemThatCannotHoldItIsUnavailableWithAReason() throws IOException {
+        // overlayfs cannot use another overlayfs as its upper layer.
+        driver.apply("base", null, new Tars().dir("d/").stream());
+        driver.prepare("c", "base");
+        Path merged = mount("c");
+        String problem = OverlaySupport.problem(merged.resolve("d/home"));
+        assertThat(problem).startsWith("overlayfs cannot be mounted on " + merged.resolve("d/home"));
+    }
+
+    @Test
     void layersApplyInAnyOrderAndMountOptionsStayShortForDeepChains() throws IOException {
         // The child first: overlay layers stand alone.
         driver.apply("child", "base", new Tars().file("b", "child").stream());
