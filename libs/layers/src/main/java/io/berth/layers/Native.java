@@ -47,6 +47,18 @@ public final class Native {
 
         int close(int fd);
 
+        @SaveError
+        int kill(int pid, int signal);
+
+        @SaveError
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        @SaveError
+        int waitid(int idtype, int id, byte[] info, int options);
+
+        @SaveError
+        int waitpid(int pid, int[] status, int options);
+
         String strerror(int errnum);
     }
 
@@ -159,6 +171,65 @@ public final class Native {
         } finally {
             libc.close(fd);
         }
+    }
+
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int P_ALL = 0;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    private static final int WNOHANG = 1;
+    private static final int ESRCH = 3;
+    private static final int ECHILD = 10;
+
+    /**
+     * Sends a signal.
+     *
+     * @return {@code false} if there is no such process
+     */
+    public static boolean kill(int pid, int signal) throws IOException {
+        if (libc().kill(pid, signal) == 0) {
+            return true;
+        }
+        if (runtime.getLastError() == ESRCH) {
+            return false;
+        }
+        throw failure("kill " + signal + " " + pid, Path.of("/proc/" + pid));
+    }
+
+    /**
+     * Makes this process the parent of its orphaned descendants (a child subreaper), so processes
+     * that outlive their parents (berth-shim) are reaped here, not left to an init that may not reap.
+     */
+    public static void becomeSubreaper() throws IOException {
+        if (libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+            throw failure("prctl PR_SET_CHILD_SUBREAPER", Path.of("/proc/self"));
+        }
+    }
+
+    /**
+     * Blocks until some child has exited, without reaping it.
+     *
+     * @return its pid, or 0 if this process has no children
+     */
+    public static int awaitExitedChild() throws IOException {
+        byte[] info = new byte[128];
+        while (true) {
+            if (libc().waitid(P_ALL, 0, info, WEXITED | WNOWAIT) == 0) {
+                return (info[16] & 0xff) | (info[17] & 0xff) << 8 | (info[18] & 0xff) << 16 | (info[19] & 0xff) << 24;
+            }
+            int errno = runtime.getLastError();
+            if (errno == ECHILD) {
+                return 0;
+            }
+            if (errno != 4) {
+                throw failure("waitid", Path.of("/proc/self"));
+            }
+        }
+    }
+
+    /** Reaps an exited child; returns whether it was reaped. */
+    public static boolean reap(int pid) {
+        return libc().waitpid(pid, new int[1], WNOHANG) == pid;
     }
 
     /** Sets an extended attribute on the path itself (not what a symbolic link points to). */

@@ -49,6 +49,8 @@ public interface RuntimeDriver {
      *
      * @throws io.berth.api.NotFoundException if there is no such container
      * @throws io.berth.api.ConflictException if it is not {@code CREATED}
+     * @throws StartFailedException if the process could not be started (command not found, set-up
+     *         failed); the container can be started again or deleted
      */
     void start(String id) throws IOException;
 
@@ -86,4 +88,19 @@ public interface RuntimeDriver {
 
     /** The containers this driver knows, including those made before a restart. */
     List<RuntimeState> list() throws IOException;
+
+    /**
+     * The host pids of the container's processes.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     */
+    List<Integer> pids(String id) throws IOException;
+
+    /**
+     * The container's resource use now.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not running
+     */
+    RuntimeStats stats(String id) throws IOException;
 }

@@ -1,0 +1,988 @@
+/*
+ * berth-shim: runs one container and stays as its parent, independent of the JVM.
+ *
+ * Java decides everything and writes it to STATE_DIR/spec; the shim only does what Java cannot do
+ * safely: clone the namespaces, join the cgroups, mount, pivot_root, drop privileges and exec. It
+ * then keeps the container's output flowing into the json-file log (with rotation), serves
+ * STATE_DIR/shim.sock (wait, state, attach), and records the exit status in STATE_DIR/exit.
+ *
+ * Start-up, as seen by the engine (stdin and stdout of the first process are pipes from Java):
+ *   berth-shim STATE_DIR
+ *     -> "pid N\n"            the container's init exists (namespaces, cgroups, mounts done),
+ *                             waiting; the engine may now set up its network namespace
+ *     <- "start\n"            the engine says go
+ *     -> "started\n"          the command was exec'ed, or
+ *     -> "error CODE MESSAGE\n" it was not (CODE: 127 not found, 126 not executable, 1 other);
+ *                             the message names the call and the errno.
+ * The first process exits once the answer is given; the shim proper lives on in its own session.
+ *
+ * The spec is a sequence of NUL-terminated strings: a directive, the number of its arguments,
+ * then the arguments. Directives are listed in apply_directive() and parse_spec().
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#define MAX_ITEMS 4096
+#define MAX_CLIENTS 64
+#define LINE_MAX_BYTES 16384
+
+/* ------------------------------------------------------------------ the spec */
+
+struct op {
+    const char *name;
+    int argc;
+    char **argv;
+};
+
+static struct op ops[MAX_ITEMS];
+static int nops;
+static char *args[MAX_ITEMS];
+static int nargs;
+static char *envs[MAX_ITEMS];
+static int nenvs;
+static const char *cgroup_procs[64];
+static int ncgroups;
+static const char *rootfs, *hostname_value, *cwd = "/", *log_path, *netns;
+static int readonly_rootfs, no_new_privs, namespaces;
+static uid_t uid;
+static gid_t gid;
+static gid_t groups[256];
+static int ngroups;
+static uint64_t caps;
+static long long log_max_size;
+static int log_max_files = 1;
+static const char *state_dir;
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "berth-shim: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            close(fd);
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t) r;
+    }
+    close(fd);
+    *len = n;
+    return buf;
+}
+
+static void parse_spec(const char *path)
+{
+    size_t len;
+    char *buf = read_file(path, &len);
+    if (buf == NULL)
+        die("cannot read %s: %s", path, strerror(errno));
+    size_t pos = 0;
+    while (pos < len) {
+        char *name = buf + pos;
+        pos += strlen(name) + 1;
+        if (pos >= len)
+            die("spec: truncated after %s", name);
+        int argc = atoi(buf + pos);
+        pos += strlen(buf + pos) + 1;
+        char **argv = calloc((size_t) argc + 1, sizeof(char *));
+        for (int i = 0; i < argc; i++) {
+            if (pos >= len)
+                die("spec: %s lacks arguments", name);
+            argv[i] = buf + pos;
+            pos += strlen(buf + pos) + 1;
+        }
+        if (!strcmp(name, "arg")) {
+            args[nargs++] = argv[0];
+        } else if (!strcmp(name, "env")) {
+            envs[nenvs++] = argv[0];
+        } else if (!strcmp(name, "rootfs")) {
+            rootfs = argv[0];
+            readonly_rootfs = atoi(argv[1]);
+        } else if (!strcmp(name, "hostname")) {
+            hostname_value = argv[0];
+        } else if (!strcmp(name, "cwd")) {
+            cwd = argv[0];
+        } else if (!strcmp(name, "user")) {
+            uid = (uid_t) strtoul(argv[0], NULL, 10);
+            gid = (gid_t) strtoul(argv[1], NULL, 10);
+            for (int i = 2; i < argc && ngroups < 256; i++)
+                groups[ngroups++] = (gid_t) strtoul(argv[i], NULL, 10);
+        } else if (!strcmp(name, "caps")) {
+            caps = strtoull(argv[0], NULL, 16);
+        } else if (!strcmp(name, "no-new-privileges")) {
+            no_new_privs = atoi(argv[0]);
+        } else if (!strcmp(name, "namespaces")) {
+            namespaces = (int) strtol(argv[0], NULL, 16);
+        } else if (!strcmp(name, "netns")) {
+            netns = argv[0];
+        } else if (!strcmp(name, "cgroup")) {
+            if (ncgroups < 64)
+                cgroup_procs[ncgroups++] = argv[0];
+        } else if (!strcmp(name, "log")) {
+            log_path = argv[0];
+            log_max_size = atoll(argv[1]);
+            log_max_files = atoi(argv[2]);
+        } else {
+            if (nops == MAX_ITEMS)
+                die("spec: too many operations");
+            ops[nops].name = name;
+            ops[nops].argc = argc;
+            ops[nops].argv = argv;
+            nops++;
+        }
+        if (nargs >= MAX_ITEMS - 1 || nenvs >= MAX_ITEMS - 1)
+            die("spec: too many arguments or variables");
+    }
+    if (rootfs == NULL || nargs == 0)
+        die("spec: no rootfs or no command");
+}
+
+/* ------------------------------------------------------------------ the container's init */
+
+static int error_fd = -1; /* child -> shim: what failed before exec */
+
+/* Reports a failure of the container's set-up to the shim and ends the child. */
+static void fail(int code, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if (n >= (int) sizeof msg)
+        n = sizeof msg - 1;
+    char out[1100];
+    int m = snprintf(out, sizeof out, "%d %.*s", code, n, msg);
+    if (write(error_fd, out, (size_t) m) < 0) {
+        /* Nobody to tell. */
+    }
+    _exit(code);
+}
+
+#define CHECK(call, what, ...) \
+    do { \
+        if ((call) < 0) \
+            fail(1, what ": %s", ##__VA_ARGS__, strerror(errno)); \
+    } while (0)
+
+static void mkdirs(const char *path, mode_t mode)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+                fail(1, "mkdir %s: %s", tmp, strerror(errno));
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+        fail(1, "mkdir %s: %s", tmp, strerror(errno));
+}
+
+/* The target inside the new root, as a path under the old one (before pivot_root). */
+static void in_root(char *out, size_t size, const char *path)
+{
+    snprintf(out, size, "%s%s", rootfs, path);
+}
+
+static void ensure_target(const char *target, const char *source, unsigned long flags)
+{
+    struct stat st;
+    if (lstat(target, &st) == 0)
+        return;
+    int is_file = 0;
+    if ((flags & MS_BIND) && source != NULL && stat(source, &st) == 0 && !S_ISDIR(st.st_mode))
+        is_file = 1;
+    if (is_file) {
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", target);
+        char *slash = strrchr(parent, '/');
+        if (slash != NULL && slash != parent) {
+            *slash = 0;
+            mkdirs(parent, 0755);
+        }
+        int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0)
+            fail(1, "create mount point %s: %s", target, strerror(errno));
+        close(fd);
+    } else {
+        mkdirs(target, 0755);
+    }
+}
+
+/* Applies one operation of the spec, before pivot_root. */
+static void apply_op(struct op *o)
+{
+    char target[PATH_MAX];
+    if (!strcmp(o->name, "mount") && o->argc == 5) {
+        /* mount SOURCE TARGET FSTYPE FLAGS DATA */
+        in_root(target, sizeof target, o->argv[1]);
+        unsigned long flags = strtoul(o->argv[3], NULL, 10);
+        const char *data = o->argv[4][0] ? o->argv[4] : NULL;
+        const char *type = o->argv[2][0] ? o->argv[2] : NULL;
+        if (!(flags & MS_REMOUNT))
+            ensure_target(target, o->argv[0], flags);
+        unsigned long first = flags;
+        if ((flags & MS_BIND) && (flags & MS_RDONLY))
+            first &= ~(unsigned long) MS_RDONLY; /* a bind mount is made read-only by a remount */
+        if (mount(o->argv[0], target, type, first, data) < 0)
+            fail(1, "mount %s on %s: %s", o->argv[0], o->argv[1], strerror(errno));
+        if ((flags & MS_BIND) && (flags & MS_RDONLY)
+                && mount(NULL, target, NULL, flags | MS_REMOUNT, NULL) < 0)
+            fail(1, "remount %s read-only: %s", o->argv[1], strerror(errno));
+    } else if (!strcmp(o->name, "mknod") && o->argc == 5) {
+        /* mknod PATH c|b MAJOR MINOR MODE */
+        in_root(target, sizeof target, o->argv[0]);
+        mode_t type = o->argv[1][0] == 'b' ? S_IFBLK : S_IFCHR;
+        mode_t mode = (mode_t) strtoul(o->argv[4], NULL, 8);
+        unlink(target);
+        if (mknod(target, type | mode, makedev(atoi(o->argv[2]), atoi(o->argv[3]))) < 0)
+            fail(1, "mknod %s: %s", o->argv[0], strerror(errno));
+        if (chmod(target, mode) < 0)
+            fail(1, "chmod %s: %s", o->argv[0], strerror(errno));
+    } else if (!strcmp(o->name, "symlink") && o->argc == 2) {
+        /* symlink TARGET PATH */
+        in_root(target, sizeof target, o->argv[1]);
+        unlink(target);
+        if (symlink(o->argv[0], target) < 0)
+            fail(1, "symlink %s: %s", o->argv[1], strerror(errno));
+    } else if (!strcmp(o->name, "mkdir") && o->argc == 2) {
+        in_root(target, sizeof target, o->argv[0]);
+        mkdirs(target, (mode_t) strtoul(o->argv[1], NULL, 8));
+    }
+}
+
+/* Masks and read-only paths, after pivot_root (paths as the container sees them). */
+static void apply_late_op(struct op *o)
+{
+    struct stat st;
+    if (!strcmp(o->name, "mask") && o->argc == 1) {
+        if (lstat(o->argv[0], &st) < 0)
+            return;
+        if (S_ISDIR(st.st_mode)) {
+            if (mount("tmpfs", o->argv[0], "tmpfs", MS_RDONLY, NULL) < 0)
+                fail(1, "mask %s: %s", o->argv[0], strerror(errno));
+        } else if (mount("/dev/null", o->argv[0], NULL, MS_BIND, NULL) < 0) {
+            fail(1, "mask %s: %s", o->argv[0], strerror(errno));
+        }
+    } else if (!strcmp(o->name, "readonly") && o->argc == 1) {
+        if (lstat(o->argv[0], &st) < 0)
+            return;
+        if (mount(o->argv[0], o->argv[0], NULL, MS_BIND | MS_REC, NULL) < 0)
+            fail(1, "bind %s: %s", o->argv[0], strerror(errno));
+        if (mount(NULL, o->argv[0], NULL, MS_BIND | MS_REC | MS_RDONLY | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  NULL) < 0)
+            fail(1, "remount %s read-only: %s", o->argv[0], strerror(errno));
+    } else if (!strcmp(o->name, "rlimit") && o->argc == 3) {
+        struct rlimit current, wanted;
+        int resource = atoi(o->argv[0]);
+        if (getrlimit(resource, &current) < 0)
+            fail(1, "getrlimit %d: %s", resource, strerror(errno));
+        wanted.rlim_cur = strtoull(o->argv[1], NULL, 10);
+        wanted.rlim_max = strtoull(o->argv[2], NULL, 10);
+        /* Never raise a hard limit: the host may lack CAP_SYS_RESOURCE. */
+        if (wanted.rlim_max > current.rlim_max)
+            wanted.rlim_max = current.rlim_max;
+        if (wanted.rlim_cur > wanted.rlim_max)
+            wanted.rlim_cur = wanted.rlim_max;
+        if (setrlimit(resource, &wanted) < 0)
+            fail(1, "setrlimit %d: %s", resource, strerror(errno));
+    }
+}
+
+static int capset_all(uint64_t mask)
+{
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    data[0].effective = data[0].permitted = data[0].inheritable = (uint32_t) mask;
+    data[1].effective = data[1].permitted = data[1].inheritable = (uint32_t) (mask >> 32);
+    return (int) syscall(SYS_capset, &header, data);
+}
+
+static void drop_privileges(void)
+{
+    int last = 40;
+    size_t len;
+    char *s = read_file("/proc/sys/kernel/cap_last_cap", &len);
+    if (s != NULL) {
+        last = atoi(s);
+        free(s);
+    }
+    for (int cap = 0; cap <= last; cap++) {
+        if (!(caps & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            fail(1, "prctl PR_CAPBSET_DROP %d: %s", cap, strerror(errno));
+    }
+    CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl PR_SET_KEEPCAPS");
+    CHECK(setgroups((size_t) ngroups, groups), "setgroups");
+    CHECK(setresgid(gid, gid, gid), "setgid %u", (unsigned) gid);
+    CHECK(setresuid(uid, uid, uid), "setuid %u", (unsigned) uid);
+    CHECK(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl PR_SET_KEEPCAPS");
+    if (capset_all(uid == 0 ? caps : 0) < 0 && capset_all(0) < 0)
+        fail(1, "capset: %s", strerror(errno));
+    if (uid != 0) {
+        /* Non-root users keep the set as their bounding and inheritable sets only, as with runc. */
+        struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct data[2];
+        memset(data, 0, sizeof data);
+        data[0].inheritable = (uint32_t) caps;
+        data[1].inheritable = (uint32_t) (caps >> 32);
+        if (syscall(SYS_capset, &header, data) < 0)
+            fail(1, "capset: %s", strerror(errno));
+    }
+    if (no_new_privs)
+        CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
+}
+
+static const char *path_of(char **env)
+{
+    for (char **e = env; *e; e++)
+        if (!strncmp(*e, "PATH=", 5))
+            return *e + 5;
+    return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static void exec_command(void)
+{
+    args[nargs] = NULL;
+    envs[nenvs] = NULL;
+    if (strchr(args[0], '/') != NULL) {
+        execve(args[0], args, envs);
+        fail(errno == ENOENT ? 127 : 126, "exec: \"%s\": %s", args[0],
+             errno == ENOENT ? "no such file or directory" : strerror(errno));
+    }
+    const char *path = path_of(envs);
+    int saw_eacces = 0;
+    char candidate[PATH_MAX];
+    const char *p = path;
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t) (colon - p) : strlen(p);
+        snprintf(candidate, sizeof candidate, "%.*s/%s", (int) n, n ? p : ".", args[0]);
+        execve(candidate, args, envs);
+        if (errno == EACCES)
+            saw_eacces = 1;
+        p += n;
+        if (*p == ':')
+            p++;
+    }
+    if (saw_eacces)
+        fail(126, "exec: \"%s\": permission denied", args[0]);
+    fail(127, "exec: \"%s\": executable file not found in $PATH", args[0]);
+}
+
+struct child_args {
+    int sync_read;   /* shim -> child */
+    int sync_write;  /* child -> shim */
+    int out_fd, err_fd;
+};
+
+static void wait_for(int fd, char expected)
+{
+    char c;
+    ssize_t n;
+    do {
+        n = read(fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1 || c != expected)
+        _exit(1); /* the shim went away: nothing to report to */
+}
+
+static int child_main(void *arg)
+{
+    struct child_args *a = arg;
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Wait until the shim has put us into our cgroups. */
+    wait_for(a->sync_read, 'C');
+    if (namespaces & CLONE_NEWCGROUP)
+        CHECK(unshare(CLONE_NEWCGROUP), "unshare cgroup namespace");
+    if (netns != NULL) {
+        int fd = open(netns, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            fail(1, "open %s: %s", netns, strerror(errno));
+        CHECK(setns(fd, CLONE_NEWNET), "setns %s", netns);
+        close(fd);
+    }
+    CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+    CHECK(mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL), "bind rootfs %s", rootfs);
+    for (int i = 0; i < nops; i++)
+        apply_op(&ops[i]);
+    if (hostname_value != NULL)
+        CHECK(sethostname(hostname_value, strlen(hostname_value)), "sethostname");
+    CHECK(chdir(rootfs), "chdir %s", rootfs);
+    CHECK(syscall(SYS_pivot_root, ".", "."), "pivot_root %s", rootfs);
+    CHECK(umount2(".", MNT_DETACH), "detach the old root");
+    CHECK(chdir("/"), "chdir /");
+    if (readonly_rootfs)
+        CHECK(mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL), "remount / read-only");
+    for (int i = 0; i < nops; i++)
+        apply_late_op(&ops[i]);
+    /* Standard streams: pipes to the shim (the log), stdin closed. */
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull < 0)
+        devnull = open("/", O_RDONLY | O_DIRECTORY);
+    CHECK(dup2(devnull, 0), "dup2 stdin");
+    CHECK(dup2(a->out_fd, 1), "dup2 stdout");
+    CHECK(dup2(a->err_fd, 2), "dup2 stderr");
+    drop_privileges();
+    if (chdir(cwd) < 0)
+        fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
+    /* When the shim dies the container dies with it; set after the credentials changed, which resets it. */
+    CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "prctl PR_SET_PDEATHSIG");
+    /* Ready: tell the shim, and exec when it says so. */
+    if (write(a->sync_write, "R", 1) != 1)
+        _exit(1);
+    wait_for(a->sync_read, 'E');
+    exec_command();
+    return 1;
+}
+
+/* ------------------------------------------------------------------ the log */
+
+static int log_fd = -1;
+static long long log_size;
+
+static void open_log(void)
+{
+    if (log_path == NULL)
+        return;
+    log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log_fd < 0)
+        return;
+    struct stat st;
+    log_size = fstat(log_fd, &st) == 0 ? st.st_size : 0;
+}
+
+static void rotate_log(void)
+{
+    close(log_fd);
+    char from[PATH_MAX], to[PATH_MAX];
+    if (log_max_files <= 1) {
+        if (truncate(log_path, 0) < 0) {
+            /* Keep writing to the file as it is. */
+        }
+    } else {
+        snprintf(to, sizeof to, "%s.%d", log_path, log_max_files - 1);
+        unlink(to);
+        for (int i = log_max_files - 2; i >= 1; i--) {
+            snprintf(from, sizeof from, "%s.%d", log_path, i);
+            snprintf(to, sizeof to, "%s.%d", log_path, i + 1);
+            rename(from, to);
+        }
+        snprintf(to, sizeof to, "%s.1", log_path);
+        rename(log_path, to);
+    }
+    open_log();
+}
+
+/* RFC 3339 with nanoseconds, trailing zeros dropped, as Go's RFC3339Nano. */
+static int format_time(char *out, size_t size)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    int n = (int) strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (ts.tv_nsec != 0) {
+        char frac[16];
+        snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
+        int end = (int) strlen(frac);
+        while (end > 1 && frac[end - 1] == '0')
+            end--;
+        frac[end] = 0;
+        n += snprintf(out + n, size - (size_t) n, "%s", frac);
+    }
+    n += snprintf(out + n, size - (size_t) n, "Z");
+    return n;
+}
+
+static void log_line(const char *stream, const char *data, size_t len)
+{
+    if (log_fd < 0)
+        return;
+    static char out[LINE_MAX_BYTES * 6 + 128];
+    size_t n = 0;
+    n += (size_t) snprintf(out, sizeof out, "{\"log\":\"");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) data[i];
+        switch (c) {
+        case '"': out[n++] = '\\'; out[n++] = '"'; break;
+        case '\\': out[n++] = '\\'; out[n++] = '\\'; break;
+        case '\n': out[n++] = '\\'; out[n++] = 'n'; break;
+        case '\r': out[n++] = '\\'; out[n++] = 'r'; break;
+        case '\t': out[n++] = '\\'; out[n++] = 't'; break;
+        case '<': case '>': case '&':
+            n += (size_t) snprintf(out + n, sizeof out - n, "\\u%04x", c);
+            break;
+        default:
+            if (c < 0x20)
+                n += (size_t) snprintf(out + n, sizeof out - n, "\\u%04x", c);
+            else
+                out[n++] = (char) c;
+        }
+    }
+    n += (size_t) snprintf(out + n, sizeof out - n, "\",\"stream\":\"%s\",\"time\":\"", stream);
+    n += (size_t) format_time(out + n, sizeof out - n);
+    n += (size_t) snprintf(out + n, sizeof out - n, "\"}\n");
+    if (log_max_size > 0 && log_size > 0 && log_size + (long long) n > log_max_size)
+        rotate_log();
+    if (log_fd >= 0) {
+        ssize_t w = write(log_fd, out, n);
+        if (w > 0)
+            log_size += w;
+    }
+}
+
+/* ------------------------------------------------------------------ clients of shim.sock */
+
+struct client {
+    int fd;
+    int attached; /* receives output frames */
+    int waiting;  /* receives the exit frame */
+    char line[256];
+    size_t len;
+};
+
+static struct client clients[MAX_CLIENTS];
+
+static void send_frame(struct client *c, char type, const void *data, uint32_t len)
+{
+    unsigned char header[5];
+    header[0] = (unsigned char) type;
+    header[1] = (unsigned char) (len >> 24);
+    header[2] = (unsigned char) (len >> 16);
+    header[3] = (unsigned char) (len >> 8);
+    header[4] = (unsigned char) len;
+    if (send(c->fd, header, 5, MSG_NOSIGNAL) != 5 || (len && send(c->fd, data, len, MSG_NOSIGNAL) != (ssize_t) len)) {
+        close(c->fd);
+        c->fd = -1;
+    }
+}
+
+struct stream {
+    const char *name;
+    char frame_type;
+    int fd;
+    char buf[LINE_MAX_BYTES];
+    size_t len;
+};
+
+/* Reads what a container stream has, sends it to attached clients, logs it line by line. */
+static void pump(struct stream *s)
+{
+    char data[65536];
+    ssize_t n = read(s->fd, data, sizeof data);
+    if (n <= 0) {
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        if (s->len > 0)
+            log_line(s->name, s->buf, s->len);
+        s->len = 0;
+        close(s->fd);
+        s->fd = -1;
+        return;
+    }
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (clients[i].fd >= 0 && clients[i].attached)
+            send_frame(&clients[i], s->frame_type, data, (uint32_t) n);
+    for (ssize_t i = 0; i < n; i++) {
+        s->buf[s->len++] = data[i];
+        if (data[i] == '\n' || s->len == sizeof s->buf) {
+            log_line(s->name, s->buf, s->len);
+            s->len = 0;
+        }
+    }
+}
+
+static int exited = 0, exit_code = 0;
+
+static void handle_command(struct client *c)
+{
+    if (!strcmp(c->line, "wait")) {
+        c->waiting = 1;
+    } else if (!strcmp(c->line, "attach")) {
+        c->attached = 1;
+        c->waiting = 1;
+    } else if (!strcmp(c->line, "state")) {
+        char out[64];
+        int n = snprintf(out, sizeof out, exited ? "exited %d" : "running", exit_code);
+        send_frame(c, 'S', out, (uint32_t) n);
+    } else {
+        send_frame(c, 'F', "unknown command", 15);
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    if (c->waiting && exited) {
+        unsigned char code[4] = {0, 0, 0, (unsigned char) exit_code};
+        send_frame(c, 'X', code, 4);
+    }
+}
+
+static void read_client(struct client *c)
+{
+    char buf[256];
+    ssize_t n = read(c->fd, buf, sizeof buf);
+    if (n <= 0) {
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    for (ssize_t i = 0; i < n; i++) {
+        if (buf[i] == '\n') {
+            c->line[c->len] = 0;
+            handle_command(c);
+            c->len = 0;
+            if (c->fd < 0)
+                return;
+        } else if (c->len < sizeof c->line - 1) {
+            c->line[c->len++] = buf[i];
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ the shim */
+
+static void write_state_file(const char *name, const char *content)
+{
+    char path[PATH_MAX], tmp[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", state_dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", state_dir, name);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    size_t len = strlen(content);
+    if (write(fd, content, len) != (ssize_t) len || fsync(fd) < 0) {
+        close(fd);
+        unlink(tmp);
+        return;
+    }
+    close(fd);
+    rename(tmp, path);
+}
+
+static void reply(int fd, const char *fmt, ...)
+{
+    char buf[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0 && write(fd, buf, (size_t) (n < (int) sizeof buf ? n : (int) sizeof buf - 1)) < 0) {
+        /* The engine went away; the exit file still tells. */
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: berth-shim STATE_DIR\n");
+        return 2;
+    }
+    state_dir = argv[1];
+    char spec_path[PATH_MAX];
+    snprintf(spec_path, sizeof spec_path, "%s/spec", state_dir);
+    parse_spec(spec_path);
+
+    /* Detach from the engine: the first process returns once the container started or failed. */
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        die("pipe: %s", strerror(errno));
+    pid_t shim = fork();
+    if (shim < 0)
+        die("fork: %s", strerror(errno));
+    if (shim > 0) {
+        /* A different name, so that only the shim proper is reaped as an adopted orphan. */
+        prctl(PR_SET_NAME, "berth-shim-p0", 0, 0, 0);
+        close(ready[1]);
+        char c;
+        ssize_t n;
+        do {
+            n = read(ready[0], &c, 1);
+        } while (n < 0 && errno == EINTR);
+        _exit(n == 1 ? 0 : 1);
+    }
+    close(ready[0]);
+    setsid();
+    prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+    /* Blocked before the container exists, so its exit stays pending for the signalfd, however early. */
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+
+    int to_child[2], from_child[2], errors[2], out[2], err[2];
+    if (pipe2(to_child, O_CLOEXEC) < 0 || pipe2(from_child, O_CLOEXEC) < 0 || pipe2(errors, O_CLOEXEC) < 0
+            || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+        die("pipe: %s", strerror(errno));
+    open_log();
+
+    struct child_args cargs = {to_child[0], from_child[1], out[1], err[1]};
+    /* The child starts with SIGCHLD unblocked again, as a container's init expects. */
+    error_fd = errors[1];
+    int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
+    if (netns != NULL)
+        flags &= ~CLONE_NEWNET;
+    size_t stack_size = 1 << 20;
+    char *stack = malloc(stack_size);
+    pid_t child = clone(child_main, stack + stack_size, flags, &cargs);
+    if (child < 0) {
+        reply(1, "error 1 clone: %s\n", strerror(errno));
+        return 1;
+    }
+    close(to_child[0]);
+    close(from_child[1]);
+    close(errors[1]);
+    close(out[1]);
+    close(err[1]);
+
+    /* Into the cgroups, then let the child go on. */
+    char pidbuf[32];
+    snprintf(pidbuf, sizeof pidbuf, "%d", child);
+    for (int i = 0; i < ncgroups; i++) {
+        int fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, pidbuf, strlen(pidbuf)) < 0) {
+            reply(1, "error 1 join cgroup %s: %s\n", cgroup_procs[i], strerror(errno));
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+            return 1;
+        }
+        close(fd);
+    }
+    if (write(to_child[1], "C", 1) != 1)
+        die("sync: %s", strerror(errno));
+
+    /* The child is ready to exec, or failed. */
+    char c;
+    ssize_t n;
+    do {
+        n = read(from_child[0], &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        char msg[1100] = "1 container set-up failed";
+        ssize_t m = read(errors[0], msg, sizeof msg - 1);
+        if (m > 0)
+            msg[m] = 0;
+        waitpid(child, NULL, 0);
+        reply(1, "error %s\n", msg);
+        return 1;
+    }
+    reply(1, "pid %d\n", child);
+    char command[64];
+    size_t clen = 0;
+    while (clen < sizeof command - 1) {
+        n = read(0, command + clen, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || command[clen] == '\n')
+            break;
+        clen++;
+    }
+    command[clen] = 0;
+    if (strcmp(command, "start") != 0) {
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        reply(1, "error 1 the engine did not confirm the start\n");
+        return 1;
+    }
+    if (write(to_child[1], "E", 1) != 1) {
+        reply(1, "error 1 the container's init went away\n");
+        return 1;
+    }
+    char msg[1100];
+    ssize_t m;
+    do {
+        m = read(errors[0], msg, sizeof msg - 1);
+    } while (m < 0 && errno == EINTR);
+    if (m > 0) {
+        msg[m] = 0;
+        waitpid(child, NULL, 0);
+        reply(1, "error %s\n", msg);
+        return 1;
+    }
+    close(errors[0]);
+
+    /* Running. Record it, answer, and let go of the engine's pipes. */
+    char pidfile[64];
+    snprintf(pidfile, sizeof pidfile, "%d\n", getpid());
+    write_state_file("shim.pid", pidfile);
+    snprintf(pidfile, sizeof pidfile, "%d\n", child);
+    write_state_file("init.pid", pidfile);
+
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        clients[i].fd = -1;
+    char sock_path[PATH_MAX];
+    snprintf(sock_path, sizeof sock_path, "%s/shim.sock", state_dir);
+    unlink(sock_path);
+    int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(sock_path) >= sizeof addr.sun_path)
+        die("socket path %s is too long", sock_path);
+    memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
+    if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 16) < 0)
+        listener = -1;
+    chmod(sock_path, 0600);
+
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+
+    reply(1, "started\n");
+    if (write(ready[1], "1", 1) < 0) {
+        /* The first process died: nothing changes for the shim. */
+    }
+    close(ready[1]);
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    close(devnull);
+
+    struct stream streams[2] = {{"stdout", 'O', out[0], {0}, 0}, {"stderr", 'E', err[0], {0}, 0}};
+    int status = 0;
+    for (;;) {
+        struct pollfd fds[4 + MAX_CLIENTS];
+        int nfds = 0;
+        fds[nfds].fd = sigfd;
+        fds[nfds++].events = POLLIN;
+        fds[nfds].fd = streams[0].fd;
+        fds[nfds++].events = POLLIN;
+        fds[nfds].fd = streams[1].fd;
+        fds[nfds++].events = POLLIN;
+        fds[nfds].fd = listener;
+        fds[nfds++].events = POLLIN;
+        for (int i = 0; i < MAX_CLIENTS; i++) {
+            fds[nfds].fd = clients[i].fd;
+            fds[nfds++].events = POLLIN;
+        }
+        if (exited && streams[0].fd < 0 && streams[1].fd < 0)
+            break;
+        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[1].revents)
+            pump(&streams[0]);
+        if (fds[2].revents)
+            pump(&streams[1]);
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sigfd, &si, sizeof si) == sizeof si) {
+            }
+            pid_t p;
+            while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+                if (p == child) {
+                    exited = 1;
+                    exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+                              : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+                }
+            }
+        }
+        if (fds[3].revents & POLLIN) {
+            int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+            if (fd >= 0) {
+                int slot = -1;
+                for (int i = 0; i < MAX_CLIENTS; i++)
+                    if (clients[i].fd < 0) {
+                        slot = i;
+                        break;
+                    }
+                if (slot < 0) {
+                    close(fd);
+                } else {
+                    memset(&clients[slot], 0, sizeof clients[slot]);
+                    clients[slot].fd = fd;
+                }
+            }
+        }
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            if (clients[i].fd >= 0 && fds[4 + i].fd == clients[i].fd && fds[4 + i].revents)
+                read_client(&clients[i]);
+    }
+
+    /* The container ended and its output is drained: record the status, tell who waits. */
+    char exit_record[128];
+    char when[64];
+    format_time(when, sizeof when);
+    snprintf(exit_record, sizeof exit_record, "%d %s\n", exit_code, when);
+    write_state_file("exit", exit_record);
+    unsigned char code[4] = {(unsigned char) (exit_code >> 24), (unsigned char) (exit_code >> 16),
+                             (unsigned char) (exit_code >> 8), (unsigned char) exit_code};
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (clients[i].fd >= 0) {
+            if (clients[i].waiting)
+                send_frame(&clients[i], 'X', code, 4);
+            if (clients[i].fd >= 0)
+                close(clients[i].fd);
+        }
+    }
+    if (listener >= 0) {
+        close(listener);
+        unlink(sock_path);
+    }
+    if (log_fd >= 0)
+        close(log_fd);
+    return 0;
+}

@@ -1,0 +1,298 @@
+package io.berth.driver.linux.internal;
+
+import io.berth.api.ConflictException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.api.runtime.RuntimeState;
+import io.berth.api.runtime.RuntimeStats;
+import io.berth.api.runtime.RuntimeStatus;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.layers.Native;
+import io.berth.layers.Trees;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The native runtime: each container run by a berth-shim, in namespaces and cgroups of its own.
+ *
+ * <p>State lives in {@code <runRoot>/native/<short id>/}: {@code spec} (what the shim does),
+ * {@code id}, {@code created}, and, written by the shim, {@code shim.pid}, {@code init.pid},
+ * {@code shim.sock} and {@code exit}. Everything the driver knows it can read back from there,
+ * so containers survive a restart of the engine or a reinstall of the driver.
+ */
+public final class NativeRuntimeDriver implements RuntimeDriver {
+    private final Path stateRoot;
+    private final Path shim;
+    private final Cgroups cgroups;
+
+    public NativeRuntimeDriver(Path stateRoot, Path shim) throws IOException {
+        this.stateRoot = Files.createDirectories(stateRoot);
+        this.shim = shim;
+        this.cgroups = Cgroups.detect();
+    }
+
+    Cgroups cgroups() {
+        return cgroups;
+    }
+
+    /** A container's state directory: short, so that shim.sock stays within the 108 bytes of a socket path. */
+    private Path dir(String id) {
+        if (id.length() < 12) {
+            throw new InvalidArgumentException("container id " + id + " is too short");
+        }
+        return stateRoot.resolve(id.substring(0, 12));
+    }
+
+    private Path existing(String id) {
+        Path d = dir(id);
+        try {
+            if (Files.readString(d.resolve("id")).strip().equals(id)) {
+                return d;
+            }
+        } catch (IOException e) {
+            // Not ours.
+        }
+        throw new NotFoundException("No such container: " + id);
+    }
+
+    @Override
+    public void create(ContainerSpec spec) throws IOException {
+        Path d = dir(spec.id());
+        if (Files.exists(d)) {
+            throw new ConflictException("container " + spec.id() + " already exists in the native runtime");
+        }
+        if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
+            throw new InvalidArgumentException("the native runtime needs the root filesystem as one bind mount");
+        }
+        List<String> mounts = new ArrayList<>();
+        for (Cgroups.Hierarchy h : cgroups.hierarchies()) {
+            mounts.add(h.v2() ? "cgroup2:" : "cgroup:" + String.join(",", h.controllers()));
+        }
+        byte[] shimSpec = ShimSpec.of(spec, Path.of(spec.rootfs().get(0).source()), cgroups.procsFiles(spec.id()), mounts);
+        Path tmp = Files.createDirectories(stateRoot.resolve(".new-" + spec.id()));
+        try {
+            Files.write(tmp.resolve("spec"), shimSpec);
+            Files.writeString(tmp.resolve("id"), spec.id());
+            Files.writeString(tmp.resolve("resources"), Resources.encode(spec));
+            Files.move(tmp, d, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Trees.delete(tmp);
+            throw e;
+        }
+    }
+
+    @Override
+    public void start(String id) throws IOException {
+        Path d = existing(id);
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.CREATED) {
+            throw new ConflictException("container " + id + " is " + s.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        Resources.Decoded r = Resources.decode(Files.readString(d.resolve("resources")));
+        cgroups.create(id, r.resources(), r.privileged());
+        Process p = new ProcessBuilder(shim.toString(), d.toString()).redirectErrorStream(true).start();
+        String answer;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             OutputStream control = p.getOutputStream()) {
+            answer = in.readLine();
+            if (answer != null && answer.startsWith("pid ")) {
+                // The network namespace is ready to be set up here (networking arrives with its driver).
+                control.write("start\n".getBytes(StandardCharsets.US_ASCII));
+                control.flush();
+                answer = in.readLine();
+            }
+            if (answer == null || !answer.equals("started")) {
+                StringBuilder rest = new StringBuilder();
+                for (String line; (line = in.readLine()) != null; ) {
+                    rest.append(' ').append(line);
+                }
+                cgroups.remove(id);
+                throw failure(answer, rest.toString().strip());
+            }
+        } finally {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static StartFailedException failure(String answer, String more) {
+        if (answer == null || !answer.startsWith("error ")) {
+            return new StartFailedException(1, "berth-shim failed" + (answer == null ? "" : ": " + answer)
+                    + (more.isEmpty() ? "" : " " + more));
+        }
+        String body = answer.substring(6);
+        int space = body.indexOf(' ');
+        int code = 1;
+        try {
+            code = Integer.parseInt(space < 0 ? body : body.substring(0, space));
+        } catch (NumberFormatException e) {
+            space = -1;
+        }
+        return new StartFailedException(code, space < 0 ? body : body.substring(space + 1));
+    }
+
+    @Override
+    public void kill(String id, int signal, boolean all) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        if (all) {
+            for (int pid : cgroups.pids(id)) {
+                Native.kill(pid, signal);
+            }
+        } else if (!Native.kill(s.pid(), signal)) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+    }
+
+    @Override
+    public RuntimeState state(String id) throws IOException {
+        Path d = existing(id);
+        Instant created = Files.getLastModifiedTime(d.resolve("spec")).toInstant();
+        Path exit = d.resolve("exit");
+        if (Files.exists(exit)) {
+            return exited(id, d, exit);
+        }
+        Path init = d.resolve("init.pid");
+        if (!Files.exists(init)) {
+            return new RuntimeState(id, RuntimeStatus.CREATED, 0, -1, null, null, false);
+        }
+        int pid = Integer.parseInt(Files.readString(init).strip());
+        Instant started = Files.getLastModifiedTime(init).toInstant();
+        if (shimAlive(d)) {
+            return new RuntimeState(id, RuntimeStatus.RUNNING, pid, -1, started, null, false);
+        }
+        // The shim died without recording an exit (killed): its container died with it.
+        if (Files.exists(exit)) {
+            return exited(id, d, exit);
+        }
+        Files.writeString(d.resolve("exit"), "137 " + Instant.now() + " berth-shim ended unexpectedly\n");
+        return exited(id, d, exit);
+    }
+
+    private RuntimeState exited(String id, Path d, Path exit) throws IOException {
+        String[] parts = Files.readString(exit).strip().split(" ", 3);
+        int code = Integer.parseInt(parts[0]);
+        Instant finished = parts.length > 1 ? Instant.parse(parts[1]) : Files.getLastModifiedTime(exit).toInstant();
+        Path init = d.resolve("init.pid");
+        Instant started = Files.exists(init) ? Files.getLastModifiedTime(init).toInstant() : null;
+        boolean oom = cgroups.oomKilled(id);
+        return new RuntimeState(id, RuntimeStatus.STOPPED, 0, code, started, finished, oom);
+    }
+
+    private static boolean shimAlive(Path d) throws IOException {
+        try {
+            int pid = Integer.parseInt(Files.readString(d.resolve("shim.pid")).strip());
+            String comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            return comm.equals("berth-shim") && !zombie;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public RuntimeState await(String id, Duration timeout) throws IOException, InterruptedException {
+        Path d = existing(id);
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            RuntimeState s = state(id);
+            if (s.status() == RuntimeStatus.STOPPED || s.status() == RuntimeStatus.CREATED) {
+                return s;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return s;
+            }
+            // Wait on the shim; it answers when the container has exited, or closes when it dies.
+            try {
+                ShimClient.awaitExit(d.resolve("shim.sock"), timeout == null ? null : Duration.ofNanos(left));
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                Thread.interrupted();
+                throw new InterruptedException("interrupted while waiting for container " + id);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    @Override
+    public void delete(String id) throws IOException {
+        Path d;
+        try {
+            d = existing(id);
+        } catch (NotFoundException e) {
+            return;
+        }
+        RuntimeState s = state(id);
+        if (s.status() == RuntimeStatus.RUNNING || s.status() == RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is running: stop it first");
+        }
+        cgroups.remove(id);
+        Path doomed = stateRoot.resolve(".removing-" + id);
+        Files.move(d, doomed, StandardCopyOption.ATOMIC_MOVE);
+        Trees.delete(doomed);
+    }
+
+    @Override
+    public List<RuntimeState> list() throws IOException {
+        List<RuntimeState> all = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(stateRoot)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (d.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                try {
+                    all.add(state(Files.readString(d.resolve("id")).strip()));
+                } catch (NoSuchFileException | NotFoundException e) {
+                    // Being created or removed.
+                }
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public List<Integer> pids(String id) throws IOException {
+        existing(id);
+        return cgroups.pids(id);
+    }
+
+    @Override
+    public RuntimeStats stats(String id) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        return cgroups.stats(id);
+    }
+
+    /** Where the driver keeps the state of a container, for tests. */
+    Path stateDirectory(String id) {
+        return dir(id);
+    }
+}

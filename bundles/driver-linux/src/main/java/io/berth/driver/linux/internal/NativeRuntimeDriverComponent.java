@@ -1,0 +1,108 @@
+package io.berth.driver.linux.internal;
+
+import io.berth.api.driver.BerthRuntime;
+import io.berth.api.driver.DriverType;
+import io.berth.api.driver.UnavailableDriver;
+import io.berth.api.engine.Engine;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.layers.Subreaper;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Hashtable;
+
+/**
+ * Publishes the native runtime when it can work here (root, writable cgroups, the shim runnable),
+ * else says why. The shim binary ships in this bundle and is copied to the run root under a name
+ * that changes with its content, so shims already running keep their binary when the bundle is
+ * updated.
+ */
+@Component(immediate = true, service = {}, configurationPid = NativeRuntimeDriverComponent.PID)
+@Designate(ocd = NativeRuntimeDriverComponent.Config.class)
+public class NativeRuntimeDriverComponent {
+    static final String PID = "berth.runtime.native";
+    static final String NAME = "native";
+
+    @ObjectClassDefinition(name = "Berth native runtime")
+    @interface Config {
+        @AttributeDefinition(description = "Service ranking: the highest ranked runtime is the default when none is configured")
+        int service_ranking() default 20;
+    }
+
+    private static final System.Logger LOG = System.getLogger(NativeRuntimeDriverComponent.class.getName());
+
+    private final ServiceRegistration<?> registration;
+
+    @Activate
+    public NativeRuntimeDriverComponent(@Reference Engine engine, BundleContext context, Config config) {
+        Path runRoot = engine.settings().runRoot();
+        ServiceRegistration<?> reg;
+        try {
+            if (!"0".equals(uid())) {
+                throw new IOException("it needs root (namespaces, cgroups, mounts)");
+            }
+            Path shim = installShim(runRoot.resolve("bin"));
+            NativeRuntimeDriver driver = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
+            Subreaper.start();
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(BerthRuntime.NAME, NAME);
+            properties.put(Constants.SERVICE_RANKING, config.service_ranking());
+            reg = context.registerService(RuntimeDriver.class, driver, properties);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "runtime driver native is unavailable: " + e.getMessage());
+            reg = context.registerService(UnavailableDriver.class,
+                    new UnavailableDriver(DriverType.RUNTIME, NAME, String.valueOf(e.getMessage())), null);
+        }
+        registration = reg;
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+    }
+
+    /** Copies the shim out of the bundle, once per version of it. */
+    static Path installShim(Path dir) throws IOException {
+        byte[] binary;
+        try (InputStream in = NativeRuntimeDriverComponent.class.getResourceAsStream("berth-shim")) {
+            if (in == null) {
+                throw new IOException("the berth-shim binary is missing from the bundle");
+            }
+            binary = in.readAllBytes();
+        }
+        String version = io.berth.api.content.Digest.sha256(binary).shortHex();
+        Files.createDirectories(dir);
+        Path target = dir.resolve("berth-shim-" + version).resolve("berth-shim");
+        if (!Files.isExecutable(target)) {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "shim", ".tmp");
+            Files.write(tmp, binary);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    private static String uid() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) {
+                return line.split("\\s+")[2];
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,175 @@
+package io.berth.driver.linux.internal;
+
+import io.berth.api.runtime.ContainerDefaults;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.LogSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.Resources;
+import io.berth.api.runtime.RuntimeState;
+import io.berth.api.runtime.RuntimeStatus;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.api.runtime.User;
+import io.berth.api.storage.Mount;
+import io.berth.layers.LayerApplier;
+import io.berth.layers.Whiteouts;
+import io.berth.testing.BusyboxImage;
+import io.berth.testing.Requirements;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The native runtime for real: namespaces, cgroups, the shim. */
+class NativeRuntimeDriverTest {
+    @TempDir
+    Path tmp;
+    private NativeRuntimeDriver driver;
+    private Path rootfs;
+    private final List<String> created = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Requirements.require(Requirements.isRoot(), "containers need root");
+        Requirements.require(BusyboxImage.available(), "busybox is not installed (apt-get install busybox-static)");
+        rootfs = Files.createDirectory(tmp.resolve("rootfs"));
+        for (byte[] layer : BusyboxImage.build().layers()) {
+            LayerApplier.apply(new ByteArrayInputStream(layer), rootfs, new LayerApplier.Options(Whiteouts.DELETE, true, true));
+        }
+        Path shim = NativeRuntimeDriverComponent.installShim(tmp.resolve("bin"));
+        driver = new NativeRuntimeDriver(tmp.resolve("run"), shim);
+        io.berth.layers.Subreaper.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (String id : created) {
+            RuntimeState s = driver.state(id);
+            if (s.status() == RuntimeStatus.RUNNING) {
+                driver.kill(id, 9, true);
+                driver.await(id, Duration.ofSeconds(10));
+            }
+            driver.delete(id);
+        }
+    }
+
+    private ContainerSpec spec(Resources resources, String... command) {
+        String id = HexFormat.of().formatHex(ThreadLocalRandom.current().ints(32, 0, 256)
+                .collect(java.io.ByteArrayOutputStream::new, java.io.ByteArrayOutputStream::write, (a, b) -> { })
+                .toByteArray());
+        created.add(id);
+        ProcessSpec process = new ProcessSpec(List.of(command), List.of(ContainerDefaults.PATH, "HOSTNAME=test-host"), "/",
+                User.ROOT, false, ContainerDefaults.CAPABILITIES, true, List.of());
+        return new ContainerSpec(id, List.of(new Mount("bind", rootfs.toString(), null, List.of("rbind"))), false, process,
+                "test-host", List.of(), resources, ContainerDefaults.MASKED_PATHS, ContainerDefaults.READONLY_PATHS, false,
+                null, tmp.resolve("state-" + id), new LogSpec(tmp.resolve(id + "-json.log"), 0, 1), Map.of());
+    }
+
+    private RuntimeState run(ContainerSpec spec) throws Exception {
+        driver.create(spec);
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+        driver.start(spec.id());
+        return driver.await(spec.id(), Duration.ofSeconds(60));
+    }
+
+    private String output(ContainerSpec spec) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(spec.log().path())) {
+            out.append(com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(line).get("log").asText());
+        }
+        return out.toString();
+    }
+
+    @Test
+    void aContainerIsIsolatedAndReportsItsExit() throws Exception {
+        ContainerSpec spec = spec(Resources.NONE, "sh", "-c",
+                "echo pid=$$ host=$(hostname); ps -o pid | wc -l; grep CapEff /proc/self/status;"
+                        + " cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname || echo ro;"
+                        + " touch /sys/x 2>/dev/null || echo sys-ro; echo err >&2; exit 3");
+        RuntimeState end = run(spec);
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+        assertThat(end.exitCode()).isEqualTo(3);
+        String out = output(spec);
+        assertThat(out).contains("pid=1 host=test-host").contains("CapEff:\t00000000a80425fb").contains("\n0\n")
+                .contains("ro\n").contains("sys-ro").contains("err");
+        // ps lists: the header, sh, ps, wc — nothing of the host.
+        assertThat(out).contains("\n4\n");
+    }
+
+    @Test
+    void aMissingCommandFailsTheStartWith127() throws Exception {
+        ContainerSpec spec = spec(Resources.NONE, "no-such-command");
+        driver.create(spec);
+        assertThatThrownBy(() -> driver.start(spec.id())).isInstanceOf(StartFailedException.class)
+                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
+                .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+    }
+
+    @Test
+    void killStopsAndTheShimReportsTheSignal() throws Exception {
+        ContainerSpec spec = spec(Resources.NONE, "sleep", "300");
+        driver.create(spec);
+        driver.start(spec.id());
+        RuntimeState running = driver.state(spec.id());
+        assertThat(running.status()).isEqualTo(RuntimeStatus.RUNNING);
+        assertThat(running.pid()).isPositive();
+        assertThat(driver.pids(spec.id())).contains(running.pid());
+        assertThat(driver.stats(spec.id()).pids()).isEqualTo(1);
+        // A new driver on the same state finds it: what a restarted engine sees.
+        NativeRuntimeDriver again = new NativeRuntimeDriver(tmp.resolve("run"), tmp.resolve("bin/none"));
+        assertThat(again.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+        driver.kill(spec.id(), 9, false);
+        RuntimeState end = driver.await(spec.id(), Duration.ofSeconds(10));
+        assertThat(end.exitCode()).isEqualTo(137);
+        assertThat(end.oomKilled()).isFalse();
+    }
+
+    @Test
+    void pidsLimitContainsAForkBomb() throws Exception {
+        ContainerSpec spec = spec(new Resources(0, 0, 0, 0, 0, null, 20), "sh", "-c",
+                "for i in $(seq 1 60); do sleep 30 & done 2>/dev/null; sleep 1; ps -o pid | wc -l; kill -9 -1");
+        RuntimeState end = run(spec);
+        int processes = Integer.parseInt(output(spec).strip().lines().filter(l -> l.matches("\\d+")).findFirst().orElse("0"));
+        assertThat(processes).isLessThanOrEqualTo(21);
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+    }
+
+    @Test
+    void memoryLimitOomKillsAHogAndSaysSo() throws Exception {
+        // tail keeps the last 90 MB it reads in memory: far over the 32 MB limit.
+        ContainerSpec spec = spec(new Resources(32L << 20, -1, 0, 0, 0, null, 0), "sh", "-c",
+                "exec sh -c 'head -c 100000000 /dev/zero | tail -c 90000000 > /dev/null'");
+        RuntimeState end = run(spec);
+        assertThat(end.oomKilled()).isTrue();
+        assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void deleteRemovesTheCgroupsAndState() throws Exception {
+        ContainerSpec spec = spec(new Resources(64L << 20, -1, 50000, 100000, 512, "0", 100), "true");
+        assertThat(run(spec).exitCode()).isZero();
+        List<Path> dirs = new ArrayList<>();
+        for (Cgroups.Hierarchy h : driver.cgroups().hierarchies()) {
+            dirs.add(driver.cgroups().dir(h, spec.id()));
+        }
+        assertThat(dirs).allMatch(Files::exists);
+        driver.delete(spec.id());
+        created.remove(spec.id());
+        assertThat(dirs).noneMatch(Files::exists);
+        assertThat(driver.list()).noneMatch(s -> s.id().equals(spec.id()));
+    }
+}
