@@ -75,6 +75,11 @@ public class FakeStorageDriver implements StorageDriver {
     }
 
     @Override
+    public List<io.berth.api.storage.Change> changes(String key) {
+        throw unsupported();
+    }
+
+    @Override
     public java.util.Map<String, String> graphData(String key) {
         throw unsupported();
     }

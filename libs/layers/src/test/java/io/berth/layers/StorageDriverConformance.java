@@ -127,6 +127,9 @@ public abstract class StorageDriverConformance {
         }
         assertThat(names).contains("etc/created", "etc/passwd", "etc/.wh.berth-fixture", "var/new/link", "bin/.wh.ls")
                 .doesNotContain("bin/busybox", "etc/group");
+        assertThat(driver.changes("c1")).extracting(Object::toString).contains("C /etc", "A /etc/created", "C /etc/passwd",
+                "D /etc/berth-fixture", "A /var/new", "A /var/new/deep", "A /var/new/link", "C /bin", "D /bin/ls")
+                .doesNotContain("C /bin/busybox", "A /etc/group", "C /etc/group");
 
         driver.apply("committed", top, new ByteArrayInputStream(diff.toByteArray()));
         driver.view("check", "committed");

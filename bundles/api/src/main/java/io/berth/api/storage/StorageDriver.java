@@ -105,6 +105,13 @@ public interface StorageDriver {
     void diff(String key, OutputStream tar) throws IOException;
 
     /**
+     * The changes of an active snapshot relative to its parent, sorted by path: what
+     * {@link #diff} would write, as docker's {@code diff} lists it (directories whose content
+     * changed are listed as changed).
+     */
+    List<Change> changes(String key) throws IOException;
+
+    /**
      * Makes committed snapshot {@code name} on {@code parent} from an uncompressed OCI layer tar.
      * Whiteout entries delete or hide what the parent has. Entries that would reach outside the
      * snapshot (through {@code ..}, absolute names, symbolic or hard links) make the whole apply

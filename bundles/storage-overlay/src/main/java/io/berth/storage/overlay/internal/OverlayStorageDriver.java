@@ -202,6 +202,68 @@ public final class OverlayStorageDriver implements StorageDriver {
         }
     }
 
+    /**
+     * The upper directory's entries: whiteouts are deletions; the rest are changes where a lower
+     * layer has the path, additions where none does.
+     */
+    @Override
+    public List<io.berth.api.storage.Change> changes(String key) throws IOException {
+        List<SnapshotStore.Entry> chain = store.chain(key);
+        SnapshotStore.Entry top = chain.get(0);
+        if (top.snapshot().kind() != SnapshotKind.ACTIVE) {
+            throw new InvalidArgumentException("snapshot " + key + " is not active, it has no changes");
+        }
+        List<Path> lowers = new ArrayList<>();
+        for (SnapshotStore.Entry e : chain.subList(1, chain.size())) {
+            lowers.add(e.dir().resolve("fs"));
+        }
+        Path upper = top.dir().resolve("fs");
+        List<io.berth.api.storage.Change> out = new ArrayList<>();
+        changes(upper, upper, lowers, out);
+        return out;
+    }
+
+    private static void changes(Path upper, Path dir, List<Path> lowers, List<io.berth.api.storage.Change> out)
+            throws IOException {
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.sorted().toList();
+        }
+        for (Path child : children) {
+            String relative = upper.relativize(child).toString();
+            Map<String, Object> a = Files.readAttributes(child, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+            int format = (Integer) a.get("mode") & 0170000;
+            if (format == Native.S_IFCHR && (Long) a.get("rdev") == 0L) {
+                out.add(new io.berth.api.storage.Change(io.berth.api.storage.Change.Kind.DELETED, "/" + relative));
+                continue;
+            }
+            out.add(new io.berth.api.storage.Change(existsBelow(lowers, relative)
+                    ? io.berth.api.storage.Change.Kind.CHANGED : io.berth.api.storage.Change.Kind.ADDED, "/" + relative));
+            if (format == 0040000) {
+                changes(upper, child, lowers, out);
+            }
+        }
+    }
+
+    /** Whether the merged lower layers have {@code relative}, whiteouts and opaque directories honoured. */
+    private static boolean existsBelow(List<Path> lowers, String relative) throws IOException {
+        for (Path lower : lowers) {
+            Path p = lower.resolve(relative);
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+                return !(((Integer) a.get("mode") & 0170000) == Native.S_IFCHR && (Long) a.get("rdev") == 0L);
+            }
+            Path parent = p.getParent();
+            if (parent != null && Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] opaque = Native.getxattr(parent, Whiteouts.OPAQUE_XATTR);
+                if (opaque != null && opaque.length == 1 && opaque[0] == 'y') {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public Snapshot apply(String name, String parent, InputStream tar) throws IOException {
         if (store.contains(name)) {

@@ -26,11 +26,56 @@ final class TreeDiff {
     private TreeDiff() {
     }
 
-    static void write(Path before, Path after, LayerWriter writer) throws IOException {
-        walk(before, after, "", writer);
+    /** What the walk finds, in path order, parents before children. */
+    interface Visitor {
+        void added(Path root, String relative) throws IOException;
+
+        void changed(Path root, String relative) throws IOException;
+
+        void deleted(String relative) throws IOException;
     }
 
-    private static void walk(Path before, Path after, String relative, LayerWriter writer) throws IOException {
+    static void write(Path before, Path after, LayerWriter writer) throws IOException {
+        walk(before, after, "", new Visitor() {
+            @Override
+            public void added(Path root, String relative) throws IOException {
+                writer.add(root, relative);
+            }
+
+            @Override
+            public void changed(Path root, String relative) throws IOException {
+                writer.add(root, relative);
+            }
+
+            @Override
+            public void deleted(String relative) throws IOException {
+                writer.whiteout(relative);
+            }
+        });
+    }
+
+    static List<io.berth.api.storage.Change> changes(Path before, Path after) throws IOException {
+        List<io.berth.api.storage.Change> out = new java.util.ArrayList<>();
+        walk(before, after, "", new Visitor() {
+            @Override
+            public void added(Path root, String relative) {
+                out.add(new io.berth.api.storage.Change(io.berth.api.storage.Change.Kind.ADDED, "/" + relative));
+            }
+
+            @Override
+            public void changed(Path root, String relative) {
+                out.add(new io.berth.api.storage.Change(io.berth.api.storage.Change.Kind.CHANGED, "/" + relative));
+            }
+
+            @Override
+            public void deleted(String relative) {
+                out.add(new io.berth.api.storage.Change(io.berth.api.storage.Change.Kind.DELETED, "/" + relative));
+            }
+        });
+        return out;
+    }
+
+    private static void walk(Path before, Path after, String relative, Visitor writer) throws IOException {
         Path newDir = relative.isEmpty() ? after : after.resolve(relative);
         Path oldDir = before == null ? null : relative.isEmpty() ? before : before.resolve(relative);
         TreeSet<String> names = new TreeSet<>(list(newDir));
@@ -41,7 +86,7 @@ final class TreeDiff {
             Map<String, Object> now = attributes(after.resolve(child));
             Map<String, Object> then = oldDir == null ? null : attributes(before.resolve(child));
             if (now == null) {
-                writer.whiteout(child);
+                writer.deleted(child);
                 continue;
             }
             boolean isDir = ((Integer) now.get("mode") & 0170000) == 0040000;
@@ -51,7 +96,7 @@ final class TreeDiff {
             }
             boolean wasDir = ((Integer) then.get("mode") & 0170000) == 0040000;
             if (changed(before.resolve(child), after.resolve(child), then, now)) {
-                writer.add(after, child);
+                writer.changed(after, child);
                 if (isDir && !wasDir) {
                     addChildren(after, child, writer);
                     continue;
@@ -65,14 +110,14 @@ final class TreeDiff {
         }
     }
 
-    private static void addAll(Path root, String relative, boolean isDir, LayerWriter writer) throws IOException {
-        writer.add(root, relative);
+    private static void addAll(Path root, String relative, boolean isDir, Visitor writer) throws IOException {
+        writer.added(root, relative);
         if (isDir) {
             addChildren(root, relative, writer);
         }
     }
 
-    private static void addChildren(Path root, String relative, LayerWriter writer) throws IOException {
+    private static void addChildren(Path root, String relative, Visitor writer) throws IOException {
         for (String name : list(root.resolve(relative))) {
             String child = relative + "/" + name;
             Map<String, Object> a = attributes(root.resolve(child));

@@ -126,6 +126,16 @@ public final class VfsStorageDriver implements StorageDriver {
     }
 
     @Override
+    public List<io.berth.api.storage.Change> changes(String key) throws IOException {
+        SnapshotStore.Entry e = store.get(key);
+        if (e.snapshot().kind() != SnapshotKind.ACTIVE) {
+            throw new InvalidArgumentException("snapshot " + key + " is not active, it has no changes");
+        }
+        Path before = e.snapshot().parent() == null ? null : store.get(e.snapshot().parent()).dir().resolve("fs");
+        return TreeDiff.changes(before, e.dir().resolve("fs"));
+    }
+
+    @Override
     public Snapshot apply(String name, String parent, InputStream tar) throws IOException {
         if (store.contains(name)) {
             throw new io.berth.api.ConflictException("snapshot " + name + " already exists");
