@@ -46,6 +46,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 
 #define MAX_ITEMS 4096
 #define MAX_CLIENTS 64
@@ -423,6 +425,21 @@ static void exec_command(void)
     fail(127, "exec: \"%s\": executable file not found in $PATH", args[0]);
 }
 
+/* A new network namespace has a loopback interface that is down; containers expect it up. */
+static void loopback_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        fail(1, "socket for lo: %s", strerror(errno));
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    CHECK(ioctl(fd, SIOCGIFFLAGS, &ifr), "get flags of lo");
+    ifr.ifr_flags |= IFF_UP;
+    CHECK(ioctl(fd, SIOCSIFFLAGS, &ifr), "bring lo up");
+    close(fd);
+}
+
 struct child_args {
     int sync_read;   /* shim -> child */
     int sync_write;  /* child -> shim */
@@ -457,6 +474,8 @@ static int child_main(void *arg)
         CHECK(setns(fd, CLONE_NEWNET), "setns %s", netns);
         close(fd);
     }
+    if (netns == NULL && (namespaces & CLONE_NEWNET))
+        loopback_up();
     CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
     CHECK(mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL), "bind rootfs %s", rootfs);
     for (int i = 0; i < nops; i++)

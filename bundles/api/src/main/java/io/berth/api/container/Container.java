@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param runtime the name of its runtime driver
  * @param storage the name of its storage driver
  * @param labels its labels; empty if none
+ * @param sizeRw bytes its writable layer holds, or -1 when not computed
  */
 public record Container(String id, String name, String image, String imageId, List<String> command, Instant created,
-                        ContainerState state, String runtime, String storage, Map<String, String> labels) {
+                        ContainerState state, String runtime, String storage, Map<String, String> labels, long sizeRw) {
     public Container {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

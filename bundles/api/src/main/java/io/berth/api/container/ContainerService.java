@@ -1,15 +1,69 @@
 package io.berth.api.container;
 
+import io.berth.api.runtime.RuntimeStats;
+import io.berth.api.storage.Change;
 import org.osgi.annotation.versioning.ProviderType;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The engine's containers. Containers are found by full id, by a unique id prefix, or by name.
+ * The engine's containers: the facade the shell, the Docker API and embedders use. Containers are
+ * found by full id, by a unique prefix of it, or by name. Operations on one container are
+ * serialized; state is persisted atomically and survives restarts of the engine.
  */
 @ProviderType
 public interface ContainerService {
+    /**
+     * Makes a container from an image: its filesystem prepared, its config saved, not running.
+     *
+     * @throws io.berth.api.NotFoundException if the image does not exist
+     * @throws io.berth.api.ConflictException if the name is taken
+     * @throws io.berth.api.InvalidArgumentException for a bad name, option or an image without command
+     */
+    Container create(CreateRequest request) throws IOException;
+
+    /**
+     * Starts a created or stopped container.
+     *
+     * @throws io.berth.api.runtime.StartFailedException if its command could not be started
+     */
+    void start(String idOrName) throws IOException;
+
+    /**
+     * Stops a running container: its stop signal, then SIGKILL after the timeout.
+     *
+     * @param timeoutSeconds seconds to wait, or {@code null} for the container's default (10)
+     */
+    void stop(String idOrName, Integer timeoutSeconds) throws IOException, InterruptedException;
+
+    /** Stops (if running) and starts a container. */
+    void restart(String idOrName, Integer timeoutSeconds) throws IOException, InterruptedException;
+
+    /**
+     * Sends a signal ({@code KILL}, {@code SIGTERM}, {@code 15}...) to a running container's
+     * first process.
+     *
+     * @throws io.berth.api.ConflictException if it is not running
+     */
+    void kill(String idOrName, String signal) throws IOException;
+
+    /**
+     * Removes a container, its filesystem and its logs.
+     *
+     * @param force kill it first if it runs
+     * @throws io.berth.api.ConflictException if it runs and {@code force} is false
+     */
+    void remove(String idOrName, boolean force) throws IOException, InterruptedException;
+
+    /**
+     * Waits until a container is not running.
+     *
+     * @return its exit code
+     */
+    int await(String idOrName) throws IOException, InterruptedException;
+
     /**
      * Every container, newest first.
      *
@@ -23,4 +77,32 @@ public interface ContainerService {
      * @throws io.berth.api.NotFoundException {@code No such container: NAME}
      */
     Container get(String idOrName) throws IOException;
+
+    /** Everything about one container. */
+    ContainerDetails inspect(String idOrName) throws IOException;
+
+    /** Gives a container another name. */
+    void rename(String idOrName, String newName) throws IOException;
+
+    /**
+     * Removes every stopped container.
+     *
+     * @return the ids removed
+     */
+    List<String> prune() throws IOException, InterruptedException;
+
+    /** The changes of a container's filesystem relative to its image. */
+    List<Change> changes(String idOrName) throws IOException;
+
+    /** The host pids of a running container's processes. */
+    List<Integer> pids(String idOrName) throws IOException;
+
+    /** A running container's resource use now. */
+    RuntimeStats stats(String idOrName) throws IOException;
+
+    /**
+     * Sends a container's logged output to {@code sink}, in order; with {@code follow}, keeps
+     * sending until the container stops (or the thread is interrupted).
+     */
+    void logs(String idOrName, LogOptions options, Consumer<LogEntry> sink) throws IOException, InterruptedException;
 }

@@ -1,0 +1,30 @@
+package io.berth.api.container;
+
+import io.berth.api.runtime.Resources;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a container is run on this host, as docker's {@code HostConfig}.
+ *
+ * @param runtime the runtime driver's name
+ * @param autoRemove {@code --rm}
+ * @param privileged {@code --privileged}
+ * @param readonlyRootfs {@code --read-only}
+ * @param capAdd {@code --cap-add}, names as given
+ * @param capDrop {@code --cap-drop}
+ * @param tmpfs {@code --tmpfs} mounts: path to options
+ * @param resources cgroup limits
+ * @param log the json-file log's rotation
+ */
+public record HostConfig(String runtime, boolean autoRemove, boolean privileged, boolean readonlyRootfs, List<String> capAdd,
+                         List<String> capDrop, Map<String, String> tmpfs, Resources resources, LogConfig log) {
+    public HostConfig {
+        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
+        resources = resources == null ? Resources.NONE : resources;
+        log = log == null ? LogConfig.DEFAULT : log;
+    }
+}
