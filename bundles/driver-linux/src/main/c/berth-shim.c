@@ -349,8 +349,9 @@ static int capset_all(uint64_t mask)
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);
-    data[0].effective = data[0].permitted = data[0].inheritable = (uint32_t) mask;
-    data[1].effective = data[1].permitted = data[1].inheritable = (uint32_t) (mask >> 32);
+    /* Inheritable stays empty, as docker has it since CVE-2022-24769. */
+    data[0].effective = data[0].permitted = (uint32_t) mask;
+    data[1].effective = data[1].permitted = (uint32_t) (mask >> 32);
     return (int) syscall(SYS_capset, &header, data);
 }
 
@@ -372,18 +373,9 @@ static void drop_privileges(void)
     CHECK(setresgid(gid, gid, gid), "setgid %u", (unsigned) gid);
     CHECK(setresuid(uid, uid, uid), "setuid %u", (unsigned) uid);
     CHECK(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl PR_SET_KEEPCAPS");
-    if (capset_all(uid == 0 ? caps : 0) < 0 && capset_all(0) < 0)
+    /* Other users than root keep the set as their bounding set only, as with docker. */
+    if (capset_all(uid == 0 ? caps : 0) < 0)
         fail(1, "capset: %s", strerror(errno));
-    if (uid != 0) {
-        /* Non-root users keep the set as their bounding and inheritable sets only, as with runc. */
-        struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-        struct __user_cap_data_struct data[2];
-        memset(data, 0, sizeof data);
-        data[0].inheritable = (uint32_t) caps;
-        data[1].inheritable = (uint32_t) (caps >> 32);
-        if (syscall(SYS_capset, &header, data) < 0)
-            fail(1, "capset: %s", strerror(errno));
-    }
     if (no_new_privs)
         CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
 }

@@ -6,6 +6,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -25,11 +26,13 @@ public interface ContainerService {
     Container create(CreateRequest request) throws IOException;
 
     /**
-     * Starts a created or stopped container.
+     * Starts a created or stopped container; a running one is left as it is.
      *
+     * @return its exit code once this run ends: the container is stopped, cleaned up and, if it
+     *         was made with {@code autoRemove}, removed by then
      * @throws io.berth.api.runtime.StartFailedException if its command could not be started
      */
-    void start(String idOrName) throws IOException;
+    CompletableFuture<Integer> start(String idOrName) throws IOException;
 
     /**
      * Stops a running container: its stop signal, then SIGKILL after the timeout.
@@ -68,8 +71,9 @@ public interface ContainerService {
      * Every container, newest first.
      *
      * @param all whether to include containers that are not running
+     * @param size whether to compute each one's {@link Container#sizeRw()} (walks their files)
      */
-    List<Container> list(boolean all) throws IOException;
+    List<Container> list(boolean all, boolean size) throws IOException;
 
     /**
      * Finds one container.
@@ -84,12 +88,8 @@ public interface ContainerService {
     /** Gives a container another name. */
     void rename(String idOrName, String newName) throws IOException;
 
-    /**
-     * Removes every stopped container.
-     *
-     * @return the ids removed
-     */
-    List<String> prune() throws IOException, InterruptedException;
+    /** Removes every container that is not running. */
+    PrunedContainers prune() throws IOException, InterruptedException;
 
     /** The changes of a container's filesystem relative to its image. */
     List<Change> changes(String idOrName) throws IOException;

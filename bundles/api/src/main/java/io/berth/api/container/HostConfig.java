@@ -1,6 +1,7 @@
 package io.berth.api.container;
 
 import io.berth.api.runtime.Resources;
+import io.berth.api.runtime.Rlimit;
 
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,19 @@ import java.util.Map;
  * @param tmpfs {@code --tmpfs} mounts: path to options
  * @param resources cgroup limits
  * @param log the json-file log's rotation
+ * @param securityOpt {@code --security-opt}: {@code no-new-privileges}, {@code no-new-privileges=false}
+ * @param ulimits {@code --ulimit}: limits that may only lower the engine's own
  */
 public record HostConfig(String runtime, boolean autoRemove, boolean privileged, boolean readonlyRootfs, List<String> capAdd,
-                         List<String> capDrop, Map<String, String> tmpfs, Resources resources, LogConfig log) {
+                         List<String> capDrop, Map<String, String> tmpfs, Resources resources, LogConfig log,
+                         List<String> securityOpt, List<Rlimit> ulimits) {
+    /** No options: the defaults of {@code docker run}. */
+    public static final HostConfig DEFAULT = new HostConfig(null, false, false, false, null, null, null, null, null, null,
+            null);
+
     public HostConfig {
+        securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
+        ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
         capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
         tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);

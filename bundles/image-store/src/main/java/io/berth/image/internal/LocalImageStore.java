@@ -724,7 +724,7 @@ public final class LocalImageStore implements ImageStore {
         }
         StorageDriver driver = registry.storage(storageDriver);
         List<Digest> diffIds = config(r).diffIds();
-        unpack(driver, manifest(r).layers(), diffIds, progress);
+        unpack(driver, manifest(r).layers(), diffIds, progress == null ? ProgressListener.NONE : progress);
         return diffIds.isEmpty() ? null : ChainIds.of(diffIds).get(diffIds.size() - 1);
     }
 

@@ -295,8 +295,9 @@ final class Cgroups {
         return false;
     }
 
-    RuntimeStats stats(String id) throws IOException {
+    RuntimeStats stats(String id, int pid) throws IOException {
         long now = System.nanoTime();
+        long[] net = network(pid);
         long hostMemory = hostMemory();
         if (mode == Mode.V2) {
             Path d = dir(hierarchies.stream().filter(Hierarchy::v2).findFirst().orElseThrow(), id);
@@ -304,7 +305,9 @@ final class Cgroups {
             long usage = readLong(d.resolve("memory.current")) - statValue(d.resolve("memory.stat"), "inactive_file");
             String max = readString(d.resolve("memory.max"));
             long limit = max.isEmpty() || max.equals("max") ? hostMemory : Long.parseLong(max);
-            return new RuntimeStats(cpu, Math.max(0, usage), limit, readLong(d.resolve("pids.current")), now);
+            long[] io = ioStatV2(d.resolve("io.stat"));
+            return new RuntimeStats(cpu, Math.max(0, usage), limit, readLong(d.resolve("pids.current")), io[0], io[1],
+                    net[0], net[1], now);
         }
         Hierarchy cpuacct = find("cpuacct");
         Hierarchy memory = find("memory");
@@ -318,7 +321,66 @@ final class Cgroups {
             limit = Math.min(readLong(d.resolve("memory.limit_in_bytes")), hostMemory);
         }
         long count = pids == null ? pids(id).size() : readLong(dir(pids, id).resolve("pids.current"));
-        return new RuntimeStats(cpu, Math.max(0, usage), limit, count, now);
+        Hierarchy blkio = find("blkio");
+        long[] io = blkio == null ? new long[2] : ioStatV1(dir(blkio, id).resolve("blkio.throttle.io_service_bytes_recursive"));
+        return new RuntimeStats(cpu, Math.max(0, usage), limit, count, io[0], io[1], net[0], net[1], now);
+    }
+
+    /** Bytes read and written, from cgroup v2's io.stat ({@code 8:0 rbytes=... wbytes=...} per device). */
+    private static long[] ioStatV2(Path file) throws IOException {
+        long[] io = new long[2];
+        for (String line : lines(file)) {
+            for (String field : line.split(" ")) {
+                if (field.startsWith("rbytes=")) {
+                    io[0] += Long.parseLong(field.substring(7));
+                } else if (field.startsWith("wbytes=")) {
+                    io[1] += Long.parseLong(field.substring(7));
+                }
+            }
+        }
+        return io;
+    }
+
+    /** Bytes read and written, from cgroup v1's blkio ({@code 8:0 Read 4096} per device and operation). */
+    private static long[] ioStatV1(Path file) throws IOException {
+        long[] io = new long[2];
+        for (String line : lines(file)) {
+            String[] f = line.split(" ");
+            if (f.length == 3 && f[1].equals("Read")) {
+                io[0] += Long.parseLong(f[2]);
+            } else if (f.length == 3 && f[1].equals("Write")) {
+                io[1] += Long.parseLong(f[2]);
+            }
+        }
+        return io;
+    }
+
+    /** Bytes received and sent in the network namespace of {@code pid}, loopback left out. */
+    private static long[] network(int pid) throws IOException {
+        long[] net = new long[2];
+        if (pid <= 0) {
+            return net;
+        }
+        for (String line : lines(Path.of("/proc", Integer.toString(pid), "net", "dev"))) {
+            int colon = line.indexOf(':');
+            if (colon < 0 || line.substring(0, colon).strip().equals("lo")) {
+                continue;
+            }
+            String[] f = line.substring(colon + 1).strip().split("\\s+");
+            if (f.length >= 9) {
+                net[0] += Long.parseLong(f[0]);
+                net[1] += Long.parseLong(f[8]);
+            }
+        }
+        return net;
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        try {
+            return Files.readAllLines(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        }
     }
 
     /**

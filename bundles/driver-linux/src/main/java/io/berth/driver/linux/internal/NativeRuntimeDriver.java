@@ -211,6 +211,12 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
             return comm.equals("berth-shim") && !zombie;
         } catch (NoSuchFileException e) {
             return false;
+        } catch (IOException e) {
+            // ESRCH: it ended between two reads of /proc.
+            if (e.getMessage() != null && e.getMessage().contains("No such process")) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -288,7 +294,7 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
         if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
             throw new ConflictException("container " + id + " is not running");
         }
-        return cgroups.stats(id);
+        return cgroups.stats(id, s.pid());
     }
 
     /** Where the driver keeps the state of a container, for tests. */

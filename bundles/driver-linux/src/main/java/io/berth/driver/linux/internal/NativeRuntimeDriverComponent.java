@@ -76,7 +76,7 @@ public class NativeRuntimeDriverComponent {
     }
 
     /** Copies the shim out of the bundle, once per version of it. */
-    static Path installShim(Path dir) throws IOException {
+    public static Path installShim(Path dir) throws IOException {
         byte[] binary;
         try (InputStream in = NativeRuntimeDriverComponent.class.getResourceAsStream("berth-shim")) {
             if (in == null) {

@@ -34,7 +34,14 @@ final class ShimClient {
                 sleepBriefly();
                 return;
             }
-            channel.write(ByteBuffer.wrap("wait\n".getBytes(StandardCharsets.US_ASCII)));
+            try {
+                channel.write(ByteBuffer.wrap("wait\n".getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                throw e;
+            } catch (IOException e) {
+                // The shim is closing down, its exit file written first.
+                return;
+            }
             if (timeout != null) {
                 channel.configureBlocking(false);
                 try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
@@ -44,8 +51,14 @@ final class ShimClient {
                 return;
             }
             ByteBuffer header = ByteBuffer.allocate(5);
-            while (header.hasRemaining() && channel.read(header) >= 0) {
-                // Blocks until the container exits (an X frame) or the shim is gone (end of stream).
+            try {
+                while (header.hasRemaining() && channel.read(header) >= 0) {
+                    // Blocks until the container exits (an X frame) or the shim is gone (end of stream).
+                }
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                throw e;
+            } catch (IOException e) {
+                // Reset: the shim ended before it read our command, its exit file written first.
             }
         }
     }

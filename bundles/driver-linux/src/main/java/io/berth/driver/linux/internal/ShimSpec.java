@@ -1,6 +1,7 @@
 package io.berth.driver.linux.internal;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.Rlimit;
 import io.berth.api.storage.Mount;
@@ -40,12 +41,7 @@ final class ShimSpec {
     static final int CLONE_NEWNET = 0x40000000;
 
     /** Capability names and numbers (linux/capability.h). */
-    static final List<String> CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
-            "SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
-            "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN",
-            "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE",
-            "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ",
-            "PERFMON", "BPF", "CHECKPOINT_RESTORE");
+    static final List<String> CAPABILITIES = ContainerDefaults.ALL_CAPABILITIES;
 
     /** The resources of setrlimit(2), by the names specs use. */
     private static final Map<String, Integer> RLIMITS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
@@ -65,8 +61,8 @@ final class ShimSpec {
         long mask = 0;
         for (String name : names) {
             String n = name.toUpperCase(Locale.ROOT);
-            if (n.startsWith("CAP_")) {
-                n = n.substring(4);
+            if (!n.startsWith("CAP_")) {
+                n = "CAP_" + n;
             }
             int bit = CAPABILITIES.indexOf(n);
             if (bit < 0) {

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Performs a storage driver's mounts on a directory, as a runtime would, for tests. */
+/**
+ * Performs a storage driver's mounts on a directory, as a runtime does with a container's root
+ * filesystem.
+ */
 public final class Mounts {
     private Mounts() {
     }
@@ -33,7 +36,38 @@ public final class Mounts {
         }
     }
 
+    /** Detaches whatever is mounted at {@code target}. */
     public static void unmount(Path target) throws IOException {
         Native.umount(target, Native.MNT_DETACH);
+    }
+
+    /** Whether something is mounted exactly at {@code target}, by /proc/self/mountinfo. */
+    public static boolean isMountPoint(Path target) throws IOException {
+        String wanted = target.toAbsolutePath().normalize().toString();
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ", 6);
+            if (f.length > 4 && unescape(f[4]).equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Mountinfo escapes space, tab, newline and backslash as octal. */
+    static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

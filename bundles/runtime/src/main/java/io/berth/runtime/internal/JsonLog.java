@@ -1,0 +1,305 @@
+package io.berth.runtime.internal;
+
+import io.berth.api.container.LogEntry;
+import io.berth.api.container.LogOptions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads a container's json-file log as docker writes it ({@code {"log":"...","stream":"stdout","time":"..."}}
+ * per line), with its rotated files ({@code -json.log.1} is the newest of those), and follows it.
+ */
+final class JsonLog {
+    private static final int POLL_MILLIS = 20;
+
+    private JsonLog() {
+    }
+
+    /** Waits up to a few milliseconds for more output; returns whether the container still runs. */
+    interface Waiter {
+        boolean await(long millis) throws InterruptedException;
+    }
+
+    /**
+     * Sends the entries {@code options} select to {@code sink}, in order.
+     *
+     * @param maxFiles how many files the log rotates through
+     * @param running while following: waits a little and tells whether more may come
+     */
+    static void read(Path log, int maxFiles, LogOptions options, Waiter running, Consumer<LogEntry> sink)
+            throws IOException, InterruptedException {
+        List<Path> files = new ArrayList<>();
+        for (int i = maxFiles - 1; i >= 1; i--) {
+            Path rotated = log.resolveSibling(log.getFileName() + "." + i);
+            if (Files.exists(rotated)) {
+                files.add(rotated);
+            }
+        }
+        Deque<LogEntry> tail = options.tail() >= 0 ? new ArrayDeque<>() : null;
+        Consumer<LogEntry> selected = e -> {
+            if (options.since() != null && e.time().isBefore(options.since())) {
+                return;
+            }
+            if (options.until() != null && !e.time().isBefore(options.until())) {
+                return;
+            }
+            if (tail != null) {
+                if (options.tail() == 0) {
+                    return;
+                }
+                tail.addLast(e);
+                if (tail.size() > options.tail()) {
+                    tail.removeFirst();
+                }
+            } else {
+                sink.accept(e);
+            }
+        };
+        for (Path f : files) {
+            try (InputStream in = Files.newInputStream(f)) {
+                new Reader(in).drain(selected);
+            } catch (NoSuchFileException e) {
+                // Rotated away while we read the others.
+            }
+        }
+        InputStream current;
+        Object key;
+        try {
+            current = Files.newInputStream(log);
+            key = fileKey(log);
+        } catch (NoSuchFileException e) {
+            current = InputStream.nullInputStream();
+            key = null;
+        }
+        try {
+            Reader reader = new Reader(current);
+            reader.drain(selected);
+            if (tail != null) {
+                tail.forEach(sink);
+            }
+            if (!options.follow()) {
+                return;
+            }
+            Consumer<LogEntry> live = e -> {
+                if (options.until() == null || e.time().isBefore(options.until())) {
+                    sink.accept(e);
+                }
+            };
+            while (true) {
+                boolean more = running.await(POLL_MILLIS);
+                reader.drain(live);
+                Object now = fileKey(log);
+                if (now != null && !now.equals(key)) {
+                    // Rotated: what was written to the old file is read; the new one is read from its start.
+                    current.close();
+                    current = Files.newInputStream(log);
+                    key = now;
+                    reader = new Reader(current);
+                    reader.drain(live);
+                }
+                if (!more) {
+                    reader.drain(live);
+                    return;
+                }
+                if (options.until() != null && Instant.now().isAfter(options.until())) {
+                    return;
+                }
+            }
+        } finally {
+            current.close();
+        }
+    }
+
+    private static Object fileKey(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Reads complete lines as they appear; a partial last line waits for the rest. */
+    static final class Reader {
+        private final InputStream in;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private final byte[] buffer = new byte[65536];
+
+        Reader(InputStream in) {
+            this.in = in;
+        }
+
+        void drain(Consumer<LogEntry> sink) throws IOException {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        pending.write(buffer, start, i - start);
+                        LogEntry e = parse(pending.toByteArray());
+                        pending.reset();
+                        if (e != null) {
+                            sink.accept(e);
+                        }
+                        start = i + 1;
+                    }
+                }
+                pending.write(buffer, start, n - start);
+            }
+        }
+    }
+
+    /**
+     * Parses one line; {@code null} if it is not a log entry. The text is decoded as UTF-8 after
+     * unescaping, invalid bytes (the shim logs what the container wrote) replaced.
+     */
+    static LogEntry parse(byte[] line) {
+        String stream = null;
+        String time = null;
+        byte[] text = null;
+        int[] pos = {0};
+        skipSpace(line, pos);
+        if (pos[0] >= line.length || line[pos[0]] != '{') {
+            return null;
+        }
+        pos[0]++;
+        while (true) {
+            skipSpace(line, pos);
+            if (pos[0] >= line.length) {
+                return null;
+            }
+            if (line[pos[0]] == '}') {
+                break;
+            }
+            if (line[pos[0]] == ',') {
+                pos[0]++;
+                continue;
+            }
+            byte[] key = string(line, pos);
+            skipSpace(line, pos);
+            if (key == null || pos[0] >= line.length || line[pos[0]] != ':') {
+                return null;
+            }
+            pos[0]++;
+            skipSpace(line, pos);
+            if (pos[0] >= line.length || line[pos[0]] != '"') {
+                // A value that is not a string (docker's "attrs" object): skip to its end.
+                int depth = 0;
+                while (pos[0] < line.length) {
+                    byte b = line[pos[0]];
+                    if (b == '"') {
+                        string(line, pos);
+                        continue;
+                    }
+                    if (b == '{' || b == '[') {
+                        depth++;
+                    } else if (b == '}' || b == ']') {
+                        if (depth == 0) {
+                            break;
+                        }
+                        depth--;
+                    } else if (b == ',' && depth == 0) {
+                        break;
+                    }
+                    pos[0]++;
+                }
+                continue;
+            }
+            byte[] value = string(line, pos);
+            if (value == null) {
+                return null;
+            }
+            switch (new String(key, StandardCharsets.UTF_8)) {
+                case "log" -> text = value;
+                case "stream" -> stream = new String(value, StandardCharsets.UTF_8);
+                case "time" -> time = new String(value, StandardCharsets.UTF_8);
+                default -> { }
+            }
+        }
+        if (text == null || stream == null || time == null) {
+            return null;
+        }
+        try {
+            return new LogEntry(stream, Instant.parse(time), new String(text, StandardCharsets.UTF_8));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static void skipSpace(byte[] b, int[] pos) {
+        while (pos[0] < b.length && (b[pos[0]] == ' ' || b[pos[0]] == '\t' || b[pos[0]] == '\r')) {
+            pos[0]++;
+        }
+    }
+
+    /** A JSON string at {@code pos}, unescaped to bytes (escapes as UTF-8). */
+    private static byte[] string(byte[] b, int[] pos) {
+        if (pos[0] >= b.length || b[pos[0]] != '"') {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = pos[0] + 1;
+        while (i < b.length) {
+            byte c = b[i];
+            if (c == '"') {
+                pos[0] = i + 1;
+                return out.toByteArray();
+            }
+            if (c != '\\') {
+                out.write(c);
+                i++;
+                continue;
+            }
+            if (i + 1 >= b.length) {
+                return null;
+            }
+            byte e = b[i + 1];
+            i += 2;
+            switch (e) {
+                case 'n' -> out.write('\n');
+                case 'r' -> out.write('\r');
+                case 't' -> out.write('\t');
+                case 'b' -> out.write('\b');
+                case 'f' -> out.write('\f');
+                case 'u' -> {
+                    if (i + 4 > b.length) {
+                        return null;
+                    }
+                    int cp;
+                    try {
+                        cp = Integer.parseInt(new String(b, i, 4, StandardCharsets.US_ASCII), 16);
+                    } catch (NumberFormatException x) {
+                        return null;
+                    }
+                    i += 4;
+                    if (Character.isHighSurrogate((char) cp) && i + 6 <= b.length && b[i] == '\\' && b[i + 1] == 'u') {
+                        try {
+                            int low = Integer.parseInt(new String(b, i + 2, 4, StandardCharsets.US_ASCII), 16);
+                            if (Character.isLowSurrogate((char) low)) {
+                                cp = Character.toCodePoint((char) cp, (char) low);
+                                i += 6;
+                            }
+                        } catch (NumberFormatException x) {
+                            return null;
+                        }
+                    }
+                    out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                }
+                default -> out.write(e);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,44 @@
+package io.berth.runtime.internal;
+
+import io.berth.api.container.ContainerState;
+import io.berth.api.container.ContainerStatus;
+
+import java.time.Instant;
+
+/**
+ * A container's state, saved as its {@code state.json} whenever it changes. Times are ISO-8601 or
+ * {@code null}.
+ */
+record StateRecord(ContainerStatus status, int pid, int exitCode, boolean oomKilled, String error, String startedAt,
+                   String finishedAt, int restartCount) {
+    static final StateRecord CREATED = new StateRecord(ContainerStatus.CREATED, 0, 0, false, "", null, null, 0);
+
+    StateRecord {
+        error = error == null ? "" : error;
+    }
+
+    boolean running() {
+        return status == ContainerStatus.RUNNING || status == ContainerStatus.PAUSED;
+    }
+
+    StateRecord started(int newPid, Instant at) {
+        return new StateRecord(ContainerStatus.RUNNING, newPid, 0, false, "", at.toString(), finishedAt, restartCount);
+    }
+
+    StateRecord exited(int code, boolean oom, Instant at, String why) {
+        return new StateRecord(ContainerStatus.EXITED, 0, code, oom, why, startedAt, at.toString(), restartCount);
+    }
+
+    /** A start that failed: the status stays, the exit code and error say what happened (as docker). */
+    StateRecord failed(int code, String why) {
+        return new StateRecord(status, 0, code, false, why, startedAt, finishedAt, restartCount);
+    }
+
+    ContainerState toApi() {
+        return new ContainerState(status, pid, exitCode, oomKilled, error, time(startedAt), time(finishedAt));
+    }
+
+    private static Instant time(String s) {
+        return s == null ? null : Instant.parse(s);
+    }
+}

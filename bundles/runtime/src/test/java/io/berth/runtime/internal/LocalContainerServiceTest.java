@@ -1,0 +1,349 @@
+package io.berth.runtime.internal;
+
+import io.berth.api.ConflictException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.container.Container;
+import io.berth.api.container.ContainerDetails;
+import io.berth.api.container.ContainerStatus;
+import io.berth.api.container.CreateRequest;
+import io.berth.api.container.HostConfig;
+import io.berth.api.container.LogConfig;
+import io.berth.api.container.LogEntry;
+import io.berth.api.container.LogOptions;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.api.storage.Change;
+import io.berth.testing.BusyboxImage;
+import io.berth.testing.Requirements;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The container lifecycle on the real parts: image store, overlay, the native runtime. */
+class LocalContainerServiceTest {
+    @TempDir
+    Path tmp;
+    private TestEngine engine;
+    private LocalContainerService service;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Requirements.require(Requirements.isRoot(), "containers need root");
+        Requirements.require(BusyboxImage.available(), "busybox is not installed (apt-get install busybox-static)");
+        engine = new TestEngine(tmp);
+        service = engine.service;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private String output(String id) throws Exception {
+        StringBuilder out = new StringBuilder();
+        service.logs(id, LogOptions.ALL, e -> out.append(e.text()));
+        return out.toString();
+    }
+
+    private String run(CreateRequest request) throws Exception {
+        Container c = service.create(request);
+        int code = service.start(c.id()).get(60, TimeUnit.SECONDS);
+        assertThat(code).as("exit code of %s, output %s", request.command(), output(c.id())).isZero();
+        return output(c.id());
+    }
+
+    @Test
+    void runsACommandAndKeepsItsOutputAndExit() throws Exception {
+        Container c = service.create(TestEngine.request("sh", "-c", "echo out; echo err >&2; exit 3"));
+        assertThat(c.state().status()).isEqualTo(ContainerStatus.CREATED);
+        assertThat(c.name()).matches("[a-z]+_[a-z]+");
+        assertThat(c.image()).isEqualTo("busybox");
+        assertThat(service.start(c.id()).get(60, TimeUnit.SECONDS)).isEqualTo(3);
+        Container after = service.get(c.name());
+        assertThat(after.state().status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(after.state().exitCode()).isEqualTo(3);
+        assertThat(after.state().startedAt()).isNotNull();
+        assertThat(after.state().finishedAt()).isAfterOrEqualTo(after.state().startedAt());
+        List<LogEntry> logs = new ArrayList<>();
+        service.logs(c.id(), LogOptions.ALL, logs::add);
+        assertThat(logs).extracting(LogEntry::stream, LogEntry::text)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("stdout", "out\n"), org.assertj.core.groups.Tuple.tuple("stderr", "err\n"));
+        assertThat(service.await(c.id())).isEqualTo(3);
+        // The root filesystem is unmounted once it exited.
+        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(c.id());
+        // Start again: a second run, same container.
+        assertThat(service.start(c.id().substring(0, 6)).get(60, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(output(c.id())).isEqualTo("out\nerr\nout\nerr\n");
+    }
+
+    @Test
+    void theContainerSeesItsOwnWorld() throws Exception {
+        CreateRequest r = new CreateRequest("busybox", "world", List.of("sh", "-c",
+                "echo pid=$$; hostname; cat /etc/hostname; pwd; echo home=$HOME host=$HOSTNAME v=$V; id;"
+                        + " grep -c . /etc/hosts; ls /proc | grep -c '^[0-9]'"),
+                null, List.of("V=1"), "/work/dir", "user", "box", Map.of(), null, null, null, HostConfig.DEFAULT);
+        String out = run(r);
+        assertThat(out).contains("pid=1\nbox\nbox\n/work/dir\nhome=/home/user host=box v=1\n")
+                .contains("uid=1000(user) gid=1000(user) groups=10(wheel),100(users),1000(user)");
+        // Only its own processes: sh, ls, grep.
+        assertThat(out.strip()).endsWith("\n3");
+        ContainerDetails d = service.inspect("world");
+        assertThat(d.config().hostname()).isEqualTo("box");
+        assertThat(d.config().env()).contains("V=1", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        assertThat(d.path()).isEqualTo("sh");
+        assertThat(d.graphData()).containsKeys("LowerDir", "UpperDir", "MergedDir", "WorkDir");
+    }
+
+    @Test
+    void anUnknownUserOrCommandFailsTheStartAndSaysWhy() throws Exception {
+        CreateRequest r = new CreateRequest("busybox", null, List.of("true"), null, null, null, "nobody1", null, Map.of(), null,
+                null, null, HostConfig.DEFAULT);
+        Container c = service.create(r);
+        assertThatThrownBy(() -> service.start(c.id())).isInstanceOf(StartFailedException.class)
+                .hasMessage("unable to find user nobody1: no matching entries in passwd file");
+        Container missing = service.create(TestEngine.request("no-such-command"));
+        assertThatThrownBy(() -> service.start(missing.id())).isInstanceOf(StartFailedException.class)
+                .hasMessageContaining("executable file not found in $PATH");
+        Container after = service.get(missing.id());
+        assertThat(after.state().status()).isEqualTo(ContainerStatus.CREATED);
+        assertThat(after.state().exitCode()).isEqualTo(127);
+        assertThat(after.state().error()).contains("no-such-command");
+        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(c.id()).doesNotContain(missing.id());
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsMade() throws Exception {
+        // An empty entrypoint resets the image's command too.
+        assertThatThrownBy(() -> service.create(new CreateRequest("busybox", null, List.of(), List.of(), null, null, null,
+                null, Map.of(), null, null, null, HostConfig.DEFAULT)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("No command specified");
+        assertThatThrownBy(() -> service.create(new CreateRequest("busybox", "bad name", List.of("true"), null, null, null, null,
+                null, Map.of(), null, null, null, HostConfig.DEFAULT))).isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("Invalid container name (bad name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        assertThatThrownBy(() -> service.create(new CreateRequest("nosuchimage", null, List.of("true"), null, null, null, null,
+                null, Map.of(), null, null, null, HostConfig.DEFAULT))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> service.create(TestEngine.request(new HostConfig(null, false, false, false,
+                List.of("CAP_NOPE"), null, null, null, null, null, null), "true")))
+                .hasMessage("invalid CapAdd: unknown capability: \"CAP_NOPE\"");
+        assertThatThrownBy(() -> service.create(new CreateRequest("busybox", null, List.of("true"), null, null, null, null,
+                null, Map.of(), "SIGNOPE", null, null, HostConfig.DEFAULT))).hasMessage("Invalid signal: SIGNOPE");
+        service.create(new CreateRequest("busybox", "taken", List.of("true"), null, null, null, null, null, Map.of(), null, null,
+                null, HostConfig.DEFAULT));
+        assertThatThrownBy(() -> service.create(new CreateRequest("busybox", "/taken", List.of("true"), null, null, null, null,
+                null, Map.of(), null, null, null, HostConfig.DEFAULT))).isInstanceOf(ConflictException.class)
+                .hasMessageStartingWith("Conflict. The container name \"/taken\" is already in use by container");
+        assertThat(service.list(true, false)).hasSize(1);
+        List<String> snapshots = new ArrayList<>();
+        engine.overlay.walk(s -> snapshots.add(s.key()));
+        assertThat(snapshots.stream().filter(k -> k.matches("[0-9a-f]{64}"))).hasSize(1);
+    }
+
+    @Test
+    void stopSignalsThenKills() throws Exception {
+        // As pid 1, sleep ignores SIGTERM: stop has to kill it.
+        Container c = service.create(TestEngine.request("sleep", "300"));
+        var exit = service.start(c.id());
+        assertThat(service.list(false, false)).extracting(Container::id).containsExactly(c.id());
+        assertThat(service.pids(c.id())).hasSize(1);
+        assertThatThrownBy(() -> service.remove(c.id(), false)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("container is running: stop the container before removing or force remove");
+        service.stop(c.id(), 1);
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(137);
+        assertThat(service.get(c.id()).state().status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(service.list(false, false)).isEmpty();
+        assertThatThrownBy(() -> service.kill(c.id(), "KILL")).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("is not running");
+        // A shell that traps TERM exits on it.
+        Container trap = service.create(TestEngine.request("sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.1; done"));
+        service.start(trap.id());
+        Thread.sleep(300);
+        service.stop(trap.id(), 30);
+        assertThat(service.get(trap.id()).state().exitCode()).isEqualTo(42);
+        // restart runs it again.
+        service.restart(trap.id(), 30);
+        assertThat(service.get(trap.id()).state().status()).isEqualTo(ContainerStatus.RUNNING);
+        service.kill(trap.id(), "SIGKILL");
+        assertThat(service.await(trap.id())).isEqualTo(137);
+    }
+
+    @Test
+    void autoRemoveRemovesEverythingOnExit() throws Exception {
+        Container c = service.create(TestEngine.request(TestEngine.host(true), "sh", "-c", "exit 7"));
+        assertThat(service.start(c.id()).get(60, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThatThrownBy(() -> service.get(c.id())).isInstanceOf(NotFoundException.class)
+                .hasMessage("No such container: " + c.id());
+        assertThat(Files.exists(engine.root.resolve("containers").resolve(c.id()))).isFalse();
+        List<String> snapshots = new ArrayList<>();
+        engine.overlay.walk(s -> snapshots.add(s.key()));
+        assertThat(snapshots).noneMatch(k -> k.equals(c.id()) || k.endsWith("-init"));
+    }
+
+    @Test
+    void diffListsWhatTheContainerChangedAndNotItsMountPoints() throws Exception {
+        Container c = service.create(TestEngine.request("sh", "-c",
+                "touch /new-file; rm /" + BusyboxImage.ADDED_FILE + "; mkdir -p /tmp/x; echo 1 > /etc/hosts"));
+        service.start(c.id()).get(60, TimeUnit.SECONDS);
+        List<String> changes = service.changes(c.id()).stream().map(Change::toString).collect(Collectors.toList());
+        assertThat(changes).contains("A /new-file", "D /" + BusyboxImage.ADDED_FILE, "C /etc", "A /tmp/x")
+                .noneMatch(l -> l.contains("hosts") || l.contains("resolv") || l.contains("/proc") || l.contains("/sys"));
+        // /etc/hosts is the container's own file, outside its layer.
+        assertThat(Files.readString(Path.of(service.inspect(c.id()).hostsPath()))).isEqualTo("1\n");
+    }
+
+    @Test
+    void imagesInUseCannotBeRemoved() throws Exception {
+        Container c = service.create(TestEngine.request("true"));
+        assertThatThrownBy(() -> engine.images.remove("busybox", false, false)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("stopped container " + c.id().substring(0, 12));
+        service.remove(c.id(), false);
+        engine.images.remove("busybox", false, false);
+    }
+
+    @Test
+    void logsRotateAndReadBackInOrder() throws Exception {
+        HostConfig h = new HostConfig(null, false, false, false, null, null, null, null, new LogConfig(2000, 3), null, null);
+        String out = run(TestEngine.request(h, "sh", "-c", "i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done"));
+        Path log = Path.of(service.inspect(out.isEmpty() ? "" : service.list(true, false).get(0).id()).logPath());
+        assertThat(log.resolveSibling(log.getFileName() + ".1")).exists();
+        assertThat(log.resolveSibling(log.getFileName() + ".2")).exists();
+        assertThat(log.resolveSibling(log.getFileName() + ".3")).doesNotExist();
+        String[] lines = out.split("\n");
+        // The oldest lines are gone; the rest are there in order, ending with the last.
+        assertThat(lines[lines.length - 1]).isEqualTo("line-299");
+        int first = Integer.parseInt(lines[0].substring(5));
+        assertThat(first).isPositive();
+        for (int i = 0; i < lines.length; i++) {
+            assertThat(lines[i]).isEqualTo("line-" + (first + i));
+        }
+        String id = service.list(true, false).get(0).id();
+        List<String> tail = new ArrayList<>();
+        service.logs(id, new LogOptions(false, 2, null, null), e -> tail.add(e.text()));
+        assertThat(tail).containsExactly("line-298\n", "line-299\n");
+        List<String> none = new ArrayList<>();
+        service.logs(id, new LogOptions(false, -1, Instant.now().plusSeconds(5), null), e -> none.add(e.text()));
+        assertThat(none).isEmpty();
+    }
+
+    @Test
+    void followingLogsEndsWhenTheContainerDoes() throws Exception {
+        Container c = service.create(TestEngine.request("sh", "-c", "for i in 1 2 3; do echo $i; sleep 0.2; done"));
+        service.start(c.id());
+        StringBuilder out = new StringBuilder();
+        service.logs(c.id(), new LogOptions(true, -1, null, null), e -> out.append(e.text()));
+        assertThat(out.toString()).isEqualTo("1\n2\n3\n");
+        assertThat(service.get(c.id()).state().status()).isEqualTo(ContainerStatus.EXITED);
+    }
+
+    @Test
+    void aRestartedEngineFindsRunningContainersAndRecordsExitsItMissed() throws Exception {
+        Container running = service.create(TestEngine.request("sleep", "300"));
+        service.start(running.id());
+        Container shortLived = service.create(TestEngine.request("sh", "-c", "sleep 1; exit 5"));
+        service.start(shortLived.id());
+        int pid = service.get(running.id()).state().pid();
+        // The engine goes away (its threads stop, containers stay) and a new one starts on the same state.
+        service.close();
+        Thread.sleep(1500);
+        LocalContainerService again = engine.open();
+        service = again;
+        Container r = again.get(running.id());
+        assertThat(r.state().status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(r.state().pid()).isEqualTo(pid);
+        Container s = again.get(shortLived.id());
+        assertThat(s.state().status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(s.state().exitCode()).isEqualTo(5);
+        again.stop(running.id(), 1);
+        assertThat(again.get(running.id()).state().exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void renameAndPrune() throws Exception {
+        Container a = service.create(TestEngine.request("true"));
+        service.rename(a.id(), "first");
+        assertThat(service.get("first").id()).isEqualTo(a.id());
+        assertThatThrownBy(() -> service.rename("first", "first")).hasMessage(
+                "Renaming a container with the same name as its current name");
+        Container b = service.create(TestEngine.request("sleep", "300"));
+        service.start(b.id());
+        assertThatThrownBy(() -> service.rename(b.id(), "first")).isInstanceOf(ConflictException.class);
+        var pruned = service.prune();
+        assertThat(pruned.ids()).containsExactly(a.id());
+        assertThat(service.list(true, false)).extracting(Container::id).containsExactly(b.id());
+        service.remove(b.id(), true);
+        assertThat(service.list(true, false)).isEmpty();
+    }
+
+    @Test
+    void vfsContainersWork() throws Exception {
+        CreateRequest r = new CreateRequest("busybox", null, List.of("sh", "-c", "echo hi > /x; cat /x"), null, null, null,
+                null, null, Map.of(), null, null, "vfs", HostConfig.DEFAULT);
+        assertThat(run(r)).isEqualTo("hi\n");
+        String id = service.list(true, false).get(0).id();
+        assertThat(service.changes(id)).extracting(Change::toString).contains("A /x");
+        service.remove(id, false);
+    }
+
+    /** What a container could leave behind: mounts, cgroups, processes, files. */
+    private record Footprint(List<String> mounts, List<String> cgroups, List<Long> processes, List<String> files) {
+    }
+
+    private Footprint footprint() throws IOException {
+        List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(l -> l.split(" ")[4]).sorted().collect(Collectors.toList());
+        List<String> cgroups = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
+            s.filter(p -> p.toString().contains("/berth/") && Files.isDirectory(p)).map(Path::toString).sorted().forEach(cgroups::add);
+        }
+        List<Long> processes = ProcessHandle.current().descendants().map(ProcessHandle::pid).sorted().collect(Collectors.toList());
+        List<String> files = new ArrayList<>();
+        for (Path p : List.of(engine.root.resolve("containers"), engine.runRoot.resolve("containers"),
+                engine.runRoot.resolve("native"))) {
+            try (Stream<Path> s = Files.walk(p)) {
+                s.map(Path::toString).sorted().forEach(files::add);
+            }
+        }
+        return new Footprint(mounts, cgroups, processes, files);
+    }
+
+    @Test
+    void churnLeavesNothingBehind() throws Exception {
+        // One container first, so the image's layers and init snapshot exist either way.
+        Container keep = service.create(TestEngine.request("true"));
+        Footprint before = footprint();
+        List<String> cgroupsBefore = before.cgroups();
+        for (int i = 0; i < 200; i++) {
+            Container c = service.create(TestEngine.request("sleep", "300"));
+            service.start(c.id());
+            service.stop(c.id(), 0);
+            service.remove(c.id(), false);
+        }
+        // Shims that just ended are reaped by the subreaper thread, a moment later.
+        Footprint after = footprint();
+        for (int i = 0; i < 100 && !after.processes().equals(before.processes()); i++) {
+            Thread.sleep(50);
+            after = footprint();
+        }
+        assertThat(after.mounts()).isEqualTo(before.mounts());
+        assertThat(after.cgroups()).isEqualTo(cgroupsBefore);
+        assertThat(after.processes()).isEqualTo(before.processes());
+        assertThat(after.files()).isEqualTo(before.files());
+        service.remove(keep.id(), false);
+    }
+}

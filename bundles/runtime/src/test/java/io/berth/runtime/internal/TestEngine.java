@@ -1,0 +1,130 @@
+package io.berth.runtime.internal;
+
+import io.berth.api.ProgressListener;
+import io.berth.api.UnavailableException;
+import io.berth.api.container.CreateRequest;
+import io.berth.api.container.HostConfig;
+import io.berth.api.driver.DriverInfo;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.driver.DriverState;
+import io.berth.api.driver.DriverType;
+import io.berth.api.image.ImageUsers;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.api.storage.StorageDriver;
+import io.berth.driver.linux.internal.NativeRuntimeDriver;
+import io.berth.driver.linux.internal.NativeRuntimeDriverComponent;
+import io.berth.image.internal.FileContentStore;
+import io.berth.image.internal.LocalImageStore;
+import io.berth.layers.Subreaper;
+import io.berth.storage.overlay.internal.OverlayStorageDriver;
+import io.berth.storage.vfs.internal.VfsStorageDriver;
+import io.berth.testing.BusyboxImage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The real parts of an engine, wired by hand: the image store with busybox loaded, the overlay
+ * and vfs storage drivers, the native runtime, and the container service on them.
+ */
+final class TestEngine implements AutoCloseable {
+    final Path root;
+    final Path runRoot;
+    final LocalImageStore images;
+    final StorageDriver overlay;
+    final StorageDriver vfs;
+    final NativeRuntimeDriver runtime;
+    final List<ImageUsers> users = new CopyOnWriteArrayList<>();
+    final Registry registry = new Registry();
+    LocalContainerService service;
+
+    final class Registry implements DriverRegistry {
+        @Override
+        public List<DriverInfo> drivers() {
+            return List.of(new DriverInfo(DriverType.RUNTIME, "native", DriverState.AVAILABLE, true, "test", "1", 0, null),
+                    new DriverInfo(DriverType.STORAGE, "overlay", DriverState.AVAILABLE, true, "test", "1", 0, null),
+                    new DriverInfo(DriverType.STORAGE, "vfs", DriverState.AVAILABLE, false, "test", "1", 0, null));
+        }
+
+        @Override
+        public RuntimeDriver runtime(String name) {
+            if (name == null || name.equals("native")) {
+                return runtime;
+            }
+            throw new UnavailableException("runtime driver " + name + " is not available (available: native)");
+        }
+
+        @Override
+        public StorageDriver storage(String name) {
+            if (name == null || name.equals("overlay")) {
+                return overlay;
+            }
+            if (name.equals("vfs")) {
+                return vfs;
+            }
+            throw new UnavailableException("storage driver " + name + " is not available (available: overlay, vfs)");
+        }
+
+        @Override
+        public String defaultName(DriverType type) {
+            return type == DriverType.RUNTIME ? "native" : "overlay";
+        }
+    }
+
+    TestEngine(Path dir) throws IOException {
+        root = dir.resolve("root");
+        runRoot = dir.resolve("run");
+        overlay = new OverlayStorageDriver(root.resolve("storage/overlay"), true);
+        vfs = new VfsStorageDriver(root.resolve("storage/vfs"), true);
+        Path shim = NativeRuntimeDriverComponent.installShim(runRoot.resolve("bin"));
+        runtime = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
+        Subreaper.start();
+        images = new LocalImageStore(new FileContentStore(root.resolve("content")), () -> registry, () -> users);
+        Path archive = dir.resolve("busybox.tar");
+        BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
+        try (InputStream in = Files.newInputStream(archive)) {
+            images.load(in, ProgressListener.NONE);
+        }
+        open();
+    }
+
+    /** Starts the container service, as the engine does when it starts. */
+    LocalContainerService open() throws IOException {
+        service = new LocalContainerService(root.resolve("containers"), runRoot.resolve("containers"), images, registry,
+                Path.of("/etc/resolv.conf"));
+        users.clear();
+        users.add(service);
+        service.collectOrphans();
+        service.reconcile("native", runtime);
+        return service;
+    }
+
+    static CreateRequest request(String... command) {
+        return request(HostConfig.DEFAULT, command);
+    }
+
+    static CreateRequest request(HostConfig host, String... command) {
+        return new CreateRequest("busybox", null, List.of(command), null, null, null, null, null, Map.of(), null, null, null,
+                host);
+    }
+
+    static HostConfig host(boolean autoRemove) {
+        return new HostConfig(null, autoRemove, false, false, null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (service != null) {
+            for (var c : service.list(true, false)) {
+                service.remove(c.id(), true);
+            }
+            service.close();
+        }
+        images.close();
+    }
+}
