@@ -8,8 +8,10 @@ import java.nio.file.Path;
  * Makes this JVM the reaper of the container shims it starts. A shim detaches from the process
  * that started it, so that it outlives the engine; its parent is then the nearest child subreaper,
  * or init. Not every init reaps (this project's machines run a process manager as PID 1 that does
- * not), so the engine is a subreaper itself: shims that end while it runs are reaped here. Only
- * processes named {@code berth-shim} are reaped; the JDK reaps the processes it started itself.
+ * not), so the engine is a subreaper itself: shims that end while it runs are reaped here, and so
+ * are containers' first processes whose shim was killed (they are adopted too). Only those are
+ * reaped, told apart by name ({@code berth-shim}) or by their pid namespace (a container's, below
+ * ours); the JDK reaps the processes it started itself.
  */
 public final class Subreaper {
     /** The name shims give themselves. */
@@ -35,7 +37,7 @@ public final class Subreaper {
         while (true) {
             try {
                 int pid = Native.awaitExitedChild();
-                if (pid > 0 && SHIM_NAME.equals(comm(pid))) {
+                if (pid > 0 && (SHIM_NAME.equals(comm(pid)) || namespaceDepth(String.valueOf(pid)) > OWN_DEPTH)) {
                     Native.reap(pid);
                     continue;
                 }
@@ -53,6 +55,22 @@ public final class Subreaper {
                 }
             }
         }
+    }
+
+    private static final int OWN_DEPTH = namespaceDepth("self");
+
+    /** How deep a process's pid namespace is: the number of pids it has (NSpid), 0 if unknown. */
+    static int namespaceDepth(String pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("NSpid:")) {
+                    return line.substring(6).strip().split("\\s+").length;
+                }
+            }
+        } catch (IOException e) {
+            // Gone.
+        }
+        return 0;
     }
 
     private static String comm(int pid) {

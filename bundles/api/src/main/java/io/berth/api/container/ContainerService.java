@@ -35,6 +35,15 @@ public interface ContainerService {
     CompletableFuture<Integer> start(String idOrName) throws IOException;
 
     /**
+     * Starts a container as {@link #start(String)} does, and sends what it writes from now on to
+     * {@code output}, in order, from another thread: {@code docker start -a}, {@code docker run}.
+     *
+     * @return its exit code, completed once all its output was delivered; cancelling it stops the
+     *         delivery (the container runs on)
+     */
+    CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException;
+
+    /**
      * Stops a running container: its stop signal, then SIGKILL after the timeout.
      *
      * @param timeoutSeconds seconds to wait, or {@code null} for the container's default (10)

@@ -354,8 +354,9 @@ public final class LocalImageStore implements ImageStore {
                 }
                 if (!usedBy.isEmpty() && !force) {
                     throw new ConflictException(tag != null
-                            ? "conflict: unable to remove repository reference \"" + ImageReference.parse(tag).familiar()
-                            + "\" (must force) - " + usedBy.get(0) + " is using its referenced image " + r.id().shortHex()
+                            ? "conflict: unable to remove repository reference \"" + nameOrId
+                            + "\" (must force) - " + usedBy.get(0).replaceFirst("^(running|stopped) ", "")
+                            + " is using its referenced image " + r.id().shortHex()
                             : "conflict: unable to delete " + r.id().shortHex() + " (must be forced) - image is being used by "
                             + usedBy.get(0));
                 }

@@ -286,7 +286,7 @@ class LocalImageStoreTest {
         load(dockerArchive);
         users.add(id -> id.toString().equals(busybox.id()) ? List.of("container 3f3b11fcbaa4") : List.of());
         assertThatThrownBy(() -> store.remove("busybox", false, false)).isInstanceOf(ConflictException.class)
-                .hasMessage("conflict: unable to remove repository reference \"busybox:latest\" (must force) - "
+                .hasMessage("conflict: unable to remove repository reference \"busybox\" (must force) - "
                         + "container 3f3b11fcbaa4 is using its referenced image " + Digest.parse(busybox.id()).shortHex());
         assertThat(store.remove("busybox", true, false)).extracting(Object::toString).containsExactly("Untagged: busybox:latest");
         List<Image> images = store.list();

@@ -123,6 +123,79 @@ final class JsonLog {
         }
     }
 
+    /** Where a log ends now: its file and size, to follow it from there. */
+    record Position(Object fileKey, long offset) {
+        static Position of(Path log) throws IOException {
+            try {
+                BasicFileAttributes a = Files.readAttributes(log, BasicFileAttributes.class);
+                return new Position(a.fileKey(), a.size());
+            } catch (NoSuchFileException e) {
+                return new Position(null, 0);
+            }
+        }
+    }
+
+    /**
+     * Sends what is written to a log after {@code from} to {@code sink} until {@code running} says
+     * the writer is done, following rotations.
+     */
+    static void follow(Path log, Position from, Waiter running, Consumer<LogEntry> sink) throws IOException, InterruptedException {
+        InputStream current = null;
+        Object key = null;
+        try {
+            while (current == null) {
+                Object now = fileKey(log);
+                Path rotated = log.resolveSibling(log.getFileName() + ".1");
+                if (from.fileKey() != null && !from.fileKey().equals(now) && from.fileKey().equals(fileKey(rotated))) {
+                    // Rotated since: the rest of the old file first.
+                    try (InputStream old = Files.newInputStream(rotated)) {
+                        old.skipNBytes(from.offset());
+                        new Reader(old).drain(sink);
+                    } catch (NoSuchFileException | java.io.EOFException e) {
+                        // Rotated further away.
+                    }
+                    from = new Position(null, 0);
+                }
+                if (now != null) {
+                    try {
+                        current = Files.newInputStream(log);
+                        key = now;
+                        if (now.equals(from.fileKey())) {
+                            current.skipNBytes(from.offset());
+                        }
+                        break;
+                    } catch (NoSuchFileException e) {
+                        // Being rotated: look again.
+                    }
+                }
+                if (!running.await(POLL_MILLIS) && fileKey(log) == null) {
+                    return;
+                }
+            }
+            Reader reader = new Reader(current);
+            while (true) {
+                boolean more = running.await(POLL_MILLIS);
+                reader.drain(sink);
+                Object now = fileKey(log);
+                if (now != null && !now.equals(key)) {
+                    current.close();
+                    current = Files.newInputStream(log);
+                    key = now;
+                    reader = new Reader(current);
+                    reader.drain(sink);
+                }
+                if (!more) {
+                    reader.drain(sink);
+                    return;
+                }
+            }
+        } finally {
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
     private static Object fileKey(Path p) throws IOException {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class).fileKey();

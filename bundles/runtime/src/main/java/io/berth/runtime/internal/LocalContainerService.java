@@ -350,6 +350,40 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         }
     }
 
+    @Override
+    public CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        CompletableFuture<Integer> exit;
+        JsonLog.Position from;
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            from = JsonLog.Position.of(logPath(e));
+            exit = e.state.running() && e.exit != null ? e.exit.copy() : startLocked(e);
+        } finally {
+            e.lock.unlock();
+        }
+        CompletableFuture<Integer> delivered = new CompletableFuture<>();
+        Path log = logPath(e);
+        Thread t = new Thread(null, () -> {
+            try {
+                JsonLog.follow(log, from, millis -> !delivered.isCancelled() && !waitFor(exit, millis), entry -> {
+                    if (!delivered.isCancelled()) {
+                        output.accept(entry);
+                    }
+                });
+                delivered.complete(exit.get());
+            } catch (InterruptedException ex) {
+                delivered.cancel(false);
+            } catch (IOException | RuntimeException | ExecutionException ex) {
+                delivered.completeExceptionally(ex);
+            }
+        }, "berth-attach-" + e.record.shortId(), 256 * 1024);
+        t.setDaemon(true);
+        t.start();
+        return delivered;
+    }
+
     private CompletableFuture<Integer> startLocked(ContainerStore.Entry e) throws IOException {
         ContainerRecord r = e.record;
         RuntimeDriver runtime = drivers.runtime(r.host().runtime());

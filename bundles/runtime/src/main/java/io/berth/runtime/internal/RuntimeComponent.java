@@ -25,12 +25,13 @@ import java.util.concurrent.Executors;
 /**
  * Publishes the container service (and tells the image store which images containers use). It
  * follows the runtime drivers: when one appears, the containers made with it are reconciled with
- * what it runs; when one leaves, its containers keep running unwatched until it returns.
+ * what it runs before anyone sees them; when one leaves, its containers keep running unwatched
+ * until it returns.
  */
 @Component(immediate = true, service = {})
 public class RuntimeComponent {
     private final LocalContainerService service;
-    private final ServiceRegistration<?> registration;
+    private ServiceRegistration<?> registration;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "berth-reconcile");
         t.setDaemon(true);
@@ -38,10 +39,15 @@ public class RuntimeComponent {
     });
 
     @Activate
-    public RuntimeComponent(@Reference Engine engine, @Reference ImageStore images, @Reference DriverRegistry drivers,
-                            BundleContext context) throws IOException {
+    public RuntimeComponent(@Reference Engine engine, @Reference ImageStore images, @Reference DriverRegistry drivers)
+            throws IOException {
         service = new LocalContainerService(engine.settings().root().resolve("containers"),
                 engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"));
+    }
+
+    /** After the runtimes present were bound (and their containers reconciled): the service is ready. */
+    @Activate
+    void activate(BundleContext context) {
         background.execute(service::collectOrphans);
         registration = context.registerService(new String[]{ContainerService.class.getName(), ImageUsers.class.getName()},
                 service, null);
@@ -52,7 +58,7 @@ public class RuntimeComponent {
     void bindRuntime(io.berth.api.runtime.RuntimeDriver driver, Map<String, Object> properties) {
         Object name = properties.get(BerthRuntime.NAME);
         if (name != null) {
-            background.execute(() -> service.reconcile(name.toString(), driver));
+            service.reconcile(name.toString(), driver);
         }
     }
 
@@ -65,7 +71,9 @@ public class RuntimeComponent {
 
     @Deactivate
     void deactivate() {
-        registration.unregister();
+        if (registration != null) {
+            registration.unregister();
+        }
         background.shutdownNow();
         service.close();
     }

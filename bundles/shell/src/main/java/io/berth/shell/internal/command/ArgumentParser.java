@@ -115,7 +115,19 @@ public final class ArgumentParser {
         Object[] result = new Object[spec.method().getParameterCount()];
         for (OptionSpec option : spec.options()) {
             Object value = values.get(option);
-            result[option.parameterIndex()] = value != null ? value : absent(option);
+            value = value != null ? value : absent(option);
+            if (option.field() == null) {
+                result[option.parameterIndex()] = value;
+                continue;
+            }
+            try {
+                if (result[option.parameterIndex()] == null) {
+                    result[option.parameterIndex()] = option.field().getDeclaringClass().getConstructor().newInstance();
+                }
+                option.field().set(result[option.parameterIndex()], value);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot fill option " + option.display(), e);
+            }
         }
         int next = 0;
         for (int index : spec.positionalIndexes()) {

@@ -61,31 +61,23 @@ public record CommandSpec(String name, List<String> aliases, String description,
                 context = i;
                 continue;
             }
+            if (types[i].isAnnotationPresent(Options.class)) {
+                for (java.lang.reflect.Field f : types[i].getFields()) {
+                    Option o = f.getAnnotation(Option.class);
+                    if (o != null) {
+                        options.add(option(method, o.names(), o.description(), o.absentValue(), i, f.getType(),
+                                f.getGenericType(), f));
+                    }
+                }
+                continue;
+            }
             if (description == null) {
                 throw new IllegalArgumentException(method + ": parameter " + i + " has no @Descriptor");
             }
             boolean list = types[i] == List.class && isListOfString(generic[i]);
             if (parameter != null) {
-                OptionSpec.Kind kind = types[i] == boolean.class ? OptionSpec.Kind.FLAG
-                        : list ? OptionSpec.Kind.LIST : OptionSpec.Kind.VALUE;
-                if (kind == OptionSpec.Kind.VALUE && types[i] != String.class && types[i] != int.class
-                        && types[i] != long.class) {
-                    throw new IllegalArgumentException(method + ": option type " + types[i] + " is not supported");
-                }
-                List<String> names = new ArrayList<>(Arrays.asList(parameter.names()));
-                names.sort(Comparator.comparing((String n) -> n.startsWith("--")));
-                for (String n : names) {
-                    if (!n.matches("-[a-zA-Z0-9]|--[a-z0-9][a-z0-9-]*")) {
-                        throw new IllegalArgumentException(method + ": bad option name " + n);
-                    }
-                }
-                String type = switch (kind) {
-                    case FLAG -> "";
-                    case LIST -> "list";
-                    case VALUE -> types[i] == String.class ? "string" : "int";
-                };
-                options.add(new OptionSpec(List.copyOf(names), description.value(), kind, type,
-                        parameter.absentValue(), i, types[i]));
+                options.add(option(method, parameter.names(), description.value(), parameter.absentValue(), i, types[i],
+                        generic[i], null));
             } else if (list) {
                 if (rest >= 0) {
                     throw new IllegalArgumentException(method + ": two parameters take the remaining arguments");
@@ -107,6 +99,28 @@ public record CommandSpec(String name, List<String> aliases, String description,
         return new CommandSpec(command.name(), List.of(command.aliases()), descriptor.value(), command.usage(),
                 List.copyOf(options), List.copyOf(positional), rest, context, command.minArgs(), command.maxArgs(),
                 command.interspersed(), method);
+    }
+
+    private static OptionSpec option(Method method, String[] optionNames, String description, String absentValue, int index,
+                                     Class<?> type, Type generic, java.lang.reflect.Field field) {
+        boolean list = type == List.class && isListOfString(generic);
+        OptionSpec.Kind kind = type == boolean.class ? OptionSpec.Kind.FLAG : list ? OptionSpec.Kind.LIST : OptionSpec.Kind.VALUE;
+        if (kind == OptionSpec.Kind.VALUE && type != String.class && type != int.class && type != long.class) {
+            throw new IllegalArgumentException(method + ": option type " + type + " is not supported");
+        }
+        List<String> names = new ArrayList<>(Arrays.asList(optionNames));
+        names.sort(Comparator.comparing((String n) -> n.startsWith("--")));
+        for (String n : names) {
+            if (!n.matches("-[a-zA-Z0-9]|--[a-z0-9][a-z0-9-]*")) {
+                throw new IllegalArgumentException(method + ": bad option name " + n);
+            }
+        }
+        String word = switch (kind) {
+            case FLAG -> "";
+            case LIST -> "list";
+            case VALUE -> type == String.class ? "string" : "int";
+        };
+        return new OptionSpec(List.copyOf(names), description, kind, word, absentValue, index, type, field);
     }
 
     /** Finds an option by its name without dashes, short or long. */

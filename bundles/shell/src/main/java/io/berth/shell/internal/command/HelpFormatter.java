@@ -43,7 +43,7 @@ public final class HelpFormatter {
                 String left = (s != null ? "-" + s + (l != null ? ", " : "") : "    ")
                         + (l != null ? "--" + l : "") + (o.type().isEmpty() ? "" : " " + o.type());
                 String right = o.description();
-                if (o.kind() != OptionSpec.Kind.FLAG && !o.absentValue().isEmpty()) {
+                if (o.kind() != OptionSpec.Kind.FLAG && !o.absentValue().isEmpty() && o.absentValue().indexOf(0) < 0) {
                     right += " (default " + (o.kind() == OptionSpec.Kind.VALUE && o.javaType() == String.class
                             ? "\"" + o.absentValue() + "\"" : o.absentValue()) + ")";
                 }

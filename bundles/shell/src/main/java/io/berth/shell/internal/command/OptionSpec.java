@@ -11,10 +11,11 @@ import java.util.List;
  * @param type the value's type word in the help ({@code string}, {@code int}, {@code list})
  * @param absentValue the value when the option is not given ({@code ""} for none)
  * @param parameterIndex the index of the method parameter it fills
- * @param javaType that parameter's type
+ * @param javaType that parameter's (or field's) type
+ * @param field the field of an {@link Options} parameter it fills, or {@code null} if it fills the parameter
  */
 public record OptionSpec(List<String> names, String description, Kind kind, String type, String absentValue,
-                         int parameterIndex, Class<?> javaType) {
+                         int parameterIndex, Class<?> javaType, java.lang.reflect.Field field) {
     public enum Kind { FLAG, VALUE, LIST }
 
     /** The short name without its dash ({@code a}), or {@code null}. */

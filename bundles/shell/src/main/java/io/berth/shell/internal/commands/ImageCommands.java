@@ -3,6 +3,9 @@ package io.berth.shell.internal.commands;
 import io.berth.api.BerthException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
+import io.berth.api.container.Container;
+import io.berth.api.container.ContainerService;
+import io.berth.api.container.ContainerStatus;
 import io.berth.api.image.ArchiveFormat;
 import io.berth.api.image.DiskUsage;
 import io.berth.api.image.HistoryRow;
@@ -28,6 +31,8 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,6 +68,9 @@ public class ImageCommands implements Commands {
             "Tag", "TAG", "Digest", "DIGEST", "CreatedSince", "CREATED", "CreatedAt", "CREATED AT", "Size", "SIZE");
 
     private final ImageStore images;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile ContainerService containers;
 
     @Activate
     public ImageCommands(@Reference ImageStore images) {
@@ -269,35 +277,56 @@ public class ImageCommands implements Commands {
 
     // ---------------------------------------------------------------- inspect, history
 
-    @Command(name = "inspect", usage = "[OPTIONS] NAME [NAME...]", minArgs = 1, aliases = {"image inspect"})
+    @Command(name = "inspect", usage = "[OPTIONS] NAME|ID [NAME|ID...]", minArgs = 1)
     @Descriptor("Return low-level information on Berth objects")
     public int inspect(CommandContext ctx,
                        @Descriptor("Format output using a Go template")
                        @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
-                       @Descriptor("Return JSON for the specified type (image)")
+                       @Descriptor("Return JSON for the specified type (container, image)")
                        @Parameter(names = {"--type"}, absentValue = "") String type,
-                       @Descriptor("Images to inspect") List<String> names) throws IOException {
-        if (!type.isEmpty() && !type.equals("image")) {
+                       @Descriptor("Display total file sizes if the type is container")
+                       @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size,
+                       @Descriptor("Objects to inspect") List<String> names) throws IOException {
+        if (!type.isEmpty() && !type.equals("image") && !type.equals("container")) {
             throw new InvalidArgumentException("\"" + type + "\" is not a valid value for --type");
         }
         List<Object> found = new ArrayList<>();
         int status = 0;
         for (String name : names) {
-            try {
-                found.add(DockerView.image(images.inspect(name)));
-            } catch (NotFoundException e) {
-                ctx.err().println("Error: No such " + (type.isEmpty() ? "object" : "image") + ": " + name);
+            Object o = null;
+            ContainerService c = containers;
+            if (c != null && !type.equals("image")) {
+                try {
+                    o = new ContainerCommands(c, images).inspectObject(name, size);
+                } catch (NotFoundException e) {
+                    // Maybe an image.
+                }
+            }
+            if (o == null && !type.equals("container")) {
+                try {
+                    o = DockerView.image(images.inspect(name));
+                } catch (NotFoundException e) {
+                    // Reported below.
+                }
+            }
+            if (o == null) {
+                ctx.err().println("Error: No such " + (type.isEmpty() ? "object" : type) + ": " + name);
                 status = 1;
+            } else {
+                found.add(o);
             }
         }
-        if (format.isEmpty()) {
-            ctx.out().println(Json.pretty(found));
-        } else {
-            for (Object o : found) {
-                Formats.printObject(ctx.out(), format, o);
-            }
-        }
+        ContainerCommands.printInspected(ctx, format, found);
         return status;
+    }
+
+    @Command(name = "image inspect", usage = "[OPTIONS] IMAGE [IMAGE...]", minArgs = 1)
+    @Descriptor("Display detailed information on one or more images")
+    public int imageInspect(CommandContext ctx,
+                            @Descriptor("Format output using a Go template")
+                            @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
+                            @Descriptor("Images to inspect") List<String> names) throws IOException {
+        return inspect(ctx, format, "image", false, names);
     }
 
     @Command(name = "history", usage = "[OPTIONS] IMAGE", minArgs = 1, maxArgs = 1, aliases = {"image history"})
@@ -456,7 +485,24 @@ public class ImageCommands implements Commands {
         DiskUsage u = images.diskUsage();
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(dfRow("Images", u.images(), u.active(), u.size(), u.reclaimable()));
-        rows.add(dfRow("Containers", 0, 0, 0, 0));
+        ContainerService c = containers;
+        int total = 0;
+        int running = 0;
+        long size = 0;
+        long reclaimable = 0;
+        if (c != null) {
+            for (Container x : c.list(true, true)) {
+                total++;
+                long rw = Math.max(0, x.sizeRw());
+                size += rw;
+                if (x.state().status() == ContainerStatus.RUNNING || x.state().status() == ContainerStatus.PAUSED) {
+                    running++;
+                } else {
+                    reclaimable += rw;
+                }
+            }
+        }
+        rows.add(dfRow("Containers", total, running, size, reclaimable));
         rows.add(dfRow("Local Volumes", 0, 0, 0, 0));
         rows.add(dfRow("Build Cache", 0, 0, 0, 0));
         if (!Formats.isDefaultTable(format)) {

@@ -59,6 +59,11 @@ public class SystemCommands implements Commands {
         }
     }
 
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.container.ContainerService containers;
+
     @Command(name = "version", maxArgs = 0, aliases = {"system version"})
     @Descriptor("Show the Berth version information")
     public void version(CommandContext ctx,
@@ -97,6 +102,21 @@ public class SystemCommands implements Commands {
         List<DriverInfo> all = drivers.drivers();
         Map<String, Object> info = new LinkedHashMap<>();
         io.berth.api.image.ImageStore store = images;
+        int[] counts = new int[3];
+        io.berth.api.container.ContainerService cs = containers;
+        if (cs != null) {
+            for (io.berth.api.container.Container c : cs.list(true, false)) {
+                switch (c.state().status()) {
+                    case RUNNING -> counts[0]++;
+                    case PAUSED -> counts[1]++;
+                    default -> counts[2]++;
+                }
+            }
+        }
+        info.put("Containers", counts[0] + counts[1] + counts[2]);
+        info.put("ContainersRunning", counts[0]);
+        info.put("ContainersPaused", counts[1]);
+        info.put("ContainersStopped", counts[2]);
         info.put("Images", store == null ? 0 : store.list().size());
         info.put("ServerVersion", engine.version());
         info.put("Driver", nullToEmpty(drivers.defaultName(DriverType.STORAGE)));
@@ -130,6 +150,10 @@ public class SystemCommands implements Commands {
         }
         PrintStream out = ctx.out();
         out.println("Server:");
+        out.println(" Containers: " + info.get("Containers"));
+        out.println("  Running: " + info.get("ContainersRunning"));
+        out.println("  Paused: " + info.get("ContainersPaused"));
+        out.println("  Stopped: " + info.get("ContainersStopped"));
         out.println(" Images: " + info.get("Images"));
         out.println(" Server Version: " + info.get("ServerVersion"));
         out.println(" Storage Driver: " + orNone(info.get("Driver")));

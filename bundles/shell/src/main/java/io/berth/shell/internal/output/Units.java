@@ -34,6 +34,18 @@ public final class Units {
         return formatG(size, precision) + DECIMAL_UNITS[unit];
     }
 
+    private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
+
+    /** A size in binary units with four significant digits, as docker's {@code stats}: {@code 1.23MiB}, {@code 23.4GiB}. */
+    public static String binarySize(double size) {
+        int unit = 0;
+        while (size >= 1024.0 && unit < BINARY_UNITS.length - 1) {
+            size /= 1024.0;
+            unit++;
+        }
+        return formatG(size, 4) + BINARY_UNITS[unit];
+    }
+
     /**
      * Formats as Go's {@code %.<precision>g}: at most {@code precision} significant digits,
      * trailing zeros removed, exponent notation when the exponent is below -4 or at least the

@@ -1,0 +1,718 @@
+package io.berth.shell.internal.commands;
+
+import io.berth.api.BerthException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.container.Container;
+import io.berth.api.container.ContainerService;
+import io.berth.api.container.ContainerStatus;
+import io.berth.api.container.CreateRequest;
+import io.berth.api.container.LogEntry;
+import io.berth.api.container.LogOptions;
+import io.berth.api.container.PrunedContainers;
+import io.berth.api.image.Image;
+import io.berth.api.image.ImageReference;
+import io.berth.api.image.ImageStore;
+import io.berth.api.runtime.RuntimeStats;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.api.storage.Change;
+import io.berth.shell.internal.command.Command;
+import io.berth.shell.internal.command.CommandContext;
+import io.berth.shell.internal.command.Commands;
+import io.berth.shell.internal.output.ContainerView;
+import io.berth.shell.internal.output.Filters;
+import io.berth.shell.internal.output.Formats;
+import io.berth.shell.internal.output.Json;
+import io.berth.shell.internal.output.Table;
+import io.berth.shell.internal.output.Units;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The container commands: {@code create}, {@code run}, {@code start}, {@code stop}, {@code kill},
+ * {@code restart}, {@code rm}, {@code wait}, {@code logs}, {@code ps}, {@code container inspect},
+ * {@code top}, {@code stats}, {@code rename}, {@code container prune}, {@code diff}. Output, errors
+ * and exit statuses as docker's.
+ */
+@Component(service = Commands.class)
+public class ContainerCommands implements Commands {
+    private static final Set<String> PS_FILTERS = Set.of("status", "name", "label", "ancestor", "id", "exited", "before",
+            "since");
+    private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused", "exited",
+            "dead");
+    private static final Map<String, String> PS_HEADERS = Map.ofEntries(Map.entry("ID", "CONTAINER ID"),
+            Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"), Map.entry("CreatedAt", "CREATED AT"),
+            Map.entry("RunningFor", "CREATED"), Map.entry("Status", "STATUS"), Map.entry("Ports", "PORTS"),
+            Map.entry("Names", "NAMES"), Map.entry("Size", "SIZE"), Map.entry("Labels", "LABELS"),
+            Map.entry("State", "STATE"), Map.entry("Mounts", "MOUNTS"), Map.entry("Networks", "NETWORKS"),
+            Map.entry("LocalVolumes", "LOCAL VOLUMES"));
+
+    private final ContainerService containers;
+    private final ImageStore images;
+
+    @Activate
+    public ContainerCommands(@Reference ContainerService containers, @Reference ImageStore images) {
+        this.containers = containers;
+        this.images = images;
+    }
+
+    // ---------------------------------------------------------------- create, run
+
+    @Command(name = "create", usage = "[OPTIONS] IMAGE [COMMAND] [ARG...]", minArgs = 1, interspersed = false,
+            aliases = {"container create"})
+    @Descriptor("Create a new container")
+    public void create(CommandContext ctx, CreateOptions options,
+                       @Descriptor("The image, then the command and its arguments") List<String> args) throws IOException {
+        Container c = createContainer(ctx, options, args);
+        ctx.out().println(c.id());
+    }
+
+    private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args) throws IOException {
+        String image = args.get(0);
+        CreateRequest request = options.request(ctx, image, args.subList(1, args.size()));
+        try {
+            images.get(image);
+        } catch (NotFoundException e) {
+            ctx.err().println("Unable to find image '" + familiarWithTag(image) + "' locally");
+            throw e;
+        }
+        return containers.create(request);
+    }
+
+    private static String familiarWithTag(String image) {
+        try {
+            ImageReference ref = ImageReference.parse(image);
+            return ref.digest() != null ? ref.familiar() : ref.withDefaultTag().familiar();
+        } catch (InvalidArgumentException e) {
+            return image;
+        }
+    }
+
+    @Command(name = "run", usage = "[OPTIONS] IMAGE [COMMAND] [ARG...]", minArgs = 1, interspersed = false,
+            aliases = {"container run"})
+    @Descriptor("Create and run a new container from an image")
+    public int run(CommandContext ctx, CreateOptions options,
+                   @Descriptor("Run container in background and print container ID")
+                   @Parameter(names = {"-d", "--detach"}, absentValue = "false", presentValue = "true") boolean detach,
+                   @Descriptor("The image, then the command and its arguments") List<String> args) throws IOException {
+        Container c;
+        try {
+            c = createContainer(ctx, options, args);
+        } catch (BerthException e) {
+            ctx.err().println("Error: " + e.getMessage());
+            return 125;
+        }
+        if (detach) {
+            try {
+                containers.start(c.id());
+            } catch (BerthException e) {
+                return startFailed(ctx, c, e);
+            }
+            ctx.out().println(c.id());
+            return 0;
+        }
+        return attach(ctx, c, () -> containers.start(c.id(), output(ctx)));
+    }
+
+    private interface Starter {
+        CompletableFuture<Integer> start() throws IOException;
+    }
+
+    private static java.util.function.Consumer<LogEntry> output(CommandContext ctx) {
+        return e -> {
+            PrintStream s = e.stream().equals("stderr") ? ctx.err() : ctx.out();
+            s.print(e.text());
+            s.flush();
+        };
+    }
+
+    /** Starts with output attached and waits for the exit: its code is the command's status. */
+    private int attach(CommandContext ctx, Container c, Starter starter) throws IOException {
+        CompletableFuture<Integer> exit;
+        try {
+            exit = starter.start();
+        } catch (BerthException e) {
+            return startFailed(ctx, c, e);
+        }
+        try {
+            return exit.get();
+        } catch (InterruptedException e) {
+            // The user's ^C goes to the container, as docker's signal proxy sends it; we stop following.
+            exit.cancel(false);
+            try {
+                containers.kill(c.id(), "INT");
+            } catch (BerthException ignored) {
+                // It ended meanwhile.
+            }
+            return 130;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (CancellationException e) {
+            return 130;
+        }
+    }
+
+    /** docker's statuses for a container that could not start: 127 not found, 126 not executable, else 125. */
+    private int startFailed(CommandContext ctx, Container c, BerthException e) throws IOException {
+        ctx.err().println("Error: " + e.getMessage());
+        int code = e instanceof StartFailedException f && (f.exitCode() == 126 || f.exitCode() == 127) ? f.exitCode() : 125;
+        try {
+            if (containers.inspect(c.id()).host().autoRemove()) {
+                containers.remove(c.id(), true);
+            }
+        } catch (BerthException | InterruptedException ignored) {
+            // Gone already.
+        }
+        return code;
+    }
+
+    // ---------------------------------------------------------------- start, stop, kill, restart, rm, wait
+
+    @Command(name = "start", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container start"})
+    @Descriptor("Start one or more stopped containers")
+    public int start(CommandContext ctx,
+                     @Descriptor("Attach STDOUT/STDERR and forward signals")
+                     @Parameter(names = {"-a", "--attach"}, absentValue = "false", presentValue = "true") boolean attach,
+                     @Descriptor("Containers to start") List<String> names) throws IOException {
+        if (attach) {
+            if (names.size() > 1) {
+                throw new InvalidArgumentException("you cannot start and attach multiple containers at once");
+            }
+            Container c = containers.get(names.get(0));
+            return attach(ctx, c, () -> containers.start(c.id(), output(ctx)));
+        }
+        List<String> failed = new ArrayList<>();
+        for (String name : names) {
+            try {
+                containers.start(name);
+                ctx.out().println(name);
+            } catch (BerthException e) {
+                ctx.err().println("Error: " + e.getMessage());
+                failed.add(name);
+            }
+        }
+        if (!failed.isEmpty()) {
+            ctx.err().println("Error: failed to start containers: " + String.join(", ", failed));
+            return 1;
+        }
+        return 0;
+    }
+
+    private interface Action {
+        void apply(String name) throws IOException, InterruptedException;
+    }
+
+    /** Applies an action to each container, printing its name as given, or the error; 1 if any failed. */
+    private static int each(CommandContext ctx, List<String> names, Action action) throws InterruptedException {
+        int status = 0;
+        for (String name : names) {
+            try {
+                action.apply(name);
+                ctx.out().println(name);
+            } catch (BerthException e) {
+                ctx.err().println("Error: " + e.getMessage());
+                status = 1;
+            } catch (IOException e) {
+                ctx.err().println("Error: " + name + ": " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    private static Integer timeout(String value) {
+        if (value.equals(CreateOptions.UNSET)) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("invalid argument \"" + value + "\" for \"-t, --time\" flag: not an integer");
+        }
+    }
+
+    @Command(name = "stop", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container stop"})
+    @Descriptor("Stop one or more running containers")
+    public int stop(CommandContext ctx,
+                    @Descriptor("Seconds to wait before killing the container")
+                    @Parameter(names = {"-t", "--time"}, absentValue = CreateOptions.UNSET) String time,
+                    @Descriptor("Containers to stop") List<String> names) throws InterruptedException {
+        Integer t = timeout(time);
+        return each(ctx, names, n -> containers.stop(n, t));
+    }
+
+    @Command(name = "restart", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container restart"})
+    @Descriptor("Restart one or more containers")
+    public int restart(CommandContext ctx,
+                       @Descriptor("Seconds to wait before killing the container")
+                       @Parameter(names = {"-t", "--time"}, absentValue = CreateOptions.UNSET) String time,
+                       @Descriptor("Containers to restart") List<String> names) throws InterruptedException {
+        Integer t = timeout(time);
+        return each(ctx, names, n -> containers.restart(n, t));
+    }
+
+    @Command(name = "kill", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container kill"})
+    @Descriptor("Kill one or more running containers")
+    public int kill(CommandContext ctx,
+                    @Descriptor("Signal to send to the container")
+                    @Parameter(names = {"-s", "--signal"}, absentValue = "KILL") String signal,
+                    @Descriptor("Containers to kill") List<String> names) throws InterruptedException {
+        return each(ctx, names, n -> containers.kill(n, signal));
+    }
+
+    @Command(name = "rm", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1,
+            aliases = {"container rm", "container remove"})
+    @Descriptor("Remove one or more containers")
+    public int rm(CommandContext ctx,
+                  @Descriptor("Force the removal of a running container (uses SIGKILL)")
+                  @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force,
+                  @Descriptor("Containers to remove") List<String> names) throws InterruptedException {
+        return each(ctx, names, n -> containers.remove(n, force));
+    }
+
+    @Command(name = "wait", usage = "CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container wait"})
+    @Descriptor("Block until one or more containers stop, then print their exit codes")
+    public int await(CommandContext ctx, @Descriptor("Containers to wait for") List<String> names)
+            throws IOException, InterruptedException {
+        int status = 0;
+        for (String name : names) {
+            try {
+                ctx.out().println(containers.await(name));
+            } catch (BerthException e) {
+                ctx.err().println("Error: " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    // ---------------------------------------------------------------- logs
+
+    @Command(name = "logs", usage = "[OPTIONS] CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container logs"})
+    @Descriptor("Fetch the logs of a container")
+    public void logs(CommandContext ctx,
+                     @Descriptor("Follow log output")
+                     @Parameter(names = {"-f", "--follow"}, absentValue = "false", presentValue = "true") boolean follow,
+                     @Descriptor("Number of lines to show from the end of the logs")
+                     @Parameter(names = {"-n", "--tail"}, absentValue = "all") String tail,
+                     @Descriptor("Show logs since timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)")
+                     @Parameter(names = {"--since"}, absentValue = "") String since,
+                     @Descriptor("Show logs before a timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)")
+                     @Parameter(names = {"--until"}, absentValue = "") String until,
+                     @Descriptor("Show timestamps")
+                     @Parameter(names = {"-t", "--timestamps"}, absentValue = "false", presentValue = "true") boolean timestamps,
+                     @Descriptor("The container") String name) throws IOException {
+        int lines;
+        if (tail.equals("all") || tail.isEmpty()) {
+            lines = -1;
+        } else {
+            try {
+                lines = Integer.parseInt(tail.strip());
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("invalid argument \"" + tail + "\" for \"-n, --tail\" flag: not an integer");
+            }
+        }
+        Instant now = Instant.now();
+        LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : Times.parse(since, now, "since"),
+                until.isEmpty() ? null : Times.parse(until, now, "until"));
+        try {
+            containers.logs(name, options, e -> {
+                PrintStream s = e.stream().equals("stderr") ? ctx.err() : ctx.out();
+                if (timestamps) {
+                    s.print(Times.rfc3339Nano(e.time()) + " ");
+                }
+                s.print(e.text());
+                s.flush();
+            });
+        } catch (InterruptedException e) {
+            // ^C ends following.
+        }
+    }
+
+    // ---------------------------------------------------------------- ps
+
+    @Command(name = "ps", usage = "[OPTIONS]", maxArgs = 0, aliases = {"container ls", "container list", "container ps"})
+    @Descriptor("List containers")
+    public void ps(CommandContext ctx,
+                   @Descriptor("Show all containers (default shows just running)")
+                   @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
+                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since)")
+                   @Parameter(names = {"-f", "--filter"}, absentValue = "") List<String> filter,
+                   @Descriptor("Format output: 'table', 'json' or a Go template")
+                   @Parameter(names = {"--format"}, absentValue = "") String format,
+                   @Descriptor("Show n last created containers (includes all states)")
+                   @Parameter(names = {"-n", "--last"}, absentValue = "-1") int last,
+                   @Descriptor("Show the latest created container (includes all states)")
+                   @Parameter(names = {"-l", "--latest"}, absentValue = "false", presentValue = "true") boolean latest,
+                   @Descriptor("Don't truncate output")
+                   @Parameter(names = {"--no-trunc"}, absentValue = "false", presentValue = "true") boolean noTrunc,
+                   @Descriptor("Only display container IDs")
+                   @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
+                   @Descriptor("Display total file sizes")
+                   @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size)
+            throws IOException {
+        Filters filters = Filters.parse(filter, PS_FILTERS);
+        for (String s : filters.get("status")) {
+            if (!STATUSES.contains(s)) {
+                throw new InvalidArgumentException("invalid filter 'status=" + s + "'");
+            }
+        }
+        if (latest) {
+            last = 1;
+        }
+        boolean everything = all || last > 0 || filters.has("status") || filters.has("exited");
+        boolean sizes = size || (format != null && format.contains(".Size"));
+        List<Container> list = containers.list(everything, sizes);
+        Instant before = filters.has("before") ? containers.get(filters.get("before").get(0)).created() : null;
+        Instant since = filters.has("since") ? containers.get(filters.get("since").get(0)).created() : null;
+        Set<String> ancestors = ancestors(filters.get("ancestor"));
+        List<Container> shown = new ArrayList<>();
+        for (Container c : list) {
+            if (last > 0 && shown.size() >= last) {
+                break;
+            }
+            if (filters.has("status") && !filters.get("status").contains(c.state().status().label())) {
+                continue;
+            }
+            if (filters.has("name") && filters.get("name").stream().noneMatch(n -> matchesName(n, c.name()))) {
+                continue;
+            }
+            if (filters.has("id") && filters.get("id").stream().noneMatch(i -> c.id().startsWith(i))) {
+                continue;
+            }
+            if (filters.has("exited") && (c.state().status() != ContainerStatus.EXITED
+                    || filters.get("exited").stream().noneMatch(x -> x.strip().equals(Integer.toString(c.state().exitCode()))))) {
+                continue;
+            }
+            if (!filters.labelsMatch(c.labels())) {
+                continue;
+            }
+            if (ancestors != null && !ancestors.contains(c.imageId())) {
+                continue;
+            }
+            if ((before != null && !c.created().isBefore(before)) || (since != null && !c.created().isAfter(since))) {
+                continue;
+            }
+            shown.add(c);
+        }
+        if (quiet) {
+            for (Container c : shown) {
+                ctx.out().println(noTrunc ? c.id() : c.id().substring(0, 12));
+            }
+            return;
+        }
+        Instant now = Instant.now();
+        Map<String, Long> imageSizes = new HashMap<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Container c : shown) {
+            long virtual = -1;
+            if (sizes) {
+                virtual = Math.max(0, c.sizeRw()) + imageSizes.computeIfAbsent(c.imageId(), this::imageSize);
+            }
+            rows.add(ContainerView.row(c, noTrunc, virtual, now));
+        }
+        if (!Formats.isDefaultTable(format)) {
+            Formats.printRows(ctx.out(), format, rows, PS_HEADERS);
+            return;
+        }
+        Table table = size ? new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES", "SIZE")
+                : new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+        for (Map<String, Object> r : rows) {
+            List<String> cells = new ArrayList<>(List.of((String) r.get("ID"), (String) r.get("Image"), (String) r.get("Command"),
+                    (String) r.get("RunningFor"), (String) r.get("Status"), (String) r.get("Ports"), (String) r.get("Names")));
+            if (size) {
+                cells.add((String) r.get("Size"));
+            }
+            table.row(cells);
+        }
+        table.print(ctx.out());
+    }
+
+    private long imageSize(String imageId) {
+        try {
+            return images.get(imageId).size();
+        } catch (IOException | BerthException e) {
+            return 0;
+        }
+    }
+
+    /** Docker's name filter: a regular expression searched in the name. */
+    private static boolean matchesName(String pattern, String name) {
+        try {
+            return java.util.regex.Pattern.compile(pattern).matcher(name).find();
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new InvalidArgumentException("invalid filter 'name=" + pattern + "': " + e.getDescription());
+        }
+    }
+
+    /** The ids of the images the ancestor filters name, or {@code null} without such filters. */
+    private Set<String> ancestors(List<String> names) throws IOException {
+        if (names.isEmpty()) {
+            return null;
+        }
+        Set<String> ids = new HashSet<>();
+        for (String n : names) {
+            try {
+                Image image = images.get(n);
+                ids.add(image.id().toString());
+                // Images built on it count too.
+                for (Image other : images.list()) {
+                    for (Image p = other; p != null && p.parent() != null; p = parent(p)) {
+                        if (p.parent().equals(image.id())) {
+                            ids.add(other.id().toString());
+                            break;
+                        }
+                    }
+                }
+            } catch (NotFoundException e) {
+                // Matches nothing.
+            }
+        }
+        return ids;
+    }
+
+    private Image parent(Image i) {
+        try {
+            return images.get(i.parent().toString());
+        } catch (IOException | BerthException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- inspect, top, stats, rename, prune, diff
+
+    @Command(name = "container inspect", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1)
+    @Descriptor("Display detailed information on one or more containers")
+    public int inspect(CommandContext ctx,
+                       @Descriptor("Format output using a Go template")
+                       @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
+                       @Descriptor("Display total file sizes")
+                       @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size,
+                       @Descriptor("Containers to inspect") List<String> names) {
+        List<Object> found = new ArrayList<>();
+        int status = 0;
+        for (String name : names) {
+            try {
+                found.add(inspectObject(name, size));
+            } catch (BerthException | IOException e) {
+                ctx.err().println("Error: " + e.getMessage());
+                status = 1;
+            }
+        }
+        printInspected(ctx, format, found);
+        return status;
+    }
+
+    /** The inspect object of a container; with {@code size}, SizeRw and SizeRootFs too. */
+    Map<String, Object> inspectObject(String name, boolean size) throws IOException {
+        Map<String, Object> m = ContainerView.inspect(containers.inspect(name));
+        if (size) {
+            String id = (String) m.get("Id");
+            for (Container c : containers.list(true, true)) {
+                if (c.id().equals(id)) {
+                    m.put("SizeRw", Math.max(0, c.sizeRw()));
+                    m.put("SizeRootFs", Math.max(0, c.sizeRw()) + imageSize(c.imageId()));
+                }
+            }
+        }
+        return m;
+    }
+
+    static void printInspected(CommandContext ctx, String format, List<Object> found) {
+        if (format.isEmpty()) {
+            ctx.out().println(Json.pretty(found));
+        } else {
+            for (Object o : found) {
+                Formats.printObject(ctx.out(), format, o);
+            }
+        }
+    }
+
+    @Command(name = "top", usage = "CONTAINER [ps OPTIONS]", minArgs = 1, interspersed = false, aliases = {"container top"})
+    @Descriptor("Display the running processes of a container")
+    public void top(CommandContext ctx, @Descriptor("The container, then options for ps") List<String> args)
+            throws IOException, InterruptedException {
+        List<Integer> pids = containers.pids(args.get(0));
+        List<String> command = new ArrayList<>();
+        command.add("ps");
+        command.addAll(args.size() > 1 ? args.subList(1, args.size()) : List.of("-ef"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                lines.add(l);
+            }
+        }
+        if (p.waitFor() != 0 || lines.isEmpty()) {
+            throw new InvalidArgumentException("ps: " + String.join("\n", lines));
+        }
+        String[] header = lines.get(0).strip().split("\\s+");
+        int pidColumn = List.of(header).indexOf("PID");
+        if (pidColumn < 0) {
+            throw new InvalidArgumentException("Couldn't find PID field in ps output");
+        }
+        Set<String> wanted = new HashSet<>();
+        pids.forEach(x -> wanted.add(Integer.toString(x)));
+        Table table = new Table(header);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.strip().split("\\s+", header.length);
+            if (fields.length > pidColumn && wanted.contains(fields[pidColumn])) {
+                table.row(fields);
+            }
+        }
+        table.print(ctx.out());
+    }
+
+    @Command(name = "stats", usage = "[OPTIONS] [CONTAINER...]", aliases = {"container stats"})
+    @Descriptor("Display a live stream of container(s) resource usage statistics")
+    public void stats(CommandContext ctx,
+                      @Descriptor("Show all containers (default shows just running)")
+                      @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
+                      @Descriptor("Disable streaming stats and only pull the first result")
+                      @Parameter(names = {"--no-stream"}, absentValue = "false", presentValue = "true") boolean noStream,
+                      @Descriptor("Do not truncate output")
+                      @Parameter(names = {"--no-trunc"}, absentValue = "false", presentValue = "true") boolean noTrunc,
+                      @Descriptor("Format output: 'table', 'json' or a Go template")
+                      @Parameter(names = {"--format"}, absentValue = "") String format,
+                      @Descriptor("Containers (default: all running)") List<String> names) throws IOException {
+        Map<String, RuntimeStats> previous = new HashMap<>();
+        boolean first = true;
+        try {
+            while (true) {
+                List<Container> shown = new ArrayList<>();
+                if (names.isEmpty()) {
+                    shown.addAll(containers.list(all, false));
+                } else {
+                    for (String n : names) {
+                        shown.add(containers.get(n));
+                    }
+                }
+                Map<String, RuntimeStats> now = new LinkedHashMap<>();
+                for (Container c : shown) {
+                    now.put(c.id(), sample(c));
+                }
+                if (first) {
+                    // CPU use is a rate: a second sample a moment later, as docker's first result has.
+                    first = false;
+                    previous = now;
+                    Thread.sleep(1000);
+                    continue;
+                }
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (Container c : shown) {
+                    rows.add(statsRow(c, previous.get(c.id()), now.get(c.id()), noTrunc));
+                }
+                printStats(ctx, format, rows, !noStream && ctx.terminal().isOutputTerminal());
+                if (noStream) {
+                    return;
+                }
+                previous = now;
+                Thread.sleep(1000);
+            }
+        } catch (InterruptedException e) {
+            // ^C ends the stream.
+        }
+    }
+
+    private RuntimeStats sample(Container c) {
+        if (c.state().status() != ContainerStatus.RUNNING) {
+            return null;
+        }
+        try {
+            return containers.stats(c.id());
+        } catch (IOException | BerthException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, Object> statsRow(Container c, RuntimeStats before, RuntimeStats s, boolean noTrunc) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("BlockIO", s == null ? "0B / 0B" : Units.humanSize(s.blockRead()) + " / " + Units.humanSize(s.blockWrite()));
+        double cpu = 0;
+        if (before != null && s != null && s.readAtNanos() > before.readAtNanos()) {
+            cpu = 100.0 * (s.cpuNanos() - before.cpuNanos()) / (s.readAtNanos() - before.readAtNanos());
+        }
+        m.put("CPUPerc", String.format(java.util.Locale.ROOT, "%.2f%%", Math.max(0, cpu)));
+        m.put("Container", noTrunc ? c.id() : c.id().substring(0, 12));
+        m.put("ID", noTrunc ? c.id() : c.id().substring(0, 12));
+        double memPerc = s == null || s.memoryLimit() <= 0 ? 0 : 100.0 * s.memoryUsage() / s.memoryLimit();
+        m.put("MemPerc", String.format(java.util.Locale.ROOT, "%.2f%%", memPerc));
+        m.put("MemUsage", s == null ? "0B / 0B" : Units.binarySize(s.memoryUsage()) + " / " + Units.binarySize(s.memoryLimit()));
+        m.put("Name", c.name());
+        m.put("NetIO", s == null ? "0B / 0B" : Units.humanSize(s.netReceived()) + " / " + Units.humanSize(s.netSent()));
+        m.put("PIDs", s == null ? "0" : Long.toString(s.pids()));
+        return m;
+    }
+
+    private static void printStats(CommandContext ctx, String format, List<Map<String, Object>> rows, boolean redraw) {
+        if (redraw) {
+            ctx.out().print("\033[2J\033[H");
+        }
+        if (!Formats.isDefaultTable(format)) {
+            Formats.printRows(ctx.out(), format, rows, Map.of("Container", "CONTAINER", "ID", "CONTAINER ID", "Name", "NAME",
+                    "CPUPerc", "CPU %", "MemUsage", "MEM USAGE / LIMIT", "MemPerc", "MEM %", "NetIO", "NET I/O",
+                    "BlockIO", "BLOCK I/O", "PIDs", "PIDS"));
+        } else {
+            Table table = new Table("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS");
+            for (Map<String, Object> r : rows) {
+                table.row((String) r.get("ID"), (String) r.get("Name"), (String) r.get("CPUPerc"), (String) r.get("MemUsage"),
+                        (String) r.get("MemPerc"), (String) r.get("NetIO"), (String) r.get("BlockIO"), (String) r.get("PIDs"));
+            }
+            table.print(ctx.out());
+        }
+        ctx.out().flush();
+    }
+
+    @Command(name = "rename", usage = "CONTAINER NEW_NAME", minArgs = 2, maxArgs = 2, aliases = {"container rename"})
+    @Descriptor("Rename a container")
+    public void rename(@Descriptor("The container") String container, @Descriptor("Its new name") String newName)
+            throws IOException {
+        containers.rename(container, newName);
+    }
+
+    @Command(name = "container prune", usage = "[OPTIONS]", maxArgs = 0)
+    @Descriptor("Remove all stopped containers")
+    public void prune(CommandContext ctx,
+                      @Descriptor("Do not prompt for confirmation")
+                      @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force)
+            throws IOException, InterruptedException {
+        if (!force && !ImageCommands.confirm(ctx, "WARNING! This will remove all stopped containers.")) {
+            return;
+        }
+        PrunedContainers pruned = containers.prune();
+        if (!pruned.ids().isEmpty()) {
+            ctx.out().println("Deleted Containers:");
+            pruned.ids().forEach(ctx.out()::println);
+            ctx.out().println();
+        }
+        ctx.out().println("Total reclaimed space: " + Units.humanSize(pruned.spaceReclaimed()));
+    }
+
+    @Command(name = "diff", usage = "CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container diff"})
+    @Descriptor("Inspect changes to files or directories on a container's filesystem")
+    public void diff(CommandContext ctx, @Descriptor("The container") String container) throws IOException {
+        for (Change c : containers.changes(container)) {
+            ctx.out().println(c);
+        }
+    }
+}

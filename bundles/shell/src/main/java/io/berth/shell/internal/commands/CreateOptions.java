@@ -1,0 +1,244 @@
+package io.berth.shell.internal.commands;
+
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.container.CreateRequest;
+import io.berth.api.container.HostConfig;
+import io.berth.api.container.LogConfig;
+import io.berth.api.runtime.Resources;
+import io.berth.api.runtime.Rlimit;
+import io.berth.shell.internal.command.CommandContext;
+import io.berth.shell.internal.command.Option;
+import io.berth.shell.internal.command.Options;
+import io.berth.shell.internal.output.Units;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The options {@code create} and {@code run} share, and how they become a {@link CreateRequest}. */
+@Options
+public class CreateOptions {
+    /** The value of string options that were not given at all (no command line can contain a NUL). */
+    static final String UNSET = "\0";
+    private static final Set<String> ULIMITS = Set.of("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
+            "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+
+    @Option(names = {"--name"}, description = "Assign a name to the container")
+    public String name;
+    @Option(names = {"-e", "--env"}, description = "Set environment variables")
+    public List<String> env;
+    @Option(names = {"--env-file"}, description = "Read in a file of environment variables")
+    public List<String> envFile;
+    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container")
+    public String workdir;
+    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>])")
+    public String user;
+    @Option(names = {"--entrypoint"}, description = "Overwrite the default ENTRYPOINT of the image", absentValue = UNSET)
+    public String entrypoint;
+    @Option(names = {"-h", "--hostname"}, description = "Container host name")
+    public String hostname;
+    @Option(names = {"-l", "--label"}, description = "Set meta data on a container")
+    public List<String> labels;
+    @Option(names = {"--read-only"}, description = "Mount the container's root filesystem as read only", absentValue = "false")
+    public boolean readOnly;
+    @Option(names = {"--tmpfs"}, description = "Mount a tmpfs directory")
+    public List<String> tmpfs;
+    @Option(names = {"--cap-add"}, description = "Add Linux capabilities")
+    public List<String> capAdd;
+    @Option(names = {"--cap-drop"}, description = "Drop Linux capabilities")
+    public List<String> capDrop;
+    @Option(names = {"--privileged"}, description = "Give extended privileges to this container", absentValue = "false")
+    public boolean privileged;
+    @Option(names = {"--security-opt"}, description = "Security options (no-new-privileges[=false])")
+    public List<String> securityOpt;
+    @Option(names = {"--stop-signal"}, description = "Signal to stop the container")
+    public String stopSignal;
+    @Option(names = {"--stop-timeout"}, description = "Timeout (in seconds) to stop a container", absentValue = UNSET)
+    public String stopTimeout;
+    @Option(names = {"--rm"}, description = "Automatically remove the container when it exits", absentValue = "false")
+    public boolean rm;
+    @Option(names = {"--runtime"}, description = "Runtime to use for this container")
+    public String runtime;
+    @Option(names = {"--storage-driver"}, description = "Storage driver for this container's filesystem (Berth)")
+    public String storage;
+    @Option(names = {"-m", "--memory"}, description = "Memory limit")
+    public String memory;
+    @Option(names = {"--memory-swap"}, description = "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+    public String memorySwap;
+    @Option(names = {"--cpus"}, description = "Number of CPUs")
+    public String cpus;
+    @Option(names = {"-c", "--cpu-shares"}, description = "CPU shares (relative weight)")
+    public String cpuShares;
+    @Option(names = {"--cpu-period"}, description = "Limit CPU CFS (Completely Fair Scheduler) period")
+    public String cpuPeriod;
+    @Option(names = {"--cpu-quota"}, description = "Limit CPU CFS (Completely Fair Scheduler) quota")
+    public String cpuQuota;
+    @Option(names = {"--cpuset-cpus"}, description = "CPUs in which to allow execution (0-3, 0,1)")
+    public String cpusetCpus;
+    @Option(names = {"--pids-limit"}, description = "Tune container pids limit (set -1 for unlimited)")
+    public String pidsLimit;
+    @Option(names = {"--log-opt"}, description = "Log driver options (max-size, max-file)")
+    public List<String> logOpt;
+    @Option(names = {"--ulimit"}, description = "Ulimit options (name=soft[:hard]); only lowering the engine's own")
+    public List<String> ulimit;
+
+    /** The request these options make, for {@code image} running {@code command}. */
+    CreateRequest request(CommandContext ctx, String image, List<String> command) throws IOException {
+        List<String> environment = new ArrayList<>();
+        for (String file : envFile) {
+            environment.addAll(readEnvFile(ctx, file));
+        }
+        environment.addAll(env);
+        Map<String, String> labelMap = new LinkedHashMap<>();
+        for (String l : labels) {
+            int eq = l.indexOf('=');
+            labelMap.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+        }
+        Map<String, String> tmpfsMap = new LinkedHashMap<>();
+        for (String t : tmpfs) {
+            int colon = t.indexOf(':');
+            tmpfsMap.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
+        }
+        Integer timeout = null;
+        if (!UNSET.equals(stopTimeout)) {
+            timeout = integer("--stop-timeout", stopTimeout);
+        }
+        List<String> entry = UNSET.equals(entrypoint) ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint);
+        HostConfig host = new HostConfig(blankToNull(runtime), rm, privileged, readOnly, capAdd, capDrop, tmpfsMap, resources(),
+                logConfig(), securityOpt, ulimits());
+        return new CreateRequest(image, blankToNull(name), command, entry, environment, blankToNull(workdir), blankToNull(user),
+                blankToNull(hostname), labelMap, blankToNull(stopSignal), timeout, blankToNull(storage), host);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** docker's env file: NAME=value lines as they are, NAME alone, blank lines and # comments skipped. */
+    private static List<String> readEnvFile(CommandContext ctx, String file) throws IOException {
+        List<String> out = new ArrayList<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(ctx.resolve(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InvalidArgumentException("open " + file + ": no such file or directory");
+        }
+        for (String line : lines) {
+            String l = line.stripLeading();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            String key = eq < 0 ? l.strip() : l.substring(0, eq);
+            if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
+                throw new InvalidArgumentException("invalid environment variable: " + line);
+            }
+            out.add(eq < 0 ? key : l);
+        }
+        return out;
+    }
+
+    private Resources resources() {
+        long mem = memory.isEmpty() ? 0 : bytes("--memory", memory);
+        long swap = memorySwap.isEmpty() ? 0 : memorySwap.strip().equals("-1") ? -1 : bytes("--memory-swap", memorySwap);
+        long quota = cpuQuota.isEmpty() ? 0 : integer("--cpu-quota", cpuQuota);
+        long period = cpuPeriod.isEmpty() ? 0 : integer("--cpu-period", cpuPeriod);
+        if (!cpus.isEmpty()) {
+            if (quota != 0 || period != 0) {
+                throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set");
+            }
+            BigDecimal n;
+            try {
+                n = new BigDecimal(cpus.strip());
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
+                        + cpus + " as a rational number");
+            }
+            int available = Runtime.getRuntime().availableProcessors();
+            if (n.compareTo(new BigDecimal("0.01")) < 0 || n.compareTo(BigDecimal.valueOf(available)) > 0) {
+                throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + available + ".00, as there are only "
+                        + available + " CPUs available");
+            }
+            period = 100_000;
+            quota = n.multiply(BigDecimal.valueOf(period)).longValue();
+        }
+        long shares = cpuShares.isEmpty() ? 0 : integer("--cpu-shares", cpuShares);
+        long pids = pidsLimit.isEmpty() ? 0 : integer("--pids-limit", pidsLimit);
+        if (pids < -1) {
+            pids = -1;
+        }
+        return new Resources(mem, swap, quota, period, shares, blankToNull(cpusetCpus), pids);
+    }
+
+    private LogConfig logConfig() {
+        long maxSize = 0;
+        int maxFiles = 1;
+        for (String o : logOpt) {
+            int eq = o.indexOf('=');
+            if (eq < 0) {
+                throw new InvalidArgumentException("invalid key value pair format in logging opts: " + o);
+            }
+            String key = o.substring(0, eq);
+            String value = o.substring(eq + 1);
+            switch (key) {
+                case "max-size" -> {
+                    maxSize = value.strip().equals("-1") ? 0 : bytes("--log-opt max-size", value);
+                }
+                case "max-file" -> {
+                    maxFiles = integer("--log-opt max-file", value);
+                    if (maxFiles < 1) {
+                        throw new InvalidArgumentException("max-file cannot be less than 1");
+                    }
+                }
+                default -> throw new InvalidArgumentException("unknown log opt '" + key + "' for json-file log driver");
+            }
+        }
+        return new LogConfig(maxSize, maxFiles);
+    }
+
+    private List<Rlimit> ulimits() {
+        List<Rlimit> out = new ArrayList<>();
+        for (String u : ulimit) {
+            int eq = u.indexOf('=');
+            if (eq < 0) {
+                throw new InvalidArgumentException("invalid ulimit argument: " + u);
+            }
+            String type = u.substring(0, eq);
+            if (!ULIMITS.contains(type)) {
+                throw new InvalidArgumentException("invalid ulimit type: " + type);
+            }
+            String[] v = u.substring(eq + 1).split(":", 2);
+            long soft = integer("--ulimit", v[0]);
+            long hard = v.length > 1 ? integer("--ulimit", v[1]) : soft;
+            if (soft > hard) {
+                throw new InvalidArgumentException("ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
+            }
+            out.add(new Rlimit("RLIMIT_" + type.toUpperCase(Locale.ROOT), soft, hard));
+        }
+        return out;
+    }
+
+    private static long bytes(String flag, String value) {
+        try {
+            return Units.parseBytes(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("invalid argument \"" + value + "\" for \"" + flag + "\" flag: " + e.getMessage());
+        }
+    }
+
+    private static int integer(String flag, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("invalid argument \"" + value + "\" for \"" + flag + "\" flag: not an integer");
+        }
+    }
+}
