@@ -164,6 +164,8 @@ class DistributionIT {
     }
 
     private String defaultStorage() throws Exception {
-        return berth.berth("drivers", "--format", "{{if .Default}}{{.Name}}{{end}}").out().strip();
+        return berth.berth("drivers", "--format", "{{.Type}} {{.Default}} {{.Name}}").out().lines()
+                .filter(l -> l.startsWith("storage true ")).map(l -> l.substring("storage true ".length()))
+                .findFirst().orElse("");
     }
 }

@@ -211,7 +211,10 @@ class LocalContainerServiceTest {
     void imagesInUseCannotBeRemoved() throws Exception {
         Container c = service.create(TestEngine.request("true"));
         assertThatThrownBy(() -> engine.images.remove("busybox", false, false)).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("stopped container " + c.id().substring(0, 12));
+                .hasMessageContaining("(must force) - container " + c.id().substring(0, 12));
+        String imageId = engine.images.get("busybox").id().toString();
+        assertThatThrownBy(() -> engine.images.remove(imageId, false, false)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("image is being used by stopped container " + c.id().substring(0, 12));
         service.remove(c.id(), false);
         engine.images.remove("busybox", false, false);
     }

@@ -30,9 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The real parts of an engine, wired by hand: the image store with busybox loaded, the overlay
- * and vfs storage drivers, the native runtime, and the container service on them.
+ * and vfs storage drivers, the native runtime, and the container service on them. For tests, and
+ * for the benchmarks that measure the engine from inside.
  */
-final class TestEngine implements AutoCloseable {
+public final class TestEngine implements AutoCloseable {
     final Path root;
     final Path runRoot;
     final LocalImageStore images;
@@ -42,6 +43,11 @@ final class TestEngine implements AutoCloseable {
     final List<ImageUsers> users = new CopyOnWriteArrayList<>();
     final Registry registry = new Registry();
     LocalContainerService service;
+
+    /** The container service. */
+    public LocalContainerService service() {
+        return service;
+    }
 
     final class Registry implements DriverRegistry {
         @Override
@@ -76,7 +82,8 @@ final class TestEngine implements AutoCloseable {
         }
     }
 
-    TestEngine(Path dir) throws IOException {
+    /** An engine with its roots under {@code dir} and busybox loaded as {@code busybox:latest}. */
+    public TestEngine(Path dir) throws IOException {
         root = dir.resolve("root");
         runRoot = dir.resolve("run");
         overlay = new OverlayStorageDriver(root.resolve("storage/overlay"), true);
@@ -104,16 +111,17 @@ final class TestEngine implements AutoCloseable {
         return service;
     }
 
-    static CreateRequest request(String... command) {
+    /** A request to run {@code command} in busybox. */
+    public static CreateRequest request(String... command) {
         return request(HostConfig.DEFAULT, command);
     }
 
-    static CreateRequest request(HostConfig host, String... command) {
+    public static CreateRequest request(HostConfig host, String... command) {
         return new CreateRequest("busybox", null, List.of(command), null, null, null, null, null, Map.of(), null, null, null,
                 host);
     }
 
-    static HostConfig host(boolean autoRemove) {
+    public static HostConfig host(boolean autoRemove) {
         return new HostConfig(null, autoRemove, false, false, null, null, null, null, null, null, null);
     }
 

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Container start latency and shim footprint, Berth beside runc and crun on the same busybox rootfs:
+#   1. `run --rm busybox true`, four ways alternating round by round (benchmarks RunTrue harness):
+#      Berth's engine from inside (create, start, wait, remove), `bin/berth run --rm busybox true`
+#      (a whole client process against the daemon), `runc run` and `crun run` (whole processes).
+#   2. 50 containers `sleep 300` started with `bin/berth run -d`: the total time, and each
+#      berth-shim's resident memory.
+# crun 1.8 refuses this hybrid-cgroup host ("cgroups in hybrid mode not supported": the unified
+# hierarchy lists hugetlb), so everything runs in a private mount namespace where an empty file
+# covers /sys/fs/cgroup/unified/cgroup.controllers; the engine and runc run there too, alike.
+# Usage: benchmarks/run-true.sh [ROUNDS]   (after `mvn package`; as root; needs runc, crun, umoci)
+set -euo pipefail
+rounds=${1:-50}
+top=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${BERTH_BENCH_NS-}" ]; then
+  exec env BERTH_BENCH_NS=1 unshare --mount --propagation private "$0" "$@"
+fi
+controllers=/sys/fs/cgroup/unified/cgroup.controllers
+if [ -f "$controllers" ]; then
+  : > /tmp/berth-bench-empty-controllers
+  mount --bind /tmp/berth-bench-empty-controllers "$controllers"
+fi
+berth=$(ls -d "$top"/distribution/target/berth-*/ | head -1)bin/berth
+work=/var/tmp/berth-bench-run
+rm -rf "$work"; mkdir -p "$work"
+daemon=""
+cleanup() {
+  if [ -n "$daemon" ]; then
+    ids=$("$berth" ps -aq 2>/dev/null || true)
+    [ -n "$ids" ] && "$berth" rm -f $ids >/dev/null 2>&1 || true
+    kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fixtures="$top/test-fixtures/target/classes:$(cat "$top/benchmarks/target/classpath")"
+java -cp "$fixtures" io.berth.testing.BusyboxImage oci "$work/layout" busybox >/dev/null
+java -cp "$fixtures" io.berth.testing.BusyboxImage docker-archive "$work/busybox.tar" busybox:latest
+umoci unpack --image "$work/layout:busybox" "$work/bundle" >/dev/null
+python3 - "$work/bundle/config.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+c = json.load(open(path))
+c["process"]["args"] = ["true"]
+c["process"]["terminal"] = False
+json.dump(c, open(path, "w"))
+PY
+
+"$berth" daemon --root "$work/root" --run-root "$work/run" >"$work/daemon.log" 2>&1 &
+daemon=$!
+export BERTH_HOST="unix://$work/run/berth.sock"
+until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
+"$berth" load -i "$work/busybox.tar" >/dev/null
+echo "== run --rm busybox true ($(nproc) CPUs, $(uname -r), runc $(runc --version | head -1 | cut -d' ' -f3), crun $(crun --version | head -1 | cut -d' ' -f3))"
+java -cp "$top/benchmarks/target/classes:$(cat "$top/benchmarks/target/classpath")" \
+  io.berth.benchmarks.RunTrue "$rounds" "$work/harness" "$berth" "$work/bundle"
+
+echo "== 50 containers sleep 300 with bin/berth run -d"
+start=$(date +%s%N)
+for i in $(seq 1 50); do "$berth" run -d busybox sleep 300 >/dev/null; done
+end=$(date +%s%N)
+echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
+rss=()
+for id in $("$berth" ps -q); do
+  pid=$("$berth" inspect -f '{{.State.Pid}}' "$id")
+  shim=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
+  rss+=("$(awk '/^VmRSS:/ {print $2}' "/proc/$shim/status")")
+done
+printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1; s+=$1} END {printf "berth-shim RSS over %d shims: min %d kB, median %d kB, max %d kB, mean %.0f kB\n", NR, a[1], a[int((NR+1)/2)], a[NR], s/NR}'
+echo "daemon RSS with 50 containers: $(awk '/^VmRSS:/ {print $2}' /proc/$daemon/status) kB"

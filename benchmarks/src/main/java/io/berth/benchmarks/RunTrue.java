@@ -1,0 +1,110 @@
+package io.berth.benchmarks;
+
+import io.berth.api.container.Container;
+import io.berth.runtime.internal.LocalContainerService;
+import io.berth.runtime.internal.TestEngine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code run --rm busybox true}, four ways, alternating round by round so that they share the
+ * machine's state: Berth's engine from inside (create, start, wait, remove through the container
+ * service, as the shell and the Docker API call it), {@code bin/berth run --rm busybox true}
+ * against a running daemon (a whole client process), {@code runc run} and {@code crun run} of the
+ * same busybox root filesystem (whole processes).
+ *
+ * <p>Usage: {@code RunTrue ROUNDS WORK_DIR BERTH_BIN RUNTIME_BUNDLE}; {@code BERTH_HOST} names the
+ * daemon. Prints one line per way: median, mean, 90th percentile in milliseconds, and the ratios
+ * the issue sets targets for.
+ */
+public final class RunTrue {
+    private RunTrue() {
+    }
+
+    private interface Way {
+        void once(int round) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        Path work = Path.of(args[1]);
+        String berth = args[2];
+        Path bundle = Path.of(args[3]);
+        Files.createDirectories(work);
+        try (TestEngine engine = new TestEngine(work.resolve("engine"))) {
+            LocalContainerService service = engine.service();
+            Map<String, Way> ways = new LinkedHashMap<>();
+            ways.put("berth engine (in-process)", round -> {
+                Container c = service.create(TestEngine.request(TestEngine.host(true), "true"));
+                int code = service.start(c.id()).get(60, TimeUnit.SECONDS);
+                check(code, "engine");
+            });
+            ways.put("bin/berth run --rm", round -> check(run(berth, "run", "--rm", "busybox", "true"), "bin/berth"));
+            for (String runtime : List.of("runc", "crun")) {
+                if (Files.isExecutable(Path.of("/usr/sbin", runtime)) || Files.isExecutable(Path.of("/usr/bin", runtime))) {
+                    Path state = Files.createDirectories(work.resolve(runtime + "-state"));
+                    ways.put(runtime + " run", round -> check(run(runtime, "--root", state.toString(), "run", "--bundle",
+                            bundle.toString(), "bench-" + runtime + "-" + round), runtime));
+                }
+            }
+            Map<String, List<Double>> times = new LinkedHashMap<>();
+            ways.keySet().forEach(k -> times.put(k, new ArrayList<>()));
+            for (int round = -5; round < rounds; round++) {
+                for (Map.Entry<String, Way> w : ways.entrySet()) {
+                    long start = System.nanoTime();
+                    w.getValue().once(round + 1000);
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    if (round >= 0) {
+                        times.get(w.getKey()).add(ms);
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-28s %10s %10s %10s%n", "way (" + rounds + " rounds)", "median ms", "mean ms",
+                    "p90 ms");
+            Map<String, Double> medians = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Double>> t : times.entrySet()) {
+                List<Double> sorted = new ArrayList<>(t.getValue());
+                sorted.sort(Double::compare);
+                double median = sorted.get(sorted.size() / 2);
+                double mean = sorted.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                double p90 = sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.9)));
+                medians.put(t.getKey(), median);
+                System.out.printf(Locale.ROOT, "%-28s %10.1f %10.1f %10.1f%n", t.getKey(), median, mean, p90);
+            }
+            Double crun = medians.get("crun run");
+            Double runc = medians.get("runc run");
+            if (crun != null) {
+                System.out.printf(Locale.ROOT, "engine / crun run       = %.2f (target <= 2)%n",
+                        medians.get("berth engine (in-process)") / crun);
+            }
+            if (runc != null) {
+                System.out.printf(Locale.ROOT, "bin/berth run / runc run = %.2f (target <= 1.5)%n",
+                        medians.get("bin/berth run --rm") / runc);
+            }
+        }
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        int code = p.waitFor();
+        if (code != 0) {
+            System.err.println(String.join(" ", command) + ": " + new String(out));
+        }
+        return code;
+    }
+
+    private static void check(int code, String what) {
+        if (code != 0) {
+            throw new IllegalStateException(what + " exited with " + code);
+        }
+    }
+}
