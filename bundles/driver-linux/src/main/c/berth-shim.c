@@ -449,16 +449,90 @@ static void wait_for(int fd, char expected)
         _exit(1); /* the shim went away: nothing to report to */
 }
 
+static int cgroup_sync_fd = -1;
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* A cgroup v1 "tasks" file, which a thread joins by itself; cgroup2 has "cgroup.procs". */
+static int is_tasks_file(const char *path)
+{
+    return ends_with(path, "/tasks");
+}
+
+/*
+ * Joins the container's cgroups, then takes a cgroup namespace rooted there. The shim may have to
+ * move the child into the cgroup2 cgroup (when the kernel cannot create it there), which waits
+ * for an RCU grace period, so the child sets up what does not depend on its cgroups meanwhile and
+ * joins only here: before the first cgroup filesystem it mounts, or before pivot_root.
+ */
+static void join_cgroups(void)
+{
+    if (cgroup_sync_fd < 0)
+        return;
+    wait_for(cgroup_sync_fd, 'C');
+    cgroup_sync_fd = -1;
+    /*
+     * The v1 hierarchies are joined by the process itself: a thread moving itself ("0" into
+     * tasks) does not take the kernel's global thread-group lock, so it does not wait for the
+     * grace period that moving another process costs.
+     */
+    for (int i = 0; i < ncgroups; i++) {
+        if (!is_tasks_file(cgroup_procs[i]))
+            continue;
+        int fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        CHECK(fd < 0 ? -1 : (int) write(fd, "0", 1), "join cgroup %s", cgroup_procs[i]);
+        close(fd);
+    }
+    if (namespaces & CLONE_NEWCGROUP)
+        CHECK(unshare(CLONE_NEWCGROUP), "unshare cgroup namespace");
+}
+
+static int child_main(void *arg);
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* The clone3 arguments (linux/sched.h's struct clone_args, up to the cgroup field). */
+struct clone3_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/*
+ * Creates the container's init directly in a cgroup2 cgroup (Linux 5.7+): no migration, so no
+ * wait for the RCU grace period that moving a process into a cgroup costs. Fork-like: the child
+ * runs child_main on a copy of this stack. Returns -1 when the kernel cannot, for the caller to
+ * clone and migrate instead.
+ */
+static pid_t clone_into_cgroup(int flags, int cgroup_fd, struct child_args *cargs)
+{
+#ifdef SYS_clone3
+    struct clone3_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.flags = ((uint64_t) flags & ~(uint64_t) CSIGNAL) | CLONE_INTO_CGROUP;
+    ca.exit_signal = SIGCHLD;
+    ca.cgroup = (uint64_t) cgroup_fd;
+    long r = syscall(SYS_clone3, &ca, sizeof ca);
+    if (r == 0)
+        _exit(child_main(cargs));
+    return r < 0 ? -1 : (pid_t) r;
+#else
+    (void) flags, (void) cgroup_fd, (void) cargs;
+    return -1;
+#endif
+}
+
 static int child_main(void *arg)
 {
     struct child_args *a = arg;
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    /* Wait until the shim has put us into our cgroups. */
-    wait_for(a->sync_read, 'C');
-    if (namespaces & CLONE_NEWCGROUP)
-        CHECK(unshare(CLONE_NEWCGROUP), "unshare cgroup namespace");
+    cgroup_sync_fd = a->sync_read;
     if (netns != NULL) {
         int fd = open(netns, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -470,8 +544,13 @@ static int child_main(void *arg)
         loopback_up();
     CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
     CHECK(mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL), "bind rootfs %s", rootfs);
-    for (int i = 0; i < nops; i++)
+    for (int i = 0; i < nops; i++) {
+        if (!strcmp(ops[i].name, "mount") && ops[i].argc == 5
+                && (!strcmp(ops[i].argv[2], "cgroup") || !strcmp(ops[i].argv[2], "cgroup2")))
+            join_cgroups();
         apply_op(&ops[i]);
+    }
+    join_cgroups();
     if (hostname_value != NULL)
         CHECK(sethostname(hostname_value, strlen(hostname_value)), "sethostname");
     CHECK(chdir(rootfs), "chdir %s", rootfs);
@@ -708,6 +787,11 @@ static void read_client(struct client *c)
 
 /* ------------------------------------------------------------------ the shim */
 
+/*
+ * Replaces a file in the state directory atomically. No fsync: the state directory lives under the
+ * run root, which a host restart empties anyway (/run is a tmpfs); the rename is what makes a
+ * crash of the shim or the engine leave the old file or the new one, never a torn one.
+ */
 static void write_state_file(const char *name, const char *content)
 {
     char path[PATH_MAX], tmp[PATH_MAX];
@@ -717,7 +801,7 @@ static void write_state_file(const char *name, const char *content)
     if (fd < 0)
         return;
     size_t len = strlen(content);
-    if (write(fd, content, len) != (ssize_t) len || fsync(fd) < 0) {
+    if (write(fd, content, len) != (ssize_t) len) {
         close(fd);
         unlink(tmp);
         return;
@@ -788,9 +872,28 @@ int main(int argc, char **argv)
     int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
     if (netns != NULL)
         flags &= ~CLONE_NEWNET;
-    size_t stack_size = 1 << 20;
-    char *stack = malloc(stack_size);
-    pid_t child = clone(child_main, stack + stack_size, flags, &cargs);
+    /* Born in the cgroup2 cgroup if the kernel can: that one is not joined by migration below. */
+    int born_in = -1;
+    pid_t child = -1;
+    for (int i = 0; i < ncgroups && child < 0; i++) {
+        size_t len = strlen(cgroup_procs[i]);
+        if (!ends_with(cgroup_procs[i], "/cgroup.procs"))
+            continue;
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%.*s", (int) (len - 13), cgroup_procs[i]);
+        int cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (cgroup_fd < 0)
+            break;
+        child = clone_into_cgroup(flags, cgroup_fd, &cargs);
+        close(cgroup_fd);
+        if (child >= 0)
+            born_in = i;
+    }
+    if (child < 0) {
+        size_t stack_size = 1 << 20;
+        char *stack = malloc(stack_size);
+        child = clone(child_main, stack + stack_size, flags, &cargs);
+    }
     if (child < 0) {
         reply(1, "error 1 clone: %s\n", strerror(errno));
         return 1;
@@ -801,10 +904,12 @@ int main(int argc, char **argv)
     close(out[1]);
     close(err[1]);
 
-    /* Into the cgroups, then let the child go on. */
+    /* Into the cgroup2 cgroup unless born there (the child joins v1 ones itself), then let it go on. */
     char pidbuf[32];
     snprintf(pidbuf, sizeof pidbuf, "%d", child);
     for (int i = 0; i < ncgroups; i++) {
+        if (i == born_in || is_tasks_file(cgroup_procs[i]))
+            continue;
         int fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, pidbuf, strlen(pidbuf)) < 0) {
             reply(1, "error 1 join cgroup %s: %s\n", cgroup_procs[i], strerror(errno));

@@ -28,6 +28,7 @@ import io.berth.api.image.ImageUsers;
 import io.berth.api.image.ImportOptions;
 import io.berth.api.image.PruneResult;
 import io.berth.api.image.RemovedImage;
+import io.berth.api.storage.SnapshotKind;
 import io.berth.api.storage.StorageDriver;
 
 import java.io.IOException;
@@ -529,6 +530,31 @@ public final class LocalImageStore implements ImageStore {
                 d = registry.storage(info.name());
             } catch (UnavailableException e) {
                 continue;
+            }
+            // Committed snapshots made on top of these layers for containers (the runtime's init
+            // layers, kept while the image exists) go with them; active ones make the removal fail.
+            Set<String> removed = new HashSet<>(chains);
+            List<String> derived = new ArrayList<>();
+            try {
+                d.walk(s -> {
+                    if (s.kind() == SnapshotKind.COMMITTED && s.parent() != null && removed.contains(s.parent())
+                            && !removed.contains(s.key())) {
+                        derived.add(s.key());
+                    }
+                });
+            } catch (IOException e) {
+                System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot list the snapshots of storage driver " + info.name() + ": " + e.getMessage());
+            }
+            for (String key : derived) {
+                try {
+                    d.remove(key);
+                } catch (NotFoundException | ConflictException e) {
+                    // Gone already, or a container still sits on it.
+                } catch (IOException e) {
+                    System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
+                            "cannot remove snapshot " + key + " from storage driver " + info.name() + ": " + e.getMessage());
+                }
             }
             // Children first.
             for (int i = chains.size() - 1; i >= 0; i--) {

@@ -35,6 +35,9 @@ import java.util.stream.Stream;
 final class ContainerStore {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
     private static final System.Logger LOG = System.getLogger(ContainerStore.class.getName());
+    /** What a container whose state file cannot be read is taken to be: exited, as docker after a host crash. */
+    private static final StateRecord LOST = new StateRecord(io.berth.api.container.ContainerStatus.EXITED, 0, 255, false,
+            "its state was lost", null, null, 0);
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -93,7 +96,14 @@ final class ContainerStore {
                 }
                 try {
                     ContainerRecord r = JSON.readValue(d.resolve("config.json").toFile(), ContainerRecord.class);
-                    StateRecord s = JSON.readValue(d.resolve("state.json").toFile(), StateRecord.class);
+                    StateRecord s;
+                    try {
+                        s = JSON.readValue(d.resolve("state.json").toFile(), StateRecord.class);
+                    } catch (IOException e) {
+                        LOG.log(System.Logger.Level.WARNING, "the state of container " + name + " is lost ("
+                                + e.getMessage() + "): it is taken as exited");
+                        s = LOST;
+                    }
                     if (!r.id().equals(name)) {
                         throw new IOException("its config names container " + r.id());
                     }
@@ -160,8 +170,8 @@ final class ContainerStore {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Files.write(tmp.resolve(f.getKey()), f.getValue());
             }
-            write(tmp.resolve("config.json"), JSON.writeValueAsBytes(record));
-            write(tmp.resolve("state.json"), JSON.writeValueAsBytes(state));
+            write(tmp.resolve("config.json"), JSON.writeValueAsBytes(record), true);
+            write(tmp.resolve("state.json"), JSON.writeValueAsBytes(state), false);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             Trees.delete(tmp);
@@ -173,12 +183,12 @@ final class ContainerStore {
     }
 
     void saveState(Entry e, StateRecord state) throws IOException {
-        write(e.dir.resolve("state.json"), JSON.writeValueAsBytes(state));
+        write(e.dir.resolve("state.json"), JSON.writeValueAsBytes(state), false);
         e.state = state;
     }
 
     void saveRecord(Entry e, ContainerRecord record) throws IOException {
-        write(e.dir.resolve("config.json"), JSON.writeValueAsBytes(record));
+        write(e.dir.resolve("config.json"), JSON.writeValueAsBytes(record), true);
         e.record = record;
     }
 
@@ -232,8 +242,13 @@ final class ContainerStore {
         return matches.get(0);
     }
 
-    /** Replaces a file atomically, its data on disk before it takes the old one's place. */
-    static void write(Path file, byte[] data) throws IOException {
+    /**
+     * Replaces a file atomically. A durable write has its data on disk before it takes the old
+     * one's place. The state is written without: it changes at every start and exit, the runtime
+     * holds the truth that {@code reconcile} restores it from, and a state lost with the host
+     * (nothing runs after that anyway) reads as exited.
+     */
+    static void write(Path file, byte[] data, boolean durable) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -241,7 +256,9 @@ final class ContainerStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(false);
+            if (durable) {
+                ch.force(false);
+            }
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -135,14 +135,43 @@ final class JsonLog {
         }
     }
 
+    /** A log file opened ahead of reading it, with the file it was then. */
+    record Opened(InputStream in, Object fileKey) {
+        /** Opens the log, or returns {@code null} if there is none (yet). */
+        static Opened of(Path log) throws IOException {
+            Object key = JsonLog.fileKey(log);
+            if (key == null) {
+                return null;
+            }
+            try {
+                return new Opened(Files.newInputStream(log), key);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        }
+    }
+
     /**
      * Sends what is written to a log after {@code from} to {@code sink} until {@code running} says
      * the writer is done, following rotations.
+     *
+     * @param opened the log opened already, or {@code null} to open it here
      */
-    static void follow(Path log, Position from, Waiter running, Consumer<LogEntry> sink) throws IOException, InterruptedException {
+    static void follow(Path log, Position from, Opened opened, Waiter running, Consumer<LogEntry> sink)
+            throws IOException, InterruptedException {
         InputStream current = null;
         Object key = null;
+        if (opened != null && (from.fileKey() == null || from.fileKey().equals(opened.fileKey()))) {
+            current = opened.in();
+            key = opened.fileKey();
+        } else if (opened != null) {
+            // Rotated between the two looks: read as if nothing had been opened.
+            opened.in().close();
+        }
         try {
+            if (current != null && key.equals(from.fileKey())) {
+                current.skipNBytes(from.offset());
+            }
             while (current == null) {
                 Object now = fileKey(log);
                 Path rotated = log.resolveSibling(log.getFileName() + ".1");

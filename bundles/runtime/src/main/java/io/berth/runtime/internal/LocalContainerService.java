@@ -189,7 +189,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                 ContainerStore.Entry e = store.add(record, StateRecord.CREATED, files);
                 return container(e, false);
             } catch (IOException | RuntimeException ex) {
-                removeSnapshots(storage, id, init);
+                removeSnapshot(storage, id);
                 throw ex;
             }
         } catch (IOException | RuntimeException ex) {
@@ -272,25 +272,17 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         return key;
     }
 
-    private void removeSnapshots(StorageDriver storage, String key, String init) {
+    /**
+     * Removes a container's writable snapshot. The init snapshot under it stays for the image's
+     * next container; the image store removes it with the image's layers.
+     */
+    private void removeSnapshot(StorageDriver storage, String key) {
         try {
             storage.remove(key);
         } catch (NotFoundException e) {
             // Already gone.
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot remove snapshot " + key + ": " + e.getMessage());
-        }
-        if (init == null) {
-            return;
-        }
-        synchronized (initLock) {
-            try {
-                storage.remove(init);
-            } catch (NotFoundException | ConflictException e) {
-                // Gone, or other containers still sit on it.
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot remove snapshot " + init + ": " + e.getMessage());
-            }
         }
     }
 
@@ -355,19 +347,23 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         ContainerStore.Entry e = store.find(idOrName);
         CompletableFuture<Integer> exit;
         JsonLog.Position from;
+        JsonLog.Opened opened;
+        Path log = logPath(e);
         e.lock.lock();
         try {
             checkNotRemoved(e);
-            from = JsonLog.Position.of(logPath(e));
+            from = JsonLog.Position.of(log);
             exit = e.state.running() && e.exit != null ? e.exit.copy() : startLocked(e);
+            // Opened before the lock goes: a container that ends at once (and is removed with
+            // --rm) cannot take its log away before it is read.
+            opened = JsonLog.Opened.of(log);
         } finally {
             e.lock.unlock();
         }
         CompletableFuture<Integer> delivered = new CompletableFuture<>();
-        Path log = logPath(e);
         Thread t = new Thread(null, () -> {
             try {
-                JsonLog.follow(log, from, millis -> !delivered.isCancelled() && !waitFor(exit, millis), entry -> {
+                JsonLog.follow(log, from, opened, millis -> !delivered.isCancelled() && !waitFor(exit, millis), entry -> {
                     if (!delivered.isCancelled()) {
                         output.accept(entry);
                     }
@@ -572,21 +568,25 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                         + ex.getMessage());
             }
             cleanUpMount(e.record);
-            Instant finished = end != null && end.finishedAt() != null ? end.finishedAt() : Instant.now();
-            try {
-                store.saveState(e, e.state.exited(code, end != null && end.oomKilled(), finished, why));
-            } catch (IOException ex) {
-                LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
-                        + ex.getMessage());
-            }
             exit = e.exit;
             e.exit = null;
             e.monitor = null;
+            boolean removed = false;
             if (e.record.host().autoRemove() && !e.removing) {
                 try {
                     removeLocked(e);
+                    removed = true;
                 } catch (IOException | RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING, "cannot remove container " + e.record.shortId() + ": " + ex.getMessage());
+                }
+            }
+            if (!removed) {
+                Instant finished = end != null && end.finishedAt() != null ? end.finishedAt() : Instant.now();
+                try {
+                    store.saveState(e, e.state.exited(code, end != null && end.oomKilled(), finished, why));
+                } catch (IOException ex) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
+                            + ex.getMessage());
                 }
             }
         } finally {
@@ -709,7 +709,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                 });
                 for (Snapshot s : orphans) {
                     LOG.log(System.Logger.Level.INFO, "removing the filesystem of removed container " + s.key());
-                    removeSnapshots(storage, s.key(), s.parent() != null && s.parent().endsWith(INIT_SUFFIX) ? s.parent() : null);
+                    removeSnapshot(storage, s.key());
                 }
             } catch (IOException | RuntimeException ex) {
                 LOG.log(System.Logger.Level.WARNING, "cannot look for orphaned snapshots in " + info.name() + ": " + ex.getMessage());
@@ -902,7 +902,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         }
         cleanUpMount(r);
         try {
-            removeSnapshots(drivers.storage(r.storage()), r.snapshot(), r.initSnapshot());
+            removeSnapshot(drivers.storage(r.storage()), r.snapshot());
         } catch (UnavailableException ex) {
             LOG.log(System.Logger.Level.WARNING, "the filesystem of container " + r.shortId() + " stays until storage driver "
                     + r.storage() + " is back");

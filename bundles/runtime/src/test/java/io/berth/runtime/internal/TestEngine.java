@@ -133,6 +133,7 @@ public final class TestEngine implements AutoCloseable {
             }
             service.close();
         }
+        runtime.close();
         images.close();
     }
 }

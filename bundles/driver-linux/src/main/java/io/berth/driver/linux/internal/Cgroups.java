@@ -249,7 +249,9 @@ final class Cgroups {
     List<Path> procsFiles(String id) {
         List<Path> files = new ArrayList<>();
         for (Hierarchy h : hierarchies) {
-            files.add(dir(h, id).resolve("cgroup.procs"));
+            // In v1, the container's init joins as a thread (it has no other yet): moving a whole
+            // thread group through cgroup.procs makes the kernel wait for an RCU grace period first.
+            files.add(dir(h, id).resolve(h.v2() ? "cgroup.procs" : "tasks"));
         }
         return files;
     }
@@ -384,34 +386,25 @@ final class Cgroups {
     }
 
     /**
-     * Kills what is left in the cgroups and removes them, and the {@code berth} parents once empty.
-     * A missing cgroup is fine.
+     * Kills what is left in the container's cgroups and removes them. A missing cgroup is fine.
+     * The {@code berth} parents stay for the next container; {@link #removeParents} takes them.
      */
     synchronized void remove(String id) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             boolean left = false;
             for (Hierarchy h : hierarchies) {
                 Path d = dir(h, id);
-                if (!Files.exists(d)) {
-                    continue;
-                }
-                for (int pid : pidsIn(d)) {
-                    Native.kill(pid, 9);
-                }
                 try {
                     Files.deleteIfExists(d);
                 } catch (IOException e) {
+                    // Busy: processes remain (or are still exiting).
                     left = true;
+                    for (int pid : pidsIn(d)) {
+                        Native.kill(pid, 9);
+                    }
                 }
             }
             if (!left) {
-                for (Hierarchy h : hierarchies) {
-                    try {
-                        Files.deleteIfExists(h.mountPoint().resolve(PARENT));
-                    } catch (IOException e) {
-                        // Other containers' cgroups are still in it.
-                    }
-                }
                 return;
             }
             try {
@@ -422,6 +415,17 @@ final class Cgroups {
             }
         }
         throw new IOException("cannot remove the cgroups of container " + id + ": processes remain");
+    }
+
+    /** Removes the {@code berth} parents where no container's cgroup is left in them. */
+    synchronized void removeParents() {
+        for (Hierarchy h : hierarchies) {
+            try {
+                Files.deleteIfExists(h.mountPoint().resolve(PARENT));
+            } catch (IOException e) {
+                // Containers (of this engine or another) are still in it.
+            }
+        }
     }
 
     private static List<Integer> pidsIn(Path dir) throws IOException {

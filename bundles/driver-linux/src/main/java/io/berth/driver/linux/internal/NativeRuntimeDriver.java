@@ -264,6 +264,14 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
         Trees.delete(doomed);
     }
 
+    /**
+     * Done with the driver: the {@code berth} parent cgroups go when no container is left in them.
+     * Running containers are not touched.
+     */
+    public void close() {
+        cgroups.removeParents();
+    }
+
     @Override
     public List<RuntimeState> list() throws IOException {
         List<RuntimeState> all = new ArrayList<>();

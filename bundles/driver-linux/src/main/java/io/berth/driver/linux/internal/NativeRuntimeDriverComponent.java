@@ -46,33 +46,39 @@ public class NativeRuntimeDriverComponent {
     private static final System.Logger LOG = System.getLogger(NativeRuntimeDriverComponent.class.getName());
 
     private final ServiceRegistration<?> registration;
+    private final NativeRuntimeDriver driver;
 
     @Activate
     public NativeRuntimeDriverComponent(@Reference Engine engine, BundleContext context, Config config) {
         Path runRoot = engine.settings().runRoot();
         ServiceRegistration<?> reg;
+        NativeRuntimeDriver made = null;
         try {
             if (!"0".equals(uid())) {
                 throw new IOException("it needs root (namespaces, cgroups, mounts)");
             }
             Path shim = installShim(runRoot.resolve("bin"));
-            NativeRuntimeDriver driver = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
+            made = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
             Subreaper.start();
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put(BerthRuntime.NAME, NAME);
             properties.put(Constants.SERVICE_RANKING, config.service_ranking());
-            reg = context.registerService(RuntimeDriver.class, driver, properties);
+            reg = context.registerService(RuntimeDriver.class, made, properties);
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "runtime driver native is unavailable: " + e.getMessage());
             reg = context.registerService(UnavailableDriver.class,
                     new UnavailableDriver(DriverType.RUNTIME, NAME, String.valueOf(e.getMessage())), null);
         }
         registration = reg;
+        driver = made;
     }
 
     @Deactivate
     void deactivate() {
         registration.unregister();
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     /** Copies the shim out of the bundle, once per version of it. */

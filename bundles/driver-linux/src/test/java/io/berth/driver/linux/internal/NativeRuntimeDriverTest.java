@@ -64,6 +64,7 @@ class NativeRuntimeDriverTest {
             }
             driver.delete(id);
         }
+        driver.close();
     }
 
     private ContainerSpec spec(Resources resources, String... command) {
@@ -96,7 +97,7 @@ class NativeRuntimeDriverTest {
     @Test
     void aContainerIsIsolatedAndReportsItsExit() throws Exception {
         ContainerSpec spec = spec(Resources.NONE, "sh", "-c",
-                "echo pid=$$ host=$(hostname); ps -o pid | wc -l; grep CapEff /proc/self/status;"
+                "echo pid=$$ host=$(hostname); ps -o pid > /dev/shm/ps; wc -l < /dev/shm/ps; grep CapEff /proc/self/status;"
                         + " cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname || echo ro;"
                         + " touch /sys/x 2>/dev/null || echo sys-ro; echo err >&2; exit 3");
         RuntimeState end = run(spec);
@@ -105,8 +106,8 @@ class NativeRuntimeDriverTest {
         String out = output(spec);
         assertThat(out).contains("pid=1 host=test-host").contains("CapEff:\t00000000a80425fb").contains("\n0\n")
                 .contains("ro\n").contains("sys-ro").contains("err");
-        // ps lists: the header, sh, ps, wc — nothing of the host.
-        assertThat(out).contains("\n4\n");
+        // ps lists: the header, sh and ps itself — nothing of the host.
+        assertThat(out).contains("\n3\n");
     }
 
     @Test
@@ -141,7 +142,7 @@ class NativeRuntimeDriverTest {
     @Test
     void pidsLimitContainsAForkBomb() throws Exception {
         ContainerSpec spec = spec(new Resources(0, 0, 0, 0, 0, null, 20), "sh", "-c",
-                "for i in $(seq 1 60); do sleep 30 & done 2>/dev/null; sleep 1; ps -o pid | wc -l; kill -9 -1");
+                "for i in $(seq 1 60); do sleep 30 & done 2>/dev/null; sleep 1; ps -o pid > /dev/shm/ps; wc -l < /dev/shm/ps; kill -9 -1");
         RuntimeState end = run(spec);
         int processes = Integer.parseInt(output(spec).strip().lines().filter(l -> l.matches("\\d+")).findFirst().orElse("0"));
         assertThat(processes).isLessThanOrEqualTo(21);
@@ -156,6 +157,21 @@ class NativeRuntimeDriverTest {
         RuntimeState end = run(spec);
         assertThat(end.oomKilled()).isTrue();
         assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void theContainerIsInItsCgroupInEveryHierarchy() throws Exception {
+        ContainerSpec spec = spec(Resources.NONE, "sleep", "300");
+        driver.create(spec);
+        driver.start(spec.id());
+        int pid = driver.state(spec.id()).pid();
+        // Each hierarchy's cgroup of the container has its init: cgroup v1 ones joined by the init
+        // itself, the cgroup2 one by clone3 straight into it.
+        for (Path p : driver.cgroups().hierarchies().stream().map(h -> driver.cgroups().dir(h, spec.id())).toList()) {
+            assertThat(Files.readAllLines(p.resolve("cgroup.procs"))).as(p.toString()).contains(Integer.toString(pid));
+        }
+        driver.kill(spec.id(), 9, true);
+        driver.await(spec.id(), Duration.ofSeconds(10));
     }
 
     @Test
