@@ -1,6 +1,7 @@
 #!/bin/bash
 # Container start latency and shim footprint, Berth beside runc and crun on the same busybox rootfs:
-#   1. `run --rm busybox true`, four ways alternating round by round (benchmarks RunTrue harness):
+#   1. `run --rm busybox true`, four ways alternating round by round (benchmarks RunTrue harness,
+#      after 200 engine and 50 bin/berth rounds that warm the JIT, as a running daemon is):
 #      Berth's engine from inside (create, start, wait, remove), `bin/berth run --rm busybox true`
 #      (a whole client process against the daemon), `runc run` and `crun run` (whole processes).
 #   2. 50 containers `sleep 300` started with `bin/berth run -d`: the total time, and each
