@@ -77,6 +77,20 @@ public interface ContainerService {
     int await(String idOrName) throws IOException, InterruptedException;
 
     /**
+     * Freezes every process of a running container until {@link #unpause}.
+     *
+     * @throws io.berth.api.ConflictException if it is not running, or paused already
+     */
+    void pause(String idOrName) throws IOException;
+
+    /**
+     * Thaws a paused container.
+     *
+     * @throws io.berth.api.ConflictException if it is not paused
+     */
+    void unpause(String idOrName) throws IOException;
+
+    /**
      * Every container, newest first.
      *
      * @param all whether to include containers that are not running

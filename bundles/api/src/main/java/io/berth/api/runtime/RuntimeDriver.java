@@ -86,6 +86,29 @@ public interface RuntimeDriver {
      */
     void delete(String id) throws IOException;
 
+    /**
+     * Freezes every process of a running container ({@code PAUSED}); they keep their memory and
+     * state and get no CPU until {@link #resume}. A driver that cannot says so.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not running
+     * @throws io.berth.api.InvalidArgumentException if the driver cannot pause containers
+     */
+    default void pause(String id) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot pause containers");
+    }
+
+    /**
+     * Thaws a paused container.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not paused
+     * @throws io.berth.api.InvalidArgumentException if the driver cannot pause containers
+     */
+    default void resume(String id) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot pause containers");
+    }
+
     /** The containers this driver knows, including those made before a restart. */
     List<RuntimeState> list() throws IOException;
 

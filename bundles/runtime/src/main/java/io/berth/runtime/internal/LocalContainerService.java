@@ -627,6 +627,10 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                         e.exit = new CompletableFuture<>();
                     }
                     if (rs != null && (rs.status() == RuntimeStatus.RUNNING || rs.status() == RuntimeStatus.PAUSED)) {
+                        boolean paused = rs.status() == RuntimeStatus.PAUSED;
+                        if (paused != (e.state.status() == ContainerStatus.PAUSED)) {
+                            store.saveState(e, e.state.paused(paused));
+                        }
                         watch(e, runtime, e.run);
                     } else {
                         long run = e.run;
@@ -747,7 +751,9 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             ContainerConfig c = e.record.config();
             timeout = timeoutSeconds != null ? timeoutSeconds : c.stopTimeout() != null ? c.stopTimeout() : DEFAULT_STOP_TIMEOUT;
             int signal = c.stopSignal() == null ? Signals.SIGTERM : Signals.parse(c.stopSignal());
-            signal(runtime, e, timeout == 0 ? Signals.SIGKILL : signal);
+            // A paused container cannot act on a polite signal: docker kills it at once.
+            boolean paused = e.state.status() == ContainerStatus.PAUSED;
+            signal(runtime, e, timeout == 0 || paused ? Signals.SIGKILL : signal);
         } finally {
             e.lock.unlock();
         }
@@ -771,12 +777,62 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         }
     }
 
-    /** Sends a signal to the container's init; one that just ended is fine. */
-    private static void signal(RuntimeDriver runtime, ContainerStore.Entry e, int signal) throws IOException {
+    /**
+     * Sends a signal to the container's init; one that just ended is fine. A paused container
+     * takes only SIGKILL (and is thawed for it to land), as docker.
+     */
+    private void signal(RuntimeDriver runtime, ContainerStore.Entry e, int signal) throws IOException {
+        if (e.state.status() == ContainerStatus.PAUSED && signal != Signals.SIGKILL) {
+            throw new ConflictException("Container " + e.id() + " is paused. Unpause the container before stopping or killing");
+        }
         try {
             runtime.kill(e.id(), signal, false);
         } catch (ConflictException | NotFoundException ex) {
             // Ended meanwhile: its monitor records it.
+            return;
+        }
+        if (e.state.status() == ContainerStatus.PAUSED) {
+            try {
+                runtime.resume(e.id());
+            } catch (ConflictException | NotFoundException ex) {
+                // Thawed by the runtime for the kill, or ended.
+            }
+            store.saveState(e, e.state.paused(false));
+        }
+    }
+
+    @Override
+    public void pause(String idOrName) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (!e.state.running()) {
+                throw new ConflictException("Container " + e.id() + " is not running");
+            }
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                throw new ConflictException("Container " + e.id() + " is already paused");
+            }
+            drivers.runtime(e.record.host().runtime()).pause(e.id());
+            store.saveState(e, e.state.paused(true));
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    @Override
+    public void unpause(String idOrName) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (e.state.status() != ContainerStatus.PAUSED) {
+                throw new ConflictException("Container " + e.id() + " is not paused");
+            }
+            drivers.runtime(e.record.host().runtime()).resume(e.id());
+            store.saveState(e, e.state.paused(false));
+        } finally {
+            e.lock.unlock();
         }
     }
 
@@ -821,10 +877,23 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (!e.state.running()) {
                 throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
             }
+            if (e.state.status() == ContainerStatus.PAUSED && number != Signals.SIGKILL) {
+                throw new ConflictException("cannot kill container: " + idOrName + ": Container " + e.id()
+                        + " is paused. Unpause the container before stopping or killing");
+            }
+            RuntimeDriver runtime = drivers.runtime(e.record.host().runtime());
             try {
-                drivers.runtime(e.record.host().runtime()).kill(e.id(), number, false);
+                runtime.kill(e.id(), number, false);
             } catch (ConflictException | NotFoundException ex) {
                 throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
+            }
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                try {
+                    runtime.resume(e.id());
+                } catch (ConflictException | NotFoundException ex) {
+                    // Thawed by the runtime for the kill, or ended.
+                }
+                store.saveState(e, e.state.paused(false));
             }
         } finally {
             e.lock.unlock();

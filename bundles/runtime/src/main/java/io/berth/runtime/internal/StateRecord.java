@@ -25,6 +25,12 @@ record StateRecord(ContainerStatus status, int pid, int exitCode, boolean oomKil
         return new StateRecord(ContainerStatus.RUNNING, newPid, 0, false, "", at.toString(), finishedAt, restartCount);
     }
 
+    /** The same run, paused or running again. */
+    StateRecord paused(boolean paused) {
+        return new StateRecord(paused ? ContainerStatus.PAUSED : ContainerStatus.RUNNING, pid, exitCode, oomKilled, error,
+                startedAt, finishedAt, restartCount);
+    }
+
     StateRecord exited(int code, boolean oom, Instant at, String why) {
         return new StateRecord(ContainerStatus.EXITED, 0, code, oom, why, startedAt, at.toString(), restartCount);
     }

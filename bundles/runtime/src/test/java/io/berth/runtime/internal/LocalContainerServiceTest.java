@@ -290,6 +290,29 @@ class LocalContainerServiceTest {
     }
 
     @Test
+    void pausedContainersTakeOnlyAKillAndStopKillsThem() throws Exception {
+        Container c = service.create(TestEngine.request("sleep", "300"));
+        service.start(c.id());
+        assertThatThrownBy(() -> service.unpause(c.id())).isInstanceOf(ConflictException.class)
+                .hasMessage("Container " + c.id() + " is not paused");
+        service.pause(c.id());
+        assertThat(service.get(c.id()).state().status()).isEqualTo(ContainerStatus.PAUSED);
+        assertThatThrownBy(() -> service.pause(c.id())).isInstanceOf(ConflictException.class)
+                .hasMessage("Container " + c.id() + " is already paused");
+        assertThatThrownBy(() -> service.kill(c.id(), "TERM")).isInstanceOf(ConflictException.class)
+                .hasMessageEndingWith("is paused. Unpause the container before stopping or killing");
+        service.unpause(c.id());
+        assertThat(service.get(c.id()).state().status()).isEqualTo(ContainerStatus.RUNNING);
+        service.pause(c.id());
+        // docker stops a paused container with SIGKILL at once.
+        service.stop(c.id(), 30);
+        assertThat(service.get(c.id()).state().status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(service.get(c.id()).state().exitCode()).isEqualTo(137);
+        assertThatThrownBy(() -> service.pause(c.id())).isInstanceOf(ConflictException.class)
+                .hasMessage("Container " + c.id() + " is not running");
+    }
+
+    @Test
     void renameAndPrune() throws Exception {
         Container a = service.create(TestEngine.request("true"));
         service.rename(a.id(), "first");

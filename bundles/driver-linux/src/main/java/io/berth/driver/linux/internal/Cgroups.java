@@ -273,6 +273,60 @@ final class Cgroups {
         return pids;
     }
 
+    /**
+     * Freezes or thaws every process of the container, and returns once the kernel says it is
+     * done: the v1 freezer where the host has one, else cgroup2's own freezer.
+     */
+    void freeze(String id, boolean frozen) throws IOException {
+        Hierarchy v1 = find("freezer");
+        Path file;
+        String value;
+        if (v1 != null && !v1.v2()) {
+            file = dir(v1, id).resolve("freezer.state");
+            value = frozen ? "FROZEN" : "THAWED";
+        } else {
+            file = dir(hierarchies.stream().filter(Hierarchy::v2).findFirst()
+                    .orElseThrow(() -> new IOException("this host has no cgroup freezer")), id).resolve("cgroup.freeze");
+            value = frozen ? "1" : "0";
+        }
+        write(file.getParent(), file.getFileName().toString(), value);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (frozen(id) != frozen) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the processes of container " + id + " did not " + (frozen ? "freeze" : "thaw")
+                        + " within 10 s");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while freezing container " + id);
+            }
+        }
+    }
+
+    /** Whether the container's processes are frozen (all of them: a freeze under way is not). */
+    boolean frozen(String id) throws IOException {
+        Hierarchy v1 = find("freezer");
+        try {
+            if (v1 != null && !v1.v2()) {
+                return Files.readString(dir(v1, id).resolve("freezer.state")).strip().equals("FROZEN");
+            }
+            Hierarchy v2 = hierarchies.stream().filter(Hierarchy::v2).findFirst().orElse(null);
+            if (v2 == null) {
+                return false;
+            }
+            for (String line : Files.readAllLines(dir(v2, id).resolve("cgroup.events"))) {
+                if (line.startsWith("frozen ")) {
+                    return line.substring(7).strip().equals("1");
+                }
+            }
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
     /** Whether the kernel's OOM killer killed a process of the container. */
     boolean oomKilled(String id) throws IOException {
         Path file;

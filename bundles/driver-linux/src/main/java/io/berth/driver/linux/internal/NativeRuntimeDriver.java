@@ -165,6 +165,10 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
         } else if (!Native.kill(s.pid(), signal)) {
             throw new ConflictException("container " + id + " is not running");
         }
+        if (signal == 9 && s.status() == RuntimeStatus.PAUSED) {
+            // A frozen process takes its SIGKILL only once thawed.
+            cgroups.freeze(id, false);
+        }
     }
 
     @Override
@@ -182,7 +186,8 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
         int pid = Integer.parseInt(Files.readString(init).strip());
         Instant started = Files.getLastModifiedTime(init).toInstant();
         if (shimAlive(d)) {
-            return new RuntimeState(id, RuntimeStatus.RUNNING, pid, -1, started, null, false);
+            RuntimeStatus status = cgroups.frozen(id) ? RuntimeStatus.PAUSED : RuntimeStatus.RUNNING;
+            return new RuntimeState(id, status, pid, -1, started, null, false);
         }
         // The shim died without recording an exit (killed): its container died with it.
         if (Files.exists(exit)) {
@@ -262,6 +267,24 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
         Path doomed = stateRoot.resolve(".removing-" + id);
         Files.move(d, doomed, StandardCopyOption.ATOMIC_MOVE);
         Trees.delete(doomed);
+    }
+
+    @Override
+    public void pause(String id) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING) {
+            throw new ConflictException("container " + id + " is " + s.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        cgroups.freeze(id, true);
+    }
+
+    @Override
+    public void resume(String id) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not paused");
+        }
+        cgroups.freeze(id, false);
     }
 
     /**

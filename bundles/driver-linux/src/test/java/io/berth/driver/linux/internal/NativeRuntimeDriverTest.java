@@ -175,6 +175,40 @@ class NativeRuntimeDriverTest {
     }
 
     @Test
+    void pauseFreezesEveryProcessUntilResumedAndAKillStillLands() throws Exception {
+        ContainerSpec spec = spec(Resources.NONE, "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /dev/shm/n; done");
+        driver.create(spec);
+        driver.start(spec.id());
+        Path counter = Path.of("/proc", Integer.toString(driver.state(spec.id()).pid()), "root", "dev", "shm", "n");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(counter) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        driver.pause(spec.id());
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.PAUSED);
+        String frozen = Files.readString(counter);
+        Thread.sleep(300);
+        assertThat(Files.readString(counter)).isEqualTo(frozen);
+        assertThatThrownBy(() -> driver.pause(spec.id())).isInstanceOf(io.berth.api.ConflictException.class);
+        driver.resume(spec.id());
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+        boolean moved = false;
+        for (int i = 0; i < 100 && !moved; i++) {
+            Thread.sleep(10);
+            String now = Files.readString(counter);
+            moved = !now.isEmpty() && !now.equals(frozen);
+        }
+        assertThat(moved).as("the counter moves again once thawed").isTrue();
+        assertThatThrownBy(() -> driver.resume(spec.id())).isInstanceOf(io.berth.api.ConflictException.class);
+        // A SIGKILL to a frozen container lands: the driver thaws it for that.
+        driver.pause(spec.id());
+        driver.kill(spec.id(), 9, false);
+        RuntimeState end = driver.await(spec.id(), Duration.ofSeconds(10));
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+        assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    @Test
     void deleteRemovesTheCgroupsAndState() throws Exception {
         ContainerSpec spec = spec(new Resources(64L << 20, -1, 50000, 100000, 512, "0", 100), "true");
         assertThat(run(spec).exitCode()).isZero();

@@ -280,6 +280,18 @@ public class ContainerCommands implements Commands {
         return each(ctx, names, n -> containers.kill(n, signal));
     }
 
+    @Command(name = "pause", usage = "CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container pause"})
+    @Descriptor("Pause all processes within one or more containers")
+    public int pause(CommandContext ctx, @Descriptor("Containers to pause") List<String> names) throws InterruptedException {
+        return each(ctx, names, containers::pause);
+    }
+
+    @Command(name = "unpause", usage = "CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container unpause"})
+    @Descriptor("Unpause all processes within one or more containers")
+    public int unpause(CommandContext ctx, @Descriptor("Containers to unpause") List<String> names) throws InterruptedException {
+        return each(ctx, names, containers::unpause);
+    }
+
     @Command(name = "rm", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1,
             aliases = {"container rm", "container remove"})
     @Descriptor("Remove one or more containers")
