@@ -79,6 +79,8 @@ static uint64_t caps;
 static long long log_max_size;
 static int log_max_files = 1;
 static const char *state_dir;
+static int terminal, open_stdin, stdin_once;
+static unsigned short term_rows, term_cols;
 
 static void die(const char *fmt, ...)
 {
@@ -168,6 +170,13 @@ static void parse_spec(const char *path)
         } else if (!strcmp(name, "cgroup")) {
             if (ncgroups < 64)
                 cgroup_procs[ncgroups++] = argv[0];
+        } else if (!strcmp(name, "terminal")) {
+            terminal = 1;
+            term_rows = (unsigned short) atoi(argv[0]);
+            term_cols = (unsigned short) atoi(argv[1]);
+        } else if (!strcmp(name, "stdin")) {
+            open_stdin = 1;
+            stdin_once = atoi(argv[0]);
         } else if (!strcmp(name, "log")) {
             log_path = argv[0];
             log_max_size = atoll(argv[1]);
@@ -436,7 +445,57 @@ struct child_args {
     int sync_read;   /* shim -> child */
     int sync_write;  /* child -> shim */
     int out_fd, err_fd;
+    int stdin_fd;    /* the read end of the stdin pipe, or -1 */
+    int console_fd;  /* child -> shim: the pty master, passed over this socket */
 };
+
+/* Passes a file descriptor over a unix socket. */
+static int send_fd(int sock, int fd)
+{
+    char byte = 'P';
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+    char byte;
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    ssize_t n;
+    do {
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (c == NULL || c->cmsg_type != SCM_RIGHTS)
+        return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
+}
 
 static void wait_for(int fd, char expected)
 {
@@ -526,6 +585,44 @@ static pid_t clone_into_cgroup(int flags, int cgroup_fd, struct child_args *carg
 #endif
 }
 
+/*
+ * A terminal for the container, as runc makes one: a pty of the container's own devpts, its slave
+ * the controlling terminal and the standard streams of the init and bind-mounted on /dev/console,
+ * its master passed to the shim.
+ */
+static void setup_console(int console_fd)
+{
+    int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    CHECK(master, "open /dev/pts/ptmx");
+    int unlock = 0;
+    CHECK(ioctl(master, TIOCSPTLCK, &unlock), "unlock the pty");
+    int number;
+    CHECK(ioctl(master, TIOCGPTN, &number), "get the pty number");
+    char name[64];
+    snprintf(name, sizeof name, "/dev/pts/%d", number);
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    CHECK(slave, "open %s", name);
+    if (term_rows > 0 && term_cols > 0) {
+        struct winsize ws = {term_rows, term_cols, 0, 0};
+        CHECK(ioctl(slave, TIOCSWINSZ, &ws), "set the terminal size");
+    }
+    CHECK(fchown(slave, uid, (gid_t) -1), "chown %s", name);
+    int console = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    if (console >= 0)
+        close(console);
+    CHECK(mount(name, "/dev/console", NULL, MS_BIND, NULL), "bind %s on /dev/console", name);
+    CHECK(send_fd(console_fd, master), "pass the pty to the shim");
+    close(master);
+    close(console_fd);
+    CHECK(setsid(), "setsid");
+    CHECK(ioctl(slave, TIOCSCTTY, 0), "take %s as controlling terminal", name);
+    CHECK(dup2(slave, 0), "dup2 stdin");
+    CHECK(dup2(slave, 1), "dup2 stdout");
+    CHECK(dup2(slave, 2), "dup2 stderr");
+    if (slave > 2)
+        close(slave);
+}
+
 static int child_main(void *arg)
 {
     struct child_args *a = arg;
@@ -561,13 +658,19 @@ static int child_main(void *arg)
         CHECK(mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL), "remount / read-only");
     for (int i = 0; i < nops; i++)
         apply_late_op(&ops[i]);
-    /* Standard streams: pipes to the shim (the log), stdin closed. */
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull < 0)
-        devnull = open("/", O_RDONLY | O_DIRECTORY);
-    CHECK(dup2(devnull, 0), "dup2 stdin");
-    CHECK(dup2(a->out_fd, 1), "dup2 stdout");
-    CHECK(dup2(a->err_fd, 2), "dup2 stderr");
+    if (terminal) {
+        setup_console(a->console_fd);
+    } else {
+        /* Standard streams: pipes to the shim (the log), stdin a pipe from it or closed. */
+        int in = a->stdin_fd;
+        if (in < 0)
+            in = open("/dev/null", O_RDONLY);
+        if (in < 0)
+            in = open("/", O_RDONLY | O_DIRECTORY);
+        CHECK(dup2(in, 0), "dup2 stdin");
+        CHECK(dup2(a->out_fd, 1), "dup2 stdout");
+        CHECK(dup2(a->err_fd, 2), "dup2 stderr");
+    }
     drop_privileges();
     if (chdir(cwd) < 0)
         fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
@@ -683,9 +786,19 @@ struct client {
     int fd;
     int attached; /* receives output frames */
     int waiting;  /* receives the exit frame */
+    int stdin_mode; /* what follows its "stdin" line is the container's input */
     char line[256];
     size_t len;
 };
+
+/* The container's input: the pty master or the stdin pipe's write end (-1: none, or closed). */
+static int stdin_target = -1;
+static int pty_master = -1;
+/* Input read from the stdin client, not yet taken by the container. */
+static char in_buf[65536];
+static size_t in_len;
+static int close_stdin_when_drained;
+static struct client *stdin_client;
 
 static struct client clients[MAX_CLIENTS];
 
@@ -740,9 +853,80 @@ static void pump(struct stream *s)
 
 static int exited = 0, exit_code = 0;
 
+static void close_stdin(void)
+{
+    if (stdin_target >= 0 && stdin_target != pty_master)
+        close(stdin_target);
+    if (stdin_target != pty_master)
+        stdin_target = -1;
+    close_stdin_when_drained = 0;
+}
+
+/* Takes what a stdin client sent; its end closes the container's stdin when stdin_once says so. */
+static void stdin_data(struct client *c, const char *data, ssize_t n)
+{
+    if (n <= 0) {
+        if (stdin_once) {
+            if (in_len == 0)
+                close_stdin();
+            else
+                close_stdin_when_drained = 1;
+        }
+        stdin_client = NULL;
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    size_t room = sizeof in_buf - in_len;
+    size_t take = (size_t) n < room ? (size_t) n : room; /* read at most what fits, see the loop */
+    memcpy(in_buf + in_len, data, take);
+    in_len += take;
+}
+
+static void flush_stdin(void)
+{
+    if (stdin_target < 0) {
+        in_len = 0;
+        return;
+    }
+    ssize_t n = write(stdin_target, in_buf, in_len);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        /* Nobody reads the container's stdin any more. */
+        in_len = 0;
+        close_stdin();
+        return;
+    }
+    memmove(in_buf, in_buf + n, in_len - (size_t) n);
+    in_len -= (size_t) n;
+    if (in_len == 0 && close_stdin_when_drained)
+        close_stdin();
+}
+
 static void handle_command(struct client *c)
 {
-    if (!strcmp(c->line, "wait")) {
+    if (!strncmp(c->line, "resize ", 7)) {
+        unsigned rows = 0, cols = 0;
+        if (pty_master >= 0 && sscanf(c->line + 7, "%u %u", &rows, &cols) == 2 && rows > 0 && cols > 0) {
+            struct winsize ws = {(unsigned short) rows, (unsigned short) cols, 0, 0};
+            ioctl(pty_master, TIOCSWINSZ, &ws);
+        }
+        return;
+    } else if (!strcmp(c->line, "stdin")) {
+        if (stdin_client != NULL || stdin_target < 0) {
+            send_frame(c, 'F', stdin_target < 0 ? "the container's stdin is closed" : "stdin is attached to another client",
+                       stdin_target < 0 ? 31 : 35);
+            if (c->fd >= 0)
+                close(c->fd);
+            c->fd = -1;
+            return;
+        }
+        c->stdin_mode = 1;
+        stdin_client = c;
+        send_frame(c, 'K', NULL, 0);
+        return;
+    } else if (!strcmp(c->line, "wait")) {
         c->waiting = 1;
     } else if (!strcmp(c->line, "attach")) {
         c->attached = 1;
@@ -765,7 +949,14 @@ static void handle_command(struct client *c)
 
 static void read_client(struct client *c)
 {
-    char buf[256];
+    char buf[4096];
+    if (c->stdin_mode) {
+        ssize_t n = read(c->fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        stdin_data(c, buf, n);
+        return;
+    }
     ssize_t n = read(c->fd, buf, sizeof buf);
     if (n <= 0) {
         close(c->fd);
@@ -773,6 +964,11 @@ static void read_client(struct client *c)
         return;
     }
     for (ssize_t i = 0; i < n; i++) {
+        if (c->stdin_mode) {
+            /* The rest came with the "stdin" line. */
+            stdin_data(c, buf + i, n - i);
+            return;
+        }
         if (buf[i] == '\n') {
             c->line[c->len] = 0;
             handle_command(c);
@@ -860,13 +1056,17 @@ int main(int argc, char **argv)
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &chld, NULL);
 
-    int to_child[2], from_child[2], errors[2], out[2], err[2];
+    int to_child[2], from_child[2], errors[2], out[2], err[2], in[2] = {-1, -1}, console[2] = {-1, -1};
     if (pipe2(to_child, O_CLOEXEC) < 0 || pipe2(from_child, O_CLOEXEC) < 0 || pipe2(errors, O_CLOEXEC) < 0
             || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
         die("pipe: %s", strerror(errno));
+    if (open_stdin && !terminal && pipe2(in, O_CLOEXEC) < 0)
+        die("pipe: %s", strerror(errno));
+    if (terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+        die("socketpair: %s", strerror(errno));
     open_log();
 
-    struct child_args cargs = {to_child[0], from_child[1], out[1], err[1]};
+    struct child_args cargs = {to_child[0], from_child[1], out[1], err[1], in[0], console[1]};
     /* The child starts with SIGCHLD unblocked again, as a container's init expects. */
     error_fd = errors[1];
     int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
@@ -903,6 +1103,10 @@ int main(int argc, char **argv)
     close(errors[1]);
     close(out[1]);
     close(err[1]);
+    if (in[0] >= 0)
+        close(in[0]);
+    if (console[1] >= 0)
+        close(console[1]);
 
     /* Into the cgroup2 cgroup unless born there (the child joins v1 ones itself), then let it go on. */
     char pidbuf[32];
@@ -937,6 +1141,44 @@ int main(int argc, char **argv)
         reply(1, "error %s\n", msg);
         return 1;
     }
+    if (terminal) {
+        pty_master = recv_fd(console[0]);
+        close(console[0]);
+        if (pty_master < 0) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+            reply(1, "error 1 the container's terminal did not come\n");
+            return 1;
+        }
+        fcntl(pty_master, F_SETFL, fcntl(pty_master, F_GETFL) | O_NONBLOCK);
+        stdin_target = pty_master;
+        /* The master is the container's output, read by the loop below. */
+        close(out[0]);
+        close(err[0]);
+        out[0] = dup(pty_master);
+        err[0] = -1;
+    } else if (in[1] >= 0) {
+        fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+        stdin_target = in[1];
+    }
+
+    /* The engine may attach now, before the container's first output. */
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        clients[i].fd = -1;
+    char sock_path[PATH_MAX];
+    snprintf(sock_path, sizeof sock_path, "%s/shim.sock", state_dir);
+    unlink(sock_path);
+    int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(sock_path) >= sizeof addr.sun_path)
+        die("socket path %s is too long", sock_path);
+    memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
+    if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 16) < 0)
+        listener = -1;
+    chmod(sock_path, 0600);
+
     reply(1, "pid %d\n", child);
     char command[64];
     size_t clen = 0;
@@ -979,22 +1221,6 @@ int main(int argc, char **argv)
     snprintf(pidfile, sizeof pidfile, "%d\n", child);
     write_state_file("init.pid", pidfile);
 
-    for (int i = 0; i < MAX_CLIENTS; i++)
-        clients[i].fd = -1;
-    char sock_path[PATH_MAX];
-    snprintf(sock_path, sizeof sock_path, "%s/shim.sock", state_dir);
-    unlink(sock_path);
-    int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    struct sockaddr_un addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    if (strlen(sock_path) >= sizeof addr.sun_path)
-        die("socket path %s is too long", sock_path);
-    memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
-    if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 16) < 0)
-        listener = -1;
-    chmod(sock_path, 0600);
-
     sigset_t mask;
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
@@ -1018,7 +1244,8 @@ int main(int argc, char **argv)
     struct stream streams[2] = {{"stdout", 'O', out[0], {0}, 0}, {"stderr", 'E', err[0], {0}, 0}};
     int status = 0;
     for (;;) {
-        struct pollfd fds[4 + MAX_CLIENTS];
+        /* sigfd, stdout, stderr, listener, stdin target, then the clients. */
+        struct pollfd fds[5 + MAX_CLIENTS];
         int nfds = 0;
         fds[nfds].fd = sigfd;
         fds[nfds++].events = POLLIN;
@@ -1028,8 +1255,11 @@ int main(int argc, char **argv)
         fds[nfds++].events = POLLIN;
         fds[nfds].fd = listener;
         fds[nfds++].events = POLLIN;
+        fds[nfds].fd = in_len > 0 ? stdin_target : -1;
+        fds[nfds++].events = POLLOUT;
         for (int i = 0; i < MAX_CLIENTS; i++) {
-            fds[nfds].fd = clients[i].fd;
+            /* The stdin client waits while the container has not taken what it sent. */
+            fds[nfds].fd = clients[i].stdin_mode && in_len > 0 ? -1 : clients[i].fd;
             fds[nfds++].events = POLLIN;
         }
         if (exited && streams[0].fd < 0 && streams[1].fd < 0)
@@ -1039,6 +1269,32 @@ int main(int argc, char **argv)
                 continue;
             break;
         }
+        /* Clients first: one that attached before output arrived gets all of it. */
+        if (fds[3].revents & POLLIN) {
+            int fd;
+            while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+                int slot = -1;
+                for (int i = 0; i < MAX_CLIENTS; i++)
+                    if (clients[i].fd < 0) {
+                        slot = i;
+                        break;
+                    }
+                if (slot < 0) {
+                    close(fd);
+                    continue;
+                }
+                memset(&clients[slot], 0, sizeof clients[slot]);
+                clients[slot].fd = fd;
+                struct pollfd first = {fd, POLLIN, 0};
+                if (poll(&first, 1, 0) > 0)
+                    read_client(&clients[slot]);
+            }
+        }
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            if (clients[i].fd >= 0 && fds[5 + i].fd == clients[i].fd && fds[5 + i].revents)
+                read_client(&clients[i]);
+        if (in_len > 0)
+            flush_stdin();
         if (fds[1].revents)
             pump(&streams[0]);
         if (fds[2].revents)
@@ -1056,26 +1312,6 @@ int main(int argc, char **argv)
                 }
             }
         }
-        if (fds[3].revents & POLLIN) {
-            int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-            if (fd >= 0) {
-                int slot = -1;
-                for (int i = 0; i < MAX_CLIENTS; i++)
-                    if (clients[i].fd < 0) {
-                        slot = i;
-                        break;
-                    }
-                if (slot < 0) {
-                    close(fd);
-                } else {
-                    memset(&clients[slot], 0, sizeof clients[slot]);
-                    clients[slot].fd = fd;
-                }
-            }
-        }
-        for (int i = 0; i < MAX_CLIENTS; i++)
-            if (clients[i].fd >= 0 && fds[4 + i].fd == clients[i].fd && fds[4 + i].revents)
-                read_client(&clients[i]);
     }
 
     /* The container ended and its output is drained: record the status, tell who waits. */

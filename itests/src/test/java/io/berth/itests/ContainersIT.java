@@ -1,12 +1,6 @@
 package io.berth.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.layers.Subreaper;
-import io.berth.testing.BusyboxImage;
-import io.berth.testing.Requirements;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -23,56 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Containers through bin/berth against a real daemon: the lifecycle as the seed notes use it,
  * isolation and limits as the kernel enforces them, and what survives a killed daemon or shim.
  */
-class ContainersIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private Installation berth;
-    private Process daemon;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Requirements.require(Requirements.isRoot(), "containers need root");
-        Requirements.require(BusyboxImage.available(), "busybox is not installed (apt-get install busybox-static)");
-        // Shims whose daemon is killed are adopted by this JVM, which reaps them when they end.
-        Subreaper.start();
-        berth = new Installation();
-        Path archive = berth.root.resolveSibling("busybox.tar");
-        BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
-        daemon = berth.startDaemon();
-        ok("load", "-i", archive.toString());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (berth == null) {
-            return;
-        }
-        try {
-            if (!daemon.isAlive()) {
-                daemon = berth.startDaemon();
-            }
-            String all = ok("ps", "-aq").out().strip();
-            if (!all.isEmpty()) {
-                List<String> args = new java.util.ArrayList<>(List.of("rm", "-f"));
-                args.addAll(List.of(all.split("\n")));
-                ok(args.toArray(String[]::new));
-            }
-            assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(berth.root.toString())
-                    .doesNotContain(berth.runRoot.toString() + "/containers");
-        } finally {
-            berth.close();
-        }
-    }
-
-    private Installation.Result ok(String... args) throws Exception {
-        Installation.Result r = berth.berth(args);
-        assertThat(r.status()).as("berth " + String.join(" ", args) + ": " + r.out() + r.err()).isZero();
-        return r;
-    }
-
-    private JsonNode inspect(String name) throws Exception {
-        return JSON.readTree(ok("inspect", "--type", "container", name).out()).get(0);
-    }
-
+class ContainersIT extends DaemonWithBusybox {
     @Test
     void theLifecycleAsTheSeedNotesUseIt() throws Exception {
         String id = ok("run", "-d", "--name", "web", "busybox", "sleep", "300").out().strip();
@@ -184,12 +129,13 @@ class ContainersIT {
     @Test
     void aContainerSeesOnlyItselfAndCannotTouchWhatIsMaskedOrReadOnly() throws Exception {
         String out = ok("run", "--rm", "-h", "box", "busybox", "sh", "-c",
-                "echo pid=$$ host=$(hostname); ls /proc | grep -c '^[0-9]*$'; cat /proc/kcore | wc -c;"
+                "echo pid=$$ host=$(hostname); ls /proc > /dev/shm/p; grep -c '^[0-9]*$' /dev/shm/p; cat /proc/kcore | wc -c;"
                         + " cat /proc/keys | wc -c; echo 1 > /proc/sys/kernel/domainname || echo sys-ro;"
                         + " echo x > /proc/sysrq-trigger || echo sysrq-ro; touch /sys/x || echo sysfs-ro;"
                         + " grep -E '^(CapInh|CapPrm|CapEff|CapBnd|NoNewPrivs)' /proc/self/status;"
                         + " grep -c ' /proc ' /proc/mounts; ls /dev | tr '\\n' ' '").out();
-        assertThat(out).startsWith("pid=1 host=box\n3\n0\n0\n").contains("sys-ro\n").contains("sysrq-ro\n")
+        // The processes: sh and ls, nothing of the host.
+        assertThat(out).startsWith("pid=1 host=box\n2\n0\n0\n").contains("sys-ro\n").contains("sysrq-ro\n")
                 .contains("sysfs-ro\n")
                 .contains("CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\nCapEff:\t00000000a80425fb\n"
                         + "CapBnd:\t00000000a80425fb\n")

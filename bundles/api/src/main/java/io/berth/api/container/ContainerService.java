@@ -77,6 +77,27 @@ public interface ContainerService {
     int await(String idOrName) throws IOException, InterruptedException;
 
     /**
+     * Connects to a container's standard streams: its output from now on, its input when asked
+     * for. With {@code start}, a container that is not running is started, attached before its
+     * first output (as {@code run -it} and {@code start -ai}); else it must be running.
+     *
+     * @param stdin whether to take the container's input (one client at a time)
+     * @param size the terminal's size for a container with a terminal, or {@code null}
+     * @return the attachment, and the container's exit status to come
+     * @throws io.berth.api.ConflictException if it is not running (without {@code start}), or
+     *         paused, or its input is taken
+     */
+    Attached attach(String idOrName, boolean stdin, io.berth.api.runtime.ConsoleSize size, boolean start)
+            throws IOException;
+
+    /** An attachment to a container and its exit status to come. */
+    record Attached(io.berth.api.runtime.Attachment io, CompletableFuture<Integer> exit, boolean tty) {
+    }
+
+    /** Resizes a running container's terminal. */
+    void resize(String idOrName, io.berth.api.runtime.ConsoleSize size) throws IOException;
+
+    /**
      * Freezes every process of a running container until {@link #unpause}.
      *
      * @throws io.berth.api.ConflictException if it is not running, or paused already

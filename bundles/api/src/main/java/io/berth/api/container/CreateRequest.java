@@ -22,10 +22,23 @@ import java.util.Objects;
  * @param stopTimeout seconds {@code stop} waits before killing, or {@code null} for 10
  * @param storage the storage driver, or {@code null} for the default
  * @param host how the container is run
+ * @param tty whether the container's process gets a terminal ({@code -t})
+ * @param openStdin whether its standard input stays open for clients to write to ({@code -i})
+ * @param stdinOnce whether its standard input closes when the first attached client detaches
+ *        ({@code run -i} attached)
  */
 public record CreateRequest(String image, String name, List<String> command, List<String> entrypoint, List<String> env,
                             String workingDir, String user, String hostname, Map<String, String> labels, String stopSignal,
-                            Integer stopTimeout, String storage, HostConfig host) {
+                            Integer stopTimeout, String storage, HostConfig host, boolean tty, boolean openStdin,
+                            boolean stdinOnce) {
+    /** A request for a container without terminal or input. */
+    public CreateRequest(String image, String name, List<String> command, List<String> entrypoint, List<String> env,
+                         String workingDir, String user, String hostname, Map<String, String> labels, String stopSignal,
+                         Integer stopTimeout, String storage, HostConfig host) {
+        this(image, name, command, entrypoint, env, workingDir, user, hostname, labels, stopSignal, stopTimeout, storage,
+                host, false, false, false);
+    }
+
     public CreateRequest {
         Objects.requireNonNull(image, "image");
         command = command == null ? null : List.copyOf(command);

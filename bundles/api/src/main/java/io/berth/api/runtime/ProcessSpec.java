@@ -17,9 +17,21 @@ import java.util.Set;
  *        bounding, effective, permitted and inheritable sets
  * @param noNewPrivileges whether to set {@code no_new_privs}
  * @param rlimits resource limits to apply
+ * @param openStdin whether the process's standard input stays open for attached clients to write
+ *        to (else it reads {@code /dev/null}); a terminal always takes input
+ * @param stdinOnce whether its standard input closes when the first client that wrote to it
+ *        detaches ({@code docker run -i})
+ * @param consoleSize the terminal's size at start, or {@code null}
  */
 public record ProcessSpec(List<String> args, List<String> env, String cwd, User user, boolean terminal,
-                          Set<String> capabilities, boolean noNewPrivileges, List<Rlimit> rlimits) {
+                          Set<String> capabilities, boolean noNewPrivileges, List<Rlimit> rlimits, boolean openStdin,
+                          boolean stdinOnce, ConsoleSize consoleSize) {
+    /** A process without input: standard input reads {@code /dev/null}. */
+    public ProcessSpec(List<String> args, List<String> env, String cwd, User user, boolean terminal,
+                       Set<String> capabilities, boolean noNewPrivileges, List<Rlimit> rlimits) {
+        this(args, env, cwd, user, terminal, capabilities, noNewPrivileges, rlimits, false, false, null);
+    }
+
     public ProcessSpec {
         args = List.copyOf(Objects.requireNonNull(args, "args"));
         if (args.isEmpty()) {

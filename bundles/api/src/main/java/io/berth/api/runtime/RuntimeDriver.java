@@ -109,6 +109,35 @@ public interface RuntimeDriver {
         throw new io.berth.api.InvalidArgumentException("this runtime cannot pause containers");
     }
 
+    /**
+     * Connects to a running container's standard streams.
+     *
+     * @param stdin whether to take its input (one attachment at a time can)
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not running, or its input is taken or closed
+     * @throws io.berth.api.InvalidArgumentException if the driver cannot attach
+     */
+    default Attachment attach(String id, boolean stdin) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot attach to containers");
+    }
+
+    /**
+     * Runs the container's first process with an attachment made before it runs, so that none of
+     * its output is missed. Drivers that cannot attach first start, then attach.
+     *
+     * @see #start
+     * @see #attach
+     */
+    default Attachment startAttached(String id, boolean stdin) throws IOException {
+        start(id);
+        return attach(id, stdin);
+    }
+
+    /** Resizes a running container's terminal; nothing happens without one. */
+    default void resize(String id, ConsoleSize size) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot resize terminals");
+    }
+
     /** The containers this driver knows, including those made before a restart. */
     List<RuntimeState> list() throws IOException;
 

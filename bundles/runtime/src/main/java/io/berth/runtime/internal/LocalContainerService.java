@@ -24,6 +24,8 @@ import io.berth.api.image.ImageDetails;
 import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImageUsers;
 import io.berth.api.runtime.ContainerDefaults;
+import io.berth.api.runtime.Attachment;
+import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.LogSpec;
 import io.berth.api.runtime.ProcessSpec;
@@ -158,8 +160,8 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             labels.putAll(ic.labels());
         }
         labels.putAll(req.labels());
-        ContainerConfig config = new ContainerConfig(hostname, "", req.user() != null ? req.user() : ic.user(), false, true,
-                true, ic.exposedPorts(), false, false, false, mergeEnv(orEmpty(ic.env()), req.env()), cmd.isEmpty() ? null : cmd,
+        ContainerConfig config = new ContainerConfig(hostname, "", req.user() != null ? req.user() : ic.user(), req.openStdin(),
+                true, true, ic.exposedPorts(), req.tty(), req.openStdin(), req.stdinOnce(), mergeEnv(orEmpty(ic.env()), req.env()), cmd.isEmpty() ? null : cmd,
                 ic.healthcheck(), false, req.image(), ic.volumes(), workingDir, entrypoint.isEmpty() ? null : entrypoint,
                 ic.onBuild(), labels, stopSignal == null || stopSignal.isEmpty() ? null : stopSignal, stopTimeout, null);
         HostConfig fixed = new HostConfig(runtimeName, host.autoRemove(), host.privileged(), host.readonlyRootfs(),
@@ -381,7 +383,16 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     }
 
     private CompletableFuture<Integer> startLocked(ContainerStore.Entry e) throws IOException {
+        return startLocked(e, false, false, null).exit();
+    }
+
+    /** A started container: its exit to come, and the attachment made before it ran, if asked for. */
+    private record Started(CompletableFuture<Integer> exit, Attachment io) {
+    }
+
+    private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size) throws IOException {
         ContainerRecord r = e.record;
+        Attachment io = null;
         RuntimeDriver runtime = drivers.runtime(r.host().runtime());
         StorageDriver storage = drivers.storage(r.storage());
         Path mountpoint = rootfsMountpoint(r);
@@ -390,14 +401,18 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             Path rootfs = mount(storage.mounts(r.snapshot()), Files.createDirectories(mountpoint));
             ContainerSpec spec;
             try {
-                spec = spec(e, rootfs);
+                spec = spec(e, rootfs, size);
             } catch (InvalidArgumentException ex) {
                 throw new StartFailedException(1, ex.getMessage());
             }
             runtime.delete(r.id());
             runtime.create(spec);
             try {
-                runtime.start(r.id());
+                if (attach) {
+                    io = runtime.startAttached(r.id(), stdin);
+                } else {
+                    runtime.start(r.id());
+                }
             } catch (IOException | RuntimeException ex) {
                 try {
                     runtime.delete(r.id());
@@ -412,7 +427,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             store.saveState(e, e.state.started(rs.pid(), rs.startedAt() != null ? rs.startedAt() : Instant.now()));
             watch(e, runtime, e.run);
             started = true;
-            return e.exit.copy();
+            return new Started(e.exit.copy(), io);
         } catch (StartFailedException ex) {
             store.saveState(e, e.state.failed(ex.exitCode(), ex.getMessage()));
             throw ex;
@@ -442,7 +457,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     }
 
     /** Everything the runtime needs to run the container, from its record and its filesystem. */
-    private ContainerSpec spec(ContainerStore.Entry e, Path rootfs) throws IOException {
+    private ContainerSpec spec(ContainerStore.Entry e, Path rootfs, ConsoleSize size) throws IOException {
         ContainerRecord r = e.record;
         ContainerConfig c = r.config();
         HostConfig h = r.host();
@@ -482,8 +497,11 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             noNewPrivileges = !opt.endsWith("false");
         }
         Set<String> caps = Capabilities.of(h.capAdd(), h.capDrop());
-        ProcessSpec process = new ProcessSpec(List.copyOf(command(r)), List.copyOf(env.values()), cwd, user.user(), false,
-                caps, noNewPrivileges, h.ulimits());
+        if (c.tty()) {
+            env.putIfAbsent("TERM", "TERM=xterm");
+        }
+        ProcessSpec process = new ProcessSpec(List.copyOf(command(r)), List.copyOf(env.values()), cwd, user.user(), c.tty(),
+                caps, noNewPrivileges, h.ulimits(), c.openStdin(), c.stdinOnce(), c.tty() ? size : null);
         LogSpec log = new LogSpec(logPath(e), h.log().maxSize(), h.log().maxFiles());
         return new ContainerSpec(r.id(), List.of(new Mount("bind", rootfs.toString(), null, List.of("rbind"))),
                 h.readonlyRootfs(), process, c.hostname(), mounts, h.resources(), ContainerDefaults.MASKED_PATHS,
@@ -799,6 +817,46 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             }
             store.saveState(e, e.state.paused(false));
         }
+    }
+
+    @Override
+    public Attached attach(String idOrName, boolean stdin, ConsoleSize size, boolean start) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            boolean tty = e.record.config().tty();
+            if (stdin && !tty && !e.record.config().openStdin()) {
+                throw new ConflictException("container " + e.record.shortId() + " was not created with its stdin open (-i)");
+            }
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                throw new ConflictException("You cannot attach to a paused container, unpause it first");
+            }
+            if (e.state.running() && e.exit != null) {
+                RuntimeDriver runtime = drivers.runtime(e.record.host().runtime());
+                Attachment io = runtime.attach(e.id(), stdin);
+                if (tty && size != null) {
+                    io.resize(size);
+                }
+                return new Attached(io, e.exit.copy(), tty);
+            }
+            if (!start) {
+                throw new ConflictException("You cannot attach to a stopped container, start it first");
+            }
+            Started s = startLocked(e, true, stdin, size);
+            return new Attached(s.io(), s.exit(), tty);
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    @Override
+    public void resize(String idOrName, ConsoleSize size) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        if (!e.state.running()) {
+            throw new ConflictException("Container " + e.id() + " is not running");
+        }
+        drivers.runtime(e.record.host().runtime()).resize(e.id(), size);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.berth.driver.linux.internal;
 import io.berth.api.ConflictException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
+import io.berth.api.runtime.Attachment;
+import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.runtime.RuntimeState;
@@ -99,6 +101,36 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
 
     @Override
     public void start(String id) throws IOException {
+        start(id, false, false);
+    }
+
+    @Override
+    public Attachment startAttached(String id, boolean stdin) throws IOException {
+        return start(id, true, stdin);
+    }
+
+    @Override
+    public Attachment attach(String id, boolean stdin) throws IOException {
+        Path d = existing(id);
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        return ShimAttachment.connect(d.resolve("shim.sock"), stdin, true);
+    }
+
+    @Override
+    public void resize(String id, ConsoleSize size) throws IOException {
+        Path d = existing(id);
+        if (state(id).status() != RuntimeStatus.RUNNING) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        ShimAttachment.command(d.resolve("shim.sock"), "resize " + size.rows() + " " + size.columns());
+    }
+
+    /** Starts the container, attached to it before it runs when asked. */
+    private Attachment start(String id, boolean attach, boolean stdin) throws IOException {
+        ShimAttachment attachment = null;
         Path d = existing(id);
         RuntimeState s = state(id);
         if (s.status() != RuntimeStatus.CREATED) {
@@ -113,6 +145,15 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
             answer = in.readLine();
             if (answer != null && answer.startsWith("pid ")) {
                 // The network namespace is ready to be set up here (networking arrives with its driver).
+                if (attach) {
+                    try {
+                        attachment = ShimAttachment.connect(d.resolve("shim.sock"), stdin, false);
+                    } catch (IOException | RuntimeException e) {
+                        p.destroyForcibly();
+                        cgroups.remove(id);
+                        throw e;
+                    }
+                }
                 control.write("start\n".getBytes(StandardCharsets.US_ASCII));
                 control.flush();
                 answer = in.readLine();
@@ -123,6 +164,9 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
                     rest.append(' ').append(line);
                 }
                 cgroups.remove(id);
+                if (attachment != null) {
+                    attachment.close();
+                }
                 throw failure(answer, rest.toString().strip());
             }
         } finally {
@@ -134,6 +178,10 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
                 Thread.currentThread().interrupt();
             }
         }
+        if (attachment != null) {
+            attachment.awaitInput();
+        }
+        return attachment;
     }
 
     private static StartFailedException failure(String answer, String more) {

@@ -2,7 +2,9 @@ package io.berth.driver.linux.internal;
 
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.runtime.ContainerDefaults;
+import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
 import io.berth.api.runtime.Rlimit;
 import io.berth.api.storage.Mount;
 
@@ -165,6 +167,14 @@ final class ShimSpec {
         }
         for (String a : spec.process().args()) {
             s.add("arg", a);
+        }
+        ProcessSpec process = spec.process();
+        if (process.terminal()) {
+            ConsoleSize size = process.consoleSize();
+            s.add("terminal", size == null ? "0" : Integer.toString(size.rows()), size == null ? "0" : Integer.toString(size.columns()));
+        }
+        if (process.openStdin() || process.terminal()) {
+            s.add("stdin", process.stdinOnce() ? "1" : "0");
         }
         s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
         return s.out.toByteArray();

@@ -1,6 +1,8 @@
 package io.berth.driver.linux.internal;
 
 import io.berth.api.runtime.ContainerDefaults;
+import io.berth.api.runtime.Attachment;
+import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.LogSpec;
 import io.berth.api.runtime.ProcessSpec;
@@ -65,6 +67,92 @@ class NativeRuntimeDriverTest {
             driver.delete(id);
         }
         driver.close();
+    }
+
+    /** A container whose process has a terminal of 24x80, or its stdin open (taken once) without. */
+    private ContainerSpec interactive(boolean terminal, String... command) {
+        ContainerSpec base = spec(Resources.NONE, command);
+        ProcessSpec p = base.process();
+        ProcessSpec process = new ProcessSpec(p.args(), p.env(), p.cwd(), p.user(), terminal, p.capabilities(),
+                p.noNewPrivileges(), p.rlimits(), true, !terminal, terminal ? new ConsoleSize(24, 80) : null);
+        return new ContainerSpec(base.id(), base.rootfs(), base.readonlyRootfs(), process, base.hostname(), base.mounts(),
+                base.resources(), base.maskedPaths(), base.readonlyPaths(), base.privileged(), base.netns(), base.stateDir(),
+                base.log(), base.annotations());
+    }
+
+    /** Reads output until {@code expected} has come, or fails after 10 s. */
+    private static String readUntil(Attachment a, StringBuilder seen, String expected) throws Exception {
+        java.util.concurrent.Future<String> f = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        }).submit(() -> {
+            while (!seen.toString().contains(expected)) {
+                Attachment.Output o = a.next();
+                if (o == null) {
+                    break;
+                }
+                seen.append(new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return seen.toString();
+        });
+        String out = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(out).contains(expected);
+        return out;
+    }
+
+    private static void type(Attachment a, String text) throws IOException {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        a.write(b, 0, b.length);
+    }
+
+    @Test
+    void aTerminalHasItsSizeFollowsResizesAndReturnsTheExitStatus() throws Exception {
+        ContainerSpec spec = interactive(true, "sh");
+        driver.create(spec);
+        try (Attachment a = driver.startAttached(spec.id(), true)) {
+            StringBuilder seen = new StringBuilder();
+            type(a, "stty size; tty; echo marker-$((6*7))\n");
+            readUntil(a, seen, "marker-42");
+            assertThat(seen.toString()).contains("24 80").contains("/dev/pts/0").contains("\r\n");
+            a.resize(new ConsoleSize(40, 100));
+            type(a, "stty size; echo second-$((6*7))\n");
+            readUntil(a, seen, "second-42");
+            assertThat(seen.toString()).contains("40 100");
+            // A second client sees the output too, but cannot take the input.
+            try (Attachment other = driver.attach(spec.id(), false)) {
+                assertThatThrownBy(() -> driver.attach(spec.id(), true)).isInstanceOf(io.berth.api.ConflictException.class)
+                        .hasMessage("stdin is attached to another client");
+                type(a, "echo both-$((6*7))\n");
+                readUntil(other, new StringBuilder(), "both-42");
+            }
+            type(a, "exit 3\n");
+            while (a.next() != null) {
+                // Drain to the end.
+            }
+            assertThat(a.exitCode()).isEqualTo(3);
+        }
+        assertThat(driver.await(spec.id(), Duration.ofSeconds(10)).exitCode()).isEqualTo(3);
+        // The terminal's output is in the log, as stdout.
+        assertThat(output(spec)).contains("marker-42");
+    }
+
+    @Test
+    void openStdinFeedsThePipeAndClosesWhenTheClientIsDone() throws Exception {
+        ContainerSpec spec = interactive(false, "sh", "-c", "cat; echo cat-ended >&2");
+        driver.create(spec);
+        try (Attachment a = driver.startAttached(spec.id(), true)) {
+            type(a, "hello\n");
+            StringBuilder seen = new StringBuilder();
+            readUntil(a, seen, "hello\n");
+            a.closeInput();
+            Attachment.Output o;
+            while ((o = a.next()) != null) {
+                seen.append(new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(seen.toString()).contains("cat-ended");
+            assertThat(a.exitCode()).isZero();
+        }
     }
 
     private ContainerSpec spec(Resources resources, String... command) {

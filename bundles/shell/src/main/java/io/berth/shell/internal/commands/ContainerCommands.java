@@ -1,5 +1,7 @@
 package io.berth.shell.internal.commands;
 
+import io.berth.api.container.ContainerDetails;
+import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.BerthException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
@@ -88,8 +90,13 @@ public class ContainerCommands implements Commands {
     }
 
     private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args) throws IOException {
+        return createContainer(ctx, options, args, false);
+    }
+
+    private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args, boolean stdinOnce)
+            throws IOException {
         String image = args.get(0);
-        CreateRequest request = options.request(ctx, image, args.subList(1, args.size()));
+        CreateRequest request = options.request(ctx, image, args.subList(1, args.size()), stdinOnce);
         try {
             images.get(image);
         } catch (NotFoundException e) {
@@ -115,12 +122,19 @@ public class ContainerCommands implements Commands {
                    @Descriptor("Run container in background and print container ID")
                    @Parameter(names = {"-d", "--detach"}, absentValue = "false", presentValue = "true") boolean detach,
                    @Descriptor("The image, then the command and its arguments") List<String> args) throws IOException {
+        if (!detach && options.tty && options.interactive && !ctx.terminal().isInputTerminal()) {
+            ctx.err().println("the input device is not a TTY");
+            return 1;
+        }
         Container c;
         try {
-            c = createContainer(ctx, options, args);
+            c = createContainer(ctx, options, args, !detach && options.interactive);
         } catch (BerthException e) {
             ctx.err().println("Error: " + e.getMessage());
             return 125;
+        }
+        if (!detach && (options.interactive || options.tty)) {
+            return interact(ctx, c.id(), options.interactive, true, DEFAULT_DETACH_KEYS);
         }
         if (detach) {
             try {
@@ -132,6 +146,36 @@ public class ContainerCommands implements Commands {
             return 0;
         }
         return attach(ctx, c, () -> containers.start(c.id(), output(ctx)));
+    }
+
+    static final String DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q";
+
+    /**
+     * Attaches the user's terminal or streams to a container, starting it if asked: output to
+     * stdout and stderr, input (with {@code stdin}) to the container, the terminal in raw mode and
+     * its size followed when the container has one. Returns the container's exit status, or 0 when
+     * the user detached with the detach keys.
+     */
+    private int interact(CommandContext ctx, String id, boolean stdin, boolean start, String detachKeys) throws IOException {
+        byte[] keys = Interaction.detachKeys(detachKeys);
+        io.berth.shell.internal.command.Terminal term = ctx.terminal();
+        ConsoleSize size = term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
+        ContainerService.Attached a;
+        try {
+            a = containers.attach(id, stdin, size, start);
+        } catch (BerthException e) {
+            if (start) {
+                return startFailed(ctx, containers.get(id), e);
+            }
+            ctx.err().println("Error: " + e.getMessage());
+            return 1;
+        }
+        try {
+            return new Interaction(ctx, a, stdin, keys).run(() -> containers.kill(id, "INT"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
     }
 
     private interface Starter {
@@ -193,12 +237,25 @@ public class ContainerCommands implements Commands {
     public int start(CommandContext ctx,
                      @Descriptor("Attach STDOUT/STDERR and forward signals")
                      @Parameter(names = {"-a", "--attach"}, absentValue = "false", presentValue = "true") boolean attach,
+                     @Descriptor("Attach container's STDIN")
+                     @Parameter(names = {"-i", "--interactive"}, absentValue = "false", presentValue = "true") boolean interactive,
+                     @Descriptor("Override the key sequence for detaching a container")
+                     @Parameter(names = {"--detach-keys"}, absentValue = DEFAULT_DETACH_KEYS) String detachKeys,
                      @Descriptor("Containers to start") List<String> names) throws IOException {
-        if (attach) {
+        if (attach || interactive) {
             if (names.size() > 1) {
                 throw new InvalidArgumentException("you cannot start and attach multiple containers at once");
             }
             Container c = containers.get(names.get(0));
+            ContainerDetails d = containers.inspect(c.id());
+            if (d.config().tty() || interactive) {
+                if (d.config().tty() && interactive && !ctx.terminal().isInputTerminal()) {
+                    ctx.err().println("the input device is not a TTY");
+                    return 1;
+                }
+                return interact(ctx, c.id(), interactive && d.config().openStdin() || interactive && d.config().tty(), true,
+                        detachKeys);
+            }
             return attach(ctx, c, () -> containers.start(c.id(), output(ctx)));
         }
         List<String> failed = new ArrayList<>();
@@ -278,6 +335,24 @@ public class ContainerCommands implements Commands {
                     @Parameter(names = {"-s", "--signal"}, absentValue = "KILL") String signal,
                     @Descriptor("Containers to kill") List<String> names) throws InterruptedException {
         return each(ctx, names, n -> containers.kill(n, signal));
+    }
+
+    @Command(name = "attach", usage = "[OPTIONS] CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container attach"})
+    @Descriptor("Attach local standard input, output, and error streams to a running container")
+    public int attach(CommandContext ctx,
+                      @Descriptor("Do not attach STDIN")
+                      @Parameter(names = {"--no-stdin"}, absentValue = "false", presentValue = "true") boolean noStdin,
+                      @Descriptor("Override the key sequence for detaching a container")
+                      @Parameter(names = {"--detach-keys"}, absentValue = DEFAULT_DETACH_KEYS) String detachKeys,
+                      @Descriptor("The container") List<String> names) throws IOException {
+        Container c = containers.get(names.get(0));
+        ContainerDetails d = containers.inspect(c.id());
+        boolean stdin = !noStdin && (d.config().openStdin() || d.config().tty());
+        if (stdin && d.config().tty() && !ctx.terminal().isInputTerminal()) {
+            ctx.err().println("the input device is not a TTY");
+            return 1;
+        }
+        return interact(ctx, c.id(), stdin, false, detachKeys);
     }
 
     @Command(name = "pause", usage = "CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container pause"})

@@ -31,6 +31,10 @@ public class CreateOptions {
     private static final Set<String> ULIMITS = Set.of("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
             "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
 
+    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached", absentValue = "false")
+    public boolean interactive;
+    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY", absentValue = "false")
+    public boolean tty;
     @Option(names = {"--name"}, description = "Assign a name to the container")
     public String name;
     @Option(names = {"-e", "--env"}, description = "Set environment variables")
@@ -92,6 +96,11 @@ public class CreateOptions {
 
     /** The request these options make, for {@code image} running {@code command}. */
     CreateRequest request(CommandContext ctx, String image, List<String> command) throws IOException {
+        return request(ctx, image, command, false);
+    }
+
+    /** The request; {@code stdinOnce} when the container's stdin is to close with the attached client's (run -i). */
+    CreateRequest request(CommandContext ctx, String image, List<String> command, boolean stdinOnce) throws IOException {
         List<String> environment = new ArrayList<>();
         for (String file : envFile) {
             environment.addAll(readEnvFile(ctx, file));
@@ -115,7 +124,8 @@ public class CreateOptions {
         HostConfig host = new HostConfig(blankToNull(runtime), rm, privileged, readOnly, capAdd, capDrop, tmpfsMap, resources(),
                 logConfig(), securityOpt, ulimits());
         return new CreateRequest(image, blankToNull(name), command, entry, environment, blankToNull(workdir), blankToNull(user),
-                blankToNull(hostname), labelMap, blankToNull(stopSignal), timeout, blankToNull(storage), host);
+                blankToNull(hostname), labelMap, blankToNull(stopSignal), timeout, blankToNull(storage), host, tty, interactive,
+                interactive && stdinOnce);
     }
 
     private static String blankToNull(String s) {

@@ -75,8 +75,13 @@ final class StdinPipe extends InputStream {
         return n;
     }
 
+    /** Asking what is available asks for the input too: only commands that want it ask. */
     @Override
     public synchronized int available() {
+        if (!requested) {
+            requested = true;
+            onFirstRead.run();
+        }
         return current != null ? current.length - offset : chunks.isEmpty() ? 0 : chunks.peek().length;
     }
 }
