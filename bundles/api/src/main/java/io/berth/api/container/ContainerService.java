@@ -98,6 +98,17 @@ public interface ContainerService {
     void resize(String idOrName, io.berth.api.runtime.ConsoleSize size) throws IOException;
 
     /**
+     * Makes an image of a container's filesystem changes: one new layer on its image's layers,
+     * with the container's config (and the options' changes) as the image's defaults. A running
+     * container is paused meanwhile when {@code pause} says so.
+     *
+     * @param reference the new image's name, or {@code null} for an untagged image
+     * @return the new image
+     */
+    io.berth.api.image.Image commit(String idOrName, io.berth.api.image.ImageReference reference, String author,
+                                    String comment, List<String> changes, boolean pause) throws IOException;
+
+    /**
      * Freezes every process of a running container until {@link #unpause}.
      *
      * @throws io.berth.api.ConflictException if it is not running, or paused already

@@ -76,6 +76,17 @@ public interface ImageStore {
     Image importRootfs(InputStream tar, ImportOptions options) throws IOException;
 
     /**
+     * Makes a new image of {@code base} plus one layer, as {@code commit} does: the layer (an
+     * uncompressed OCI layer tar) goes on top of the base's layers, the history gains an entry,
+     * the config is the given one with the changes applied; the base becomes the new image's
+     * parent. Nothing is visible unless all of it is written.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such base image
+     * @throws io.berth.api.InvalidArgumentException if a change is not understood
+     */
+    Image commit(String base, InputStream layer, CommitOptions options) throws IOException;
+
+    /**
      * Loads images from a {@code docker save} archive or an OCI archive (plain or compressed),
      * verifying every blob. Loaded references replace the tags they name.
      *

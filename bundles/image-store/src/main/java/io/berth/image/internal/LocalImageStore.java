@@ -16,6 +16,7 @@ import io.berth.api.driver.DriverRegistry;
 import io.berth.api.driver.DriverState;
 import io.berth.api.driver.DriverType;
 import io.berth.api.image.ArchiveFormat;
+import io.berth.api.image.CommitOptions;
 import io.berth.api.image.DiskUsage;
 import io.berth.api.image.History;
 import io.berth.api.image.HistoryRow;
@@ -699,6 +700,49 @@ public final class LocalImageStore implements ImageStore {
             List<String> tags = options.reference() == null ? List.of() : List.of(options.reference().withDefaultTag().toString());
             ImageRecord r = register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), id,
                     List.of(layer.size()), tags, null, null);
+            return toImage(r);
+        } finally {
+            release(leased);
+        }
+    }
+
+    @Override
+    public Image commit(String base, InputStream tar, CommitOptions options) throws IOException {
+        ImageRecord parent = resolve(base);
+        ImageConfig pc = config(parent);
+        ImageJson.Manifest pm = manifest(parent);
+        io.berth.api.image.ContainerConfig cc = DockerfileChanges.apply(options.config(), options.changes());
+        List<Digest> leased = new ArrayList<>();
+        try {
+            // Held while this commit runs, so that a concurrent rmi of the base cannot take its blobs.
+            for (Descriptor d : pm.layers()) {
+                lease(d.digest());
+                leased.add(d.digest());
+            }
+            Descriptor layer = store(tar, null, -1, MediaTypes.OCI_LAYER);
+            leased.add(layer.digest());
+            Instant now = Instant.now();
+            List<Digest> diffIds = new ArrayList<>(pc.diffIds());
+            diffIds.add(layer.digest());
+            List<History> history = new ArrayList<>(pc.history());
+            history.add(new History(now, options.createdBy(), options.author(), options.comment(), false));
+            ImageConfig config = new ImageConfig(pc.architecture(), pc.os(), pc.variant(), now, options.author(), cc, diffIds,
+                    history, options.comment(), options.container(), options.containerConfig(), "", parent.id());
+            byte[] configBytes = ImageJson.config(config);
+            Digest id = content.write(configBytes);
+            lease(id);
+            leased.add(id);
+            List<Descriptor> layers = new ArrayList<>(pm.layers());
+            layers.add(layer);
+            byte[] manifestBytes = ImageJson.manifest(new Descriptor(MediaTypes.OCI_CONFIG, id, configBytes.length), layers);
+            Digest manifestDigest = content.write(manifestBytes);
+            lease(manifestDigest);
+            leased.add(manifestDigest);
+            List<Long> sizes = new ArrayList<>(parent.layerSizes());
+            sizes.add(layer.size());
+            List<String> tags = options.reference() == null ? List.of() : List.of(options.reference().withDefaultTag().toString());
+            ImageRecord r = register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), id, sizes,
+                    tags, null, parent.id());
             return toImage(r);
         } finally {
             release(leased);

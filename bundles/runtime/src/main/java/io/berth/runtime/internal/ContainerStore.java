@@ -87,6 +87,11 @@ final class ContainerStore {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String name = d.getFileName().toString();
+                if (name.startsWith(".commit-") && name.endsWith(".tar")) {
+                    // The diff of a commit the engine did not finish.
+                    Files.deleteIfExists(d);
+                    continue;
+                }
                 if (name.startsWith(".new-") || name.startsWith(".removing-")) {
                     Trees.delete(d);
                     continue;

@@ -20,6 +20,7 @@ import io.berth.api.driver.DriverState;
 import io.berth.api.driver.DriverType;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.image.Image;
+import io.berth.api.image.ImageReference;
 import io.berth.api.image.ImageDetails;
 import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImageUsers;
@@ -43,6 +44,8 @@ import io.berth.layers.Mounts;
 import io.berth.layers.Trees;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -860,6 +863,51 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     }
 
     @Override
+    public Image commit(String idOrName, ImageReference reference, String author, String comment, List<String> changes,
+                        boolean pause) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            ContainerRecord r = e.record;
+            RuntimeDriver runtime = null;
+            boolean paused = false;
+            if (pause && e.state.status() == ContainerStatus.RUNNING) {
+                runtime = drivers.runtime(r.host().runtime());
+                runtime.pause(r.id());
+                paused = true;
+            }
+            Path diff = Files.createTempFile(store.root(), ".commit-", ".tar");
+            try {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(diff), 1 << 16)) {
+                    drivers.storage(r.storage()).diff(r.snapshot(), out);
+                }
+                ContainerConfig c = r.config();
+                ContainerConfig image = new ContainerConfig("", "", c.user(), false, false, false, c.exposedPorts(), false,
+                        false, false, c.env(), c.cmd(), c.healthcheck(), c.argsEscaped(), r.imageId(), c.volumes(),
+                        c.workingDir(), c.entrypoint(), c.onBuild(), c.labels(), c.stopSignal(), c.stopTimeout(), c.shell());
+                List<String> argv = command(r);
+                String createdBy = String.join(" ", argv);
+                try (InputStream layer = Files.newInputStream(diff)) {
+                    return images.commit(r.imageId(), layer, new io.berth.api.image.CommitOptions(reference, author, comment,
+                            changes, image, r.id(), c, createdBy));
+                }
+            } finally {
+                Files.deleteIfExists(diff);
+                if (paused) {
+                    try {
+                        runtime.resume(r.id());
+                    } catch (ConflictException | NotFoundException ex) {
+                        // It ended meanwhile.
+                    }
+                }
+            }
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    @Override
     public void pause(String idOrName) throws IOException {
         ContainerStore.Entry e = store.find(idOrName);
         e.lock.lock();
@@ -1188,8 +1236,16 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     @Override
     public List<String> usersOf(Digest imageId) {
         List<String> users = new ArrayList<>();
+        // An image committed from a container is held by that container while it exists (Berth's
+        // rule, see the README): the commit and its source go together.
+        String source = "";
+        try {
+            source = images.inspect(imageId.toString()).config().container();
+        } catch (IOException | RuntimeException ex) {
+            // No such image, or unreadable: no source to hold it.
+        }
         for (ContainerStore.Entry e : store.all()) {
-            if (!e.removed && imageId.toString().equals(e.record.imageId())) {
+            if (!e.removed && (imageId.toString().equals(e.record.imageId()) || e.id().equals(source))) {
                 users.add((e.state.running() ? "running" : "stopped") + " container " + e.record.shortId());
             }
         }

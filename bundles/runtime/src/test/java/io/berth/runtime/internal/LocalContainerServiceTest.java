@@ -313,6 +313,39 @@ class LocalContainerServiceTest {
     }
 
     @Test
+    void commitRecordsOnlyTheChangesAndAppliesConfigChanges() throws Exception {
+        Container c = service.create(TestEngine.request("sh", "-c", "echo data > /made; rm /bin/vi; mkdir -p /work"));
+        assertThat(service.start(c.id()).get(60, TimeUnit.SECONDS)).isZero();
+        io.berth.api.image.Image image = service.commit(c.id(), null, "me", "msg",
+                List.of("CMD [\"cat\", \"/made\"]", "ENV MODE=committed", "WORKDIR /work", "LABEL kind=test"), true);
+        // Untagged: a dangling image, as docker's commit without a name.
+        assertThat(image.repoTags()).isEmpty();
+        var details = engine.images.inspect(image.id().toString());
+        var base = engine.images.inspect("busybox");
+        assertThat(details.config().diffIds()).hasSize(base.config().diffIds().size() + 1)
+                .startsWith(base.config().diffIds().toArray(new io.berth.api.content.Digest[0]));
+        assertThat(details.config().config().cmd()).containsExactly("cat", "/made");
+        assertThat(details.config().config().env()).contains("MODE=committed");
+        assertThat(details.config().config().workingDir()).isEqualTo("/work");
+        assertThat(details.config().config().labels()).containsEntry("kind", "test");
+        assertThat(details.config().author()).isEqualTo("me");
+        assertThat(details.config().container()).isEqualTo(c.id());
+        // The new layer holds the changes only: a few bytes, not busybox again.
+        var top = engine.images.history(image.id().toString()).get(0);
+        assertThat(top.size()).isLessThan(10_000);
+        assertThat(top.entry().comment()).isEqualTo("msg");
+        // A container of the new image runs its CMD in its WORKDIR and sees the deletion.
+        String out = run(new io.berth.api.container.CreateRequest(image.id().toString(), null, null, null, List.of(), null,
+                null, null, Map.of(), null, null, null, TestEngine.host(false)));
+        assertThat(out).isEqualTo("data\n");
+        Container check = service.create(new io.berth.api.container.CreateRequest(image.id().toString(), null,
+                List.of("sh", "-c", "pwd; ls /bin/vi 2>&1 || true"), null, List.of(), null, null, null, Map.of(), null, null,
+                null, TestEngine.host(false)));
+        service.start(check.id()).get(60, TimeUnit.SECONDS);
+        assertThat(output(check.id())).isEqualTo("/work\nls: /bin/vi: No such file or directory\n");
+    }
+
+    @Test
     void renameAndPrune() throws Exception {
         Container a = service.create(TestEngine.request("true"));
         service.rename(a.id(), "first");

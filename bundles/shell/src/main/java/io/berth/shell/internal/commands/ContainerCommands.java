@@ -337,6 +337,24 @@ public class ContainerCommands implements Commands {
         return each(ctx, names, n -> containers.kill(n, signal));
     }
 
+    @Command(name = "commit", usage = "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", minArgs = 1, maxArgs = 2,
+            aliases = {"container commit"})
+    @Descriptor("Create a new image from a container's changes")
+    public void commit(CommandContext ctx,
+                       @Descriptor("Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")")
+                       @Parameter(names = {"-a", "--author"}, absentValue = "") String author,
+                       @Descriptor("Apply Dockerfile instruction to the created image")
+                       @Parameter(names = {"-c", "--change"}, absentValue = "") List<String> changes,
+                       @Descriptor("Commit message")
+                       @Parameter(names = {"-m", "--message"}, absentValue = "") String message,
+                       @Descriptor("Pause container during commit")
+                       @Parameter(names = {"-p", "--pause"}, absentValue = "true", presentValue = "true") boolean pause,
+                       @Descriptor("The container, then the name to give the image") List<String> args) throws IOException {
+        ImageReference ref = args.size() > 1 ? ImageReference.parse(args.get(1)) : null;
+        Image image = containers.commit(args.get(0), ref, author, message, changes, pause);
+        ctx.out().println(image.id());
+    }
+
     @Command(name = "attach", usage = "[OPTIONS] CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container attach"})
     @Descriptor("Attach local standard input, output, and error streams to a running container")
     public int attach(CommandContext ctx,
