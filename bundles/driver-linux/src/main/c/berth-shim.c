@@ -80,6 +80,7 @@ static long long log_max_size;
 static int log_max_files = 1;
 static const char *state_dir;
 static int terminal, open_stdin, stdin_once;
+static pid_t join_pid; /* exec: the container init whose namespaces the process joins */
 static unsigned short term_rows, term_cols;
 
 static void die(const char *fmt, ...)
@@ -170,6 +171,8 @@ static void parse_spec(const char *path)
         } else if (!strcmp(name, "cgroup")) {
             if (ncgroups < 64)
                 cgroup_procs[ncgroups++] = argv[0];
+        } else if (!strcmp(name, "join")) {
+            join_pid = (pid_t) atoi(argv[0]);
         } else if (!strcmp(name, "terminal")) {
             terminal = 1;
             term_rows = (unsigned short) atoi(argv[0]);
@@ -192,7 +195,7 @@ static void parse_spec(const char *path)
         if (nargs >= MAX_ITEMS - 1 || nenvs >= MAX_ITEMS - 1)
             die("spec: too many arguments or variables");
     }
-    if (rootfs == NULL || nargs == 0)
+    if ((rootfs == NULL && join_pid <= 0) || nargs == 0)
         die("spec: no rootfs or no command");
 }
 
@@ -590,7 +593,7 @@ static pid_t clone_into_cgroup(int flags, int cgroup_fd, struct child_args *carg
  * the controlling terminal and the standard streams of the init and bind-mounted on /dev/console,
  * its master passed to the shim.
  */
-static void setup_console(int console_fd)
+static void setup_console(int console_fd, int bind_console)
 {
     int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     CHECK(master, "open /dev/pts/ptmx");
@@ -607,10 +610,12 @@ static void setup_console(int console_fd)
         CHECK(ioctl(slave, TIOCSWINSZ, &ws), "set the terminal size");
     }
     CHECK(fchown(slave, uid, (gid_t) -1), "chown %s", name);
-    int console = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    if (console >= 0)
-        close(console);
-    CHECK(mount(name, "/dev/console", NULL, MS_BIND, NULL), "bind %s on /dev/console", name);
+    if (bind_console) {
+        int console = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+        if (console >= 0)
+            close(console);
+        CHECK(mount(name, "/dev/console", NULL, MS_BIND, NULL), "bind %s on /dev/console", name);
+    }
     CHECK(send_fd(console_fd, master), "pass the pty to the shim");
     close(master);
     close(console_fd);
@@ -623,6 +628,67 @@ static void setup_console(int console_fd)
         close(slave);
 }
 
+/* The standard streams of a process: its terminal, or pipes to the shim and stdin or /dev/null. */
+static void setup_stdio(struct child_args *a, int bind_console)
+{
+    if (terminal) {
+        setup_console(a->console_fd, bind_console);
+        return;
+    }
+    int in = a->stdin_fd;
+    if (in < 0)
+        in = open("/dev/null", O_RDONLY);
+    if (in < 0)
+        in = open("/", O_RDONLY | O_DIRECTORY);
+    CHECK(dup2(in, 0), "dup2 stdin");
+    CHECK(dup2(a->out_fd, 1), "dup2 stdout");
+    CHECK(dup2(a->err_fd, 2), "dup2 stderr");
+}
+
+/* Ready: tell the shim, exec when it says so. */
+static int run_when_told(struct child_args *a)
+{
+    /* When the shim dies the process dies with it; set after the credentials changed, which resets it. */
+    CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "prctl PR_SET_PDEATHSIG");
+    if (write(a->sync_write, "R", 1) != 1)
+        _exit(1);
+    wait_for(a->sync_read, 'E');
+    exec_command();
+    return 1;
+}
+
+/*
+ * A process added to a running container (exec): in its cgroups (joined before anything else,
+ * while the host's cgroup paths are visible), then its namespaces, the mount namespace last; the
+ * pid namespace is the shim's own since before the fork.
+ */
+static int exec_child_main(struct child_args *a)
+{
+    static const char *kinds[] = {"cgroup", "ipc", "uts", "net", "mnt"};
+    static const int types[] = {CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWNS};
+    int fds[5];
+    for (int i = 0; i < 5; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) join_pid, kinds[i]);
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0)
+            fail(1, "open %s: %s", path, strerror(errno));
+    }
+    join_cgroups();
+    for (int i = 0; i < 5; i++) {
+        CHECK(setns(fds[i], types[i]), "join the container's %s namespace", kinds[i]);
+        close(fds[i]);
+    }
+    for (int i = 0; i < nops; i++)
+        if (!strcmp(ops[i].name, "rlimit"))
+            apply_op(&ops[i]);
+    setup_stdio(a, 0);
+    drop_privileges();
+    if (chdir(cwd) < 0)
+        fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
+    return run_when_told(a);
+}
+
 static int child_main(void *arg)
 {
     struct child_args *a = arg;
@@ -630,6 +696,8 @@ static int child_main(void *arg)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     cgroup_sync_fd = a->sync_read;
+    if (join_pid > 0)
+        return exec_child_main(a);
     if (netns != NULL) {
         int fd = open(netns, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -658,30 +726,11 @@ static int child_main(void *arg)
         CHECK(mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL), "remount / read-only");
     for (int i = 0; i < nops; i++)
         apply_late_op(&ops[i]);
-    if (terminal) {
-        setup_console(a->console_fd);
-    } else {
-        /* Standard streams: pipes to the shim (the log), stdin a pipe from it or closed. */
-        int in = a->stdin_fd;
-        if (in < 0)
-            in = open("/dev/null", O_RDONLY);
-        if (in < 0)
-            in = open("/", O_RDONLY | O_DIRECTORY);
-        CHECK(dup2(in, 0), "dup2 stdin");
-        CHECK(dup2(a->out_fd, 1), "dup2 stdout");
-        CHECK(dup2(a->err_fd, 2), "dup2 stderr");
-    }
+    setup_stdio(a, 1);
     drop_privileges();
     if (chdir(cwd) < 0)
         fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
-    /* When the shim dies the container dies with it; set after the credentials changed, which resets it. */
-    CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "prctl PR_SET_PDEATHSIG");
-    /* Ready: tell the shim, and exec when it says so. */
-    if (write(a->sync_write, "R", 1) != 1)
-        _exit(1);
-    wait_for(a->sync_read, 'E');
-    exec_command();
-    return 1;
+    return run_when_told(a);
 }
 
 /* ------------------------------------------------------------------ the log */
@@ -1072,6 +1121,18 @@ int main(int argc, char **argv)
     int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
     if (netns != NULL)
         flags &= ~CLONE_NEWNET;
+    if (join_pid > 0) {
+        /* exec: the process is born in the container's pid namespace, it joins the others itself. */
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) join_pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+            reply(1, "error 1 join the container's pid namespace: %s\n", strerror(errno));
+            return 1;
+        }
+        close(fd);
+        flags = SIGCHLD;
+    }
     /* Born in the cgroup2 cgroup if the kernel can: that one is not joined by migration below. */
     int born_in = -1;
     pid_t child = -1;

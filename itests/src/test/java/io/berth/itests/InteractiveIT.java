@@ -66,6 +66,44 @@ class InteractiveIT extends DaemonWithBusybox {
     }
 
     @Test
+    void execRunsInTheContainerWithItsStatusUserEnvironmentAndTerminal() throws Exception {
+        ok("run", "-d", "--name", "target", "-e", "FROM_RUN=yes", "busybox", "sleep", "300");
+        Installation.Result r = berth.berth("exec", "target", "sh", "-c", "echo $FROM_RUN $(hostname) $$; exit 3");
+        assertThat(r.status()).isEqualTo(3);
+        String shortId = inspect("target").get("Id").asText().substring(0, 12);
+        assertThat(r.out()).startsWith("yes " + shortId + " ").doesNotEndWith(" 1\n");
+        assertThat(ok("exec", "-u", "nobody", "-e", "X=1", "-w", "/etc", "target", "sh", "-c", "echo $X $(pwd) $(id -u)").out())
+                .isEqualTo("1 /etc 65534\n");
+        Installation.Result piped = berth.run(Map.of("BERTH_HOST", berth.host()), "a\nb\nc\n".getBytes(), "exec", "-i", "target",
+                "wc", "-l");
+        assertThat(piped.out().strip()).isEqualTo("3");
+        // A detached exec shows in top beside the container's first process.
+        ok("exec", "-d", "target", "sleep", "77");
+        String top = ok("top", "target").out();
+        assertThat(top).contains("sleep 300").contains("sleep 77");
+        Installation.Result missing = berth.berth("exec", "target", "no-such-command");
+        assertThat(missing.status()).isEqualTo(127);
+        assertThat(missing.err()).isEqualTo("Error: exec: \"no-such-command\": executable file not found in $PATH\n");
+        try (TerminalSession t = terminal("exec -it target sh")) {
+            int at = t.await("/ # ", 0);
+            t.type("tty; stty size\r");
+            at = t.await("/dev/pts/0", at);
+            t.await("30 100", at);
+            t.type("exit 4\r");
+            assertThat(t.waitFor()).isEqualTo(4);
+        }
+        ok("pause", "target");
+        Installation.Result paused = berth.berth("exec", "target", "true");
+        assertThat(paused.status()).isEqualTo(1);
+        assertThat(paused.err()).contains("is paused, unpause the container before exec");
+        ok("unpause", "target");
+        ok("stop", "-t", "1", "target");
+        Installation.Result stopped = berth.berth("exec", "target", "true");
+        assertThat(stopped.status()).isEqualTo(1);
+        assertThat(stopped.err()).contains("is not running");
+    }
+
+    @Test
     void pauseAndUnpause() throws Exception {
         ok("run", "-d", "--name", "paused", "busybox", "sleep", "300");
         assertThat(ok("pause", "paused").out()).isEqualTo("paused\n");

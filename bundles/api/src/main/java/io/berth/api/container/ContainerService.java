@@ -94,6 +94,17 @@ public interface ContainerService {
     record Attached(io.berth.api.runtime.Attachment io, CompletableFuture<Integer> exit, boolean tty) {
     }
 
+    /**
+     * Runs another process in a running container, with the container's environment (plus the
+     * request's), user, working directory and capabilities unless the request says otherwise. The
+     * attachment carries its output, its input (when asked for) and its exit status at the end;
+     * {@code exit} is {@code null}: the status comes with the end of the output.
+     *
+     * @throws io.berth.api.ConflictException if the container is not running or paused
+     * @throws io.berth.api.runtime.StartFailedException if the command cannot be run (126, 127)
+     */
+    Attached exec(String idOrName, ExecRequest request) throws IOException;
+
     /** Resizes a running container's terminal. */
     void resize(String idOrName, io.berth.api.runtime.ConsoleSize size) throws IOException;
 

@@ -133,6 +133,20 @@ public interface RuntimeDriver {
         return attach(id, stdin);
     }
 
+    /**
+     * Runs another process in a running container: in its namespaces and cgroups, with the given
+     * identity, capabilities and environment. The returned attachment, made before the process
+     * runs, carries its output and (with {@code stdin}) its input, and its exit status at the end;
+     * closing it leaves the process running.
+     *
+     * @throws io.berth.api.ConflictException if the container is not running
+     * @throws StartFailedException if the process could not be started (126, 127 as docker)
+     * @throws io.berth.api.InvalidArgumentException if the driver cannot exec
+     */
+    default Attachment exec(String id, ProcessSpec process, boolean stdin) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot run processes in containers");
+    }
+
     /** Resizes a running container's terminal; nothing happens without one. */
     default void resize(String id, ConsoleSize size) throws IOException {
         throw new io.berth.api.InvalidArgumentException("this runtime cannot resize terminals");

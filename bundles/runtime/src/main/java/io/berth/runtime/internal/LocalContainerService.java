@@ -9,6 +9,7 @@ import io.berth.api.container.ContainerDetails;
 import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.CreateRequest;
+import io.berth.api.container.ExecRequest;
 import io.berth.api.container.HostConfig;
 import io.berth.api.container.LogEntry;
 import io.berth.api.container.LogOptions;
@@ -851,6 +852,71 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         } finally {
             e.lock.unlock();
         }
+    }
+
+    @Override
+    public Attached exec(String idOrName, ExecRequest request) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        RuntimeDriver runtime;
+        ProcessSpec process;
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                throw new ConflictException("Container " + e.id() + " is paused, unpause the container before exec");
+            }
+            if (!e.state.running()) {
+                throw new ConflictException("Container " + e.id() + " is not running");
+            }
+            ContainerRecord r = e.record;
+            ContainerConfig c = r.config();
+            HostConfig h = r.host();
+            runtime = drivers.runtime(h.runtime());
+            Path rootfs = runningRootfs(r);
+            Users.Resolved user = Users.resolve(rootfs, request.user() != null ? request.user() : c.user());
+            String cwd = request.workingDir() != null && !request.workingDir().isEmpty() ? request.workingDir()
+                    : c.workingDir().isEmpty() ? "/" : c.workingDir();
+            if (!cwd.startsWith("/")) {
+                throw new InvalidArgumentException("the working directory '" + cwd + "' is invalid, it needs to be an absolute path");
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PATH", ContainerDefaults.PATH);
+            env.put("HOSTNAME", "HOSTNAME=" + c.hostname());
+            for (String v : orEmpty(c.env())) {
+                env.put(envKey(v), v);
+            }
+            for (String v : request.env()) {
+                if (v.contains("=")) {
+                    env.put(envKey(v), v);
+                } else {
+                    env.remove(v);
+                }
+            }
+            env.putIfAbsent("HOME", "HOME=" + user.home());
+            if (request.tty()) {
+                env.putIfAbsent("TERM", "TERM=xterm");
+            }
+            boolean privileged = request.privileged() || h.privileged();
+            Set<String> caps = privileged ? Set.copyOf(ContainerDefaults.ALL_CAPABILITIES) : Capabilities.of(h.capAdd(), h.capDrop());
+            boolean noNewPrivileges = !privileged;
+            for (String opt : h.securityOpt()) {
+                noNewPrivileges = !opt.endsWith("false") && !privileged;
+            }
+            process = new ProcessSpec(request.command(), List.copyOf(env.values()), cwd, user.user(), request.tty(), caps,
+                    noNewPrivileges, h.ulimits(), request.stdin(), request.stdin(), request.tty() ? request.size() : null);
+        } finally {
+            e.lock.unlock();
+        }
+        return new Attached(runtime.exec(e.id(), process, request.stdin()), null, request.tty());
+    }
+
+    /** The root filesystem of a running container as the host sees it. */
+    private Path runningRootfs(ContainerRecord r) throws IOException {
+        List<Mount> mounts = drivers.storage(r.storage()).mounts(r.snapshot());
+        if (mounts.size() == 1 && mounts.get(0).type().equals("bind") && !mounts.get(0).readOnly()) {
+            return Path.of(mounts.get(0).source());
+        }
+        return rootfsMountpoint(r);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.berth.api.NotFoundException;
 import io.berth.api.runtime.Attachment;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.runtime.RuntimeState;
 import io.berth.api.runtime.RuntimeStats;
@@ -130,7 +131,6 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
 
     /** Starts the container, attached to it before it runs when asked. */
     private Attachment start(String id, boolean attach, boolean stdin) throws IOException {
-        ShimAttachment attachment = null;
         Path d = existing(id);
         RuntimeState s = state(id);
         if (s.status() != RuntimeStatus.CREATED) {
@@ -138,7 +138,22 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
         }
         Resources.Decoded r = Resources.decode(Files.readString(d.resolve("resources")));
         cgroups.create(id, r.resources(), r.privileged());
-        Process p = new ProcessBuilder(shim.toString(), d.toString()).redirectErrorStream(true).start();
+        try {
+            return launch(d, attach, stdin);
+        } catch (IOException | RuntimeException e) {
+            cgroups.remove(id);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a shim on the spec in {@code dir} through its handshake: it answers with the pid of a
+     * process ready to exec, the engine attaches if asked, tells it to start, and it answers
+     * {@code started} or why not.
+     */
+    private ShimAttachment launch(Path dir, boolean attach, boolean stdin) throws IOException {
+        ShimAttachment attachment = null;
+        Process p = new ProcessBuilder(shim.toString(), dir.toString()).redirectErrorStream(true).start();
         String answer;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              OutputStream control = p.getOutputStream()) {
@@ -147,10 +162,9 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
                 // The network namespace is ready to be set up here (networking arrives with its driver).
                 if (attach) {
                     try {
-                        attachment = ShimAttachment.connect(d.resolve("shim.sock"), stdin, false);
+                        attachment = ShimAttachment.connect(dir.resolve("shim.sock"), stdin, false);
                     } catch (IOException | RuntimeException e) {
                         p.destroyForcibly();
-                        cgroups.remove(id);
                         throw e;
                     }
                 }
@@ -163,7 +177,6 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
                 for (String line; (line = in.readLine()) != null; ) {
                     rest.append(' ').append(line);
                 }
-                cgroups.remove(id);
                 if (attachment != null) {
                     attachment.close();
                 }
@@ -182,6 +195,25 @@ public final class NativeRuntimeDriver implements RuntimeDriver {
             attachment.awaitInput();
         }
         return attachment;
+    }
+
+    @Override
+    public Attachment exec(String id, ProcessSpec process, boolean stdin) throws IOException {
+        Path d = existing(id);
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING) {
+            throw new ConflictException("container " + id + " is " + (s.status() == RuntimeStatus.PAUSED ? "paused" : "not running"));
+        }
+        String execId = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8)
+                .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong()).array());
+        Path dir = Files.createDirectories(d.resolve("exec").resolve(execId));
+        try {
+            Files.write(dir.resolve("spec"), ShimSpec.exec(process, s.pid(), cgroups.procsFiles(id)));
+            return launch(dir, true, stdin);
+        } catch (IOException | RuntimeException e) {
+            Trees.delete(dir);
+            throw e;
+        }
     }
 
     private static StartFailedException failure(String answer, String more) {

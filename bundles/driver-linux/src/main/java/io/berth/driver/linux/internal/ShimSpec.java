@@ -143,41 +143,57 @@ final class ShimSpec {
                 s.add("readonly", p);
             }
         }
-        for (Rlimit r : spec.process().rlimits()) {
+        s.process(spec.process(), spec.privileged() ? (1L << CAPABILITIES.size()) - 1 : capabilityMask(spec.process().capabilities()));
+        s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
+        return s.out.toByteArray();
+    }
+
+    /**
+     * The spec of a process added to a running container: the namespaces of its init to join,
+     * its cgroups, and the process.
+     */
+    static byte[] exec(ProcessSpec process, int initPid, List<Path> cgroupProcs) throws IOException {
+        ShimSpec s = new ShimSpec();
+        s.add("join", Integer.toString(initPid));
+        for (Path p : cgroupProcs) {
+            s.add("cgroup", p.toString());
+        }
+        s.process(process, capabilityMask(process.capabilities()));
+        return s.out.toByteArray();
+    }
+
+    /** The process: rlimits, user, capabilities, cwd, environment, arguments, terminal and input. */
+    private void process(ProcessSpec process, long caps) throws IOException {
+        for (Rlimit r : process.rlimits()) {
             Integer resource = RLIMITS.get(r.type());
             if (resource == null) {
                 throw new InvalidArgumentException("unknown rlimit " + r.type());
             }
-            s.add("rlimit", resource.toString(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+            add("rlimit", resource.toString(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
         }
-
-        String[] user = new String[2 + spec.process().user().additionalGids().size()];
-        user[0] = Integer.toString(spec.process().user().uid());
-        user[1] = Integer.toString(spec.process().user().gid());
-        for (int i = 0; i < spec.process().user().additionalGids().size(); i++) {
-            user[2 + i] = Integer.toString(spec.process().user().additionalGids().get(i));
+        String[] user = new String[2 + process.user().additionalGids().size()];
+        user[0] = Integer.toString(process.user().uid());
+        user[1] = Integer.toString(process.user().gid());
+        for (int i = 0; i < process.user().additionalGids().size(); i++) {
+            user[2 + i] = Integer.toString(process.user().additionalGids().get(i));
         }
-        s.add("user", user);
-        long caps = spec.privileged() ? (1L << CAPABILITIES.size()) - 1 : capabilityMask(spec.process().capabilities());
-        s.add("caps", Long.toHexString(caps));
-        s.add("no-new-privileges", spec.process().noNewPrivileges() ? "1" : "0");
-        s.add("cwd", spec.process().cwd());
-        for (String e : spec.process().env()) {
-            s.add("env", e);
+        add("user", user);
+        add("caps", Long.toHexString(caps));
+        add("no-new-privileges", process.noNewPrivileges() ? "1" : "0");
+        add("cwd", process.cwd());
+        for (String e : process.env()) {
+            add("env", e);
         }
-        for (String a : spec.process().args()) {
-            s.add("arg", a);
+        for (String a : process.args()) {
+            add("arg", a);
         }
-        ProcessSpec process = spec.process();
         if (process.terminal()) {
             ConsoleSize size = process.consoleSize();
-            s.add("terminal", size == null ? "0" : Integer.toString(size.rows()), size == null ? "0" : Integer.toString(size.columns()));
+            add("terminal", size == null ? "0" : Integer.toString(size.rows()), size == null ? "0" : Integer.toString(size.columns()));
         }
         if (process.openStdin() || process.terminal()) {
-            s.add("stdin", process.stdinOnce() ? "1" : "0");
+            add("stdin", process.stdinOnce() ? "1" : "0");
         }
-        s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
-        return s.out.toByteArray();
     }
 
     private void devices(boolean privileged) throws IOException {

@@ -137,6 +137,52 @@ class NativeRuntimeDriverTest {
         assertThat(output(spec)).contains("marker-42");
     }
 
+    private static ProcessSpec execProcess(boolean terminal, User user, String... command) {
+        return new ProcessSpec(List.of(command), List.of(ContainerDefaults.PATH, "HOSTNAME=test-host"), "/", user, terminal,
+                ContainerDefaults.CAPABILITIES, true, List.of(), terminal, false, terminal ? new ConsoleSize(24, 80) : null);
+    }
+
+    private static String drain(Attachment a) throws IOException {
+        StringBuilder out = new StringBuilder();
+        Attachment.Output o;
+        while ((o = a.next()) != null) {
+            out.append(new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void execRunsInTheContainersNamespacesAndCgroupsWithItsOwnUser() throws Exception {
+        ContainerSpec spec = spec(Resources.NONE, "sleep", "300");
+        driver.create(spec);
+        driver.start(spec.id());
+        try (Attachment a = driver.exec(spec.id(), execProcess(false, new User(1000, 1000, List.of()), "sh", "-c",
+                "echo pid=$$; hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; id -u; ls /proc | grep -c '^[0-9]*$';"
+                        + " grep -vc ':/$' /proc/self/cgroup; echo err >&2; exit 5"), false)) {
+            String out = drain(a);
+            assertThat(a.exitCode()).isEqualTo(5);
+            // In the container's pid namespace (sh is not pid 1: sleep is), its uts, its cgroups.
+            assertThat(out).doesNotContain("pid=1\n").contains("test-host\n").contains("sleep 300 \n").contains("\n1000\n")
+                    .contains("err");
+            // Every hierarchy shows it at the root of the container's cgroup namespace: in the
+            // container's cgroup (elsewhere it would show as /.. paths).
+            assertThat(out).containsPattern("\n1000\n\\d+\n0\n");
+        }
+        // A terminal for the exec'd process, of the container's devpts.
+        try (Attachment t = driver.exec(spec.id(), execProcess(true, User.ROOT, "sh", "-c", "tty; stty size; exit 2"), true)) {
+            String out = drain(t);
+            assertThat(out).contains("/dev/pts/0").contains("24 80");
+            assertThat(t.exitCode()).isEqualTo(2);
+        }
+        assertThatThrownBy(() -> driver.exec(spec.id(), execProcess(false, User.ROOT, "no-such-command"), false))
+                .isInstanceOf(StartFailedException.class)
+                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH");
+        // The container itself is untouched.
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+        driver.kill(spec.id(), 9, false);
+        driver.await(spec.id(), Duration.ofSeconds(10));
+    }
+
     @Test
     void openStdinFeedsThePipeAndClosesWhenTheClientIsDone() throws Exception {
         ContainerSpec spec = interactive(false, "sh", "-c", "cat; echo cat-ended >&2");

@@ -1,5 +1,6 @@
 package io.berth.shell.internal.commands;
 
+import io.berth.api.container.ExecRequest;
 import io.berth.api.container.ContainerDetails;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.BerthException;
@@ -335,6 +336,54 @@ public class ContainerCommands implements Commands {
                     @Parameter(names = {"-s", "--signal"}, absentValue = "KILL") String signal,
                     @Descriptor("Containers to kill") List<String> names) throws InterruptedException {
         return each(ctx, names, n -> containers.kill(n, signal));
+    }
+
+    @Command(name = "exec", usage = "[OPTIONS] CONTAINER COMMAND [ARG...]", minArgs = 2, interspersed = false,
+            aliases = {"container exec"})
+    @Descriptor("Execute a command in a running container")
+    public int exec(CommandContext ctx,
+                    @Descriptor("Detached mode: run command in the background")
+                    @Parameter(names = {"-d", "--detach"}, absentValue = "false", presentValue = "true") boolean detach,
+                    @Descriptor("Keep STDIN open even if not attached")
+                    @Parameter(names = {"-i", "--interactive"}, absentValue = "false", presentValue = "true") boolean interactive,
+                    @Descriptor("Allocate a pseudo-TTY")
+                    @Parameter(names = {"-t", "--tty"}, absentValue = "false", presentValue = "true") boolean tty,
+                    @Descriptor("Set environment variables")
+                    @Parameter(names = {"-e", "--env"}, absentValue = "") List<String> env,
+                    @Descriptor("Username or UID (format: \"<name|uid>[:<group|gid>]\")")
+                    @Parameter(names = {"-u", "--user"}, absentValue = "") String user,
+                    @Descriptor("Working directory inside the container")
+                    @Parameter(names = {"-w", "--workdir"}, absentValue = "") String workdir,
+                    @Descriptor("Give extended privileges to the command")
+                    @Parameter(names = {"--privileged"}, absentValue = "false", presentValue = "true") boolean privileged,
+                    @Descriptor("Override the key sequence for detaching a container")
+                    @Parameter(names = {"--detach-keys"}, absentValue = DEFAULT_DETACH_KEYS) String detachKeys,
+                    @Descriptor("The container, then the command and its arguments") List<String> args) throws IOException {
+        if (!detach && tty && interactive && !ctx.terminal().isInputTerminal()) {
+            ctx.err().println("the input device is not a TTY");
+            return 1;
+        }
+        io.berth.shell.internal.command.Terminal term = ctx.terminal();
+        ConsoleSize size = term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
+        ExecRequest request = new ExecRequest(args.subList(1, args.size()), env, user.isEmpty() ? null : user,
+                workdir.isEmpty() ? null : workdir, tty, interactive && !detach, privileged, size);
+        ContainerService.Attached a;
+        try {
+            a = containers.exec(args.get(0), request);
+        } catch (StartFailedException e) {
+            ctx.err().println("Error: " + e.getMessage());
+            return e.exitCode() == 126 || e.exitCode() == 127 ? e.exitCode() : 126;
+        }
+        if (detach) {
+            a.io().close();
+            return 0;
+        }
+        try {
+            return new Interaction(ctx, a, interactive, Interaction.detachKeys(detachKeys)).run(() -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
     }
 
     @Command(name = "commit", usage = "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", minArgs = 1, maxArgs = 2,

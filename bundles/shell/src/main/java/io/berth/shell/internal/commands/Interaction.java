@@ -68,6 +68,10 @@ final class Interaction {
                 onInterrupt.run();
                 return 130;
             }
+            if (attached.exit() == null) {
+                // An exec'd process: its status comes with the end of its output.
+                return io.exitCode() >= 0 ? io.exitCode() : 126;
+            }
             try {
                 return attached.exit().get();
             } catch (ExecutionException e) {
