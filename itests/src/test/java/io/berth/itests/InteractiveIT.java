@@ -104,6 +104,47 @@ class InteractiveIT extends DaemonWithBusybox {
     }
 
     @Test
+    void cpBothWaysAndExportAndNoEscapeThroughLinks() throws Exception {
+        ok("create", "--name", "files", "busybox", "sh", "-c", "cat /in/hello.txt; ls /in");
+        java.nio.file.Path host = berth.root.resolveSibling("host-files");
+        java.nio.file.Files.createDirectories(host.resolve("dir/sub"));
+        java.nio.file.Files.writeString(host.resolve("dir/hello.txt"), "hello from the host\n");
+        java.nio.file.Files.writeString(host.resolve("dir/sub/deep.txt"), "deep\n");
+        // Host to a stopped container: a directory under a new name.
+        ok("cp", host.resolve("dir").toString(), "files:/in");
+        assertThat(ok("start", "-a", "files").out()).isEqualTo("hello from the host\nhello.txt\nsub\n");
+        // Container to host: a file into a directory, a directory under a new name.
+        ok("cp", "files:/in/hello.txt", host.toString());
+        assertThat(java.nio.file.Files.readString(host.resolve("hello.txt"))).isEqualTo("hello from the host\n");
+        ok("cp", "files:/in", host.resolve("back").toString());
+        assertThat(java.nio.file.Files.readString(host.resolve("back/sub/deep.txt"))).isEqualTo("deep\n");
+        // To a running container, and a tar on stdout.
+        ok("run", "-d", "--name", "running", "busybox", "sleep", "300");
+        ok("cp", host.resolve("dir/sub/deep.txt").toString(), "running:/tmp/");
+        assertThat(ok("exec", "running", "cat", "/tmp/deep.txt").out()).isEqualTo("deep\n");
+        Installation.Result tar = berth.berth("cp", "running:/etc/hostname", "-");
+        assertThat(tar.status()).isZero();
+        assertThat(tar.out()).startsWith("hostname");
+        // A link that climbs out of the container is refused, and nothing lands on the host.
+        ok("exec", "running", "ln", "-s", "../../../../../../../../tmp", "/escape");
+        Installation.Result out = berth.berth("cp", host.resolve("dir/hello.txt").toString(), "running:/escape/");
+        assertThat(out.status()).isEqualTo(1);
+        assertThat(out.err()).contains("points outside the container's root filesystem");
+        // An absolute link is the container's path, not the host's.
+        ok("exec", "running", "ln", "-s", "/etc", "/etclink");
+        ok("cp", host.resolve("dir/hello.txt").toString(), "running:/etclink/");
+        assertThat(ok("exec", "running", "cat", "/etc/hello.txt").out()).isEqualTo("hello from the host\n");
+        assertThat(java.nio.file.Path.of("/etc/hello.txt")).doesNotExist();
+        // export: the whole filesystem as a tar.
+        java.nio.file.Path exported = host.resolve("files.tar");
+        ok("export", "-o", exported.toString(), "files");
+        Process list = new ProcessBuilder("tar", "-tf", exported.toString()).redirectErrorStream(true).start();
+        String entries = new String(list.getInputStream().readAllBytes());
+        assertThat(list.waitFor()).isZero();
+        assertThat(entries).contains("bin/busybox").contains("in/hello.txt").contains("in/sub/deep.txt");
+    }
+
+    @Test
     void pauseAndUnpause() throws Exception {
         ok("run", "-d", "--name", "paused", "busybox", "sleep", "300");
         assertThat(ok("pause", "paused").out()).isEqualTo("paused\n");

@@ -40,7 +40,11 @@ public final class LayerWriter {
      * skipped, as docker does.
      */
     public void add(Path root, String relative) throws IOException {
-        Path file = root.resolve(relative);
+        addAs(root.resolve(relative), relative);
+    }
+
+    /** Writes the entry for {@code file} as it is on disk, named {@code relative} in the archive. */
+    public void addAs(Path file, String relative) throws IOException {
         Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,size,lastModifiedTime,ino,dev,rdev,nlink",
                 LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) a.get("mode");

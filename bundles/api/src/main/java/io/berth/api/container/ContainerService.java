@@ -105,6 +105,48 @@ public interface ContainerService {
      */
     Attached exec(String idOrName, ExecRequest request) throws IOException;
 
+    /**
+     * What a path in a container's filesystem is, running or not. Symbolic links on the way are
+     * followed as inside the container; the last one too when {@code follow} says so.
+     *
+     * @throws io.berth.api.NotFoundException if there is nothing at that path
+     * @throws io.berth.api.InvalidArgumentException if the path leads out of the container's
+     *         root filesystem through a symbolic link
+     */
+    PathStat statPath(String idOrName, String path, boolean follow) throws IOException;
+
+    /**
+     * Writes a path of a container's filesystem (a file, or a directory with all it holds) as an
+     * uncompressed tar whose top entry is named {@code name} ({@code null}: the path's last
+     * component).
+     */
+    void copyFrom(String idOrName, String path, String name, java.io.OutputStream tar) throws IOException;
+
+    /**
+     * Extracts a tar into a directory of a container's filesystem. Entries that would land
+     * outside that directory are refused; nothing outside the container's root is touched.
+     */
+    void copyTo(String idOrName, String directory, java.io.InputStream tar) throws IOException;
+
+    /**
+     * Copies a path of a container (a file, or a directory with all it holds) into a directory of
+     * the host, named {@code name} there. Entries that would land outside that directory are
+     * refused.
+     *
+     * @param owners whether files keep the container's owners (else they belong to the caller)
+     */
+    void copyToHost(String idOrName, String path, java.nio.file.Path hostDirectory, String name, boolean owners)
+            throws IOException;
+
+    /**
+     * Copies a file or directory of the host into a directory of a container, named {@code name}
+     * there.
+     */
+    void copyFromHost(java.nio.file.Path source, String name, String idOrName, String directory) throws IOException;
+
+    /** Writes a container's whole filesystem, its mounts left out, as an uncompressed tar ({@code export}). */
+    void export(String idOrName, java.io.OutputStream tar) throws IOException;
+
     /** Resizes a running container's terminal. */
     void resize(String idOrName, io.berth.api.runtime.ConsoleSize size) throws IOException;
 

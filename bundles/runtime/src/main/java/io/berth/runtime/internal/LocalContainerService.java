@@ -10,6 +10,7 @@ import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.CreateRequest;
 import io.berth.api.container.ExecRequest;
+import io.berth.api.container.PathStat;
 import io.berth.api.container.HostConfig;
 import io.berth.api.container.LogEntry;
 import io.berth.api.container.LogOptions;
@@ -908,6 +909,166 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             e.lock.unlock();
         }
         return new Attached(runtime.exec(e.id(), process, request.stdin()), null, request.tty());
+    }
+
+    private interface OnRootfs<T> {
+        T apply(Path root) throws IOException;
+    }
+
+    /** Runs {@code work} on the container's root filesystem, mounted for the while if it is not running. */
+    private <T> T withRootfs(String idOrName, OnRootfs<T> work) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            ContainerRecord r = e.record;
+            if (e.state.running()) {
+                return work.apply(runningRootfs(r));
+            }
+            Path mountpoint = rootfsMountpoint(r);
+            try {
+                return work.apply(mount(drivers.storage(r.storage()).mounts(r.snapshot()), Files.createDirectories(mountpoint)));
+            } finally {
+                cleanUpMount(r);
+            }
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /** A path inside the container, resolved as the container sees it; the last component as asked. */
+    private static Path inside(Path root, String path, boolean follow) throws IOException {
+        String normalized = Path.of("/").resolve(path.isEmpty() ? "/" : path).normalize().toString();
+        List<String> parts = io.berth.layers.LayerPath.components(normalized.substring(1), "path '" + path + "'");
+        io.berth.layers.ScopedRoot scoped = new io.berth.layers.ScopedRoot(root);
+        try {
+            if (parts.isEmpty()) {
+                return root;
+            }
+            if (follow) {
+                Path last = scoped.directory(parts.subList(0, parts.size() - 1), false, path).resolve(parts.get(parts.size() - 1));
+                if (Files.isSymbolicLink(last)) {
+                    try {
+                        return scoped.directory(parts, false, path);
+                    } catch (InvalidArgumentException ex) {
+                        if (ex.getMessage() != null && ex.getMessage().contains("not a directory")) {
+                            return last;
+                        }
+                        throw ex;
+                    }
+                }
+                return last;
+            }
+            return scoped.directory(parts.subList(0, parts.size() - 1), false, path).resolve(parts.get(parts.size() - 1));
+        } catch (NoSuchFileException ex) {
+            throw new NotFoundException("Could not find the file " + path + " in container");
+        } catch (InvalidArgumentException ex) {
+            String m = String.valueOf(ex.getMessage());
+            m = m.replace("outside the layer", "outside the container's root filesystem");
+            throw new InvalidArgumentException(m.startsWith("layer entry ") ? "container path " + m.substring(12) : m);
+        }
+    }
+
+    @Override
+    public PathStat statPath(String idOrName, String path, boolean follow) throws IOException {
+        return withRootfs(idOrName, root -> {
+            Path p = inside(root, path, follow);
+            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
+            }
+            Map<String, Object> a = Files.readAttributes(p, "unix:mode,size", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            String link = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : "";
+            String name = p.equals(root) ? "/" : p.getFileName().toString();
+            return new PathStat(name, Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), (Long) a.get("size"),
+                    (Integer) a.get("mode"), link);
+        });
+    }
+
+    @Override
+    public void copyFrom(String idOrName, String path, String name, OutputStream tar) throws IOException {
+        withRootfs(idOrName, root -> {
+            Path p = inside(root, path, false);
+            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
+            }
+            String top = name != null ? name : p.equals(root) ? "" : p.getFileName().toString();
+            io.berth.layers.LayerWriter out = new io.berth.layers.LayerWriter(tar);
+            io.berth.layers.TreeTar.write(p, top, out);
+            out.finish();
+            return null;
+        });
+    }
+
+    @Override
+    public void copyTo(String idOrName, String directory, InputStream tar) throws IOException {
+        withRootfs(idOrName, root -> {
+            Path dir = inside(root, directory, true);
+            // A real directory of the container: links were resolved inside it, never followed here.
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidArgumentException(Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        ? "cannot copy to " + directory + ": not a directory"
+                        : "Could not find the file " + directory + " in container " + idOrName);
+            }
+            io.berth.layers.LayerApplier.apply(tar, dir,
+                    new io.berth.layers.LayerApplier.Options(io.berth.layers.Whiteouts.DELETE, false, true));
+            return null;
+        });
+    }
+
+    @Override
+    public void copyToHost(String idOrName, String path, Path hostDirectory, String name, boolean owners) throws IOException {
+        pipe(out -> copyFrom(idOrName, path, name, out), in -> io.berth.layers.LayerApplier.apply(in, hostDirectory,
+                new io.berth.layers.LayerApplier.Options(io.berth.layers.Whiteouts.DELETE, false, owners)));
+    }
+
+    @Override
+    public void copyFromHost(Path source, String name, String idOrName, String directory) throws IOException {
+        pipe(out -> {
+            io.berth.layers.LayerWriter w = new io.berth.layers.LayerWriter(out);
+            io.berth.layers.TreeTar.write(source, name, w);
+            w.finish();
+        }, in -> copyTo(idOrName, directory, in));
+    }
+
+    private interface TarSource {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private interface TarSink {
+        void readFrom(InputStream in) throws IOException;
+    }
+
+    /** Streams a tar from a writer to a reader; either side's failure fails the whole. */
+    private static void pipe(TarSource source, TarSink sink) throws IOException {
+        java.io.PipedInputStream in = new java.io.PipedInputStream(1 << 16);
+        java.io.PipedOutputStream out = new java.io.PipedOutputStream(in);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try (out) {
+                source.writeTo(out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (in) {
+            sink.readFrom(in);
+            writer.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        } finally {
+            writer.cancel(true);
+        }
+    }
+
+    @Override
+    public void export(String idOrName, OutputStream tar) throws IOException {
+        copyFrom(idOrName, "/", "", tar);
     }
 
     /** The root filesystem of a running container as the host sees it. */

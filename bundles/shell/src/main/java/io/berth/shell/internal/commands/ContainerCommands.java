@@ -1,5 +1,8 @@
 package io.berth.shell.internal.commands;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
+import io.berth.api.container.PathStat;
 import io.berth.api.container.ExecRequest;
 import io.berth.api.container.ContainerDetails;
 import io.berth.api.runtime.ConsoleSize;
@@ -384,6 +387,122 @@ public class ContainerCommands implements Commands {
             Thread.currentThread().interrupt();
             return 130;
         }
+    }
+
+    @Command(name = "cp", usage = "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n       berth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+            minArgs = 2, maxArgs = 2, aliases = {"container cp"})
+    @Descriptor("Copy files/folders between a container and the local filesystem")
+    public int cp(CommandContext ctx,
+                  @Descriptor("Archive mode (copy all uid/gid information)")
+                  @Parameter(names = {"-a", "--archive"}, absentValue = "false", presentValue = "true") boolean archive,
+                  @Descriptor("Always follow symbol link in SRC_PATH")
+                  @Parameter(names = {"-L", "--follow-link"}, absentValue = "false", presentValue = "true") boolean follow,
+                  @Descriptor("The source, then the destination") List<String> args) throws IOException {
+        String src = args.get(0);
+        String dst = args.get(1);
+        int srcColon = containerSeparator(src);
+        int dstColon = containerSeparator(dst);
+        if (srcColon >= 0 == dstColon >= 0) {
+            throw new InvalidArgumentException(srcColon >= 0 ? "copying between containers is not supported"
+                    : "must specify at least one container source");
+        }
+        if (srcColon >= 0) {
+            String container = src.substring(0, srcColon);
+            String path = src.substring(srcColon + 1);
+            PathStat stat = containers.statPath(container, path, follow);
+            if (dst.equals("-")) {
+                containers.copyFrom(container, follow && !stat.directory() ? path : path, null, ctx.out());
+                ctx.out().flush();
+                return 0;
+            }
+            Path target = ctx.resolve(dst);
+            String name;
+            Path into;
+            if (Files.isDirectory(target)) {
+                into = target;
+                name = stat.name().equals("/") ? "" : stat.name();
+            } else {
+                if (stat.directory() && Files.exists(target)) {
+                    throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);
+                }
+                if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+                    throw new InvalidArgumentException("destination directory " + target.getParent() + " does not exist");
+                }
+                into = target.getParent();
+                name = target.getFileName().toString();
+            }
+            // On the host, as the user who runs berth: the container's owners only with -a.
+            containers.copyToHost(container, path, into, name, archive);
+            return 0;
+        }
+        String container = dst.substring(0, dstColon);
+        String path = dst.substring(dstColon + 1);
+        if (src.equals("-")) {
+            containers.copyTo(container, path, ctx.in());
+            return 0;
+        }
+        Path source = ctx.resolve(src);
+        if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotFoundException("Could not find the file " + src);
+        }
+        if (follow) {
+            source = source.toRealPath();
+        }
+        String into;
+        String name;
+        PathStat target = null;
+        try {
+            target = containers.statPath(container, path, true);
+        } catch (NotFoundException e) {
+            // A new name in an existing directory.
+        }
+        if (target != null && target.directory()) {
+            into = path;
+            name = source.getFileName() == null ? "" : source.getFileName().toString();
+        } else {
+            if (target != null && Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);
+            }
+            Path p = Path.of("/").resolve(path).normalize();
+            into = p.getParent() == null ? "/" : p.getParent().toString();
+            name = p.getFileName() == null ? "" : p.getFileName().toString();
+        }
+        containers.copyFromHost(source, name, container, into);
+        return 0;
+    }
+
+    /** Where CONTAINER: ends in a cp argument, or -1 for a local path (absolute, ./, or no colon). */
+    private static int containerSeparator(String arg) {
+        if (arg.startsWith("/") || arg.startsWith(".")) {
+            return -1;
+        }
+        return arg.indexOf(':');
+    }
+
+    @Command(name = "export", usage = "[OPTIONS] CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container export"})
+    @Descriptor("Export a container's filesystem as a tar archive")
+    public int export(CommandContext ctx,
+                      @Descriptor("Write to a file, instead of STDOUT")
+                      @Parameter(names = {"-o", "--output"}, absentValue = "") String output,
+                      @Descriptor("The container") List<String> names) throws IOException {
+        if (output.isEmpty()) {
+            if (ctx.terminal().isOutputTerminal()) {
+                throw new InvalidArgumentException("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+            }
+            containers.export(names.get(0), ctx.out());
+            ctx.out().flush();
+            return 0;
+        }
+        Path file = ctx.resolve(output);
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            containers.export(names.get(0), out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return 0;
     }
 
     @Command(name = "commit", usage = "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", minArgs = 1, maxArgs = 2,

@@ -1,0 +1,37 @@
+package io.berth.layers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Writes a file or a whole directory tree to a tar, as {@code docker cp} and {@code export} do. */
+public final class TreeTar {
+    private TreeTar() {
+    }
+
+    /**
+     * Writes {@code source} (not following it if it is a symbolic link) and, for a directory,
+     * everything under it, the top entry named {@code name} (empty: the entries are the
+     * directory's content). Sockets are skipped; nothing below is followed through links.
+     */
+    public static void write(Path source, String name, LayerWriter out) throws IOException {
+        if (!name.isEmpty()) {
+            out.addAs(source, name);
+        }
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> children = new ArrayList<>();
+        try (Stream<Path> list = Files.list(source)) {
+            list.sorted().forEach(children::add);
+        }
+        for (Path child : children) {
+            String childName = name.isEmpty() ? child.getFileName().toString() : name + "/" + child.getFileName();
+            write(child, childName, out);
+        }
+    }
+}
