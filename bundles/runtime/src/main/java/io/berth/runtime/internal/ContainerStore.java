@@ -37,7 +37,7 @@ final class ContainerStore {
     private static final System.Logger LOG = System.getLogger(ContainerStore.class.getName());
     /** What a container whose state file cannot be read is taken to be: exited, as docker after a host crash. */
     private static final StateRecord LOST = new StateRecord(io.berth.api.container.ContainerStatus.EXITED, 0, 255, false,
-            "its state was lost", null, null, 0);
+            "its state was lost", null, null, 0, false);
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -55,6 +55,10 @@ final class ContainerStore {
         /** Counts runs, so a late monitor of an earlier run changes nothing; guarded by {@link #lock}. */
         long run;
         Thread monitor;
+        /** The restart its policy has scheduled, if any; guarded by {@link #lock}. */
+        java.util.concurrent.ScheduledFuture<?> pendingRestart;
+        /** Docker's back-off: the wait before the next policy restart, in milliseconds. */
+        long restartDelay = 100;
         volatile boolean removing;
         volatile boolean removed;
 

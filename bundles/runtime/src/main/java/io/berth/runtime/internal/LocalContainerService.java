@@ -93,6 +93,13 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     private final DriverRegistry drivers;
     private final Path hostResolvConf;
     private final Object initLock = new Object();
+    /** Starts containers again as their restart policies say, after docker's back-off. */
+    private final java.util.concurrent.ScheduledExecutorService restarts =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "berth-restart-policy");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
 
     /**
@@ -170,7 +177,8 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                 ic.healthcheck(), false, req.image(), ic.volumes(), workingDir, entrypoint.isEmpty() ? null : entrypoint,
                 ic.onBuild(), labels, stopSignal == null || stopSignal.isEmpty() ? null : stopSignal, stopTimeout, null);
         HostConfig fixed = new HostConfig(runtimeName, host.autoRemove(), host.privileged(), host.readonlyRootfs(),
-                host.capAdd(), host.capDrop(), host.tmpfs(), host.resources(), host.log(), host.securityOpt(), host.ulimits());
+                host.capAdd(), host.capDrop(), host.tmpfs(), host.resources(), host.log(), host.securityOpt(), host.ulimits(),
+                host.restartPolicy());
 
         String name;
         if (wantedName != null) {
@@ -343,7 +351,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (e.state.running()) {
                 return e.exit == null ? new CompletableFuture<>() : e.exit.copy();
             }
-            return startLocked(e);
+            return startByUser(e, false, false, null).exit();
         } finally {
             e.lock.unlock();
         }
@@ -360,7 +368,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         try {
             checkNotRemoved(e);
             from = JsonLog.Position.of(log);
-            exit = e.state.running() && e.exit != null ? e.exit.copy() : startLocked(e);
+            exit = e.state.running() && e.exit != null ? e.exit.copy() : startByUser(e, false, false, null).exit();
             // Opened before the lock goes: a container that ends at once (and is removed with
             // --rm) cannot take its log away before it is read.
             opened = JsonLog.Opened.of(log);
@@ -391,11 +399,30 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         return startLocked(e, false, false, null).exit();
     }
 
+    /** A start by the user: a pending policy restart is dropped, the restart count starts over. */
+    private Started startByUser(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size) throws IOException {
+        cancelRestart(e);
+        e.restartDelay = 100;
+        return startLocked(e, attach, stdin, size, false);
+    }
+
+    private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size) throws IOException {
+        return startLocked(e, attach, stdin, size, false);
+    }
+
+    private void cancelRestart(ContainerStore.Entry e) {
+        if (e.pendingRestart != null) {
+            e.pendingRestart.cancel(false);
+            e.pendingRestart = null;
+        }
+    }
+
     /** A started container: its exit to come, and the attachment made before it ran, if asked for. */
     private record Started(CompletableFuture<Integer> exit, Attachment io) {
     }
 
-    private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size) throws IOException {
+    private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size, boolean byPolicy)
+            throws IOException {
         ContainerRecord r = e.record;
         Attachment io = null;
         RuntimeDriver runtime = drivers.runtime(r.host().runtime());
@@ -429,7 +456,8 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             RuntimeState rs = runtime.state(r.id());
             e.run++;
             e.exit = new CompletableFuture<>();
-            store.saveState(e, e.state.started(rs.pid(), rs.startedAt() != null ? rs.startedAt() : Instant.now()));
+            Instant at = rs.startedAt() != null ? rs.startedAt() : Instant.now();
+            store.saveState(e, byPolicy ? e.state.restarted(rs.pid(), at) : e.state.startedByUser(rs.pid(), at));
             watch(e, runtime, e.run);
             started = true;
             return new Started(e.exit.copy(), io);
@@ -605,8 +633,13 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             }
             if (!removed) {
                 Instant finished = end != null && end.finishedAt() != null ? end.finishedAt() : Instant.now();
+                StateRecord ended = e.state.exited(code, end != null && end.oomKilled(), finished, why);
+                if (!closed && policyRestarts(e.record.host().restartPolicy(), ended)) {
+                    ended = ended.restarting();
+                    scheduleRestart(e, finished);
+                }
                 try {
-                    store.saveState(e, e.state.exited(code, end != null && end.oomKilled(), finished, why));
+                    store.saveState(e, ended);
                 } catch (IOException ex) {
                     LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
                             + ex.getMessage());
@@ -617,6 +650,100 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         }
         if (exit != null) {
             exit.complete(code);
+        }
+    }
+
+    /** Whether a container that just ended is started again by its policy. */
+    private static boolean policyRestarts(io.berth.api.container.RestartPolicy policy, StateRecord ended) {
+        if (ended.stoppedByUser()) {
+            return false;
+        }
+        return switch (policy.name()) {
+            case "always", "unless-stopped" -> true;
+            case "on-failure" -> ended.exitCode() != 0
+                    && (policy.maximumRetryCount() == 0 || ended.restartCount() < policy.maximumRetryCount());
+            default -> false;
+        };
+    }
+
+    /**
+     * Schedules a policy restart after docker's back-off: 100 ms, doubled at each restart up to
+     * a minute, back to 100 ms after a run of 10 s or more. Called with the container's lock held.
+     */
+    private void scheduleRestart(ContainerStore.Entry e, Instant finished) {
+        Instant started = e.state.startedAt() == null ? null : Instant.parse(e.state.startedAt());
+        if (started != null && Duration.between(started, finished).toSeconds() >= 10) {
+            e.restartDelay = 100;
+        }
+        long delay = e.restartDelay;
+        e.restartDelay = Math.min(e.restartDelay * 2, 60_000);
+        cancelRestart(e);
+        e.pendingRestart = restarts.schedule(() -> restartByPolicy(e), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void restartByPolicy(ContainerStore.Entry e) {
+        e.lock.lock();
+        try {
+            e.pendingRestart = null;
+            if (closed || e.removed || e.removing || e.state.status() != ContainerStatus.RESTARTING) {
+                return;
+            }
+            try {
+                startLocked(e, false, false, null, true);
+            } catch (StartFailedException ex) {
+                // Counted as a run that failed at once: the policy decides again.
+                StateRecord failed = new StateRecord(ContainerStatus.EXITED, 0, ex.exitCode(), false, ex.getMessage(),
+                        e.state.startedAt(), Instant.now().toString(), e.state.restartCount() + 1, false);
+                if (policyRestarts(e.record.host().restartPolicy(), failed)) {
+                    failed = failed.restarting();
+                    scheduleRestart(e, Instant.now());
+                }
+                store.saveState(e, failed);
+            }
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot restart container " + e.record.shortId() + ": " + ex.getMessage());
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /**
+     * Starts, when the engine starts, the containers whose policy says so: {@code always} ones,
+     * {@code unless-stopped} ones the user did not stop, and those waiting for a policy restart.
+     */
+    public void startByPolicies(String runtimeName) {
+        // Soon rather than now: the runtime that just came may not be in the driver registry yet.
+        restarts.schedule(() -> startByPolicies(runtimeName, 50), 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void startByPolicies(String runtimeName, int attemptsLeft) {
+        boolean unavailable = false;
+        for (ContainerStore.Entry e : store.all()) {
+            if (!runtimeName.equals(e.record.host().runtime())) {
+                continue;
+            }
+            e.lock.lock();
+            try {
+                if (e.removed || e.state.running()) {
+                    continue;
+                }
+                String policy = e.record.host().restartPolicy().name();
+                boolean start = e.state.status() == ContainerStatus.RESTARTING || policy.equals("always")
+                        || policy.equals("unless-stopped") && !e.state.stoppedByUser();
+                if (start && e.state.status() != ContainerStatus.CREATED) {
+                    startLocked(e, false, false, null, false);
+                }
+            } catch (UnavailableException ex) {
+                unavailable = true;
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "cannot start container " + e.record.shortId() + " by its restart policy: "
+                        + ex.getMessage());
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        if (unavailable && attemptsLeft > 0 && !closed) {
+            restarts.schedule(() -> startByPolicies(runtimeName, attemptsLeft - 1), 200, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -747,6 +874,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     /** Stops watching: running containers keep running, to be picked up by the next engine. */
     public void close() {
         closed = true;
+        restarts.shutdownNow();
         for (ContainerStore.Entry e : store.all()) {
             Thread t = e.monitor;
             if (t != null) {
@@ -766,9 +894,16 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         e.lock.lock();
         try {
             checkNotRemoved(e);
+            if (e.state.status() == ContainerStatus.RESTARTING) {
+                // Waiting for its policy: it stays stopped.
+                cancelRestart(e);
+                store.saveState(e, e.state.exited(e.state.exitCode(), e.state.oomKilled(), Instant.now(), "").byUser());
+                return;
+            }
             if (!e.state.running() || e.exit == null) {
                 return;
             }
+            store.saveState(e, e.state.byUser());
             exit = e.exit;
             runtime = drivers.runtime(e.record.host().runtime());
             ContainerConfig c = e.record.config();
@@ -848,7 +983,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (!start) {
                 throw new ConflictException("You cannot attach to a stopped container, start it first");
             }
-            Started s = startLocked(e, true, stdin, size);
+            Started s = startByUser(e, true, stdin, size);
             return new Attached(s.io(), s.exit(), tty);
         } finally {
             e.lock.unlock();
@@ -1193,7 +1328,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         try {
             checkNotRemoved(e);
             if (!e.state.running()) {
-                startLocked(e);
+                startByUser(e, false, false, null);
             }
         } finally {
             e.lock.unlock();
@@ -1215,6 +1350,11 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                         + " is paused. Unpause the container before stopping or killing");
             }
             RuntimeDriver runtime = drivers.runtime(e.record.host().runtime());
+            String stopSignal = e.record.config().stopSignal();
+            if (number == Signals.SIGKILL || number == (stopSignal == null ? Signals.SIGTERM : Signals.parse(stopSignal))) {
+                // As docker: a container the user kills is not started again by its policy.
+                store.saveState(e, e.state.byUser());
+            }
             try {
                 runtime.kill(e.id(), number, false);
             } catch (ConflictException | NotFoundException ex) {
@@ -1338,7 +1478,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     public List<Container> list(boolean all, boolean size) throws IOException {
         List<Container> out = new ArrayList<>();
         for (ContainerStore.Entry e : store.all()) {
-            if (e.removed || (!all && !e.state.running())) {
+            if (e.removed || (!all && !e.state.running() && e.state.status() != ContainerStatus.RESTARTING)) {
                 continue;
             }
             out.add(container(e, size));

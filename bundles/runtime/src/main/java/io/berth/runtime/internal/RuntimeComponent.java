@@ -59,6 +59,7 @@ public class RuntimeComponent {
         Object name = properties.get(BerthRuntime.NAME);
         if (name != null) {
             service.reconcile(name.toString(), driver);
+            service.startByPolicies(name.toString());
         }
     }
 

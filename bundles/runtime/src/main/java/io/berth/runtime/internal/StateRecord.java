@@ -10,8 +10,8 @@ import java.time.Instant;
  * {@code null}.
  */
 record StateRecord(ContainerStatus status, int pid, int exitCode, boolean oomKilled, String error, String startedAt,
-                   String finishedAt, int restartCount) {
-    static final StateRecord CREATED = new StateRecord(ContainerStatus.CREATED, 0, 0, false, "", null, null, 0);
+                   String finishedAt, int restartCount, boolean stoppedByUser) {
+    static final StateRecord CREATED = new StateRecord(ContainerStatus.CREATED, 0, 0, false, "", null, null, 0, false);
 
     StateRecord {
         error = error == null ? "" : error;
@@ -22,22 +22,42 @@ record StateRecord(ContainerStatus status, int pid, int exitCode, boolean oomKil
     }
 
     StateRecord started(int newPid, Instant at) {
-        return new StateRecord(ContainerStatus.RUNNING, newPid, 0, false, "", at.toString(), finishedAt, restartCount);
+        return new StateRecord(ContainerStatus.RUNNING, newPid, 0, false, "", at.toString(), finishedAt, restartCount, false);
+    }
+
+    /** Started again by its restart policy. */
+    StateRecord restarted(int newPid, Instant at) {
+        return new StateRecord(ContainerStatus.RUNNING, newPid, 0, false, "", at.toString(), finishedAt, restartCount + 1, false);
+    }
+
+    /** Started by the user: the count of policy restarts starts over. */
+    StateRecord startedByUser(int newPid, Instant at) {
+        return new StateRecord(ContainerStatus.RUNNING, newPid, 0, false, "", at.toString(), finishedAt, 0, false);
+    }
+
+    /** Ended; waiting for its restart policy to start it again. */
+    StateRecord restarting() {
+        return new StateRecord(ContainerStatus.RESTARTING, 0, exitCode, oomKilled, error, startedAt, finishedAt, restartCount, false);
+    }
+
+    /** Stopped by the user ({@code stop}, {@code kill}): its policy does not start it again. */
+    StateRecord byUser() {
+        return new StateRecord(status, pid, exitCode, oomKilled, error, startedAt, finishedAt, restartCount, true);
     }
 
     /** The same run, paused or running again. */
     StateRecord paused(boolean paused) {
         return new StateRecord(paused ? ContainerStatus.PAUSED : ContainerStatus.RUNNING, pid, exitCode, oomKilled, error,
-                startedAt, finishedAt, restartCount);
+                startedAt, finishedAt, restartCount, stoppedByUser);
     }
 
     StateRecord exited(int code, boolean oom, Instant at, String why) {
-        return new StateRecord(ContainerStatus.EXITED, 0, code, oom, why, startedAt, at.toString(), restartCount);
+        return new StateRecord(ContainerStatus.EXITED, 0, code, oom, why, startedAt, at.toString(), restartCount, stoppedByUser);
     }
 
     /** A start that failed: the status stays, the exit code and error say what happened (as docker). */
     StateRecord failed(int code, String why) {
-        return new StateRecord(status, 0, code, false, why, startedAt, finishedAt, restartCount);
+        return new StateRecord(status, 0, code, false, why, startedAt, finishedAt, restartCount, stoppedByUser);
     }
 
     ContainerState toApi() {

@@ -345,6 +345,66 @@ class LocalContainerServiceTest {
         assertThat(output(check.id())).isEqualTo("/work\nls: /bin/vi: No such file or directory\n");
     }
 
+    private static HostConfig policy(String restart) {
+        return new HostConfig(null, false, false, false, null, null, null, null, null, null, null,
+                io.berth.api.container.RestartPolicy.parse(restart));
+    }
+
+    private void awaitState(String id, java.util.function.Predicate<io.berth.api.container.ContainerState> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.test(service.get(id).state())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("container " + id + " is " + service.get(id).state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void restartPoliciesStartContainersAgainAsDockerDoes() throws Exception {
+        // on-failure:2 — two restarts after failures, then it stays exited.
+        Container failing = service.create(TestEngine.request(policy("on-failure:2"), "sh", "-c", "exit 3"));
+        service.start(failing.id());
+        awaitState(failing.id(), st -> st.status() == ContainerStatus.EXITED
+                && service.inspect(failing.id()).restartCount() == 2);
+        Thread.sleep(1000);
+        assertThat(service.inspect(failing.id()).restartCount()).isEqualTo(2);
+        assertThat(service.get(failing.id()).state().exitCode()).isEqualTo(3);
+        // on-failure does not restart a success.
+        Container fine = service.create(TestEngine.request(policy("on-failure"), "true"));
+        assertThat(service.start(fine.id()).get(60, TimeUnit.SECONDS)).isZero();
+        Thread.sleep(500);
+        assertThat(service.inspect(fine.id()).restartCount()).isZero();
+        // always — started again after each exit; stop keeps it stopped.
+        Container always = service.create(TestEngine.request(policy("always"), "sh", "-c", "sleep 0.2"));
+        service.start(always.id());
+        awaitState(always.id(), st -> service.inspect(always.id()).restartCount() >= 2);
+        service.stop(always.id(), 1);
+        awaitState(always.id(), st -> st.status() == ContainerStatus.EXITED);
+        int count = service.inspect(always.id()).restartCount();
+        Thread.sleep(1000);
+        assertThat(service.get(always.id()).state().status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(service.inspect(always.id()).restartCount()).isEqualTo(count);
+        // unless-stopped, stopped by the user, and always, stopped too: after an engine restart only always comes back.
+        Container unless = service.create(TestEngine.request(policy("unless-stopped"), "sleep", "300"));
+        service.start(unless.id());
+        service.stop(unless.id(), 1);
+        Container always2 = service.create(TestEngine.request(policy("always"), "sleep", "300"));
+        service.start(always2.id());
+        service.stop(always2.id(), 1);
+        service.close();
+        service = engine.open();
+        awaitState(always2.id(), st -> st.status() == ContainerStatus.RUNNING);
+        Thread.sleep(500);
+        assertThat(service.get(unless.id()).state().status()).isEqualTo(ContainerStatus.EXITED);
+        // --rm and --restart do not go together.
+        assertThatThrownBy(() -> new HostConfig(null, true, false, false, null, null, null, null, null, null, null,
+                io.berth.api.container.RestartPolicy.parse("always")))
+                .isInstanceOf(io.berth.api.InvalidArgumentException.class).hasMessage("Conflicting options: --restart and --rm");
+        service.remove(always2.id(), true);
+    }
+
     @Test
     void renameAndPrune() throws Exception {
         Container a = service.create(TestEngine.request("true"));

@@ -108,6 +108,7 @@ public final class TestEngine implements AutoCloseable {
         users.add(service);
         service.collectOrphans();
         service.reconcile("native", runtime);
+        service.startByPolicies("native");
         return service;
     }
 

@@ -3,6 +3,7 @@ package io.berth.shell.internal.commands;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.container.CreateRequest;
 import io.berth.api.container.HostConfig;
+import io.berth.api.container.RestartPolicy;
 import io.berth.api.container.LogConfig;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
@@ -35,6 +36,8 @@ public class CreateOptions {
     public boolean interactive;
     @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY", absentValue = "false")
     public boolean tty;
+    @Option(names = {"--restart"}, description = "Restart policy to apply when a container exits (no, on-failure[:max-retries], always, unless-stopped)")
+    public String restart;
     @Option(names = {"--name"}, description = "Assign a name to the container")
     public String name;
     @Option(names = {"-e", "--env"}, description = "Set environment variables")
@@ -122,7 +125,7 @@ public class CreateOptions {
         }
         List<String> entry = UNSET.equals(entrypoint) ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint);
         HostConfig host = new HostConfig(blankToNull(runtime), rm, privileged, readOnly, capAdd, capDrop, tmpfsMap, resources(),
-                logConfig(), securityOpt, ulimits());
+                logConfig(), securityOpt, ulimits(), restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart));
         return new CreateRequest(image, blankToNull(name), command, entry, environment, blankToNull(workdir), blankToNull(user),
                 blankToNull(hostname), labelMap, blankToNull(stopSignal), timeout, blankToNull(storage), host, tty, interactive,
                 interactive && stdinOnce);

@@ -164,6 +164,10 @@ public final class ContainerView {
         m.put("PortBindings", Map.of());
         m.put("RestartPolicy", Map.of("Name", "no", "MaximumRetryCount", 0));
         m.put("AutoRemove", h.autoRemove());
+        Map<String, Object> restart = new java.util.LinkedHashMap<>();
+        restart.put("Name", h.restartPolicy().name());
+        restart.put("MaximumRetryCount", h.restartPolicy().maximumRetryCount());
+        m.put("RestartPolicy", restart);
         m.put("VolumeDriver", "");
         m.put("VolumesFrom", null);
         m.put("ConsoleSize", List.of(0, 0));
