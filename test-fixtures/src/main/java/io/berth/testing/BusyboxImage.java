@@ -264,6 +264,8 @@ public final class BusyboxImage {
             for (String applet : applets) {
                 TarArchiveEntry link = new TarArchiveEntry("bin/" + applet, TarArchiveEntry.LF_LINK);
                 link.setLinkName("bin/busybox");
+                // As docker writes hard links: with their file's mode, which extractors apply to the file.
+                link.setMode(0100755);
                 link.setModTime(CREATED.toEpochMilli());
                 tar.putArchiveEntry(link);
                 tar.closeArchiveEntry();
