@@ -75,6 +75,23 @@ final class ConsoleTerminal implements Terminal {
         return () -> terminal.handle(org.jline.terminal.Terminal.Signal.WINCH, previous);
     }
 
+    /** The console's keyboard, read as JLine reads it, so that nothing is left reading once the command ends. */
+    @Override
+    public Integer readInput(byte[] buffer, long timeoutMillis) throws IOException {
+        org.jline.utils.NonBlockingReader reader = terminal.reader();
+        int c = reader.read(timeoutMillis);
+        if (c == org.jline.utils.NonBlockingReader.READ_EXPIRED) {
+            return 0;
+        }
+        if (c < 0) {
+            return -1;
+        }
+        byte[] encoded = String.valueOf((char) c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int n = Math.min(encoded.length, buffer.length);
+        System.arraycopy(encoded, 0, buffer, 0, n);
+        return n;
+    }
+
     @Override
     public AutoCloseable enterRawMode() throws IOException {
         org.jline.terminal.Attributes previous = terminal.enterRawMode();

@@ -46,6 +46,15 @@ public interface Terminal {
         }
     };
 
+    /**
+     * Reads what the user typed, waiting at most {@code timeoutMillis}: the number of bytes read,
+     * 0 when nothing came in that time, -1 at the end of the input; {@code null} when this
+     * terminal's input is the command's standard input, to be read from there.
+     */
+    default Integer readInput(byte[] buffer, long timeoutMillis) throws IOException {
+        return null;
+    }
+
     /** Whether standard output is a terminal. */
     boolean isOutputTerminal();
 

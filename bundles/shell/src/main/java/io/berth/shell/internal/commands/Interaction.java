@@ -50,7 +50,7 @@ final class Interaction {
         try (AutoCloseable restore = raw ? term.enterRawMode() : () -> { };
              AutoCloseable resizing = attached.tty() ? term.onResize(() -> resize(term)) : () -> { }) {
             if (stdin) {
-                input = new Thread(() -> pumpInput(raw), "berth-attach-input");
+                input = new Thread(() -> pumpInput(term.isInputTerminal()), "berth-attach-input");
                 input.setDaemon(true);
                 input.start();
             }
@@ -112,12 +112,23 @@ final class Interaction {
         ByteArrayOutputStream held = new ByteArrayOutputStream();
         int matched = 0;
         try {
+            Terminal term = ctx.terminal();
             while (!done) {
-                if (terminal && in.available() <= 0) {
-                    Thread.sleep(10);
-                    continue;
+                Integer direct = term.readInput(buffer, 20);
+                int n;
+                if (direct != null) {
+                    // The console's own keyboard.
+                    n = direct;
+                    if (n == 0) {
+                        continue;
+                    }
+                } else {
+                    if (terminal && in.available() <= 0) {
+                        Thread.sleep(10);
+                        continue;
+                    }
+                    n = in.read(buffer, 0, terminal ? Math.min(buffer.length, Math.max(1, in.available())) : buffer.length);
                 }
-                int n = in.read(buffer, 0, terminal ? Math.min(buffer.length, Math.max(1, in.available())) : buffer.length);
                 if (n < 0) {
                     io.closeInput();
                     return;
