@@ -48,6 +48,15 @@ class InteractiveIT extends DaemonWithBusybox {
             assertThat(t.waitFor()).isEqualTo(3);
         }
         assertThat(inspect("box").get("State").get("ExitCode").asInt()).isEqualTo(3);
+        // start -a -i brings the same terminal back for a new run.
+        try (TerminalSession t = terminal("start -a -i box")) {
+            int at = t.await("/ # ", 0);
+            t.type("echo restarted-$((40+2))\r");
+            t.await("restarted-42", at);
+            t.type("exit 8\r");
+            assertThat(t.waitFor()).isEqualTo(8);
+        }
+        assertThat(inspect("box").get("State").get("ExitCode").asInt()).isEqualTo(8);
         assertThat(inspect("box").get("Config").get("Tty").asBoolean()).isTrue();
         // What the terminal showed is in the log.
         assertThat(ok("logs", "box").out()).contains("after-42").contains("again-42");
