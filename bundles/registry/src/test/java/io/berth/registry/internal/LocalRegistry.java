@@ -1,0 +1,55 @@
+package io.berth.registry.internal;
+
+import io.berth.testing.Requirements;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Debian's docker-registry (Distribution 2.8) serving on a free loopback port, storage in a directory. */
+final class LocalRegistry implements AutoCloseable {
+    final int port;
+    private final Process process;
+
+    LocalRegistry(Path dir) throws Exception {
+        Path binary = Requirements.requireTool("docker-registry", "docker-registry");
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path config = dir.resolve("config.yml");
+        Files.createDirectories(dir.resolve("storage"));
+        Files.writeString(config, "version: 0.1\n"
+                + "log:\n  level: warn\n"
+                + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("storage") + "\n  delete:\n    enabled: true\n"
+                + "http:\n  addr: 127.0.0.1:" + port + "\n");
+        process = new ProcessBuilder(binary.toString(), "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    close();
+                    throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
