@@ -15,16 +15,34 @@ final class LocalRegistry implements AutoCloseable {
     private final Process process;
 
     LocalRegistry(Path dir) throws Exception {
+        this(dir, null, null);
+    }
+
+    /** A registry that wants Basic auth for {@code user} (htpasswd, bcrypt), or none when null. */
+    LocalRegistry(Path dir, String user, String password) throws Exception {
         Path binary = Requirements.requireTool("docker-registry", "docker-registry");
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path config = dir.resolve("config.yml");
         Files.createDirectories(dir.resolve("storage"));
+        String auth = "";
+        if (user != null) {
+            Path python = Requirements.requireTool("python3", "python3");
+            Process hash = new ProcessBuilder(python.toString(), "-W", "ignore", "-c",
+                    "import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))", password)
+                    .redirectErrorStream(true).start();
+            String bcrypt = new String(hash.getInputStream().readAllBytes()).strip();
+            if (hash.waitFor() != 0 || !bcrypt.startsWith("$2")) {
+                throw new IllegalStateException("cannot make a bcrypt hash: " + bcrypt);
+            }
+            Files.writeString(dir.resolve("htpasswd"), user + ":" + bcrypt + "\n");
+            auth = "auth:\n  htpasswd:\n    realm: berth-test\n    path: " + dir.resolve("htpasswd") + "\n";
+        }
         Files.writeString(config, "version: 0.1\n"
                 + "log:\n  level: warn\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("storage") + "\n  delete:\n    enabled: true\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n");
+                + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
         process = new ProcessBuilder(binary.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

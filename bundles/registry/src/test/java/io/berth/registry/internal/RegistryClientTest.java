@@ -155,6 +155,33 @@ class RegistryClientTest {
         }
     }
 
+    @Test
+    void basicAuthWithHtpasswdCredentials() throws Exception {
+        try (LocalRegistry secured = new LocalRegistry(tmp.resolve("secured"), "alice", "s3cret")) {
+            Path layout = tmp.resolve("layout");
+            Process p = new ProcessBuilder(Requirements.requireTool("skopeo", "skopeo").toString(), "copy", "--quiet",
+                    "--dest-tls-verify=false", "--dest-creds", "alice:s3cret", "oci:" + layout + ":busybox",
+                    "docker://" + secured.host() + "/team/busybox:1").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as("skopeo copy: " + out).isZero();
+
+            assertThatThrownBy(() -> RegistryClient.of(secured.host(), true, null).ping())
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessage(secured.host() + ": ping: unauthorized: authentication required");
+            RegistryClient wrong = RegistryClient.of(secured.host(), true, new RegistryClient.Credentials("alice", "nope"));
+            assertThatThrownBy(wrong::ping).isInstanceOf(RegistryException.class)
+                    .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401));
+            RegistryClient alice = RegistryClient.of(secured.host(), true, new RegistryClient.Credentials("alice", "s3cret"));
+            alice.ping();
+            assertThat(alice.tags("team/busybox")).containsExactly("1");
+            RegistryClient.Manifest m = alice.manifest("team/busybox", "1");
+            Digest config = Digest.parse(json.readTree(m.bytes()).get("config").get("digest").asText());
+            try (InputStream in = alice.blob("team/busybox", config)) {
+                assertThat(Digest.sha256(in.readAllBytes())).isEqualTo(config);
+            }
+        }
+    }
+
     private static String[] accept(String value) {
         return value == null ? new String[] {"Accept", "*/*"} : new String[] {"Accept", value};
     }
