@@ -75,9 +75,23 @@ public final class RegistryClient {
 
     /** A client with its own HTTP client (redirects handled here, so credentials never follow them). */
     public static RegistryClient of(String host, boolean plainHttp, Credentials credentials) {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(30)).build();
-        return new RegistryClient(http, host, plainHttp, credentials);
+        return of(host, plainHttp, credentials, null);
+    }
+
+    /**
+     * A client that, over HTTPS, trusts the system's certificate authorities plus those in
+     * {@code <certsDir>/<host>/ca.crt}, as docker's {@code certs.d} ({@code certsDir} may be null).
+     */
+    public static RegistryClient of(String host, boolean plainHttp, Credentials credentials, java.nio.file.Path certsDir) {
+        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(30));
+        if (!plainHttp && certsDir != null) {
+            java.nio.file.Path ca = certsDir.resolve(host).resolve("ca.crt");
+            if (java.nio.file.Files.isRegularFile(ca)) {
+                b.sslContext(TrustedCertificates.sslContext(ca));
+            }
+        }
+        return new RegistryClient(b.build(), host, plainHttp, credentials);
     }
 
     /** Checks that the registry speaks the API, authenticating if it asks. */

@@ -20,6 +20,14 @@ final class LocalRegistry implements AutoCloseable {
 
     /** A registry that wants Basic auth for {@code user} (htpasswd, bcrypt), or none when null. */
     LocalRegistry(Path dir, String user, String password) throws Exception {
+        this(dir, user, password, null);
+    }
+
+    /**
+     * A registry as above, serving TLS with {@code tls[0]} (certificate) and {@code tls[1]} (key)
+     * when given.
+     */
+    LocalRegistry(Path dir, String user, String password, Path[] tls) throws Exception {
         Path binary = Requirements.requireTool("docker-registry", "docker-registry");
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -42,7 +50,8 @@ final class LocalRegistry implements AutoCloseable {
         Files.writeString(config, "version: 0.1\n"
                 + "log:\n  level: warn\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("storage") + "\n  delete:\n    enabled: true\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
+                + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                + (tls == null ? "" : "  tls:\n    certificate: " + tls[0] + "\n    key: " + tls[1] + "\n") + auth);
         process = new ProcessBuilder(binary.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
