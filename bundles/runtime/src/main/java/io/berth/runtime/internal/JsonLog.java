@@ -98,28 +98,47 @@ final class JsonLog {
                     sink.accept(e);
                 }
             };
+            tail(log, current, reader, key, running, live, () -> options.until() != null && Instant.now().isAfter(options.until()));
+        } finally {
+            current.close();
+        }
+    }
+
+    /**
+     * Reads what is written to a log from {@code reader} (on {@code current}) on, across
+     * rotations, until {@code running} says the writer is done or {@code stop} says enough. A
+     * rotated file is closed once read (the caller's too: closing it again is harmless); streams
+     * opened here are closed here.
+     */
+    private static void tail(Path log, InputStream current, Reader reader, Object key, Waiter running,
+                             Consumer<LogEntry> sink, java.util.function.BooleanSupplier stop)
+            throws IOException, InterruptedException {
+        InputStream opened = null;
+        try {
             while (true) {
                 boolean more = running.await(POLL_MILLIS);
-                reader.drain(live);
+                reader.drain(sink);
                 Object now = fileKey(log);
                 if (now != null && !now.equals(key)) {
                     // Rotated: what was written to the old file is read; the new one is read from its start.
-                    current.close();
-                    current = Files.newInputStream(log);
+                    (opened != null ? opened : current).close();
+                    opened = Files.newInputStream(log);
                     key = now;
-                    reader = new Reader(current);
-                    reader.drain(live);
+                    reader = new Reader(opened);
+                    reader.drain(sink);
                 }
                 if (!more) {
-                    reader.drain(live);
+                    reader.drain(sink);
                     return;
                 }
-                if (options.until() != null && Instant.now().isAfter(options.until())) {
+                if (stop.getAsBoolean()) {
                     return;
                 }
             }
         } finally {
-            current.close();
+            if (opened != null) {
+                opened.close();
+            }
         }
     }
 
@@ -201,23 +220,7 @@ final class JsonLog {
                     return;
                 }
             }
-            Reader reader = new Reader(current);
-            while (true) {
-                boolean more = running.await(POLL_MILLIS);
-                reader.drain(sink);
-                Object now = fileKey(log);
-                if (now != null && !now.equals(key)) {
-                    current.close();
-                    current = Files.newInputStream(log);
-                    key = now;
-                    reader = new Reader(current);
-                    reader.drain(sink);
-                }
-                if (!more) {
-                    reader.drain(sink);
-                    return;
-                }
-            }
+            tail(log, current, new Reader(current), key, running, sink, () -> false);
         } finally {
             if (current != null) {
                 current.close();

@@ -936,10 +936,11 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     }
 
     /**
-     * Sends a signal to the container's init; one that just ended is fine. A paused container
-     * takes only SIGKILL (and is thawed for it to land), as docker.
+     * Sends a signal to the container's init. A paused container takes only SIGKILL (and is
+     * thawed for it to land), as docker. Returns whether it was sent: {@code false} when the
+     * container just ended.
      */
-    private void signal(RuntimeDriver runtime, ContainerStore.Entry e, int signal) throws IOException {
+    private boolean signal(RuntimeDriver runtime, ContainerStore.Entry e, int signal) throws IOException {
         if (e.state.status() == ContainerStatus.PAUSED && signal != Signals.SIGKILL) {
             throw new ConflictException("Container " + e.id() + " is paused. Unpause the container before stopping or killing");
         }
@@ -947,7 +948,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             runtime.kill(e.id(), signal, false);
         } catch (ConflictException | NotFoundException ex) {
             // Ended meanwhile: its monitor records it.
-            return;
+            return false;
         }
         if (e.state.status() == ContainerStatus.PAUSED) {
             try {
@@ -957,6 +958,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             }
             store.saveState(e, e.state.paused(false));
         }
+        return true;
     }
 
     @Override
@@ -1345,28 +1347,20 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (!e.state.running()) {
                 throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
             }
-            if (e.state.status() == ContainerStatus.PAUSED && number != Signals.SIGKILL) {
-                throw new ConflictException("cannot kill container: " + idOrName + ": Container " + e.id()
-                        + " is paused. Unpause the container before stopping or killing");
-            }
-            RuntimeDriver runtime = drivers.runtime(e.record.host().runtime());
-            String stopSignal = e.record.config().stopSignal();
-            if (number == Signals.SIGKILL || number == (stopSignal == null ? Signals.SIGTERM : Signals.parse(stopSignal))) {
-                // As docker: a container the user kills is not started again by its policy.
-                store.saveState(e, e.state.byUser());
-            }
+            boolean sent;
             try {
-                runtime.kill(e.id(), number, false);
-            } catch (ConflictException | NotFoundException ex) {
+                sent = signal(drivers.runtime(e.record.host().runtime()), e, number);
+            } catch (ConflictException ex) {
+                throw new ConflictException("cannot kill container: " + idOrName + ": " + ex.getMessage());
+            }
+            if (!sent) {
                 throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
             }
-            if (e.state.status() == ContainerStatus.PAUSED) {
-                try {
-                    runtime.resume(e.id());
-                } catch (ConflictException | NotFoundException ex) {
-                    // Thawed by the runtime for the kill, or ended.
-                }
-                store.saveState(e, e.state.paused(false));
+            String stopSignal = e.record.config().stopSignal();
+            if (number == Signals.SIGKILL || number == (stopSignal == null ? Signals.SIGTERM : Signals.parse(stopSignal))) {
+                // As docker: a container the user kills is not started again by its policy (its
+                // exit is recorded after this, under the same lock).
+                store.saveState(e, e.state.byUser());
             }
         } finally {
             e.lock.unlock();
@@ -1603,6 +1597,10 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     @Override
     public List<String> usersOf(Digest imageId) {
         List<String> users = new ArrayList<>();
+        if (store.all().stream().allMatch(e -> e.removed)) {
+            // No container: nothing to look up.
+            return users;
+        }
         // An image committed from a container is held by that container while it exists (Berth's
         // rule, see the README): the commit and its source go together.
         String source = "";
