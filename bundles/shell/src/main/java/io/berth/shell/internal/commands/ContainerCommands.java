@@ -485,23 +485,7 @@ public class ContainerCommands implements Commands {
                       @Descriptor("Write to a file, instead of STDOUT")
                       @Parameter(names = {"-o", "--output"}, absentValue = "") String output,
                       @Descriptor("The container") List<String> names) throws IOException {
-        if (output.isEmpty()) {
-            if (ctx.terminal().isOutputTerminal()) {
-                throw new InvalidArgumentException("cowardly refusing to save to a terminal. Use the -o flag or redirect");
-            }
-            containers.export(names.get(0), ctx.out());
-            ctx.out().flush();
-            return 0;
-        }
-        Path file = ctx.resolve(output);
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            containers.export(names.get(0), out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ArchiveOutput.write(ctx, output, out -> containers.export(names.get(0), out));
         return 0;
     }
 

@@ -38,7 +38,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,8 +45,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -448,23 +445,7 @@ public class ImageCommands implements Commands {
             case "oci" -> ArchiveFormat.OCI;
             default -> throw new InvalidArgumentException("invalid --format \"" + format + "\": use docker or oci");
         };
-        if (output.isEmpty()) {
-            if (ctx.terminal().isOutputTerminal()) {
-                throw new InvalidArgumentException("cowardly refusing to save to a terminal. Use the -o flag or redirect");
-            }
-            images.save(names, archive, ctx.out());
-            ctx.out().flush();
-            return;
-        }
-        Path target = ctx.resolve(output);
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".berth-tmp");
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-            images.save(names, archive, out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ArchiveOutput.write(ctx, output, out -> images.save(names, archive, out));
     }
 
     private static InputStream open(CommandContext ctx, String file) throws IOException {
