@@ -14,12 +14,39 @@ import java.util.Objects;
  *        highest ranked one
  * @param defaultStorage the storage driver used when none is named, or {@code null} likewise
  * @param insecureRegistries registries reached over plain HTTP or unverified TLS
+ * @param maxConcurrentDownloads how many layers a pull fetches at once
+ * @param maxConcurrentUploads how many layers a push sends at once
+ * @param registryConfig the directory of registry credentials ({@code config.json}, docker's format)
+ *        and certificates ({@code certs.d/HOST/ca.crt}); docker's {@code ~/.docker} by default
+ * @since 1.1 for the last three
  */
 public record EngineSettings(Path root, Path runRoot, String defaultRuntime, String defaultStorage,
-                             List<String> insecureRegistries) {
+                             List<String> insecureRegistries, int maxConcurrentDownloads, int maxConcurrentUploads,
+                             Path registryConfig) {
+    /** Docker's defaults. */
+    public static final int DEFAULT_DOWNLOADS = 3;
+    public static final int DEFAULT_UPLOADS = 5;
+
     public EngineSettings {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(runRoot, "runRoot");
         insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
+        maxConcurrentDownloads = maxConcurrentDownloads < 1 ? DEFAULT_DOWNLOADS : maxConcurrentDownloads;
+        maxConcurrentUploads = maxConcurrentUploads < 1 ? DEFAULT_UPLOADS : maxConcurrentUploads;
+        registryConfig = registryConfig == null ? defaultRegistryConfig() : registryConfig;
+    }
+
+    public EngineSettings(Path root, Path runRoot, String defaultRuntime, String defaultStorage,
+                          List<String> insecureRegistries) {
+        this(root, runRoot, defaultRuntime, defaultStorage, insecureRegistries, DEFAULT_DOWNLOADS, DEFAULT_UPLOADS, null);
+    }
+
+    /** {@code $DOCKER_CONFIG}, or {@code ~/.docker}, as the docker CLI finds its configuration. */
+    public static Path defaultRegistryConfig() {
+        String env = System.getenv("DOCKER_CONFIG");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".docker");
     }
 }

@@ -64,7 +64,8 @@ public interface ImageStore {
     List<RemovedImage> remove(String nameOrId, boolean force, boolean noPrune) throws IOException;
 
     /**
-     * Removes dangling images (untagged, unused), or with {@code all} every unused image.
+     * Removes dangling images (untagged, unused), or with {@code all} every unused image, and then
+     * the blobs and unpacked layers no image uses (left by an interrupted pull).
      */
     PruneResult prune(boolean all) throws IOException;
 
@@ -113,4 +114,42 @@ public interface ImageStore {
      * @throws io.berth.api.UnavailableException if the driver is not available
      */
     String unpack(String nameOrId, String storageDriver, ProgressListener progress) throws IOException;
+
+    /**
+     * Adds an image from a source such as a registry, fetching only what the store lacks: the
+     * config and each layer blob not present, several at once, each verified against its digest
+     * as it streams in and (where the storage driver allows layers to stand alone) unpacked while
+     * it downloads, its uncompressed content verified against the config's diff id. Layers the
+     * store has are reported {@code Already exists}; the others go through {@code Pulling fs
+     * layer}, {@code Downloading}, {@code Verifying Checksum}, {@code Download complete},
+     * {@code Extracting}, {@code Pull complete}, as docker reports them.
+     *
+     * <p>The image is listed only once everything is in place. If anything fails, nothing of it is
+     * listed; the blobs and layers that were completed and verified stay, unlisted, so that the
+     * next attempt need not fetch them again ({@link #prune} removes what no image uses).
+     *
+     * @return the image, tagged as the request says
+     * @throws io.berth.api.InvalidArgumentException if the manifest, index or config is malformed
+     *         or content does not match its digest
+     * @throws io.berth.api.NotFoundException if an index has no image for the platform
+     * @throws io.berth.api.UnavailableException if the storage driver is not available
+     * @since 1.2
+     */
+    Image receive(ReceiveRequest request, BlobSource source, ProgressListener progress) throws IOException;
+
+    /**
+     * The manifest an image is stored with, whose bytes the {@link io.berth.api.content.ContentStore}
+     * has: what a push sends.
+     *
+     * @since 1.2
+     */
+    io.berth.api.content.Descriptor manifest(String nameOrId) throws IOException;
+
+    /**
+     * Records that the image is in a registry as {@code name@digest} (after a push), shown in
+     * {@code RepoDigests}.
+     *
+     * @since 1.2
+     */
+    void addRepoDigest(String nameOrId, ImageReference repoDigest) throws IOException;
 }

@@ -24,6 +24,14 @@ public interface Registry {
     Image pull(ImageReference reference, ProgressListener progress) throws IOException, InterruptedException;
 
     /**
+     * Pulls an image as {@link #pull(ImageReference, ProgressListener)} does, with options.
+     *
+     * @since 1.1
+     */
+    Image pull(ImageReference reference, PullOptions options, ProgressListener progress)
+            throws IOException, InterruptedException;
+
+    /**
      * Pushes an image from the store to the registry its reference names.
      *
      * @throws io.berth.api.NotFoundException if the store has no such image

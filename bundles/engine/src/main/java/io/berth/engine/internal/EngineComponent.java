@@ -58,7 +58,9 @@ public class EngineComponent implements Engine {
         List<String> insecure = Arrays.stream(config.insecureRegistries()).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
         settings = new EngineSettings(root, runRoot, emptyToNull(config.defaultRuntime()),
-                emptyToNull(config.defaultStorage()), insecure);
+                emptyToNull(config.defaultStorage()), insecure, config.maxConcurrentDownloads(),
+                config.maxConcurrentUploads(), emptyToNull(config.registryConfig()) == null ? null
+                : Path.of(config.registryConfig().trim()));
     }
 
     @Override

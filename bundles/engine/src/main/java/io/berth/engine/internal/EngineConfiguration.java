@@ -27,4 +27,14 @@ public @interface EngineConfiguration {
     @AttributeDefinition(description = "Registries reached over plain HTTP or without TLS verification "
             + "(host[:port]); loopback addresses always are.")
     String[] insecureRegistries() default {};
+
+    @AttributeDefinition(description = "How many layers a pull downloads at once.")
+    int maxConcurrentDownloads() default 3;
+
+    @AttributeDefinition(description = "How many layers a push uploads at once.")
+    int maxConcurrentUploads() default 5;
+
+    @AttributeDefinition(description = "Registry credentials (config.json, docker's format) and certificates "
+            + "(certs.d/HOST/ca.crt); empty: $DOCKER_CONFIG or ~/.docker, as the docker CLI.")
+    String registryConfig() default "";
 }

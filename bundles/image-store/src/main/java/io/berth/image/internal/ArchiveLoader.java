@@ -149,12 +149,10 @@ final class ArchiveLoader {
                 }
                 layers.add(new Descriptor(layerMediaType(d.digest()), d.digest(), d.size()));
             }
-            Descriptor configDesc = new Descriptor(MediaTypes.OCI_CONFIG, store.content.write(configBytes), configBytes.length);
-            store.lease(configDesc.digest());
+            Descriptor configDesc = new Descriptor(MediaTypes.OCI_CONFIG, store.writeLeased(configBytes), configBytes.length);
             written.add(configDesc.digest());
             byte[] manifestBytes = ImageJson.manifest(configDesc, layers);
-            Digest manifestDigest = store.content.write(manifestBytes);
-            store.lease(manifestDigest);
+            Digest manifestDigest = store.writeLeased(manifestBytes);
             written.add(manifestDigest);
             long[] sizes = verifyAndUnpack(layers, config);
             List<String> tags = new ArrayList<>();

@@ -460,7 +460,74 @@ public final class LocalImageStore implements ImageStore {
             lock.unlock();
         }
         long reclaimed = collect(deleted);
+        reclaimed += collectOrphans();
         return new PruneResult(out, reclaimed);
+    }
+
+    /**
+     * Deletes the blobs and unpacked layers that no image uses and no operation holds: what an
+     * interrupted pull or load left for a retry to reuse.
+     *
+     * @return the bytes of blobs deleted
+     */
+    private long collectOrphans() throws IOException {
+        Set<String> keepChains = new HashSet<>();
+        List<io.berth.api.content.ContentInfo> orphans = new ArrayList<>();
+        lock.lock();
+        try {
+            Set<Digest> keep = new HashSet<>(leases.keySet());
+            for (ImageRecord r : images.values()) {
+                keep.addAll(blobsOf(r));
+                keepChains.addAll(ChainIds.of(config(r).diffIds()));
+            }
+            content.walk(info -> {
+                if (!keep.contains(info.digest())) {
+                    orphans.add(info);
+                }
+            });
+            long reclaimed = 0;
+            for (io.berth.api.content.ContentInfo o : orphans) {
+                if (content.delete(o.digest())) {
+                    reclaimed += o.size();
+                }
+            }
+            removeOrphanLayers(keepChains);
+            return reclaimed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes committed layers (named by chain id) that no image has, top ones first. */
+    private void removeOrphanLayers(Set<String> keepChains) {
+        DriverRegistry registry = drivers.get();
+        if (registry == null) {
+            return;
+        }
+        for (DriverInfo info : registry.drivers()) {
+            if (info.type() != DriverType.STORAGE || info.state() != DriverState.AVAILABLE) {
+                continue;
+            }
+            try {
+                StorageDriver d = registry.storage(info.name());
+                List<String> orphans = new ArrayList<>();
+                d.walk(s -> {
+                    if (s.kind() == SnapshotKind.COMMITTED && s.key().startsWith("sha256:") && !keepChains.contains(s.key())) {
+                        orphans.add(s.key());
+                    }
+                });
+                for (int i = orphans.size() - 1; i >= 0; i--) {
+                    try {
+                        d.remove(orphans.get(i));
+                    } catch (NotFoundException | ConflictException e) {
+                        // Gone, or something builds on it.
+                    }
+                }
+            } catch (IOException | UnavailableException e) {
+                System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot remove unused layers from storage driver " + info.name() + ": " + e.getMessage());
+            }
+        }
     }
 
     /**
@@ -635,6 +702,17 @@ public final class LocalImageStore implements ImageStore {
     }
 
     /**
+     * Writes a small blob, leased before it is written so that a concurrent prune cannot take it
+     * before the caller registers what uses it.
+     */
+    Digest writeLeased(byte[] bytes) throws IOException {
+        Digest d = Digest.sha256(bytes);
+        lease(d);
+        content.write(bytes);
+        return d;
+    }
+
+    /**
      * Writes a stream as a blob (verified if {@code expected} is given) and leases it.
      *
      * @return the blob's digest and size
@@ -653,9 +731,18 @@ public final class LocalImageStore implements ImageStore {
             while ((n = in.read(buffer)) > 0) {
                 w.write(ByteBuffer.wrap(buffer, 0, n));
             }
-            io.berth.api.content.ContentInfo info = w.commit();
+            io.berth.api.content.ContentInfo info;
             if (expected == null) {
-                lease(info.digest());
+                // Committed and leased in one step, as prune sees it.
+                lock.lock();
+                try {
+                    info = w.commit();
+                    lease(info.digest());
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                info = w.commit();
             }
             return new Descriptor(mediaType, info.digest(), info.size());
         } catch (IOException | RuntimeException e) {
@@ -690,12 +777,10 @@ public final class LocalImageStore implements ImageStore {
             ImageConfig config = new ImageConfig(host.architecture(), host.os(), host.variant(), now, "", cc,
                     List.of(layer.digest()), List.of(new History(now, "", "", comment, false)), comment, "", null, "", null);
             byte[] configBytes = ImageJson.config(config);
-            Digest id = content.write(configBytes);
-            lease(id);
+            Digest id = writeLeased(configBytes);
             leased.add(id);
             byte[] manifestBytes = ImageJson.manifest(new Descriptor(MediaTypes.OCI_CONFIG, id, configBytes.length), List.of(layer));
-            Digest manifestDigest = content.write(manifestBytes);
-            lease(manifestDigest);
+            Digest manifestDigest = writeLeased(manifestBytes);
             leased.add(manifestDigest);
             List<String> tags = options.reference() == null ? List.of() : List.of(options.reference().withDefaultTag().toString());
             ImageRecord r = register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), id,
@@ -729,14 +814,12 @@ public final class LocalImageStore implements ImageStore {
             ImageConfig config = new ImageConfig(pc.architecture(), pc.os(), pc.variant(), now, options.author(), cc, diffIds,
                     history, options.comment(), options.container(), options.containerConfig(), "", parent.id());
             byte[] configBytes = ImageJson.config(config);
-            Digest id = content.write(configBytes);
-            lease(id);
+            Digest id = writeLeased(configBytes);
             leased.add(id);
             List<Descriptor> layers = new ArrayList<>(pm.layers());
             layers.add(layer);
             byte[] manifestBytes = ImageJson.manifest(new Descriptor(MediaTypes.OCI_CONFIG, id, configBytes.length), layers);
-            Digest manifestDigest = content.write(manifestBytes);
-            lease(manifestDigest);
+            Digest manifestDigest = writeLeased(manifestBytes);
             leased.add(manifestDigest);
             List<Long> sizes = new ArrayList<>(parent.layerSizes());
             sizes.add(layer.size());
@@ -747,6 +830,48 @@ public final class LocalImageStore implements ImageStore {
         } finally {
             release(leased);
         }
+    }
+
+    @Override
+    public Image receive(io.berth.api.image.ReceiveRequest request, io.berth.api.image.BlobSource source,
+                         ProgressListener progress) throws IOException {
+        return new Receiver(this, request, source, progress).receive();
+    }
+
+    @Override
+    public Descriptor manifest(String nameOrId) throws IOException {
+        return resolve(nameOrId).manifest();
+    }
+
+    @Override
+    public void addRepoDigest(String nameOrId, ImageReference repoDigest) throws IOException {
+        if (repoDigest.digest() == null) {
+            throw new InvalidArgumentException("repo digest " + repoDigest + " has no digest");
+        }
+        lock.lock();
+        try {
+            ImageRecord r = resolve(nameOrId);
+            images.put(r.id(), r.withRepoDigest(repoDigest.name() + "@" + repoDigest.digest()));
+            index.save(images.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The uncompressed size of a layer as an image in the store knows it, or {@code null}. */
+    Long layerSize(Digest diffId) throws IOException {
+        for (ImageRecord r : records()) {
+            List<Digest> diffIds = config(r).diffIds();
+            int i = diffIds.indexOf(diffId);
+            if (i >= 0 && i < r.layerSizes().size() && r.layerSizes().get(i) > 0) {
+                return r.layerSizes().get(i);
+            }
+        }
+        return null;
+    }
+
+    Image get(ImageRecord r) throws IOException {
+        return toImage(r);
     }
 
     @Override

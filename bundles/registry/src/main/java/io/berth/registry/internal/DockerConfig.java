@@ -34,13 +34,6 @@ public final class DockerConfig {
         this.file = file;
     }
 
-    /** The file docker reads: {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}. */
-    public static DockerConfig standard() {
-        String dir = System.getenv("DOCKER_CONFIG");
-        Path base = dir != null && !dir.isEmpty() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".docker");
-        return new DockerConfig(base.resolve("config.json"));
-    }
-
     /** The key of a registry in {@code auths}: docker's for Docker Hub, else {@code host[:port]}. */
     static String key(String registry) {
         String host = hostOf(registry);

@@ -94,6 +94,43 @@ public final class RegistryClient {
         return new RegistryClient(b.build(), host, plainHttp, credentials);
     }
 
+    /**
+     * Whether a server completes a TLS handshake, whoever its certificate is from: how a registry
+     * that may be reached over plain HTTP is told apart from one that speaks HTTPS (whose
+     * certificate the client then verifies as usual). Nothing but the handshake is sent.
+     */
+    public static boolean speaksTls(String hostAndPort) {
+        URI u = URI.create("https://" + hostAndPort);
+        int port = u.getPort() < 0 ? 443 : u.getPort();
+        try (java.net.Socket raw = new java.net.Socket()) {
+            raw.connect(new java.net.InetSocketAddress(u.getHost(), port), 3000);
+            raw.setSoTimeout(3000);
+            javax.net.ssl.SSLContext any = javax.net.ssl.SSLContext.getInstance("TLS");
+            any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    // Only whether TLS is spoken is asked here; the real client checks the chain.
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) any.getSocketFactory()
+                    .createSocket(raw, u.getHost(), port, false)) {
+                tls.startHandshake();
+                return true;
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** Checks that the registry speaks the API, authenticating if it asks. */
     public void ping() throws IOException {
         HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base).GET(), "", "ping");
@@ -140,6 +177,160 @@ public final class RegistryClient {
         return new Verifying(r.body(), digest, host + ": " + what);
     }
 
+    /**
+     * Opens a blob as {@link #blob} does but without checking its digest, for a reader that
+     * verifies what it reads itself (the image store).
+     */
+    public InputStream unverifiedBlob(String repository, Digest digest) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve(repository + "/blobs/" + digest)).GET(),
+                scope(repository, "pull"), "blob " + digest.shortHex() + " of " + repository).body();
+    }
+
+    // ---------------------------------------------------------------- push
+
+    /** Whether the repository has the blob (HEAD). */
+    public boolean hasBlob(String repository, Digest digest) throws IOException {
+        try {
+            HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base.resolve(repository + "/blobs/" + digest))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()), scope(repository, "pull,push"),
+                    "blob " + digest.shortHex() + " of " + repository);
+            r.body().close();
+            return true;
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Asks the registry to mount a blob another of its repositories has (cross-repository mount).
+     *
+     * @return whether it was mounted; if not, the registry opened an upload, which is cancelled
+     */
+    public boolean mountBlob(String repository, Digest digest, String from) throws IOException {
+        String query = "?mount=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8) + "&from="
+                + URLEncoder.encode(from, StandardCharsets.UTF_8);
+        HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base.resolve(repository + "/blobs/uploads/" + query))
+                .POST(HttpRequest.BodyPublishers.noBody()), scope(repository, "pull,push") + " " + scope(from, "pull"),
+                "mount of blob " + digest.shortHex() + " from " + from + " into " + repository);
+        r.body().close();
+        if (r.statusCode() == 201) {
+            return true;
+        }
+        r.headers().firstValue("Location").ifPresent(location -> {
+            try {
+                send(HttpRequest.newBuilder(r.request().uri().resolve(location)).DELETE(), scope(repository, "pull,push"),
+                        "cancelled upload to " + repository).body().close();
+            } catch (IOException e) {
+                // The registry forgets abandoned uploads by itself.
+            }
+        });
+        return false;
+    }
+
+    /**
+     * Uploads a blob: in one request when it is at most {@code chunkSize} bytes, in chunks of that
+     * size otherwise (PATCH with Content-Range, then the closing PUT with the digest).
+     *
+     * @param file where the blob's bytes are
+     */
+    public void uploadBlob(String repository, Digest digest, java.nio.file.Path file, long chunkSize) throws IOException {
+        String what = "upload of blob " + digest.shortHex() + " to " + repository;
+        String scope = scope(repository, "pull,push");
+        HttpResponse<InputStream> started = send(HttpRequest.newBuilder(base.resolve(repository + "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()), scope, what);
+        started.body().close();
+        URI location = uploadLocation(started, what);
+        long size = java.nio.file.Files.size(file);
+        if (size > chunkSize) {
+            long offset = 0;
+            while (offset < size) {
+                long length = Math.min(chunkSize, size - offset);
+                HttpResponse<InputStream> r = send(HttpRequest.newBuilder(location)
+                        .header("Content-Type", "application/octet-stream")
+                        .header("Content-Range", offset + "-" + (offset + length - 1))
+                        .method("PATCH", slice(file, offset, length)), scope, what);
+                r.body().close();
+                location = uploadLocation(r, what);
+                offset += length;
+            }
+            HttpResponse<InputStream> done = send(HttpRequest.newBuilder(withDigest(location, digest))
+                    .PUT(HttpRequest.BodyPublishers.noBody()), scope, what);
+            done.body().close();
+        } else {
+            HttpResponse<InputStream> done = send(HttpRequest.newBuilder(withDigest(location, digest))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file)), scope, what);
+            done.body().close();
+        }
+    }
+
+    /**
+     * Puts a manifest under a tag or digest.
+     *
+     * @return the digest the registry reports
+     */
+    public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes) throws IOException {
+        HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base.resolve(repository + "/manifests/" + reference))
+                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                scope(repository, "pull,push"), "manifest " + repository + ":" + reference);
+        r.body().close();
+        Digest actual = Digest.sha256(bytes);
+        return r.headers().firstValue("Docker-Content-Digest").filter(d -> d.startsWith("sha256:")).map(Digest::parse)
+                .orElse(actual);
+    }
+
+    private URI uploadLocation(HttpResponse<?> r, String what) throws RegistryException {
+        String location = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(r.statusCode(),
+                host + ": " + what + ": the registry gave no upload location"));
+        return r.request().uri().resolve(location);
+    }
+
+    private static URI withDigest(URI location, Digest digest) {
+        String s = location.toString();
+        return URI.create(s + (s.contains("?") ? "&" : "?") + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest.BodyPublisher slice(java.nio.file.Path file, long offset, long length) {
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                InputStream in = java.nio.file.Files.newInputStream(file);
+                in.skipNBytes(offset);
+                return new java.io.BufferedInputStream(new java.io.FilterInputStream(in) {
+                    private long left = length;
+
+                    @Override
+                    public int read() throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int b = super.read();
+                        if (b >= 0) {
+                            left--;
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = super.read(b, off, (int) Math.min(len, left));
+                        if (n > 0) {
+                            left -= n;
+                        }
+                        return n;
+                    }
+                }, 256 * 1024);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), length);
+    }
+
     /** The repository's tags. */
     public List<String> tags(String repository) throws IOException {
         HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base.resolve(repository + "/tags/list")).GET(),
@@ -178,6 +369,7 @@ public final class RegistryClient {
      */
     private HttpResponse<InputStream> send(HttpRequest.Builder request, String scope, String what) throws IOException {
         String auth = cachedAuthorization(scope);
+        boolean waited = false;
         for (int attempt = 0; ; attempt++) {
             HttpRequest.Builder b = request.copy();
             if (auth != null) {
@@ -192,6 +384,13 @@ public final class RegistryClient {
                     throw new RegistryException(401, host + ": " + what + ": unauthorized, and no way to authenticate offered");
                 }
                 auth = answer(challenge, scope, what);
+                continue;
+            }
+            if (status == 429 && !waited) {
+                // Too many requests: wait as long as the registry asks (within reason), once.
+                waited = true;
+                r.body().close();
+                sleep(retryAfter(r.headers().firstValue("Retry-After").orElse(null)), what);
                 continue;
             }
             if (status >= 300 && status < 400) {
@@ -225,16 +424,57 @@ public final class RegistryClient {
         }
     }
 
+    /** Seconds of a Retry-After header (seconds or an HTTP date), between 1 and 60. */
+    static long retryAfter(String header) {
+        long seconds = 1;
+        if (header != null) {
+            try {
+                seconds = Long.parseLong(header.strip());
+            } catch (NumberFormatException e) {
+                try {
+                    seconds = Duration.between(Instant.now(), java.time.ZonedDateTime.parse(header.strip(),
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toSeconds();
+                } catch (java.time.format.DateTimeParseException bad) {
+                    seconds = 1;
+                }
+            }
+        }
+        return Math.max(1, Math.min(60, seconds));
+    }
+
+    private static void sleep(long seconds, String what) throws IOException {
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted: " + what);
+        }
+    }
+
     private HttpResponse<InputStream> exchange(HttpRequest request, String what) throws IOException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted: " + what);
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            throw new RegistryException(0, host + ": " + what + ": connection timed out");
         } catch (java.net.ConnectException e) {
+            if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException || !resolves(request.uri().getHost())) {
+                throw new RegistryException(0, host + ": " + what + ": no such host");
+            }
             throw new RegistryException(0, host + ": " + what + ": connection refused");
         } catch (javax.net.ssl.SSLException e) {
             throw new RegistryException(0, host + ": " + what + ": TLS failure: " + e.getMessage());
+        }
+    }
+
+    private static boolean resolves(String host) {
+        try {
+            java.net.InetAddress.getByName(host);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 
@@ -293,8 +533,13 @@ public final class RegistryClient {
             url.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
         }
         String wanted = challenge.parameters().getOrDefault("scope", scope);
-        if (!wanted.isEmpty()) {
-            url.append("scope=").append(URLEncoder.encode(wanted, StandardCharsets.UTF_8));
+        for (String one : wanted.split(" ")) {
+            if (!one.isEmpty()) {
+                url.append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8)).append('&');
+            }
+        }
+        if (url.charAt(url.length() - 1) == '&' || url.charAt(url.length() - 1) == '?') {
+            url.setLength(url.length() - 1);
         }
         HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(URI.create(url.toString())).GET();
         if (credentials != null) {

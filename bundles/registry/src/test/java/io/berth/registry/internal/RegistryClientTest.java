@@ -182,24 +182,9 @@ class RegistryClientTest {
         }
     }
 
-    private static void run(Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
-    }
-
     @Test
     void tlsWithACertificateAuthorityFromCertsD() throws Exception {
-        Path openssl = Requirements.requireTool("openssl", "openssl");
-        Path pki = java.nio.file.Files.createDirectories(tmp.resolve("pki"));
-        // A CA of the test's own, and a certificate for 127.0.0.1 signed by it.
-        run(pki, openssl.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-days", "1", "-subj", "/CN=berth-test-ca");
-        run(pki, openssl.toString(), "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-                "-subj", "/CN=127.0.0.1");
-        java.nio.file.Files.writeString(pki.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
-        run(pki, openssl.toString(), "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "san.ext");
+        Path pki = Tools.pki(tmp.resolve("pki"));
         try (LocalRegistry secure = new LocalRegistry(tmp.resolve("tls"), null, null,
                 new Path[] {pki.resolve("server.crt"), pki.resolve("server.key")})) {
             assertThatThrownBy(() -> RegistryClient.of(secure.host(), false, null).ping())

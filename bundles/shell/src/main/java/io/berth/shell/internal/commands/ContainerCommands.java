@@ -18,6 +18,9 @@ import io.berth.api.container.LogOptions;
 import io.berth.api.container.PrunedContainers;
 import io.berth.api.image.Image;
 import io.berth.api.image.ImageReference;
+import io.berth.api.content.Platform;
+import io.berth.api.registry.Registry;
+import io.berth.api.UnavailableException;
 import io.berth.api.image.ImageStore;
 import io.berth.api.runtime.RuntimeStats;
 import io.berth.api.runtime.StartFailedException;
@@ -36,6 +39,9 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -75,6 +81,9 @@ public class ContainerCommands implements Commands {
 
     private final ContainerService containers;
     private final ImageStore images;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Registry registry;
 
     @Activate
     public ContainerCommands(@Reference ContainerService containers, @Reference ImageStore images) {
@@ -101,13 +110,40 @@ public class ContainerCommands implements Commands {
             throws IOException {
         String image = args.get(0);
         CreateRequest request = options.request(ctx, image, args.subList(1, args.size()), stdinOnce);
-        try {
-            images.get(image);
-        } catch (NotFoundException e) {
-            ctx.err().println("Unable to find image '" + familiarWithTag(image) + "' locally");
-            throw e;
+        String policy = options.pull == null ? "missing" : options.pull;
+        if (!Set.of("missing", "always", "never").contains(policy)) {
+            throw new InvalidArgumentException("invalid pull option: '" + policy + "': must be one of \"always\", "
+                    + "\"missing\" or \"never\"");
+        }
+        Platform platform = options.platform == null || options.platform.isEmpty() ? null : Platform.parse(options.platform);
+        if (policy.equals("always")) {
+            pullFor(ctx, image, platform);
+        } else {
+            try {
+                images.get(image);
+            } catch (NotFoundException e) {
+                ctx.err().println("Unable to find image '" + familiarWithTag(image) + "' locally");
+                if (policy.equals("never")) {
+                    throw e;
+                }
+                pullFor(ctx, image, platform);
+            }
         }
         return containers.create(request);
+    }
+
+    /** Pulls an image for run or create, its progress on stderr as docker shows it there. */
+    private void pullFor(CommandContext ctx, String image, Platform platform) throws IOException {
+        Registry r = registry;
+        if (r == null) {
+            throw new UnavailableException("no registry client is available to pull " + familiarWithTag(image));
+        }
+        try {
+            RegistryCommands.pull(ctx, r, ImageReference.parse(image), platform, ctx.err());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while pulling " + familiarWithTag(image));
+        }
     }
 
     private static String familiarWithTag(String image) {
@@ -133,8 +169,12 @@ public class ContainerCommands implements Commands {
         Container c;
         try {
             c = createContainer(ctx, options, args, !detach && options.interactive);
-        } catch (BerthException e) {
+        } catch (BerthException | java.io.InterruptedIOException e) {
             ctx.err().println("Error: " + e.getMessage());
+            return 125;
+        } catch (IOException e) {
+            // As docker: what keeps the container from being made, a failed pull included, is status 125.
+            ctx.err().println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 125;
         }
         if (!detach && (options.interactive || options.tty)) {

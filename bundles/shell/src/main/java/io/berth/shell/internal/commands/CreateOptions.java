@@ -36,6 +36,10 @@ public class CreateOptions {
     public boolean interactive;
     @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY", absentValue = "false")
     public boolean tty;
+    @Option(names = {"--pull"}, description = "Pull image before running (always, missing, never)", absentValue = "missing")
+    public String pull;
+    @Option(names = {"--platform"}, description = "Set platform if server is multi-platform capable (os/arch[/variant])")
+    public String platform;
     @Option(names = {"--restart"}, description = "Restart policy to apply when a container exits (no, on-failure[:max-retries], always, unless-stopped)")
     public String restart;
     @Option(names = {"--name"}, description = "Assign a name to the container")

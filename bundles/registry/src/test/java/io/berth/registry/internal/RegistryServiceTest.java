@@ -1,0 +1,355 @@
+package io.berth.registry.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.api.NotFoundException;
+import io.berth.api.ProgressEvent;
+import io.berth.api.ProgressListener;
+import io.berth.api.content.Digest;
+import io.berth.api.image.Image;
+import io.berth.api.image.ImageReference;
+import io.berth.api.image.ImportOptions;
+import io.berth.api.registry.SearchResult;
+import io.berth.testing.BusyboxImage;
+import io.berth.testing.Requirements;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Pull, push, login and search through the registry service into a real image store with the
+ * overlay and vfs drivers, against Debian's docker-registry on loopback, with skopeo and umoci as
+ * the independent clients that push what Berth pulls and pull what Berth pushes.
+ */
+class RegistryServiceTest {
+    @TempDir
+    static Path tmp;
+    private static LocalRegistry registry;
+    private static Path layout;
+    private static BusyboxImage busybox;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Requirements.require(BusyboxImage.available(), "busybox is not installed (apt-get install busybox-static)");
+        Requirements.require(Requirements.isRoot(), "the overlay driver needs root");
+        registry = new LocalRegistry(tmp.resolve("registry"));
+        layout = tmp.resolve("layout");
+        busybox = BusyboxImage.build();
+        busybox.writeOciLayout(layout, "busybox");
+        Tools.skopeo(tmp, "copy", "--quiet", "--dest-tls-verify=false", "oci:" + layout + ":busybox",
+                "docker://" + registry.host() + "/library/busybox:latest");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** Collects progress as the lines a plain (non-terminal) display prints. */
+    static final class Lines implements ProgressListener {
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void progress(ProgressEvent e) {
+            if (e.current() < 0) {
+                lines.add(e.id() == null ? e.status() : e.id() + ": " + e.status());
+            }
+        }
+
+        List<String> of(String id) {
+            synchronized (lines) {
+                return lines.stream().filter(l -> l.startsWith(id + ": ")).map(l -> l.substring(id.length() + 2)).toList();
+            }
+        }
+    }
+
+    private static String manifestDigest(String reference) throws Exception {
+        return Tools.skopeo(tmp, "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + reference).strip();
+    }
+
+    private static List<String> layerIds(String reference) throws Exception {
+        JsonNode m = JSON.readTree(Tools.skopeo(tmp, "inspect", "--tls-verify=false", "--raw", "docker://" + reference));
+        List<String> ids = new ArrayList<>();
+        m.get("layers").forEach(l -> ids.add(Digest.parse(l.get("digest").asText()).shortHex()));
+        return ids;
+    }
+
+    @Test
+    void pullsWhatSkopeoPushedUnpackedAsUmociUnpacksIt() throws Exception {
+        String ref = registry.host() + "/library/busybox:latest";
+        try (TestStore store = new TestStore(tmp.resolve("pull-vfs"))) {
+            store.defaultStorage = "vfs";
+            Lines progress = new Lines();
+            Image image = store.registry.pull(ImageReference.parse(registry.host() + "/library/busybox"), progress);
+
+            assertThat(image.id().toString()).isEqualTo(busybox.id());
+            assertThat(image.repoTags()).containsExactly(ref);
+            assertThat(image.repoDigests()).containsExactly(registry.host() + "/library/busybox@" + manifestDigest(ref));
+            assertThat(progress.lines).startsWith("Using default tag: latest", "latest: Pulling from library/busybox");
+            for (String id : layerIds(ref)) {
+                assertThat(progress.of(id)).containsExactly("Pulling fs layer", "Verifying Checksum", "Download complete",
+                        "Extracting", "Pull complete");
+            }
+            assertThat(progress.lines).endsWith("Digest: " + manifestDigest(ref),
+                    "Status: Downloaded newer image for " + ref);
+
+            // The same tree as umoci makes of what skopeo pulls.
+            String top = store.images.unpack(ref, "vfs", ProgressListener.NONE);
+            Path berthTree = Path.of(store.vfs.graphData(top).get("Dir"));
+            Tools.skopeo(tmp, "copy", "--quiet", "--src-tls-verify=false", "docker://" + ref, "oci:" + tmp.resolve("skopeo-oci") + ":bb");
+            Tools.run(tmp, Requirements.requireTool("umoci", "umoci").toString(), "unpack", "--image",
+                    tmp.resolve("skopeo-oci") + ":bb", tmp.resolve("umoci-bundle").toString());
+            assertThat(Tools.tree(berthTree)).isEqualTo(Tools.tree(tmp.resolve("umoci-bundle/rootfs")));
+
+            // Again: nothing to fetch.
+            Lines again = new Lines();
+            store.registry.pull(ImageReference.parse(ref), again);
+            for (String id : layerIds(ref)) {
+                assertThat(again.of(id)).containsExactly("Already exists");
+            }
+            assertThat(again.lines).last().isEqualTo("Status: Image is up to date for " + ref);
+        }
+    }
+
+    @Test
+    void pushesWhatSkopeoReadsMountsAcrossRepositoriesAndUploadsInChunks() throws Exception {
+        String pulled = registry.host() + "/library/busybox:latest";
+        try (TestStore store = new TestStore(tmp.resolve("push"))) {
+            Image image = store.registry.pull(ImageReference.parse(pulled), ProgressListener.NONE);
+
+            // To another repository of the same registry: the layers are mounted, not sent again.
+            String mine = registry.host() + "/team/busybox:v1";
+            store.images.tag(pulled, ImageReference.parse(mine));
+            Lines progress = new Lines();
+            store.registry.push(ImageReference.parse(mine), progress);
+            String digest = manifestDigest(mine);
+            assertThat(progress.lines).first().isEqualTo("The push refers to repository [" + registry.host() + "/team/busybox]");
+            for (String id : layerIds(mine)) {
+                assertThat(progress.of(id)).containsExactly("Preparing", "Mounted from library/busybox");
+            }
+            assertThat(progress.lines).last().asString().startsWith("v1: digest: " + digest + " size: ");
+            assertThat(store.images.get(mine).repoDigests()).contains(registry.host() + "/team/busybox@" + digest);
+            // Pushing again sends nothing.
+            Lines again = new Lines();
+            store.registry.push(ImageReference.parse(mine), again);
+            for (String id : layerIds(mine)) {
+                assertThat(again.of(id)).containsExactly("Preparing", "Layer already exists");
+            }
+
+            // An imported image (one layer the registry has never seen), pushed in 64 KiB chunks
+            // through a proxy that counts them; skopeo copies it back and Berth pulls it anew.
+            try (FaultProxy proxy = new FaultProxy(registry.host())) {
+                String imported = proxy.host() + "/team/imported:1";
+                Image made = store.images.importRootfs(new ByteArrayInputStream(rootfsTar(300_000)),
+                        new ImportOptions(ImageReference.parse(imported), "", List.of(), "-"));
+                store.registry.chunkSize(64 * 1024);
+                store.registry.push(ImageReference.parse(imported), ProgressListener.NONE);
+                assertThat(proxy.count("PATCH /v2/team/imported/blobs/uploads/")).isGreaterThan(2);
+                Tools.skopeo(tmp, "copy", "--quiet", "--src-tls-verify=false", "docker://" + imported,
+                        "oci:" + tmp.resolve("imported-oci") + ":1");
+                try (TestStore fresh = new TestStore(tmp.resolve("push-fresh"))) {
+                    Image back = fresh.registry.pull(ImageReference.parse(imported), ProgressListener.NONE);
+                    assertThat(back.id()).isEqualTo(made.id());
+                    Image bb = fresh.registry.pull(ImageReference.parse(mine), ProgressListener.NONE);
+                    assertThat(bb.id()).isEqualTo(image.id());
+                }
+            }
+        }
+    }
+
+    /** A gzip'd rootfs tar with one file of random (incompressible) bytes. */
+    private static byte[] rootfsTar(int size) throws IOException {
+        byte[] data = new byte[size];
+        new Random(42).nextBytes(data);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        byte[] header = new byte[512];
+        byte[] name = "random.bin".getBytes();
+        System.arraycopy(name, 0, header, 0, name.length);
+        put(header, 100, "0000644");
+        put(header, 108, "0000000");
+        put(header, 116, "0000000");
+        put(header, 124, String.format("%011o", size));
+        put(header, 136, String.format("%011o", 1_700_000_000L));
+        header[156] = '0';
+        put(header, 257, "ustar");
+        put(header, 263, "00");
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : header) {
+            sum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o", sum));
+        header[154] = 0;
+        tar.write(header);
+        tar.write(data);
+        tar.write(new byte[(512 - size % 512) % 512]);
+        tar.write(new byte[1024]);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(tar.toByteArray());
+        }
+        return gz.toByteArray();
+    }
+
+    private static void put(byte[] header, int at, String s) {
+        byte[] b = s.getBytes();
+        System.arraycopy(b, 0, header, at, b.length);
+    }
+
+    @Test
+    void aBrokenDownloadListsNothingAndTheNextPullReusesTheCompleteBlobs() throws Exception {
+        String upstreamRef = registry.host() + "/library/busybox:latest";
+        List<String> layers = layerIds(upstreamRef);
+        JsonNode manifest = JSON.readTree(Tools.skopeo(tmp, "inspect", "--tls-verify=false", "--raw", "docker://" + upstreamRef));
+        String big = manifest.get("layers").get(0).get("digest").asText();
+        String small = manifest.get("layers").get(1).get("digest").asText();
+        try (FaultProxy proxy = new FaultProxy(registry.host()); TestStore store = new TestStore(tmp.resolve("faults"))) {
+            String ref = proxy.host() + "/library/busybox:latest";
+            for (FaultProxy.Fault fault : List.of(FaultProxy.Fault.TRUNCATE, FaultProxy.Fault.CORRUPT, FaultProxy.Fault.RESET)) {
+                proxy.fault(fault, "/blobs/" + big);
+                assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE))
+                        .as(fault.name())
+                        .hasMessageStartingWith("pull " + ref + ": ")
+                        .hasMessageContaining(fault == FaultProxy.Fault.CORRUPT ? "digest mismatch"
+                                : fault == FaultProxy.Fault.TRUNCATE ? "has " : "download cut")
+                        .hasMessageNotContaining("\n");
+                assertThat(store.images.list()).as(fault.name()).isEmpty();
+                assertThat(store.content.exists(Digest.parse(big))).isFalse();
+                try (var ingest = Files.list(tmp.resolve("faults/content/ingest"))) {
+                    assertThat(ingest).as("half-written blobs").isEmpty();
+                }
+            }
+            proxy.fault(null, null);
+            int smallFetches = proxy.count("GET /v2/library/busybox/blobs/" + small);
+            Lines progress = new Lines();
+            Image image = store.registry.pull(ImageReference.parse(ref), progress);
+            assertThat(image.id().toString()).isEqualTo(busybox.id());
+            // The small layer came whole the first time; it is not fetched again.
+            assertThat(proxy.count("GET /v2/library/busybox/blobs/" + small)).isEqualTo(smallFetches).isEqualTo(1);
+            assertThat(progress.of(layers.get(1))).containsExactly("Already exists");
+            assertThat(progress.of(layers.get(0))).contains("Pull complete");
+        }
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedOnceAfterRetryAfter() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(registry.host()); TestStore store = new TestStore(tmp.resolve("429"))) {
+            String ref = proxy.host() + "/library/busybox:latest";
+            proxy.fault(FaultProxy.Fault.TOO_MANY_ONCE, "/manifests/");
+            long start = System.nanoTime();
+            store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE);
+            assertThat(System.nanoTime() - start).as("waited for Retry-After").isGreaterThanOrEqualTo(1_000_000_000L);
+            assertThat(proxy.count("GET /v2/library/busybox/manifests/latest")).isEqualTo(2);
+
+            proxy.fault(FaultProxy.Fault.TOO_MANY_ALWAYS, "/manifests/");
+            store.images.remove(ref, true, false);
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE))
+                    .hasMessage("pull " + ref + ": " + proxy.host() + ": manifest library/busybox:latest: too many requests (HTTP 429)");
+        }
+    }
+
+    @Test
+    void errorsNameTheImageAndTheCauseAndLeaveTheStoreAlone() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(registry.host()); TestStore store = new TestStore(tmp.resolve("errors"))) {
+            int closed;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                closed = s.getLocalPort();
+            }
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse("127.0.0.1:" + closed + "/busybox"),
+                    ProgressListener.NONE))
+                    .hasMessage("pull 127.0.0.1:" + closed + "/busybox:latest: 127.0.0.1:" + closed
+                            + ": manifest busybox:latest: connection refused");
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse("berth-no-such-host.invalid/busybox"),
+                    ProgressListener.NONE))
+                    .hasMessageStartingWith("pull berth-no-such-host.invalid/busybox:latest: ")
+                    .hasMessageEndingWith("no such host");
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(registry.host() + "/library/busybox:nope"),
+                    ProgressListener.NONE))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessage("manifest for " + registry.host() + "/library/busybox:nope not found: " + registry.host()
+                            + ": manifest library/busybox:nope: manifest unknown: manifest unknown (HTTP 404)");
+            proxy.fault(FaultProxy.Fault.MALFORMED_MANIFEST, "/manifests/");
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(proxy.host() + "/library/busybox"),
+                    ProgressListener.NONE))
+                    .hasMessageStartingWith("pull " + proxy.host() + "/library/busybox:latest: ")
+                    .hasMessageContaining("is not valid JSON");
+            assertThat(store.images.list()).isEmpty();
+            assertThatThrownBy(() -> store.registry.push(ImageReference.parse(registry.host() + "/nothing:here"),
+                    ProgressListener.NONE))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessage("An image does not exist locally with the tag: " + registry.host() + "/nothing");
+        }
+    }
+
+    @Test
+    void basicAuthLoginSharesDockersConfigAndLogoutForgets() throws Exception {
+        try (LocalRegistry secured = new LocalRegistry(tmp.resolve("basic"), "alice", "s3cret");
+             TestStore store = new TestStore(tmp.resolve("basic-store"))) {
+            Tools.skopeo(tmp, "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", "alice:s3cret",
+                    "oci:" + layout + ":busybox", "docker://" + secured.host() + "/team/busybox:1");
+            String ref = secured.host() + "/team/busybox:1";
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE))
+                    .hasMessage("pull access denied for " + secured.host() + "/team/busybox, repository does not exist or "
+                            + "may require 'berth login': " + secured.host() + ": manifest team/busybox:1: unauthorized: "
+                            + "authentication required");
+            assertThatThrownBy(() -> store.registry.login(secured.host(), "alice", "wrong"))
+                    .hasMessage("login to " + secured.host() + ": unauthorized: incorrect username or password");
+            assertThat(store.dockerConfig().resolve("config.json")).doesNotExist();
+
+            assertThat(store.registry.login(secured.host(), "alice", "s3cret")).isEqualTo("Login Succeeded");
+            JsonNode config = JSON.readTree(store.dockerConfig().resolve("config.json").toFile());
+            assertThat(config.at("/auths/" + secured.host().replace("/", "~1") + "/auth").asText())
+                    .isEqualTo(java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes()));
+            Image image = store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE);
+            assertThat(image.id().toString()).isEqualTo(busybox.id());
+            // skopeo reads the same file (docker's format) and may push with it.
+            Tools.skopeo(tmp, "copy", "--quiet", "--dest-tls-verify=false", "--authfile",
+                    store.dockerConfig().resolve("config.json").toString(), "oci:" + layout + ":busybox",
+                    "docker://" + secured.host() + "/team/busybox:2");
+            store.images.tag(ref, ImageReference.parse(secured.host() + "/team/busybox:3"));
+            store.registry.push(ImageReference.parse(secured.host() + "/team/busybox:3"), ProgressListener.NONE);
+            List<SearchResult> found = store.registry.search(secured.host(), "busy", 25);
+            assertThat(found).extracting(SearchResult::name).containsExactly(secured.host() + "/team/busybox");
+
+            store.registry.logout(secured.host());
+            assertThat(JSON.readTree(store.dockerConfig().resolve("config.json").toFile()).path("auths").size()).isZero();
+            assertThatThrownBy(() -> store.registry.logout(secured.host())).isInstanceOf(NotFoundException.class)
+                    .hasMessage("Not logged in to " + secured.host());
+        }
+    }
+
+    @Test
+    void httpsWithTheCertificateAuthorityOfCertsD() throws Exception {
+        Path pki = Tools.pki(tmp.resolve("service-pki"));
+        try (LocalRegistry secure = new LocalRegistry(tmp.resolve("tls-registry"), null, null,
+                new Path[] {pki.resolve("server.crt"), pki.resolve("server.key")});
+             TestStore store = new TestStore(tmp.resolve("tls-store"))) {
+            Path certs = Files.createDirectories(store.dockerConfig().resolve("certs.d").resolve(secure.host()));
+            Files.copy(pki.resolve("ca.crt"), certs.resolve("ca.crt"));
+            Tools.skopeo(tmp, "copy", "--quiet", "--dest-cert-dir", certs.toString(), "oci:" + layout + ":busybox",
+                    "docker://" + secure.host() + "/library/busybox:tls");
+            Image image = store.registry.pull(ImageReference.parse(secure.host() + "/library/busybox:tls"), ProgressListener.NONE);
+            assertThat(image.id().toString()).isEqualTo(busybox.id());
+            store.images.tag(image.id().toString(), ImageReference.parse(secure.host() + "/library/busybox:back"));
+            store.registry.push(ImageReference.parse(secure.host() + "/library/busybox:back"), ProgressListener.NONE);
+        }
+    }
+}
