@@ -68,6 +68,21 @@ final class Installation implements AutoCloseable {
         return Files.readString(work.resolve("daemon-" + index + ".out"));
     }
 
+    /**
+     * Sets one key of conf/berth.engine.cfg; a running daemon picks it up (FileInstall), which
+     * this waits for by watching {@code info} until {@code infoField} shows {@code value}.
+     */
+    void configure(String key, String value, String infoField) throws Exception {
+        Path cfg = home.resolve("conf/berth.engine.cfg");
+        String text = Files.readString(cfg);
+        String line = key + " = " + value;
+        String updated = text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=.*$",
+                java.util.regex.Matcher.quoteReplacement(line));
+        Files.writeString(cfg, updated.equals(text) && !text.contains(line) ? text + "\n" + line + "\n" : updated);
+        Conditions.await(key + " = " + value + " taking effect", Duration.ofSeconds(15),
+                () -> berth("info", "--format", "{{." + infoField + "}}").out().strip().equals(value));
+    }
+
     /** Runs bin/berth with BERTH_HOST pointing at this installation's daemon. */
     Result berth(String... args) throws IOException, InterruptedException {
         return run(Map.of("BERTH_HOST", host()), null, args);

@@ -199,6 +199,7 @@ public class RegistryComponent implements Registry {
             for (Descriptor l : layers) {
                 out.progress(ProgressEvent.of(l.digest().shortHex(), "Preparing"));
             }
+            Map<Digest, Descriptor> sent = new ConcurrentHashMap<>();
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(engine.settings().maxConcurrentUploads(),
                     Math.max(1, layers.size())), r -> {
                 Thread t = new Thread(r, "berth-push");
@@ -209,7 +210,7 @@ public class RegistryComponent implements Registry {
                 List<Future<?>> futures = new ArrayList<>();
                 for (Descriptor l : layers) {
                     futures.add(pool.submit(() -> {
-                        sendBlob(client, repo, l, mountSources, out, true);
+                        sent.put(l.digest(), sendLayer(client, repo, l, mountSources, out));
                         return null;
                     }));
                 }
@@ -230,19 +231,79 @@ public class RegistryComponent implements Registry {
             } finally {
                 pool.shutdownNow();
             }
-            sendBlob(client, repo, config, mountSources, out, false);
+            sendBlob(client, repo, config, content.path(config.digest()), mountSources, out, false);
+            byte[] pushedBytes = withLayers(manifest, manifestBytes, sent);
             String tag = ref.tag() != null ? ref.tag() : ref.digest().toString();
-            Digest pushed = client.putManifest(repo, tag, manifestDesc.mediaType(), manifestBytes);
-            out.progress(ProgressEvent.of(null, tag + ": digest: " + pushed + " size: " + manifestBytes.length));
+            Digest pushed = client.putManifest(repo, tag, manifestDesc.mediaType(), pushedBytes);
+            out.progress(ProgressEvent.of(null, tag + ": digest: " + pushed + " size: " + pushedBytes.length));
             images.addRepoDigest(ref.toString(), ImageReference.parse(ref.name()).withDigest(pushed));
         } catch (RegistryException e) {
             throw failure("push", ref, e);
         }
     }
 
-    private void sendBlob(RegistryClient client, String repo, Descriptor blob, List<String> mountSources,
+    /**
+     * Sends one layer; an uncompressed one is gzip'd first, as docker pushes them (the same bytes
+     * each time, so a second push finds it there).
+     *
+     * @return the layer as sent
+     */
+    private Descriptor sendLayer(RegistryClient client, String repo, Descriptor layer, List<String> mountSources,
+                                 ProgressListener out) throws IOException {
+        String gzipType = layer.mediaType().equals(MediaTypes.OCI_LAYER) ? MediaTypes.OCI_LAYER_GZIP
+                : layer.mediaType().equals(MediaTypes.DOCKER_LAYER) ? MediaTypes.DOCKER_LAYER_GZIP : null;
+        if (gzipType == null) {
+            sendBlob(client, repo, layer, content.path(layer.digest()), mountSources, out, true);
+            return layer;
+        }
+        Path tmp = Files.createDirectories(engine.settings().root().resolve("tmp"));
+        Path gz = Files.createTempFile(tmp, "push-", ".tar.gz");
+        try {
+            java.security.MessageDigest sha256;
+            try {
+                sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            try (InputStream in = content.open(layer.digest());
+                 java.io.OutputStream file = new java.security.DigestOutputStream(
+                         new java.io.BufferedOutputStream(Files.newOutputStream(gz), 256 * 1024), sha256);
+                 java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(file, 256 * 1024)) {
+                in.transferTo(zip);
+            }
+            Descriptor compressed = new Descriptor(gzipType, new Digest(Digest.SHA256,
+                    java.util.HexFormat.of().formatHex(sha256.digest())), Files.size(gz));
+            sendBlob(client, repo, compressed, gz, mountSources, out, true, layer.digest().shortHex());
+            return compressed;
+        } finally {
+            Files.deleteIfExists(gz);
+        }
+    }
+
+    /** The manifest with the layers as they were sent. */
+    private static byte[] withLayers(JsonNode manifest, byte[] stored, Map<Digest, Descriptor> sent) throws IOException {
+        boolean changed = false;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = manifest.deepCopy();
+        for (JsonNode l : copy.path("layers")) {
+            Descriptor s = sent.get(Digest.parse(l.path("digest").asText()));
+            if (s != null && !s.digest().toString().equals(l.path("digest").asText())) {
+                com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) l;
+                o.put("mediaType", s.mediaType());
+                o.put("digest", s.digest().toString());
+                o.put("size", s.size());
+                changed = true;
+            }
+        }
+        return changed ? JSON.writeValueAsBytes(copy) : stored;
+    }
+
+    private void sendBlob(RegistryClient client, String repo, Descriptor blob, Path file, List<String> mountSources,
                           ProgressListener out, boolean report) throws IOException {
-        String id = blob.digest().shortHex();
+        sendBlob(client, repo, blob, file, mountSources, out, report, blob.digest().shortHex());
+    }
+
+    private void sendBlob(RegistryClient client, String repo, Descriptor blob, Path file, List<String> mountSources,
+                          ProgressListener out, boolean report, String id) throws IOException {
         if (client.hasBlob(repo, blob.digest())) {
             if (report) {
                 out.progress(ProgressEvent.of(id, "Layer already exists"));
@@ -260,7 +321,7 @@ public class RegistryComponent implements Registry {
         if (report) {
             out.progress(new ProgressEvent(id, "Pushing", 0, blob.size()));
         }
-        client.uploadBlob(repo, blob.digest(), content.path(blob.digest()), chunkSize);
+        client.uploadBlob(repo, blob.digest(), file, chunkSize);
         if (report) {
             out.progress(ProgressEvent.of(id, "Pushed"));
         }

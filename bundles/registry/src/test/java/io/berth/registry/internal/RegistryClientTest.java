@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.berth.api.content.Digest;
 import io.berth.api.content.MediaTypes;
 import io.berth.testing.BusyboxImage;
+import io.berth.testing.LocalRegistry;
 import io.berth.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -11,6 +11,7 @@ import io.berth.api.image.ImageReference;
 import io.berth.api.image.ImportOptions;
 import io.berth.api.registry.SearchResult;
 import io.berth.testing.BusyboxImage;
+import io.berth.testing.LocalRegistry;
 import io.berth.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -350,6 +351,52 @@ class RegistryServiceTest {
             assertThat(image.id().toString()).isEqualTo(busybox.id());
             store.images.tag(image.id().toString(), ImageReference.parse(secure.host() + "/library/busybox:back"));
             store.registry.push(ImageReference.parse(secure.host() + "/library/busybox:back"), ProgressListener.NONE);
+        }
+    }
+
+    @Test
+    void bearerTokensFromTheRegistrysTokenServiceCachedPerScopeAndRenewedWhenRefused() throws Exception {
+        try (TokenServer tokens = new TokenServer(tmp.resolve("token-service"), "bob", "hunter2");
+             LocalRegistry guarded = LocalRegistry.withAuth(tmp.resolve("token-registry"), tokens.registryAuth());
+             TestStore store = new TestStore(tmp.resolve("token-store"))) {
+            String ref = guarded.host() + "/team/busybox:1";
+            Tools.skopeo(tmp, "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", "bob:hunter2",
+                    "oci:" + layout + ":busybox", "docker://" + ref);
+            // Anonymous callers get a token without access: the registry refuses.
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE))
+                    .hasMessageStartingWith("pull access denied for " + guarded.host() + "/team/busybox");
+            assertThatThrownBy(() -> store.registry.login(guarded.host(), "bob", "wrong"))
+                    .hasMessage("login to " + guarded.host() + ": unauthorized: incorrect username or password");
+            assertThat(store.registry.login(guarded.host(), "bob", "hunter2")).isEqualTo("Login Succeeded");
+
+            int before = tokens.issued.get();
+            Image image = store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE);
+            assertThat(image.id().toString()).isEqualTo(busybox.id());
+            // One token for the repository's pull scope serves the manifest and every blob.
+            assertThat(tokens.issued.get() - before).isEqualTo(1);
+            assertThat(tokens.scopes).contains("repository:team/busybox:pull");
+
+            // Push to another repository: a pull,push token for it, and the layers mounted.
+            String other = guarded.host() + "/team/copy:1";
+            store.images.tag(ref, ImageReference.parse(other));
+            Lines progress = new Lines();
+            store.registry.push(ImageReference.parse(other), progress);
+            assertThat(tokens.scopes).contains("repository:team/copy:pull,push");
+            Tools.skopeo(tmp, "inspect", "--tls-verify=false", "--creds", "bob:hunter2", "docker://" + other);
+
+            // A token the registry no longer accepts (it allows 60 s past exp) is replaced when the
+            // registry challenges again, though the client thought it good for a while yet.
+            tokens.lifetime = -55;
+            RegistryComponent client = new RegistryComponent(store, store.images, store.content);
+            store.images.remove(ref, true, false);
+            store.images.remove(other, true, false);
+            client.pull(ImageReference.parse(ref), ProgressListener.NONE);
+            Thread.sleep(6_000);
+            tokens.lifetime = 300;
+            int stale = tokens.issued.get();
+            store.images.remove(ref, true, false);
+            client.pull(ImageReference.parse(ref), ProgressListener.NONE);
+            assertThat(tokens.issued.get()).isGreaterThan(stale);
         }
     }
 }

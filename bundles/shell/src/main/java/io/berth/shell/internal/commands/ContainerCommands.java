@@ -139,7 +139,9 @@ public class ContainerCommands implements Commands {
             throw new UnavailableException("no registry client is available to pull " + familiarWithTag(image));
         }
         try {
-            RegistryCommands.pull(ctx, r, ImageReference.parse(image), platform, ctx.err());
+            // The name as given, with its default tag: docker's CLI adds it before asking for the pull.
+            ImageReference ref = ImageReference.parse(image);
+            RegistryCommands.pull(ctx, r, ref.digest() != null ? ref : ref.withDefaultTag(), platform, ctx.err());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while pulling " + familiarWithTag(image));

@@ -134,6 +134,7 @@ public class SystemCommands implements Commands {
         info.put("BerthRootDir", settings.root().toString());
         info.put("RunRootDir", settings.runRoot().toString());
         info.put("InsecureRegistries", settings.insecureRegistries());
+        info.put("RegistryConfigDir", settings.registryConfig().toString());
         List<Map<String, Object>> bundles = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -173,6 +174,7 @@ public class SystemCommands implements Commands {
         out.println(" Name: " + info.get("Name"));
         out.println(" Berth Root Dir: " + info.get("BerthRootDir"));
         out.println(" Run Root Dir: " + info.get("RunRootDir"));
+        out.println(" Registry Config Dir: " + info.get("RegistryConfigDir"));
         if (!settings.insecureRegistries().isEmpty()) {
             out.println(" Insecure Registries:");
             settings.insecureRegistries().forEach(r -> out.println("  " + r));
