@@ -1,6 +1,8 @@
 package io.berth.itests;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.testing.BusyboxImage;
+import io.berth.testing.FaultProxy;
 import io.berth.testing.LocalRegistry;
 import io.berth.testing.Requirements;
 import org.junit.jupiter.api.Test;
@@ -127,5 +129,55 @@ class RegistryIT extends DaemonWithBusybox {
             assertThat(ok("logout", registry.host()).out()).isEqualTo("Removing login credentials for " + registry.host() + "\n");
             assertThat(ok("logout", registry.host()).out()).isEqualTo("Not logged in to " + registry.host() + "\n");
         }
+    }
+
+    @Test
+    void aDaemonKilledInTheMiddleOfAPullListsNothingAndThePullAfterReusesWhatWasComplete() throws Exception {
+        Path work = work();
+        Path layout = work.resolve("layout");
+        BusyboxImage.build().writeOciLayout(layout, "busybox");
+        try (LocalRegistry registry = new LocalRegistry(work.resolve("registry"));
+             FaultProxy proxy = new FaultProxy(registry.host())) {
+            skopeoPush(layout, registry.host() + "/library/busybox:slow");
+            String ref = proxy.host() + "/library/busybox:slow";
+            JsonNode manifest = JSON.readTree(skopeoInspectRaw(registry.host() + "/library/busybox:slow"));
+            String big = manifest.get("layers").get(0).get("digest").asText();
+            String small = manifest.get("layers").get(1).get("digest").asText();
+            // The big layer crawls; the small one comes whole at once.
+            proxy.fault(FaultProxy.Fault.SLOW, "/blobs/" + big);
+            ProcessBuilder pb = new ProcessBuilder(berth.home.resolve("bin/berth").toString(), "pull", ref)
+                    .redirectErrorStream(true).redirectOutput(work.resolve("pull.out").toFile());
+            pb.environment().put("BERTH_HOST", berth.host());
+            Process pull = pb.start();
+            pull.getOutputStream().close();
+            Path blobs = berth.root.resolve("content/blobs/sha256");
+            Path ingest = berth.root.resolve("content/ingest");
+            Conditions.await("the small layer stored and the big one on its way", java.time.Duration.ofSeconds(30), () ->
+                    Files.exists(blobs.resolve(small.substring(7))) && Files.list(ingest).findAny().isPresent());
+            daemon.destroyForcibly().waitFor();
+            pull.waitFor();
+            assertThat(pull.exitValue()).isNotZero();
+
+            daemon = berth.startDaemon();
+            assertThat(ok("images", "-q", ref).out()).isEmpty();
+            try (var leftovers = Files.list(ingest)) {
+                assertThat(leftovers).as("half-written blobs after the restart").isEmpty();
+            }
+            proxy.fault(null, null);
+            int smallFetches = proxy.count("GET /v2/library/busybox/blobs/" + small);
+            Installation.Result again = ok("pull", ref);
+            assertThat(again.out()).doesNotContain(small.substring(7, 19) + ": Download complete")
+                    .contains(big.substring(7, 19) + ": Download complete\n", big.substring(7, 19) + ": Pull complete\n");
+            assertThat(proxy.count("GET /v2/library/busybox/blobs/" + small)).isEqualTo(smallFetches);
+            assertThat(ok("run", "--rm", ref, "echo", "whole").out()).isEqualTo("whole\n");
+        }
+    }
+
+    private static String skopeoInspectRaw(String reference) throws Exception {
+        Process p = new ProcessBuilder(Requirements.requireTool("skopeo", "skopeo").toString(), "inspect", "--raw",
+                "--tls-verify=false", "docker://" + reference).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        return out;
     }
 }

@@ -73,12 +73,18 @@ public class RegistryComponent implements Registry {
     private final ContentStore content;
     private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
     private volatile long chunkSize = CHUNK;
+    private volatile String hubSearch = DOCKER_HUB_SEARCH;
 
     @Activate
     public RegistryComponent(@Reference Engine engine, @Reference ImageStore images, @Reference ContentStore content) {
         this.engine = engine;
         this.images = images;
         this.content = content;
+    }
+
+    /** For tests: where Docker Hub's search API is. */
+    void hubSearch(String url) {
+        this.hubSearch = url;
     }
 
     /** For tests: the size above which blobs are uploaded in chunks. */
@@ -362,7 +368,7 @@ public class RegistryComponent implements Registry {
     private List<SearchResult> searchHub(String term, int limit) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        URI uri = URI.create(DOCKER_HUB_SEARCH + "?q=" + URLEncoder.encode(term, StandardCharsets.UTF_8) + "&n=" + limit);
+        URI uri = URI.create(hubSearch + "?q=" + URLEncoder.encode(term, StandardCharsets.UTF_8) + "&n=" + limit);
         HttpResponse<byte[]> r;
         try {
             r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());

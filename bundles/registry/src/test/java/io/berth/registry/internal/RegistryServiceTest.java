@@ -11,6 +11,7 @@ import io.berth.api.image.ImageReference;
 import io.berth.api.image.ImportOptions;
 import io.berth.api.registry.SearchResult;
 import io.berth.testing.BusyboxImage;
+import io.berth.testing.FaultProxy;
 import io.berth.testing.LocalRegistry;
 import io.berth.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
@@ -397,6 +398,86 @@ class RegistryServiceTest {
             store.images.remove(ref, true, false);
             client.pull(ImageReference.parse(ref), ProgressListener.NONE);
             assertThat(tokens.issued.get()).isGreaterThan(stale);
+        }
+    }
+
+    @Test
+    void thePlatformIsChosenFromAnIndexAndTheIndexDigestRecorded() throws Exception {
+        Tools.skopeo(tmp, "copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false",
+                "docker://" + registry.host() + "/library/busybox:latest", "docker://" + registry.host() + "/library/multi:one");
+        RegistryClient client = RegistryClient.of(registry.host(), true, null);
+        RegistryClient.Manifest m = client.manifest("library/multi", "one");
+        // An index with the host's platform and another, both naming the one image.
+        String entry = "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d,\"platform\":{\"os\":\"linux\","
+                + "\"architecture\":\"%s\"%s}}";
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + String.format(entry, m.mediaType(), m.digest(), m.bytes().length, "arm64", ",\"variant\":\"v8\"") + ","
+                + String.format(entry, m.mediaType(), m.digest(), m.bytes().length, io.berth.api.content.Platform.host().architecture(), "")
+                + "]}";
+        Digest indexDigest = client.putManifest("library/multi", "latest", "application/vnd.oci.image.index.v1+json",
+                index.getBytes());
+        assertThat(indexDigest).isEqualTo(Digest.sha256(index.getBytes()));
+        String ref = registry.host() + "/library/multi:latest";
+        try (TestStore store = new TestStore(tmp.resolve("platforms"))) {
+            Image image = store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE);
+            assertThat(image.id().toString()).isEqualTo(busybox.id());
+            assertThat(image.repoDigests()).containsExactly(registry.host() + "/library/multi@" + indexDigest);
+            Image arm = store.registry.pull(ImageReference.parse(ref),
+                    new io.berth.api.registry.PullOptions(io.berth.api.content.Platform.parse("linux/arm64/v8"), null),
+                    ProgressListener.NONE);
+            assertThat(arm.id()).isEqualTo(image.id());
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(ref),
+                    new io.berth.api.registry.PullOptions(io.berth.api.content.Platform.parse("linux/s390x"), null),
+                    ProgressListener.NONE))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessage("pull " + ref + ": no matching manifest for linux/s390x in the manifest list entries");
+        }
+    }
+
+    @Test
+    void plainHttpOnlyForLoopbackAndConfiguredInsecureRegistries() throws Exception {
+        try (TestStore store = new TestStore(tmp.resolve("insecure"))) {
+            store.insecure = List.of("registry.example:5000", "10.1.2.3");
+            assertThat(store.registry.plainHttp("127.0.0.1:5000")).isTrue();
+            assertThat(store.registry.plainHttp("127.1.2.3")).isTrue();
+            assertThat(store.registry.plainHttp("localhost:5000")).isTrue();
+            assertThat(store.registry.plainHttp("[::1]:5000")).isTrue();
+            assertThat(store.registry.plainHttp("registry.example:5000")).isTrue();
+            assertThat(store.registry.plainHttp("10.1.2.3:443")).isTrue();
+            assertThat(store.registry.plainHttp("registry.example:5001")).isFalse();
+            assertThat(store.registry.plainHttp("docker.io")).isFalse();
+            assertThat(store.registry.plainHttp("10.1.2.4")).isFalse();
+        }
+    }
+
+    @Test
+    void searchOfDockerHubReadsItsIndexApi() throws Exception {
+        // Docker Hub cannot be reached from here: a server on loopback answers as its v1 search API.
+        com.sun.net.httpserver.HttpServer hub = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+        List<String> queries = Collections.synchronizedList(new ArrayList<>());
+        hub.createContext("/v1/search", ex -> {
+            queries.add(ex.getRequestURI().getRawQuery());
+            byte[] body = ("{\"num_results\":2,\"query\":\"ubuntu\",\"results\":["
+                    + "{\"name\":\"ubuntu\",\"description\":\"Ubuntu is a Debian-based Linux operating system\","
+                    + "\"star_count\":12423,\"is_official\":true,\"is_automated\":false},"
+                    + "{\"name\":\"dorowu/ubuntu-desktop-lxde-vnc\",\"description\":\"Docker image to provide HTML5 VNC\","
+                    + "\"star_count\":543,\"is_official\":false,\"is_automated\":true}]}").getBytes();
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        hub.start();
+        try (TestStore store = new TestStore(tmp.resolve("hub"))) {
+            store.registry.hubSearch("http://127.0.0.1:" + hub.getAddress().getPort() + "/v1/search");
+            List<SearchResult> found = store.registry.search(null, "ubuntu", 25);
+            assertThat(found).containsExactly(
+                    new SearchResult("ubuntu", "Ubuntu is a Debian-based Linux operating system", 12423, true, false),
+                    new SearchResult("dorowu/ubuntu-desktop-lxde-vnc", "Docker image to provide HTML5 VNC", 543, false, true));
+            assertThat(store.registry.search("docker.io", "ubuntu", 1)).hasSize(1);
+            assertThat(queries).containsExactly("q=ubuntu&n=25", "q=ubuntu&n=1");
+        } finally {
+            hub.stop(0);
         }
     }
 }

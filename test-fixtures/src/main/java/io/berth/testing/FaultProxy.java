@@ -1,4 +1,4 @@
-package io.berth.registry.internal;
+package io.berth.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP proxy on loopback in front of a registry that passes everything through, counts the
  * requests per path, and injects one kind of fault into the responses it is told to.
  */
-final class FaultProxy implements AutoCloseable {
-    enum Fault {
+public final class FaultProxy implements AutoCloseable {
+    /** What goes wrong. */
+    public enum Fault {
         /** The body is cut to half its length, announced as such: a short blob. */
         TRUNCATE,
         /** One byte in the middle is changed: a digest mismatch. */
@@ -32,7 +33,9 @@ final class FaultProxy implements AutoCloseable {
         /** 429 Too Many Requests with Retry-After: 1 (once, or always). */
         TOO_MANY_ONCE, TOO_MANY_ALWAYS,
         /** A manifest that is not JSON, sent without a digest header. */
-        MALFORMED_MANIFEST
+        MALFORMED_MANIFEST,
+        /** The body comes at 256 KiB per second: a slow network, for interrupting a transfer. */
+        SLOW
     }
 
     private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "upgrade",
@@ -41,31 +44,35 @@ final class FaultProxy implements AutoCloseable {
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String upstream;
-    final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private volatile Fault fault;
     private volatile String faultPath;
     private final AtomicInteger tooMany = new AtomicInteger();
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
 
-    FaultProxy(String upstreamHost) throws IOException {
+    /** A proxy for the registry at {@code upstreamHost} ({@code host:port}). */
+    public FaultProxy(String upstreamHost) throws IOException {
         this.upstream = "http://" + upstreamHost;
         server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.setExecutor(executor);
         server.start();
     }
 
-    String host() {
+    /** {@code 127.0.0.1:PORT}. */
+    public String host() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Injects {@code f} into responses for paths that contain {@code pathPart}; null clears. */
-    void fault(Fault f, String pathPart) {
+    public void fault(Fault f, String pathPart) {
         fault = f;
         faultPath = pathPart;
         tooMany.set(0);
     }
 
-    int count(String pathPart) {
+    /** The requests so far whose {@code METHOD PATH} contains {@code pathPart}. */
+    public int count(String pathPart) {
         return requests.entrySet().stream().filter(e -> e.getKey().contains(pathPart)).mapToInt(e -> e.getValue().get()).sum();
     }
 
@@ -137,6 +144,21 @@ final class FaultProxy implements AutoCloseable {
                         return;
                     }
                     case CORRUPT -> payload[payload.length / 2] ^= 0x5a;
+                    case SLOW -> {
+                        ex.sendResponseHeaders(200, payload.length);
+                        out = ex.getResponseBody();
+                        for (int at = 0; at < payload.length; at += 16 * 1024) {
+                            out.write(payload, at, Math.min(16 * 1024, payload.length - at));
+                            out.flush();
+                            try {
+                                Thread.sleep(62);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                        return;
+                    }
                     case RESET -> {
                         ex.sendResponseHeaders(200, payload.length);
                         out = ex.getResponseBody();
@@ -159,5 +181,6 @@ final class FaultProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
