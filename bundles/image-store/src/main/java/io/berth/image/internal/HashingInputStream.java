@@ -3,7 +3,6 @@ package io.berth.image.internal;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.content.Digest;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -14,7 +13,7 @@ import java.util.HexFormat;
  * stream with other content fails the read that reached it, so whoever consumes the stream (a
  * storage driver applying a layer) fails before publishing anything.
  */
-final class HashingInputStream extends FilterInputStream {
+final class HashingInputStream extends ReadThrough {
     private final MessageDigest hash;
     private final Digest expected;
     private final String what;
@@ -33,15 +32,8 @@ final class HashingInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
+        int n = in.read(b, off, len);
         if (n > 0) {
             hash.update(b, off, n);
             count += n;
@@ -49,25 +41,6 @@ final class HashingInputStream extends FilterInputStream {
             finish();
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[8192];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     private void finish() {

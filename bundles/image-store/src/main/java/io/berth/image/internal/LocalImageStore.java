@@ -47,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -958,25 +957,7 @@ public final class LocalImageStore implements ImageStore {
                     return null;
                 }));
             }
-            IOException failure = null;
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    futures.forEach(x -> x.cancel(true));
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while unpacking");
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    failure = cause instanceof IOException io ? io : new IOException(cause);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            ReadThrough.awaitAll(futures, "unpacking");
         } else {
             for (int i : missing) {
                 sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
@@ -1004,7 +985,7 @@ public final class LocalImageStore implements ImageStore {
     }
 
     /** Reports progress while a blob is read. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
+    private static final class CountingInputStream extends ReadThrough {
         private final long total;
         private final String id;
         private final ProgressListener progress;
@@ -1020,7 +1001,7 @@ public final class LocalImageStore implements ImageStore {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
+            int n = in.read(b, off, len);
             if (n > 0) {
                 count += n;
                 if (count - reported >= 1 << 20 || count == total) {
@@ -1029,12 +1010,6 @@ public final class LocalImageStore implements ImageStore {
                 }
             }
             return n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
     }
 }

@@ -18,7 +18,6 @@ import io.berth.api.image.ImageConfig;
 import io.berth.api.image.ReceiveRequest;
 import io.berth.api.storage.StorageDriver;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -169,7 +167,7 @@ final class Receiver {
                         return null;
                     }));
                 }
-                waitAll(futures);
+                ReadThrough.awaitAll(futures, "pulling");
             } finally {
                 pool.shutdownNow();
             }
@@ -234,33 +232,6 @@ final class Receiver {
                 throw e;
             }
             return plain.count();
-        }
-    }
-
-    private void waitAll(List<Future<?>> futures) throws IOException {
-        IOException failure = null;
-        RuntimeException runtimeFailure = null;
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                futures.forEach(x -> x.cancel(true));
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while pulling");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    runtimeFailure = runtimeFailure == null ? re : runtimeFailure;
-                } else if (failure == null) {
-                    failure = cause instanceof IOException io ? io : new IOException(cause);
-                }
-            }
-        }
-        if (runtimeFailure != null) {
-            throw runtimeFailure;
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -391,7 +362,7 @@ final class Receiver {
      * {@code Downloading}; at the end of the blob it commits it, which verifies size and digest,
      * before reporting the end, so a bad blob fails the read that reached its end.
      */
-    private final class IntoStore extends FilterInputStream {
+    private final class IntoStore extends ReadThrough {
         private final ContentWriter writer;
         private final String id;
         private final long total;
@@ -407,13 +378,6 @@ final class Receiver {
             this.writer = writer;
             this.id = id;
             this.total = total;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -450,27 +414,8 @@ final class Receiver {
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        @Override
         public int available() throws IOException {
             return done ? 0 : in.available();
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 
@@ -478,19 +423,12 @@ final class Receiver {
      * The uncompressed content, whose end is reported only after the compressed blob has been read
      * to its end (and so verified and committed): a decompressor may stop before trailing bytes.
      */
-    private static final class DrainAtEnd extends FilterInputStream {
+    private static final class DrainAtEnd extends ReadThrough {
         private final InputStream raw;
 
         DrainAtEnd(InputStream plain, InputStream raw) {
             super(plain);
             this.raw = raw;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -441,8 +441,9 @@ public class RegistryComponent implements Registry {
     /** A client for a registry, with the saved credentials; kept so tokens are reused. */
     RegistryClient client(String domain) throws IOException {
         Optional<RegistryClient.Credentials> credentials = config().credentials(domain);
+        // A changed setting, login or certificate makes a new client.
         String key = domain + "|" + credentials.map(c -> c.username() + ":" + c.password().hashCode()).orElse("") + "|"
-                + plainHttp(domain) + "|" + engine.settings().registryConfig();
+                + plainHttp(domain) + "|" + engine.settings().registryConfig() + "|" + certificateStamp(domain);
         RegistryClient c = clients.get(key);
         if (c == null) {
             c = newClient(domain, credentials.orElse(null));
@@ -451,12 +452,28 @@ public class RegistryComponent implements Registry {
         return c;
     }
 
-    private RegistryClient newClient(String domain, RegistryClient.Credentials credentials) {
-        String apiHost = domain.equals(ImageReference.DEFAULT_DOMAIN) ? DOCKER_HUB_API : domain;
+    private static String apiHost(String domain) {
+        return domain.equals(ImageReference.DEFAULT_DOMAIN) ? DOCKER_HUB_API : domain;
+    }
+
+    /** The certs.d directory that has the registry's CA: the registry config's, else docker's. */
+    private Path certsDir(String apiHost) {
         Path certs = engine.settings().registryConfig().resolve("certs.d");
-        if (!Files.isDirectory(certs.resolve(apiHost))) {
-            certs = Path.of("/etc/docker/certs.d");
+        return Files.isDirectory(certs.resolve(apiHost)) ? certs : Path.of("/etc/docker/certs.d");
+    }
+
+    private String certificateStamp(String domain) {
+        Path ca = certsDir(apiHost(domain)).resolve(apiHost(domain)).resolve("ca.crt");
+        try {
+            return ca + "@" + Files.getLastModifiedTime(ca).toMillis();
+        } catch (IOException e) {
+            return "";
         }
+    }
+
+    private RegistryClient newClient(String domain, RegistryClient.Credentials credentials) {
+        String apiHost = apiHost(domain);
+        Path certs = certsDir(apiHost);
         if (!plainHttp(domain)) {
             return RegistryClient.of(apiHost, false, credentials, certs);
         }

@@ -344,6 +344,11 @@ class RegistryServiceTest {
         try (LocalRegistry secure = new LocalRegistry(tmp.resolve("tls-registry"), null, null,
                 new Path[] {pki.resolve("server.crt"), pki.resolve("server.key")});
              TestStore store = new TestStore(tmp.resolve("tls-store"))) {
+            // Without the CA: HTTPS is spoken (loopback or not), and the certificate is not trusted.
+            assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(secure.host() + "/library/busybox:tls"),
+                    ProgressListener.NONE))
+                    .hasMessageStartingWith("pull " + secure.host() + "/library/busybox:tls: " + secure.host()
+                            + ": manifest library/busybox:tls: TLS failure: ");
             Path certs = Files.createDirectories(store.dockerConfig().resolve("certs.d").resolve(secure.host()));
             Files.copy(pki.resolve("ca.crt"), certs.resolve("ca.crt"));
             Tools.skopeo(tmp, "copy", "--quiet", "--dest-cert-dir", certs.toString(), "oci:" + layout + ":busybox",

@@ -171,7 +171,7 @@ public class ContainerCommands implements Commands {
         Container c;
         try {
             c = createContainer(ctx, options, args, !detach && options.interactive);
-        } catch (BerthException | java.io.InterruptedIOException e) {
+        } catch (BerthException e) {
             ctx.err().println("Error: " + e.getMessage());
             return 125;
         } catch (IOException e) {
