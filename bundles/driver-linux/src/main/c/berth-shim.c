@@ -82,6 +82,8 @@ static const char *state_dir;
 static int terminal, open_stdin, stdin_once;
 static pid_t join_pid; /* exec: the container init whose namespaces the process joins */
 static unsigned short term_rows, term_cols;
+/* OCI mode: an OCI runtime binary (runc, crun) makes the container; the shim stays its parent. */
+static const char *oci_runtime, *oci_root, *oci_id, *oci_mode, *oci_path, *oci_empty;
 
 static void die(const char *fmt, ...)
 {
@@ -180,6 +182,17 @@ static void parse_spec(const char *path)
         } else if (!strcmp(name, "stdin")) {
             open_stdin = 1;
             stdin_once = atoi(argv[0]);
+        } else if (!strcmp(name, "oci")) {
+            /* runtime, its state root, container id, "create" BUNDLE or "exec" PROCESS.json,
+               and an empty file to show as the unified hierarchy's cgroup.controllers, or "". */
+            if (argc != 6)
+                die("spec: oci needs 6 arguments");
+            oci_runtime = argv[0];
+            oci_root = argv[1];
+            oci_id = argv[2];
+            oci_mode = argv[3];
+            oci_path = argv[4];
+            oci_empty = argv[5][0] ? argv[5] : NULL;
         } else if (!strcmp(name, "log")) {
             log_path = argv[0];
             log_max_size = atoll(argv[1]);
@@ -195,7 +208,7 @@ static void parse_spec(const char *path)
         if (nargs >= MAX_ITEMS - 1 || nenvs >= MAX_ITEMS - 1)
             die("spec: too many arguments or variables");
     }
-    if ((rootfs == NULL && join_pid <= 0) || nargs == 0)
+    if (oci_runtime == NULL && ((rootfs == NULL && join_pid <= 0) || nargs == 0))
         die("spec: no rootfs or no command");
 }
 
@@ -1067,6 +1080,185 @@ static void reply(int fd, const char *fmt, ...)
     }
 }
 
+/* ------------------------------------------------------------------ OCI runtimes */
+
+/*
+ * Runs the OCI runtime with the given arguments after "RUNTIME --root ROOT", its stdio as given,
+ * in a private mount namespace where the unified hierarchy's cgroup.controllers reads empty when
+ * asked (crun refuses hybrid hosts whose unified hierarchy lists controllers; Berth made the
+ * cgroups, so the runtime may treat the host as v1). Returns the runtime's pid.
+ */
+static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
+{
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = oci_runtime;
+    argv[n++] = "--root";
+    argv[n++] = oci_root;
+    for (int i = 0; extra[i] != NULL && n < 31; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    pid_t p = fork();
+    if (p != 0)
+        return p;
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(in_fd >= 0 ? in_fd : devnull, 0);
+    dup2(out_fd >= 0 ? out_fd : devnull, 1);
+    dup2(err_fd >= 0 ? err_fd : devnull, 2);
+    if (oci_empty != NULL) {
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+                || mount(oci_empty, "/sys/fs/cgroup/unified/cgroup.controllers", NULL, MS_BIND, NULL) < 0) {
+            fprintf(stderr, "hide the unified hierarchy's controllers from %s: %s\n", oci_runtime, strerror(errno));
+            _exit(1);
+        }
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execv(oci_runtime, (char **) argv);
+    fprintf(stderr, "exec %s: %s\n", oci_runtime, strerror(errno));
+    _exit(127);
+}
+
+/* Waits for a runtime process; its exit status, or -1. */
+static int oci_wait(pid_t p)
+{
+    int status;
+    pid_t r;
+    do {
+        r = waitpid(p, &status, 0);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* What a failed runtime wrote, up to the size of msg, on one line. */
+static void oci_message(int fd, char *msg, size_t size)
+{
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    ssize_t m = read(fd, msg, size - 1);
+    msg[m > 0 ? m : 0] = 0;
+    for (char *c = msg; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    size_t len = strlen(msg);
+    while (len > 0 && msg[len - 1] == ' ')
+        msg[--len] = 0;
+}
+
+/*
+ * Has the runtime make the container (create) or the process (exec --detach), with the shim as
+ * the subreaper that inherits it. With a terminal the runtime hands the pty master over the
+ * console socket. Returns the pid of the container's process, or -1 after replying the error.
+ */
+static pid_t oci_launch(int in_fd, int out_fd, int err_fd, int err_read)
+{
+    char pidfile[PATH_MAX], console[PATH_MAX];
+    snprintf(pidfile, sizeof pidfile, "%s/oci.pid", state_dir);
+    snprintf(console, sizeof console, "%s/console.sock", state_dir);
+    unlink(pidfile);
+    int listener = -1;
+    if (terminal) {
+        unlink(console);
+        listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un addr;
+        memset(&addr, 0, sizeof addr);
+        addr.sun_family = AF_UNIX;
+        if (strlen(console) >= sizeof addr.sun_path) {
+            reply(1, "error 1 console socket path %s is too long\n", console);
+            return -1;
+        }
+        memcpy(addr.sun_path, console, strlen(console) + 1);
+        if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 1) < 0) {
+            reply(1, "error 1 console socket %s: %s\n", console, strerror(errno));
+            return -1;
+        }
+    }
+    const char *args_create[] = {"create", "--bundle", oci_path, "--pid-file", pidfile,
+                                 terminal ? "--console-socket" : NULL, console, NULL, NULL};
+    const char *args_exec[] = {"exec", "--detach", "--process", oci_path, "--pid-file", pidfile,
+                               terminal ? "--console-socket" : NULL, console, NULL, NULL};
+    const char **extra = !strcmp(oci_mode, "exec") ? args_exec : args_create;
+    /* The id goes last, in place of the console options when there is no terminal. */
+    int last = 0;
+    while (extra[last] != NULL)
+        last++;
+    extra[last] = oci_id;
+    extra[last + 1] = NULL;
+    pid_t runtime = oci_spawn(extra, in_fd, out_fd, err_fd);
+    if (runtime < 0) {
+        reply(1, "error 1 fork: %s\n", strerror(errno));
+        return -1;
+    }
+    if (terminal) {
+        struct pollfd pfd = {listener, POLLIN, 0};
+        int got = 0;
+        for (int waited = 0; waited < 300 && !got; waited++) {
+            if (poll(&pfd, 1, 100) > 0) {
+                int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+                if (c >= 0) {
+                    pty_master = recv_fd(c);
+                    close(c);
+                    got = 1;
+                }
+            } else if (waitpid(runtime, NULL, WNOHANG) == runtime) {
+                runtime = -1;
+                break;
+            }
+        }
+        close(listener);
+        unlink(console);
+    }
+    int code = runtime > 0 ? oci_wait(runtime) : 1;
+    char msg[1000];
+    if (code != 0) {
+        oci_message(err_read, msg, sizeof msg);
+        /* As docker: 127 for a command that is not there, 126 for one that cannot be run. */
+        int status = strstr(msg, "not found") || strstr(msg, "no such file") || strstr(msg, "No such file") ? 127
+                   : strstr(msg, "ermission denied") ? 126 : 1;
+        reply(1, "error %d %s %s: %s\n", status, oci_runtime, extra[0], msg[0] ? msg : "failed");
+        return -1;
+    }
+    if (terminal && pty_master < 0) {
+        reply(1, "error 1 %s sent no terminal\n", oci_runtime);
+        return -1;
+    }
+    size_t len;
+    char *pid = read_file(pidfile, &len);
+    if (pid == NULL) {
+        reply(1, "error 1 %s wrote no pid file\n", oci_runtime);
+        return -1;
+    }
+    pid[len < 31 ? len : 31] = 0;
+    pid_t child = (pid_t) atoi(pid);
+    free(pid);
+    return child;
+}
+
+/* Starts a created container; 0, or -1 after replying the error. */
+static int oci_start(void)
+{
+    int errors[2];
+    if (pipe2(errors, O_CLOEXEC) < 0) {
+        reply(1, "error 1 pipe: %s\n", strerror(errno));
+        return -1;
+    }
+    const char *extra[] = {"start", oci_id, NULL};
+    pid_t p = oci_spawn(extra, -1, -1, errors[1]);
+    close(errors[1]);
+    int code = p > 0 ? oci_wait(p) : 1;
+    if (code != 0) {
+        char msg[1000];
+        oci_message(errors[0], msg, sizeof msg);
+        close(errors[0]);
+        reply(1, "error 1 %s start: %s\n", oci_runtime, msg[0] ? msg : "failed");
+        return -1;
+    }
+    close(errors[0]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1121,90 +1313,114 @@ int main(int argc, char **argv)
     int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
     if (netns != NULL)
         flags &= ~CLONE_NEWNET;
-    if (join_pid > 0) {
-        /* exec: the process is born in the container's pid namespace, it joins the others itself. */
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) join_pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
-            reply(1, "error 1 join the container's pid namespace: %s\n", strerror(errno));
-            return 1;
-        }
-        close(fd);
-        flags = SIGCHLD;
-    }
-    /* Born in the cgroup2 cgroup if the kernel can: that one is not joined by migration below. */
-    int born_in = -1;
     pid_t child = -1;
-    for (int i = 0; i < ncgroups && child < 0; i++) {
-        size_t len = strlen(cgroup_procs[i]);
-        if (!ends_with(cgroup_procs[i], "/cgroup.procs"))
-            continue;
-        char dir[PATH_MAX];
-        snprintf(dir, sizeof dir, "%.*s", (int) (len - 13), cgroup_procs[i]);
-        int cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (cgroup_fd < 0)
-            break;
-        child = clone_into_cgroup(flags, cgroup_fd, &cargs);
-        close(cgroup_fd);
-        if (child >= 0)
-            born_in = i;
-    }
-    if (child < 0) {
-        size_t stack_size = 1 << 20;
-        char *stack = malloc(stack_size);
-        child = clone(child_main, stack + stack_size, flags, &cargs);
-    }
-    if (child < 0) {
-        reply(1, "error 1 clone: %s\n", strerror(errno));
-        return 1;
-    }
-    close(to_child[0]);
-    close(from_child[1]);
-    close(errors[1]);
-    close(out[1]);
-    close(err[1]);
-    if (in[0] >= 0)
-        close(in[0]);
-    if (console[1] >= 0)
-        close(console[1]);
-
-    /* Into the cgroup2 cgroup unless born there (the child joins v1 ones itself), then let it go on. */
-    char pidbuf[32];
-    snprintf(pidbuf, sizeof pidbuf, "%d", child);
-    for (int i = 0; i < ncgroups; i++) {
-        if (i == born_in || is_tasks_file(cgroup_procs[i]))
-            continue;
-        int fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, pidbuf, strlen(pidbuf)) < 0) {
-            reply(1, "error 1 join cgroup %s: %s\n", cgroup_procs[i], strerror(errno));
-            kill(child, SIGKILL);
-            waitpid(child, NULL, 0);
+    ssize_t n;
+    if (oci_runtime != NULL) {
+        /* An OCI runtime makes the container; the shim inherits its process as the subreaper. */
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        close(to_child[0]);
+        close(from_child[1]);
+        close(errors[1]);
+        if (console[0] >= 0) {
+            close(console[0]);
+            close(console[1]);
+            console[0] = console[1] = -1;
+        }
+        child = oci_launch(in[0], out[1], err[1], err[0]);
+        if (child < 0)
+            return 1;
+        close(out[1]);
+        close(err[1]);
+        if (in[0] >= 0)
+            close(in[0]);
+        close(errors[0]);
+        errors[0] = -1;
+    } else {
+        if (join_pid > 0) {
+            /* exec: the process is born in the container's pid namespace, it joins the others itself. */
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) join_pid);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+                reply(1, "error 1 join the container's pid namespace: %s\n", strerror(errno));
+                return 1;
+            }
+            close(fd);
+            flags = SIGCHLD;
+        }
+        /* Born in the cgroup2 cgroup if the kernel can: that one is not joined by migration below. */
+        int born_in = -1;
+        for (int i = 0; i < ncgroups && child < 0; i++) {
+            size_t len = strlen(cgroup_procs[i]);
+            if (!ends_with(cgroup_procs[i], "/cgroup.procs"))
+                continue;
+            char dir[PATH_MAX];
+            snprintf(dir, sizeof dir, "%.*s", (int) (len - 13), cgroup_procs[i]);
+            int cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (cgroup_fd < 0)
+                break;
+            child = clone_into_cgroup(flags, cgroup_fd, &cargs);
+            close(cgroup_fd);
+            if (child >= 0)
+                born_in = i;
+        }
+        if (child < 0) {
+            size_t stack_size = 1 << 20;
+            char *stack = malloc(stack_size);
+            child = clone(child_main, stack + stack_size, flags, &cargs);
+        }
+        if (child < 0) {
+            reply(1, "error 1 clone: %s\n", strerror(errno));
             return 1;
         }
-        close(fd);
-    }
-    if (write(to_child[1], "C", 1) != 1)
-        die("sync: %s", strerror(errno));
+        close(to_child[0]);
+        close(from_child[1]);
+        close(errors[1]);
+        close(out[1]);
+        close(err[1]);
+        if (in[0] >= 0)
+            close(in[0]);
+        if (console[1] >= 0)
+            close(console[1]);
 
-    /* The child is ready to exec, or failed. */
-    char c;
-    ssize_t n;
-    do {
-        n = read(from_child[0], &c, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) {
-        char msg[1100] = "1 container set-up failed";
-        ssize_t m = read(errors[0], msg, sizeof msg - 1);
-        if (m > 0)
-            msg[m] = 0;
-        waitpid(child, NULL, 0);
-        reply(1, "error %s\n", msg);
-        return 1;
+        /* Into the cgroup2 cgroup unless born there (the child joins v1 ones itself), then let it go on. */
+        char pidbuf[32];
+        snprintf(pidbuf, sizeof pidbuf, "%d", child);
+        for (int i = 0; i < ncgroups; i++) {
+            if (i == born_in || is_tasks_file(cgroup_procs[i]))
+                continue;
+            int fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || write(fd, pidbuf, strlen(pidbuf)) < 0) {
+                reply(1, "error 1 join cgroup %s: %s\n", cgroup_procs[i], strerror(errno));
+                kill(child, SIGKILL);
+                waitpid(child, NULL, 0);
+                return 1;
+            }
+            close(fd);
+        }
+        if (write(to_child[1], "C", 1) != 1)
+            die("sync: %s", strerror(errno));
+
+        /* The child is ready to exec, or failed. */
+        char c;
+        do {
+            n = read(from_child[0], &c, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1) {
+            char msg[1100] = "1 container set-up failed";
+            ssize_t m = read(errors[0], msg, sizeof msg - 1);
+            if (m > 0)
+                msg[m] = 0;
+            waitpid(child, NULL, 0);
+            reply(1, "error %s\n", msg);
+            return 1;
+        }
     }
     if (terminal) {
-        pty_master = recv_fd(console[0]);
-        close(console[0]);
+        if (oci_runtime == NULL) {
+            pty_master = recv_fd(console[0]);
+            close(console[0]);
+        }
         if (pty_master < 0) {
             kill(child, SIGKILL);
             waitpid(child, NULL, 0);
@@ -1258,22 +1474,30 @@ int main(int argc, char **argv)
         reply(1, "error 1 the engine did not confirm the start\n");
         return 1;
     }
-    if (write(to_child[1], "E", 1) != 1) {
-        reply(1, "error 1 the container's init went away\n");
-        return 1;
+    if (oci_runtime != NULL) {
+        if (!strcmp(oci_mode, "create") && oci_start() < 0) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+            return 1;
+        }
+    } else {
+        if (write(to_child[1], "E", 1) != 1) {
+            reply(1, "error 1 the container's init went away\n");
+            return 1;
+        }
+        char msg[1100];
+        ssize_t m;
+        do {
+            m = read(errors[0], msg, sizeof msg - 1);
+        } while (m < 0 && errno == EINTR);
+        if (m > 0) {
+            msg[m] = 0;
+            waitpid(child, NULL, 0);
+            reply(1, "error %s\n", msg);
+            return 1;
+        }
+        close(errors[0]);
     }
-    char msg[1100];
-    ssize_t m;
-    do {
-        m = read(errors[0], msg, sizeof msg - 1);
-    } while (m < 0 && errno == EINTR);
-    if (m > 0) {
-        msg[m] = 0;
-        waitpid(child, NULL, 0);
-        reply(1, "error %s\n", msg);
-        return 1;
-    }
-    close(errors[0]);
 
     /* Running. Record it, answer, and let go of the engine's pipes. */
     char pidfile[64];

@@ -5,6 +5,7 @@ import io.berth.api.driver.DriverType;
 import io.berth.api.driver.UnavailableDriver;
 import io.berth.api.engine.Engine;
 import io.berth.api.runtime.RuntimeDriver;
+import io.berth.driver.linux.shim.ShimRuntimeDriver;
 import io.berth.layers.Subreaper;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -18,11 +19,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Hashtable;
 
 /**
@@ -83,24 +81,7 @@ public class NativeRuntimeDriverComponent {
 
     /** Copies the shim out of the bundle, once per version of it. */
     public static Path installShim(Path dir) throws IOException {
-        byte[] binary;
-        try (InputStream in = NativeRuntimeDriverComponent.class.getResourceAsStream("berth-shim")) {
-            if (in == null) {
-                throw new IOException("the berth-shim binary is missing from the bundle");
-            }
-            binary = in.readAllBytes();
-        }
-        String version = io.berth.api.content.Digest.sha256(binary).shortHex();
-        Files.createDirectories(dir);
-        Path target = dir.resolve("berth-shim-" + version).resolve("berth-shim");
-        if (!Files.isExecutable(target)) {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "shim", ".tmp");
-            Files.write(tmp, binary);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return target;
+        return ShimRuntimeDriver.installShim(dir);
     }
 
     private static String uid() throws IOException {

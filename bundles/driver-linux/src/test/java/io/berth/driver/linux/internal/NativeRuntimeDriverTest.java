@@ -35,11 +35,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The native runtime for real: namespaces, cgroups, the shim. */
-class NativeRuntimeDriverTest {
+/**
+ * The native runtime for real: namespaces, cgroups, the shim. The OCI runtime drivers run the same
+ * tests (driver-oci's subclasses), so every runtime makes the same container.
+ */
+public class NativeRuntimeDriverTest {
     @TempDir
     Path tmp;
-    private NativeRuntimeDriver driver;
+    protected io.berth.driver.linux.shim.ShimRuntimeDriver driver;
     private Path rootfs;
     private final List<String> created = new ArrayList<>();
 
@@ -52,7 +55,7 @@ class NativeRuntimeDriverTest {
             LayerApplier.apply(new ByteArrayInputStream(layer), rootfs, new LayerApplier.Options(Whiteouts.DELETE, true, true));
         }
         Path shim = NativeRuntimeDriverComponent.installShim(tmp.resolve("bin"));
-        driver = new NativeRuntimeDriver(tmp.resolve("run"), shim);
+        driver = newDriver(tmp.resolve("run"), shim);
         io.berth.layers.Subreaper.start();
     }
 
@@ -67,6 +70,11 @@ class NativeRuntimeDriverTest {
             driver.delete(id);
         }
         driver.close();
+    }
+
+    /** The driver under test. */
+    protected io.berth.driver.linux.shim.ShimRuntimeDriver newDriver(Path stateRoot, Path shim) throws IOException {
+        return new NativeRuntimeDriver(stateRoot, shim);
     }
 
     /** A container whose process has a terminal of 24x80, or its stdin open (taken once) without. */
@@ -265,7 +273,7 @@ class NativeRuntimeDriverTest {
         assertThat(driver.pids(spec.id())).contains(running.pid());
         assertThat(driver.stats(spec.id()).pids()).isEqualTo(1);
         // A new driver on the same state finds it: what a restarted engine sees.
-        NativeRuntimeDriver again = new NativeRuntimeDriver(tmp.resolve("run"), tmp.resolve("bin/none"));
+        io.berth.driver.linux.shim.ShimRuntimeDriver again = newDriver(tmp.resolve("run"), tmp.resolve("bin/none"));
         assertThat(again.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
         driver.kill(spec.id(), 9, false);
         RuntimeState end = driver.await(spec.id(), Duration.ofSeconds(10));
@@ -301,7 +309,7 @@ class NativeRuntimeDriverTest {
         int pid = driver.state(spec.id()).pid();
         // Each hierarchy's cgroup of the container has its init: cgroup v1 ones joined by the init
         // itself, the cgroup2 one by clone3 straight into it.
-        for (Path p : driver.cgroups().hierarchies().stream().map(h -> driver.cgroups().dir(h, spec.id())).toList()) {
+        for (Path p : driver.cgroupDirs(spec.id())) {
             assertThat(Files.readAllLines(p.resolve("cgroup.procs"))).as(p.toString()).contains(Integer.toString(pid));
         }
         driver.kill(spec.id(), 9, true);
@@ -346,10 +354,7 @@ class NativeRuntimeDriverTest {
     void deleteRemovesTheCgroupsAndState() throws Exception {
         ContainerSpec spec = spec(new Resources(64L << 20, -1, 50000, 100000, 512, "0", 100), "true");
         assertThat(run(spec).exitCode()).isZero();
-        List<Path> dirs = new ArrayList<>();
-        for (Cgroups.Hierarchy h : driver.cgroups().hierarchies()) {
-            dirs.add(driver.cgroups().dir(h, spec.id()));
-        }
+        List<Path> dirs = driver.cgroupDirs(spec.id());
         assertThat(dirs).allMatch(Files::exists);
         driver.delete(spec.id());
         created.remove(spec.id());

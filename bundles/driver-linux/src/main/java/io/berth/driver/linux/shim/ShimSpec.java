@@ -1,4 +1,4 @@
-package io.berth.driver.linux.internal;
+package io.berth.driver.linux.shim;
 
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.runtime.ContainerDefaults;
@@ -162,6 +162,38 @@ final class ShimSpec {
         return s.out.toByteArray();
     }
 
+    /**
+     * The spec of a container or added process that an OCI runtime makes: the shim runs
+     * {@code RUNTIME --root ROOT create --bundle PATH ID} (or {@code exec --detach --process PATH}),
+     * keeps its output and input as for its own containers, and records its exit.
+     *
+     * @param emptyFile an empty file to bind over the unified hierarchy's {@code cgroup.controllers}
+     *        while the runtime runs (crun on hybrid hosts), or {@code null}
+     * @param log the container's log, or {@code null} for an added process
+     */
+    static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, ProcessSpec process,
+                      io.berth.api.runtime.LogSpec log) {
+        ShimSpec s = new ShimSpec();
+        s.add("oci", runtime.toString(), root.toString(), id, exec ? "exec" : "create", path.toString(),
+                emptyFile == null ? "" : emptyFile.toString());
+        s.io(process);
+        if (log != null) {
+            s.add("log", log.path().toString(), Long.toString(log.maxSize()), Integer.toString(log.maxFiles()));
+        }
+        return s.out.toByteArray();
+    }
+
+    /** The process's terminal and input, as the shim handles them. */
+    private void io(ProcessSpec process) {
+        if (process.terminal()) {
+            ConsoleSize size = process.consoleSize();
+            add("terminal", size == null ? "0" : Integer.toString(size.rows()), size == null ? "0" : Integer.toString(size.columns()));
+        }
+        if (process.openStdin() || process.terminal()) {
+            add("stdin", process.stdinOnce() ? "1" : "0");
+        }
+    }
+
     /** The process: rlimits, user, capabilities, cwd, environment, arguments, terminal and input. */
     private void process(ProcessSpec process, long caps) throws IOException {
         for (Rlimit r : process.rlimits()) {
@@ -187,13 +219,7 @@ final class ShimSpec {
         for (String a : process.args()) {
             add("arg", a);
         }
-        if (process.terminal()) {
-            ConsoleSize size = process.consoleSize();
-            add("terminal", size == null ? "0" : Integer.toString(size.rows()), size == null ? "0" : Integer.toString(size.columns()));
-        }
-        if (process.openStdin() || process.terminal()) {
-            add("stdin", process.stdinOnce() ? "1" : "0");
-        }
+        io(process);
     }
 
     private void devices(boolean privileged) throws IOException {

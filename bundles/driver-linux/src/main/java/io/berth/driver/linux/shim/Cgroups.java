@@ -1,4 +1,4 @@
-package io.berth.driver.linux.internal;
+package io.berth.driver.linux.shim;
 
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.RuntimeStats;
@@ -39,9 +39,9 @@ final class Cgroups {
     }
 
     /** Docker's default device rules (runc's), for containers that are not privileged. */
-    private static final List<String> DEFAULT_DEVICES = List.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm",
+    static final List<String> DEFAULT_DEVICES = List.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm",
             "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm");
-    private static final String PARENT = "berth";
+    static final String PARENT = "berth";
 
     private final Mode mode;
     private final List<Hierarchy> hierarchies;

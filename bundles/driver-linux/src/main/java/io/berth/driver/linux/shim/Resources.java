@@ -1,4 +1,4 @@
-package io.berth.driver.linux.internal;
+package io.berth.driver.linux.shim;
 
 import io.berth.api.runtime.ContainerSpec;
 

@@ -1,0 +1,210 @@
+package io.berth.driver.oci.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.Resources;
+import io.berth.api.runtime.Rlimit;
+import io.berth.api.storage.Mount;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes an OCI runtime-spec {@code config.json} (and {@code process.json} for exec) from the
+ * engine's container spec: the same container the native runtime makes, in the terms runc and crun
+ * take — docker's default mounts, namespaces, the cgroup under {@code berth/}, resources, device
+ * rules, masked and read-only paths, capabilities, rlimits (which Berth only ever lowers).
+ */
+final class OciConfig {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VERSION = "1.0.2";
+
+    private OciConfig() {
+    }
+
+    /**
+     * The bundle's config.
+     *
+     * @param cgroupsPath the container's cgroup, {@code /berth/ID}
+     * @param capabilities the process's capabilities by name
+     * @param deviceRules the device cgroup rules of a container that is not privileged ({@code c 1:3 rwm})
+     */
+    static byte[] config(ContainerSpec spec, String cgroupsPath, List<String> capabilities, List<String> deviceRules)
+            throws IOException {
+        if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
+            throw new InvalidArgumentException("an OCI runtime needs the root filesystem as one bind mount");
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("ociVersion", VERSION);
+        root.set("process", process(spec.process(), capabilities));
+        root.putObject("root").put("path", spec.rootfs().get(0).source()).put("readonly", spec.readonlyRootfs());
+        root.put("hostname", spec.hostname());
+        mounts(root.putArray("mounts"), spec);
+        ObjectNode linux = root.putObject("linux");
+        ArrayNode namespaces = linux.putArray("namespaces");
+        for (String ns : List.of("pid", "ipc", "uts", "mount", "cgroup")) {
+            namespaces.addObject().put("type", ns);
+        }
+        ObjectNode net = namespaces.addObject().put("type", "network");
+        if (spec.netns() != null) {
+            net.put("path", spec.netns().toString());
+        }
+        linux.put("cgroupsPath", cgroupsPath);
+        resources(linux.putObject("resources"), spec.resources(), spec.privileged(), deviceRules);
+        if (spec.privileged()) {
+            devices(linux.putArray("devices"));
+        } else {
+            spec.maskedPaths().forEach(linux.putArray("maskedPaths")::add);
+            spec.readonlyPaths().forEach(linux.putArray("readonlyPaths")::add);
+        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    /** A process.json for {@code exec --process}. */
+    static byte[] processJson(ProcessSpec process, List<String> capabilities) throws IOException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(process(process, capabilities));
+    }
+
+    private static ObjectNode process(ProcessSpec p, List<String> capabilities) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("terminal", p.terminal());
+        if (p.terminal() && p.consoleSize() != null) {
+            n.putObject("consoleSize").put("height", p.consoleSize().rows()).put("width", p.consoleSize().columns());
+        }
+        ObjectNode user = n.putObject("user").put("uid", p.user().uid()).put("gid", p.user().gid());
+        if (!p.user().additionalGids().isEmpty()) {
+            p.user().additionalGids().forEach(user.putArray("additionalGids")::add);
+        }
+        p.args().forEach(n.putArray("args")::add);
+        p.env().forEach(n.putArray("env")::add);
+        n.put("cwd", p.cwd());
+        ObjectNode caps = n.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            capabilities.forEach(caps.putArray(set)::add);
+        }
+        if (!p.rlimits().isEmpty()) {
+            ArrayNode rlimits = n.putArray("rlimits");
+            for (Rlimit r : p.rlimits()) {
+                rlimits.addObject().put("type", r.type()).put("hard", r.hard()).put("soft", r.soft());
+            }
+        }
+        n.put("noNewPrivileges", p.noNewPrivileges());
+        return n;
+    }
+
+    /** docker's default mounts, then the container's own. */
+    private static void mounts(ArrayNode out, ContainerSpec spec) {
+        boolean privileged = spec.privileged();
+        mount(out, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+        mount(out, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+        mount(out, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+        mount(out, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", privileged ? "rw" : "ro");
+        mount(out, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro");
+        mount(out, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+        mount(out, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        for (Mount m : spec.mounts()) {
+            if (m.target() == null || !m.target().startsWith("/")) {
+                throw new InvalidArgumentException("mount target must be an absolute path: " + m.target());
+            }
+            ObjectNode n = out.addObject().put("destination", m.target()).put("type", m.type()).put("source", m.source());
+            ArrayNode options = n.putArray("options");
+            if (m.type().equals("bind")) {
+                options.add(m.options().contains("norbind") ? "bind" : "rbind");
+                options.add(m.readOnly() ? "ro" : "rw");
+                m.options().stream().filter(o -> !o.equals("rbind") && !o.equals("norbind") && !o.equals("ro")
+                        && !o.equals("rw") && !o.equals("bind")).forEach(options::add);
+            } else {
+                m.options().forEach(options::add);
+            }
+        }
+    }
+
+    private static void mount(ArrayNode out, String destination, String type, String source, String... options) {
+        ObjectNode n = out.addObject().put("destination", destination).put("type", type).put("source", source);
+        ArrayNode o = n.putArray("options");
+        for (String option : options) {
+            o.add(option);
+        }
+    }
+
+    private static void resources(ObjectNode out, Resources r, boolean privileged, List<String> deviceRules) {
+        ArrayNode devices = out.putArray("devices");
+        if (privileged) {
+            devices.addObject().put("allow", true).put("access", "rwm");
+        } else {
+            devices.addObject().put("allow", false).put("access", "rwm");
+            for (String rule : deviceRules) {
+                // "c 1:3 rwm", "c *:* m"
+                String[] parts = rule.split(" ");
+                String[] numbers = parts[1].split(":");
+                ObjectNode d = devices.addObject().put("allow", true).put("type", parts[0]).put("access", parts[2]);
+                if (!numbers[0].equals("*")) {
+                    d.put("major", Long.parseLong(numbers[0]));
+                }
+                if (!numbers[1].equals("*")) {
+                    d.put("minor", Long.parseLong(numbers[1]));
+                }
+            }
+        }
+        if (r.memory() > 0) {
+            ObjectNode memory = out.putObject("memory").put("limit", r.memory());
+            if (r.memorySwap() > 0) {
+                memory.put("swap", r.memorySwap());
+            } else if (r.memorySwap() == 0) {
+                memory.put("swap", r.memory() * 2);
+            } else {
+                memory.put("swap", -1);
+            }
+        }
+        if (r.cpuQuota() > 0 || r.cpuShares() > 0 || r.cpusetCpus() != null) {
+            ObjectNode cpu = out.putObject("cpu");
+            if (r.cpuQuota() > 0) {
+                cpu.put("quota", r.cpuQuota()).put("period", r.cpuPeriod() > 0 ? r.cpuPeriod() : 100000);
+            }
+            if (r.cpuShares() > 0) {
+                cpu.put("shares", r.cpuShares());
+            }
+            if (r.cpusetCpus() != null) {
+                cpu.put("cpus", r.cpusetCpus());
+            }
+        }
+        if (r.pidsLimit() > 0) {
+            out.putObject("pids").put("limit", r.pidsLimit());
+        }
+    }
+
+    /** Every device node of the host, as docker gives a privileged container. */
+    private static void devices(ArrayNode out) throws IOException {
+        try (Stream<Path> all = Files.walk(Path.of("/dev"), 3)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (p.startsWith("/dev/pts") || p.startsWith("/dev/shm") || p.startsWith("/dev/mqueue")) {
+                    continue;
+                }
+                Map<String, Object> a;
+                try {
+                    a = Files.readAttributes(p, "unix:mode,rdev,uid,gid", LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    continue;
+                }
+                int mode = (Integer) a.get("mode");
+                int format = mode & 0170000;
+                if (format != 0020000 && format != 0060000) {
+                    continue;
+                }
+                long rdev = (Long) a.get("rdev");
+                out.addObject().put("path", p.toString()).put("type", format == 0020000 ? "c" : "b")
+                        .put("major", io.berth.layers.Native.major(rdev)).put("minor", io.berth.layers.Native.minor(rdev))
+                        .put("fileMode", mode & 07777).put("uid", (Integer) a.get("uid")).put("gid", (Integer) a.get("gid"));
+            }
+        }
+    }
+}

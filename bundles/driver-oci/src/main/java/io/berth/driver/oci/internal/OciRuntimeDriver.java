@@ -1,0 +1,124 @@
+package io.berth.driver.oci.internal;
+
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.driver.linux.shim.ShimRuntimeDriver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runtime driver for one OCI runtime binary (runc, crun, ...): the container's bundle is a
+ * runtime-spec {@code config.json} over the root filesystem the storage driver prepared, and
+ * berth-shim runs {@code RUNTIME create} / {@code start} (or {@code exec --detach}) and stays the
+ * container's parent as the subreaper, so logs, attach, terminals, exit status, cgroups, stats,
+ * pause and live restore work as with the native runtime. The runtime's own state is kept under
+ * {@code <stateRoot>/runtime} ({@code --root}).
+ *
+ * <p>On a hybrid cgroup host crun refuses to run while the unified hierarchy lists controllers;
+ * there the shim runs it in a private mount namespace where that file reads empty ({@code
+ * hideUnifiedControllers}): Berth creates the container's cgroups, so crun need only join them.
+ */
+public final class OciRuntimeDriver extends ShimRuntimeDriver {
+    private final String name;
+    private final Path binary;
+    private final Path runtimeRoot;
+    private final boolean hideUnifiedControllers;
+
+    public OciRuntimeDriver(String name, Path binary, Path stateRoot, Path shim, boolean crun) throws IOException {
+        super(name, stateRoot, shim);
+        this.name = name;
+        this.binary = binary;
+        this.runtimeRoot = Files.createDirectories(stateRoot.resolve("runtime"));
+        this.hideUnifiedControllers = crun && hybridCgroups();
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path binary() {
+        return binary;
+    }
+
+    @Override
+    protected byte[] containerSpec(ContainerSpec spec, Path dir, Path finalDir) throws IOException {
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Files.write(bundle.resolve("config.json"), OciConfig.config(spec, cgroupPath(spec.id()),
+                capabilities(spec.process(), spec.privileged()), defaultDeviceRules()));
+        Path empty = null;
+        if (hideUnifiedControllers) {
+            Files.write(dir.resolve("empty"), new byte[0]);
+            empty = finalDir.resolve("empty");
+        }
+        return ociSpec(binary, runtimeRoot, spec.id(), false, finalDir.resolve("bundle"), empty, spec.process(), spec.log());
+    }
+
+    @Override
+    protected byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid) throws IOException {
+        Files.write(execDir.resolve("process.json"), OciConfig.processJson(process, capabilities(process, false)));
+        Path empty = null;
+        if (hideUnifiedControllers) {
+            Files.write(execDir.resolve("empty"), new byte[0]);
+            empty = execDir.resolve("empty");
+        }
+        return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, process, null);
+    }
+
+    private static final java.util.regex.Pattern LOGRUS_MSG = java.util.regex.Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final java.util.regex.Pattern RUNC_EXEC = java.util.regex.Pattern.compile("exec: \"[^\"]*\": .*");
+    private static final java.util.regex.Pattern CRUN_NOT_FOUND = java.util.regex.Pattern.compile(
+            "executable file `([^`]*)` not found in \\$PATH");
+
+    /**
+     * The runtime's failure in docker's words where it has them: runc's logrus line becomes its
+     * message ({@code exec: "x": executable file not found in $PATH}), and crun's wording of the
+     * same failure is put the same way; other failures keep the runtime's own words.
+     */
+    @Override
+    protected String failureMessage(String message) {
+        String m = message;
+        java.util.regex.Matcher logrus = LOGRUS_MSG.matcher(m);
+        if (logrus.find()) {
+            m = logrus.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        java.util.regex.Matcher exec = RUNC_EXEC.matcher(m);
+        if (exec.find()) {
+            return exec.group();
+        }
+        java.util.regex.Matcher crun = CRUN_NOT_FOUND.matcher(m);
+        if (crun.find()) {
+            return "exec: \"" + crun.group(1) + "\": executable file not found in $PATH";
+        }
+        return logrus.find(0) ? name + ": " + m : message;
+    }
+
+    /** The runtime forgets the container ({@code delete --force}); one it never knew is no error. */
+    @Override
+    protected void deleting(String id, Path dir) throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        if (hideUnifiedControllers) {
+            // crun checks the cgroup mode on delete too: the same private view as the shim gives it.
+            command.addAll(java.util.List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                    "mount --bind \"$0\" /sys/fs/cgroup/unified/cgroup.controllers && exec \"$@\"",
+                    dir.resolve("empty").toString()));
+        }
+        command.addAll(java.util.List.of(binary.toString(), "--root", runtimeRoot.toString(), "delete", "--force", id));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(name + " delete " + id + " did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while deleting " + id + " in " + name);
+        }
+        if (p.exitValue() != 0 && !out.contains("does not exist") && !out.contains("not exist") && !out.contains("not found")) {
+            throw new IOException(name + " delete " + id + ": " + out);
+        }
+    }
+}
