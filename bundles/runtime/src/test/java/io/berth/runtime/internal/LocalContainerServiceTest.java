@@ -34,7 +34,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The container lifecycle on the real parts: image store, overlay, the native runtime. */
+/**
+ * The container lifecycle on the real parts: image store, overlay, the native runtime; the
+ * subclasses run the same tests on runc and crun.
+ */
 class LocalContainerServiceTest {
     @TempDir
     Path tmp;
@@ -45,8 +48,13 @@ class LocalContainerServiceTest {
     void setUp() throws IOException {
         Requirements.require(Requirements.isRoot(), "containers need root");
         Requirements.require(BusyboxImage.available(), "busybox is not installed (apt-get install busybox-static)");
-        engine = new TestEngine(tmp);
+        engine = new TestEngine(tmp, runtime());
         service = engine.service;
+    }
+
+    /** The runtime the containers run on. */
+    String runtime() {
+        return "native";
     }
 
     @AfterEach
@@ -446,7 +454,7 @@ class LocalContainerServiceTest {
         List<Long> processes = ProcessHandle.current().descendants().map(ProcessHandle::pid).sorted().collect(Collectors.toList());
         List<String> files = new ArrayList<>();
         for (Path p : List.of(engine.root.resolve("containers"), engine.runRoot.resolve("containers"),
-                engine.runRoot.resolve("native"))) {
+                engine.runRoot.resolve(runtime().equals("native") ? "native" : "oci/" + runtime()))) {
             try (Stream<Path> s = Files.walk(p)) {
                 s.map(Path::toString).sorted().forEach(files::add);
             }

@@ -39,7 +39,9 @@ public final class TestEngine implements AutoCloseable {
     final LocalImageStore images;
     final StorageDriver overlay;
     final StorageDriver vfs;
-    final NativeRuntimeDriver runtime;
+    final io.berth.driver.linux.shim.ShimRuntimeDriver runtime;
+    /** The runtime's name: native, runc or crun. */
+    final String runtimeName;
     final List<ImageUsers> users = new CopyOnWriteArrayList<>();
     final Registry registry = new Registry();
     LocalContainerService service;
@@ -52,17 +54,17 @@ public final class TestEngine implements AutoCloseable {
     final class Registry implements DriverRegistry {
         @Override
         public List<DriverInfo> drivers() {
-            return List.of(new DriverInfo(DriverType.RUNTIME, "native", DriverState.AVAILABLE, true, "test", "1", 0, null),
+            return List.of(new DriverInfo(DriverType.RUNTIME, runtimeName, DriverState.AVAILABLE, true, "test", "1", 0, null),
                     new DriverInfo(DriverType.STORAGE, "overlay", DriverState.AVAILABLE, true, "test", "1", 0, null),
                     new DriverInfo(DriverType.STORAGE, "vfs", DriverState.AVAILABLE, false, "test", "1", 0, null));
         }
 
         @Override
         public RuntimeDriver runtime(String name) {
-            if (name == null || name.equals("native")) {
+            if (name == null || name.equals(runtimeName)) {
                 return runtime;
             }
-            throw new UnavailableException("runtime driver " + name + " is not available (available: native)");
+            throw new UnavailableException("runtime driver " + name + " is not available (available: " + runtimeName + ")");
         }
 
         @Override
@@ -78,18 +80,33 @@ public final class TestEngine implements AutoCloseable {
 
         @Override
         public String defaultName(DriverType type) {
-            return type == DriverType.RUNTIME ? "native" : "overlay";
+            return type == DriverType.RUNTIME ? runtimeName : "overlay";
         }
     }
 
     /** An engine with its roots under {@code dir} and busybox loaded as {@code busybox:latest}. */
     public TestEngine(Path dir) throws IOException {
+        this(dir, "native");
+    }
+
+    /**
+     * As {@link #TestEngine(Path)}, with the given runtime: {@code native}, or an OCI runtime on
+     * PATH ({@code runc}, {@code crun}).
+     */
+    public TestEngine(Path dir, String runtimeName) throws IOException {
+        this.runtimeName = runtimeName;
         root = dir.resolve("root");
         runRoot = dir.resolve("run");
         overlay = new OverlayStorageDriver(root.resolve("storage/overlay"), true);
         vfs = new VfsStorageDriver(root.resolve("storage/vfs"), true);
         Path shim = NativeRuntimeDriverComponent.installShim(runRoot.resolve("bin"));
-        runtime = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
+        if (runtimeName.equals("native")) {
+            runtime = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
+        } else {
+            Path binary = io.berth.testing.Requirements.requireTool(runtimeName, runtimeName);
+            runtime = new io.berth.driver.oci.internal.OciRuntimeDriver(runtimeName, binary,
+                    runRoot.resolve("oci").resolve(runtimeName), shim, runtimeName.equals("crun"));
+        }
         Subreaper.start();
         images = new LocalImageStore(new FileContentStore(root.resolve("content")), () -> registry, () -> users);
         Path archive = dir.resolve("busybox.tar");
@@ -107,8 +124,8 @@ public final class TestEngine implements AutoCloseable {
         users.clear();
         users.add(service);
         service.collectOrphans();
-        service.reconcile("native", runtime);
-        service.startByPolicies("native");
+        service.reconcile(runtimeName, runtime);
+        service.startByPolicies(runtimeName);
         return service;
     }
 
