@@ -406,6 +406,22 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         return startLocked(e, attach, stdin, size, false);
     }
 
+    /**
+     * The runtime driver a container was made with. When it is gone (its bundle stopped or
+     * uninstalled) the container is left as it is, running or not, until the driver returns.
+     *
+     * @throws UnavailableException naming the container, its runtime and what is available
+     */
+    private RuntimeDriver runtimeOf(ContainerStore.Entry e) {
+        String name = e.record.host().runtime();
+        try {
+            return drivers.runtime(name);
+        } catch (UnavailableException missing) {
+            throw new UnavailableException("runtime driver " + name + " of container " + e.record.name()
+                    + " is missing; the container is left as it is until the driver returns (" + missing.getMessage() + ")");
+        }
+    }
+
     private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size) throws IOException {
         return startLocked(e, attach, stdin, size, false);
     }
@@ -425,7 +441,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             throws IOException {
         ContainerRecord r = e.record;
         Attachment io = null;
-        RuntimeDriver runtime = drivers.runtime(r.host().runtime());
+        RuntimeDriver runtime = runtimeOf(e);
         StorageDriver storage = drivers.storage(r.storage());
         Path mountpoint = rootfsMountpoint(r);
         boolean started = false;
@@ -905,7 +921,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             }
             store.saveState(e, e.state.byUser());
             exit = e.exit;
-            runtime = drivers.runtime(e.record.host().runtime());
+            runtime = runtimeOf(e);
             ContainerConfig c = e.record.config();
             timeout = timeoutSeconds != null ? timeoutSeconds : c.stopTimeout() != null ? c.stopTimeout() : DEFAULT_STOP_TIMEOUT;
             int signal = c.stopSignal() == null ? Signals.SIGTERM : Signals.parse(c.stopSignal());
@@ -975,7 +991,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                 throw new ConflictException("You cannot attach to a paused container, unpause it first");
             }
             if (e.state.running() && e.exit != null) {
-                RuntimeDriver runtime = drivers.runtime(e.record.host().runtime());
+                RuntimeDriver runtime = runtimeOf(e);
                 Attachment io = runtime.attach(e.id(), stdin);
                 if (tty && size != null) {
                     io.resize(size);
@@ -1009,7 +1025,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             ContainerRecord r = e.record;
             ContainerConfig c = r.config();
             HostConfig h = r.host();
-            runtime = drivers.runtime(h.runtime());
+            runtime = runtimeOf(e);
             Path rootfs = runningRootfs(r);
             Users.Resolved user = Users.resolve(rootfs, request.user() != null ? request.user() : c.user());
             String cwd = request.workingDir() != null && !request.workingDir().isEmpty() ? request.workingDir()
@@ -1223,7 +1239,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         if (!e.state.running()) {
             throw new ConflictException("Container " + e.id() + " is not running");
         }
-        drivers.runtime(e.record.host().runtime()).resize(e.id(), size);
+        runtimeOf(e).resize(e.id(), size);
     }
 
     @Override
@@ -1237,7 +1253,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             RuntimeDriver runtime = null;
             boolean paused = false;
             if (pause && e.state.status() == ContainerStatus.RUNNING) {
-                runtime = drivers.runtime(r.host().runtime());
+                runtime = runtimeOf(e);
                 runtime.pause(r.id());
                 paused = true;
             }
@@ -1283,7 +1299,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (e.state.status() == ContainerStatus.PAUSED) {
                 throw new ConflictException("Container " + e.id() + " is already paused");
             }
-            drivers.runtime(e.record.host().runtime()).pause(e.id());
+            runtimeOf(e).pause(e.id());
             store.saveState(e, e.state.paused(true));
         } finally {
             e.lock.unlock();
@@ -1299,7 +1315,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (e.state.status() != ContainerStatus.PAUSED) {
                 throw new ConflictException("Container " + e.id() + " is not paused");
             }
-            drivers.runtime(e.record.host().runtime()).resume(e.id());
+            runtimeOf(e).resume(e.id());
             store.saveState(e, e.state.paused(false));
         } finally {
             e.lock.unlock();
@@ -1349,7 +1365,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             }
             boolean sent;
             try {
-                sent = signal(drivers.runtime(e.record.host().runtime()), e, number);
+                sent = signal(runtimeOf(e), e, number);
             } catch (ConflictException ex) {
                 throw new ConflictException("cannot kill container: " + idOrName + ": " + ex.getMessage());
             }
@@ -1405,7 +1421,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                         + "\": container is running: stop the container before removing or force remove");
             }
             exit = e.exit;
-            signal(drivers.runtime(e.record.host().runtime()), e, Signals.SIGKILL);
+            signal(runtimeOf(e), e, Signals.SIGKILL);
             e.removing = true;
         } finally {
             e.lock.unlock();
@@ -1563,7 +1579,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         if (!e.state.running()) {
             throw new ConflictException("container " + e.id() + " is not running");
         }
-        return drivers.runtime(e.record.host().runtime()).pids(e.id());
+        return runtimeOf(e).pids(e.id());
     }
 
     @Override
@@ -1572,7 +1588,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         if (!e.state.running()) {
             throw new ConflictException("container " + e.id() + " is not running");
         }
-        return drivers.runtime(e.record.host().runtime()).stats(e.id());
+        return runtimeOf(e).stats(e.id());
     }
 
     @Override

@@ -84,6 +84,25 @@ public class ContainerCommands implements Commands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Registry registry;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.driver.DriverRegistry drivers;
+
+    /** The names of the runtime drivers available now, or null when that is not known. */
+    private Set<String> availableRuntimes() {
+        io.berth.api.driver.DriverRegistry d = drivers;
+        if (d == null) {
+            return null;
+        }
+        Set<String> names = new HashSet<>();
+        for (io.berth.api.driver.DriverInfo info : d.drivers()) {
+            if (info.type() == io.berth.api.driver.DriverType.RUNTIME
+                    && info.state() == io.berth.api.driver.DriverState.AVAILABLE) {
+                names.add(info.name());
+            }
+        }
+        return names;
+    }
 
     @Activate
     public ContainerCommands(@Reference ContainerService containers, @Reference ImageStore images) {
@@ -723,12 +742,18 @@ public class ContainerCommands implements Commands {
         Instant now = Instant.now();
         Map<String, Long> imageSizes = new HashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
+        Set<String> runtimes = availableRuntimes();
         for (Container c : shown) {
             long virtual = -1;
             if (sizes) {
                 virtual = Math.max(0, c.sizeRw()) + imageSizes.computeIfAbsent(c.imageId(), this::imageSize);
             }
-            rows.add(ContainerView.row(c, noTrunc, virtual, now));
+            Map<String, Object> row = ContainerView.row(c, noTrunc, virtual, now);
+            if (runtimes != null && c.runtime() != null && !runtimes.contains(c.runtime())) {
+                // Its runtime driver left (bundle stopped or uninstalled): it is as it was, unmanaged.
+                row.put("Status", row.get("Status") + " (runtime " + c.runtime() + " missing)");
+            }
+            rows.add(row);
         }
         if (!Formats.isDefaultTable(format)) {
             Formats.printRows(ctx.out(), format, rows, PS_HEADERS);

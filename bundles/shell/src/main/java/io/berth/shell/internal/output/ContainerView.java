@@ -128,6 +128,8 @@ public final class ContainerView {
         m.put("Name", "/" + c.name());
         m.put("RestartCount", d.restartCount());
         m.put("Driver", c.storage());
+        // Berth's: whether the runtime driver the container was made with is here now.
+        m.put("RuntimeAvailable", d.runtimeAvailable());
         m.put("Platform", "linux");
         m.put("MountLabel", "");
         m.put("ProcessLabel", "");

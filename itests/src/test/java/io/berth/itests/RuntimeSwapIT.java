@@ -1,0 +1,91 @@
+package io.berth.itests;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runtimes are services that come and go while the engine runs: containers of runc and crun
+ * through bin/berth, then driver-oci stopped and uninstalled under a running container (which
+ * goes on, listed with its runtime missing, refusing what needs it with a clear error), and
+ * installed again (stop, logs, exec work again).
+ */
+class RuntimeSwapIT extends DaemonWithBusybox {
+    private String bundleId(String symbolicName) throws Exception {
+        for (String line : ok("felix:lb", "-s").out().lines().toList()) {
+            if (line.contains(symbolicName)) {
+                return line.split("\\|")[0].strip();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void everyRuntimeRunsTheSameContainer() throws Exception {
+        String drivers = ok("drivers").out();
+        assertThat(drivers).containsPattern("runtime\\s+native\\s+available\\s+\\*")
+                .containsPattern("runtime\\s+runc\\s+available\\s+io.berth.driver-oci")
+                .containsPattern("runtime\\s+crun\\s+available\\s+io.berth.driver-oci");
+        for (String runtime : new String[] {"native", "runc", "crun"}) {
+            Installation.Result r = ok("run", "--rm", "--runtime", runtime, "--hostname", "h-" + runtime, "busybox", "sh", "-c",
+                    "echo pid=$$ host=$(hostname); grep CapEff /proc/self/status; ls /proc | grep -c '^[0-9]'; exit 0");
+            assertThat(r.out()).as(runtime).isEqualTo("pid=1 host=h-" + runtime + "\nCapEff:\t00000000a80425fb\n3\n");
+            Installation.Result failed = berth.berth("run", "--rm", "--runtime", runtime, "busybox", "no-such-command");
+            assertThat(failed.status()).as(runtime).isEqualTo(127);
+            assertThat(failed.err()).as(runtime).contains("exec: \"no-such-command\": executable file not found in $PATH");
+        }
+        Installation.Result unknown = berth.berth("run", "--runtime", "nope", "busybox", "true");
+        assertThat(unknown.status()).isEqualTo(125);
+        assertThat(unknown.err()).isEqualTo("Error: unknown runtime driver 'nope' (available: crun, native, runc)\n");
+    }
+
+    @Test
+    void containersOutliveTheirRuntimeBundleAndAreManagedAgainWhenItReturns() throws Exception {
+        String id = ok("run", "-d", "--name", "ticker", "--runtime", "runc", "busybox", "sh", "-c",
+                "trap 'exit 0' TERM; while true; do echo tick; sleep 0.2; done").out().strip();
+        String bundle = bundleId("io.berth.driver-oci");
+        assertThat(bundle).isNotNull();
+        int pid = inspect("ticker").get("State").get("Pid").asInt();
+        assertThat(pid).isPositive();
+
+        ok("felix:stop", bundle);
+        assertThat(ok("drivers").out()).doesNotContain("runc");
+        assertThat(ok("ps").out()).contains("(runtime runc missing)");
+        assertThat(inspect("ticker").get("RuntimeAvailable").asBoolean()).isFalse();
+        Installation.Result stop = berth.berth("stop", "ticker");
+        assertThat(stop.status()).isEqualTo(1);
+        assertThat(stop.err()).isEqualTo("Error: runtime driver runc of container ticker is missing; the container is left as it "
+                + "is until the driver returns (unknown runtime driver 'runc' (available: native))\n");
+        assertThat(berth.berth("exec", "ticker", "true").status()).isNotZero();
+        assertThat(Path.of("/proc", Integer.toString(pid))).exists();
+        // Its output still goes to its log: the shim does not need the driver.
+        assertThat(ok("logs", "--tail", "1", "ticker").out()).isEqualTo("tick\n");
+
+        ok("felix:start", bundle);
+        Conditions.await("runc back", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
+        assertThat(ok("ps").out()).doesNotContain("missing");
+        assertThat(ok("exec", "ticker", "echo", "again").out()).isEqualTo("again\n");
+
+        // Uninstalled and installed again from the same jar.
+        Path jar = berth.home.resolve("bundle").resolve(Files.list(berth.home.resolve("bundle"))
+                .map(p -> p.getFileName().toString()).filter(n -> n.startsWith("berth-driver-oci")).findFirst().orElseThrow());
+        ok("felix:uninstall", bundle);
+        assertThat(ok("drivers").out()).doesNotContain("runc");
+        assertThat(Path.of("/proc", Integer.toString(pid))).exists();
+        String installed = ok("felix:install", jar.toUri().toString()).out();
+        assertThat(installed).contains("Bundle ID:");
+        String again = installed.substring(installed.indexOf("Bundle ID:") + 10).strip();
+        // The level of the distribution's drivers (felix:install gives new bundles one above the framework's).
+        ok("felix:bundlelevel", "-s", "55", again);
+        ok("felix:start", again);
+        Conditions.await("runc installed again", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
+        ok("stop", "ticker");
+        assertThat(inspect("ticker").get("State").get("ExitCode").asInt()).isZero();
+        assertThat(ok("logs", "ticker").out()).startsWith("tick\n");
+        assertThat(id).hasSize(64);
+    }
+}
