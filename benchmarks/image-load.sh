@@ -19,13 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building the image from host files..." >&2
-i=0
-for dirs in "usr/include" "usr/lib/gcc" "usr/lib/python3" "usr/share/perl" "usr/share/i18n usr/share/zoneinfo"; do
-  i=$((i + 1))
-  tar -C / -cf "$work/layer$i.tar" $dirs 2>/dev/null || true
-done
-python3 "$top/benchmarks/oci-image.py" "$work/layout" bench "$work"/layer[1-5].tar
+"$top/benchmarks/host-image.sh" "$work"
 tar -C "$work/layout" -cf "$work/image.tar" .
 bytes=$(cat "$work"/layer[1-5].tar | wc -c)
 compressed=$(du -cb "$work"/layout/blobs/sha256/* | tail -1 | cut -f1)

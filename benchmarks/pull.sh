@@ -33,13 +33,7 @@ for tool in docker-registry skopeo umoci dockerd docker podman; do
   command -v $tool >/dev/null || { echo "$tool is missing (apt-get install docker-registry skopeo umoci docker.io podman)" >&2; exit 1; }
 done
 
-echo "building the image from host files..." >&2
-i=0
-for dirs in "usr/include" "usr/lib/gcc" "usr/lib/python3" "usr/share/perl" "usr/share/i18n usr/share/zoneinfo"; do
-  i=$((i + 1))
-  tar -C / -cf "$work/layer$i.tar" $dirs 2>/dev/null || true
-done
-python3 "$top/benchmarks/oci-image.py" "$work/layout" bench "$work"/layer[1-5].tar
+"$top/benchmarks/host-image.sh" "$work"
 bytes=$(cat "$work"/layer[1-5].tar | wc -c)
 compressed=$(du -cb "$work"/layout/blobs/sha256/* | tail -1 | cut -f1)
 rm -f "$work"/layer[1-5].tar

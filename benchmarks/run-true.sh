@@ -1,9 +1,10 @@
 #!/bin/bash
 # Container start latency and shim footprint, Berth beside runc and crun on the same busybox rootfs:
-#   1. `run --rm busybox true`, four ways alternating round by round (benchmarks RunTrue harness,
+#   1. `run --rm busybox true`, six ways alternating round by round (benchmarks RunTrue harness,
 #      after 200 engine and 50 bin/berth rounds that warm the JIT, as a running daemon is):
 #      Berth's engine from inside (create, start, wait, remove), `bin/berth run --rm busybox true`
-#      (a whole client process against the daemon), `runc run` and `crun run` (whole processes).
+#      (a whole client process against the daemon), the same with `--runtime runc` and
+#      `--runtime crun` (driver-oci under berth-shim), `runc run` and `crun run` (whole processes).
 #   2. 50 containers `sleep 300` started with `bin/berth run -d`: the total time, and each
 #      berth-shim's resident memory.
 # crun 1.8 refuses this hybrid-cgroup host ("cgroups in hybrid mode not supported": the unified

@@ -50,19 +50,30 @@ public final class RunTrue {
                 check(code, "engine");
             });
             ways.put("bin/berth run --rm", round -> check(run(berth, "run", "--rm", "busybox", "true"), "bin/berth"));
+            List<String> runtimes = new ArrayList<>();
             for (String runtime : List.of("runc", "crun")) {
                 if (Files.isExecutable(Path.of("/usr/sbin", runtime)) || Files.isExecutable(Path.of("/usr/bin", runtime))) {
-                    Path state = Files.createDirectories(work.resolve(runtime + "-state"));
-                    ways.put(runtime + " run", round -> check(run(runtime, "--root", state.toString(), "run", "--bundle",
-                            bundle.toString(), "bench-" + runtime + "-" + round), runtime));
+                    runtimes.add(runtime);
+                    // The same, with driver-oci running the OCI runtime under berth-shim.
+                    ways.put("bin/berth --runtime " + runtime, round -> check(run(berth, "run", "--rm", "--runtime", runtime,
+                            "busybox", "true"), "bin/berth --runtime " + runtime));
                 }
+            }
+            for (String runtime : runtimes) {
+                Path state = Files.createDirectories(work.resolve(runtime + "-state"));
+                ways.put(runtime + " run", round -> check(run(runtime, "--root", state.toString(), "run", "--bundle",
+                        bundle.toString(), "bench-" + runtime + "-" + round), runtime));
             }
             // A daemon runs for long: its code is compiled by the JIT. Both Berth ways get there
             // first (the C programs need no warming), then five alternating rounds are not counted.
             for (int i = 0; i < WARM_UP; i++) {
                 ways.get("berth engine (in-process)").once(i);
                 if (i % 4 == 0) {
-                    ways.get("bin/berth run --rm").once(i);
+                    for (Map.Entry<String, Way> w : ways.entrySet()) {
+                        if (w.getKey().startsWith("bin/berth")) {
+                            w.getValue().once(i);
+                        }
+                    }
                 }
             }
             Map<String, List<Double>> times = new LinkedHashMap<>();
@@ -98,6 +109,10 @@ public final class RunTrue {
             if (runc != null) {
                 System.out.printf(Locale.ROOT, "bin/berth run / runc run = %.2f (target <= 1.5)%n",
                         medians.get("bin/berth run --rm") / runc);
+            }
+            for (String runtime : runtimes) {
+                System.out.printf(Locale.ROOT, "bin/berth --runtime %s / %s run = %.2f%n", runtime, runtime,
+                        medians.get("bin/berth --runtime " + runtime) / medians.get(runtime + " run"));
             }
         }
     }

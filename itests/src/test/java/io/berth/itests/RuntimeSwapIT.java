@@ -38,6 +38,12 @@ class RuntimeSwapIT extends DaemonWithBusybox {
             assertThat(failed.status()).as(runtime).isEqualTo(127);
             assertThat(failed.err()).as(runtime).contains("exec: \"no-such-command\": executable file not found in $PATH");
         }
+        // The engine's default follows conf/berth.engine.cfg while it runs.
+        berth.configure("defaultRuntime", "crun", "DefaultRuntime");
+        assertThat(ok("drivers").out()).containsPattern("runtime\\s+crun\\s+available\\s+\\*");
+        String made = ok("create", "busybox", "true").out().strip();
+        assertThat(inspect(made).get("HostConfig").get("Runtime").asText()).isEqualTo("crun");
+        berth.configure("defaultRuntime", "native", "DefaultRuntime");
         Installation.Result unknown = berth.berth("run", "--runtime", "nope", "busybox", "true");
         assertThat(unknown.status()).isEqualTo(125);
         assertThat(unknown.err()).isEqualTo("Error: unknown runtime driver 'nope' (available: crun, native, runc)\n");

@@ -11,13 +11,10 @@ import io.berth.api.storage.Mount;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Turns a {@link ContainerSpec} into berth-shim's spec: every mount, device node, mask and
@@ -225,25 +222,9 @@ final class ShimSpec {
     private void devices(boolean privileged) throws IOException {
         if (privileged) {
             // Every device of the host, as docker gives privileged containers.
-            try (Stream<Path> all = Files.walk(Path.of("/dev"), 3)) {
-                for (Path p : (Iterable<Path>) all::iterator) {
-                    if (p.startsWith("/dev/pts") || p.startsWith("/dev/shm") || p.startsWith("/dev/mqueue")) {
-                        continue;
-                    }
-                    Map<String, Object> a;
-                    try {
-                        a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        continue;
-                    }
-                    int format = (Integer) a.get("mode") & 0170000;
-                    if (format == 0020000 || format == 0060000) {
-                        long rdev = (Long) a.get("rdev");
-                        add("mknod", p.toString(), format == 0020000 ? "c" : "b", Long.toString(io.berth.layers.Native.major(rdev)),
-                                Long.toString(io.berth.layers.Native.minor(rdev)),
-                                Integer.toOctalString((Integer) a.get("mode") & 07777));
-                    }
-                }
+            for (HostDevice d : HostDevice.all()) {
+                add("mknod", d.path().toString(), d.type(), Long.toString(d.major()), Long.toString(d.minor()),
+                        Integer.toOctalString(d.mode()));
             }
             return;
         }

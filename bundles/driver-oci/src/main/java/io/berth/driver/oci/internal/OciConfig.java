@@ -11,12 +11,7 @@ import io.berth.api.runtime.Rlimit;
 import io.berth.api.storage.Mount;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes an OCI runtime-spec {@code config.json} (and {@code process.json} for exec) from the
@@ -184,27 +179,9 @@ final class OciConfig {
 
     /** Every device node of the host, as docker gives a privileged container. */
     private static void devices(ArrayNode out) throws IOException {
-        try (Stream<Path> all = Files.walk(Path.of("/dev"), 3)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                if (p.startsWith("/dev/pts") || p.startsWith("/dev/shm") || p.startsWith("/dev/mqueue")) {
-                    continue;
-                }
-                Map<String, Object> a;
-                try {
-                    a = Files.readAttributes(p, "unix:mode,rdev,uid,gid", LinkOption.NOFOLLOW_LINKS);
-                } catch (IOException e) {
-                    continue;
-                }
-                int mode = (Integer) a.get("mode");
-                int format = mode & 0170000;
-                if (format != 0020000 && format != 0060000) {
-                    continue;
-                }
-                long rdev = (Long) a.get("rdev");
-                out.addObject().put("path", p.toString()).put("type", format == 0020000 ? "c" : "b")
-                        .put("major", io.berth.layers.Native.major(rdev)).put("minor", io.berth.layers.Native.minor(rdev))
-                        .put("fileMode", mode & 07777).put("uid", (Integer) a.get("uid")).put("gid", (Integer) a.get("gid"));
-            }
+        for (io.berth.driver.linux.shim.HostDevice d : io.berth.driver.linux.shim.HostDevice.all()) {
+            out.addObject().put("path", d.path().toString()).put("type", d.type()).put("major", d.major())
+                    .put("minor", d.minor()).put("fileMode", d.mode()).put("uid", d.uid()).put("gid", d.gid());
         }
     }
 }
