@@ -7,7 +7,8 @@
 #   podman pull                         (Debian's podman, private root and run root)
 #   skopeo copy docker:// oci: + umoci unpack
 # Everything (registry storage, every engine's root) is on tmpfs (/dev/shm), so the disk's write
-# speed and its slowness after mass deletes do not decide; the engines alternate within a round.
+# speed and its slowness after mass deletes do not decide; the engines alternate within a round,
+# and a first round, which warms every contender up, is not counted.
 # Usage: benchmarks/pull.sh [ROUNDS]   (after `mvn package`; as root; needs docker-registry, skopeo,
 #        umoci, docker.io, podman)
 set -euo pipefail
@@ -64,7 +65,10 @@ until docker_ version >/dev/null 2>&1; do sleep 0.05; done
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 t_berth=(); t_docker=(); t_podman=(); t_skopeo=(); t_umoci=()
-for r in $(seq 1 "$rounds"); do
+# Round 0 is not counted: every contender warms up (Berth's JIT, the daemons' caches) as it would
+# on a machine that has been pulling for a while.
+for r in $(seq 0 "$rounds"); do
+  if [ "$r" = 1 ]; then t_berth=(); t_docker=(); t_podman=(); t_skopeo=(); t_umoci=(); fi
   sync
   s=$(now); "$berth" pull -q "$image" >/dev/null; t_berth+=($(( ($(now) - s) / 1000000 )))
   "$berth" rmi "$image" >/dev/null; "$berth" image prune -f >/dev/null
