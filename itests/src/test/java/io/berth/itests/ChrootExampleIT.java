@@ -34,15 +34,19 @@ class ChrootExampleIT extends DaemonWithBusybox {
         ok("run", "-d", "--name", "rooted", "--runtime", "chroot", "busybox", "sh", "-c",
                 "trap 'exit 0' TERM; while true; do echo tick; sleep 0.2; done");
         int pid = inspect("rooted").get("State").get("Pid").asInt();
-        Files.delete(deployed);
-        Conditions.await("the chroot runtime gone", Duration.ofSeconds(10), () -> !ok("drivers").out().contains("chroot"));
-        assertThat(ok("ps").out()).contains("(runtime chroot missing)");
-        assertThat(berth.berth("stop", "rooted").err()).startsWith("Error: runtime driver chroot of container rooted is missing");
-        assertThat(Path.of("/proc", Integer.toString(pid))).exists();
-
-        staging = Files.copy(jar, berth.home.resolve("chroot.jar.tmp"));
-        Files.move(staging, deployed, StandardCopyOption.ATOMIC_MOVE);
-        Conditions.await("the chroot runtime back", Duration.ofSeconds(10), () -> ok("drivers").out().contains("chroot"));
+        try {
+            Files.delete(deployed);
+            Conditions.await("the chroot runtime gone", Duration.ofSeconds(10), () -> !ok("drivers").out().contains("chroot"));
+            assertThat(ok("ps").out()).contains("(runtime chroot missing)");
+            assertThat(berth.berth("stop", "rooted").err()).startsWith("Error: runtime driver chroot of container rooted is missing");
+            assertThat(Path.of("/proc", Integer.toString(pid))).exists();
+        } finally {
+            // Copied back (and, whatever failed above, so the container can be removed).
+            if (!Files.exists(deployed)) {
+                Files.move(Files.copy(jar, berth.home.resolve("chroot.jar.tmp")), deployed, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Conditions.await("the chroot runtime back", Duration.ofSeconds(10), () -> ok("drivers").out().contains("chroot"));
+        }
         ok("stop", "rooted");
         assertThat(inspect("rooted").get("State").get("ExitCode").asInt()).isZero();
         assertThat(ok("logs", "--tail", "1", "rooted").out()).isEqualTo("tick\n");

@@ -24,6 +24,31 @@ class RuntimeSwapIT extends DaemonWithBusybox {
         return null;
     }
 
+    /** Installs driver-oci from its jar at the distribution's driver level, starts it, waits for runc. */
+    private void install(Path jar) throws Exception {
+        String installed = ok("felix:install", jar.toUri().toString()).out();
+        assertThat(installed).contains("Bundle ID:");
+        String id = installed.substring(installed.indexOf("Bundle ID:") + 10).strip();
+        // felix:install gives new bundles a level above the framework's: the drivers' level instead.
+        ok("felix:bundlelevel", "-s", "55", id);
+        ok("felix:start", id);
+        Conditions.await("runc available", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
+    }
+
+    /** driver-oci active again: started if it is installed, else installed from its jar. */
+    private void restore(Path jar) throws Exception {
+        if (ok("drivers").out().contains("runc")) {
+            return;
+        }
+        String id = bundleId("io.berth.driver-oci");
+        if (id == null) {
+            install(jar);
+            return;
+        }
+        ok("felix:start", id);
+        Conditions.await("runc available", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
+    }
+
     @Test
     void everyRuntimeRunsTheSameContainer() throws Exception {
         String drivers = ok("drivers").out();
@@ -58,37 +83,38 @@ class RuntimeSwapIT extends DaemonWithBusybox {
         int pid = inspect("ticker").get("State").get("Pid").asInt();
         assertThat(pid).isPositive();
 
-        ok("felix:stop", bundle);
-        assertThat(ok("drivers").out()).doesNotContain("runc");
-        assertThat(ok("ps").out()).contains("(runtime runc missing)");
-        assertThat(inspect("ticker").get("RuntimeAvailable").asBoolean()).isFalse();
-        Installation.Result stop = berth.berth("stop", "ticker");
-        assertThat(stop.status()).isEqualTo(1);
-        assertThat(stop.err()).isEqualTo("Error: runtime driver runc of container ticker is missing; the container is left as it "
-                + "is until the driver returns (unknown runtime driver 'runc' (available: native))\n");
-        assertThat(berth.berth("exec", "ticker", "true").status()).isNotZero();
-        assertThat(Path.of("/proc", Integer.toString(pid))).exists();
-        // Its output still goes to its log: the shim does not need the driver.
-        assertThat(ok("logs", "--tail", "1", "ticker").out()).isEqualTo("tick\n");
+        Path jar;
+        try (var jars = Files.list(berth.home.resolve("bundle"))) {
+            jar = jars.filter(p -> p.getFileName().toString().startsWith("berth-driver-oci")).findFirst().orElseThrow();
+        }
+        try {
+            ok("felix:stop", bundle);
+            assertThat(ok("drivers").out()).doesNotContain("runc");
+            assertThat(ok("ps").out()).contains("(runtime runc missing)");
+            assertThat(inspect("ticker").get("RuntimeAvailable").asBoolean()).isFalse();
+            Installation.Result stop = berth.berth("stop", "ticker");
+            assertThat(stop.status()).isEqualTo(1);
+            assertThat(stop.err()).isEqualTo("Error: runtime driver runc of container ticker is missing; the container is left as it "
+                    + "is until the driver returns (unknown runtime driver 'runc' (available: native))\n");
+            assertThat(berth.berth("exec", "ticker", "true").status()).isNotZero();
+            assertThat(Path.of("/proc", Integer.toString(pid))).exists();
+            // Its output still goes to its log: the shim does not need the driver.
+            assertThat(ok("logs", "--tail", "1", "ticker").out()).isEqualTo("tick\n");
 
-        ok("felix:start", bundle);
-        Conditions.await("runc back", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
-        assertThat(ok("ps").out()).doesNotContain("missing");
-        assertThat(ok("exec", "ticker", "echo", "again").out()).isEqualTo("again\n");
+            ok("felix:start", bundle);
+            Conditions.await("runc back", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
+            assertThat(ok("ps").out()).doesNotContain("missing");
+            assertThat(ok("exec", "ticker", "echo", "again").out()).isEqualTo("again\n");
 
-        // Uninstalled and installed again from the same jar.
-        Path jar = berth.home.resolve("bundle").resolve(Files.list(berth.home.resolve("bundle"))
-                .map(p -> p.getFileName().toString()).filter(n -> n.startsWith("berth-driver-oci")).findFirst().orElseThrow());
-        ok("felix:uninstall", bundle);
-        assertThat(ok("drivers").out()).doesNotContain("runc");
-        assertThat(Path.of("/proc", Integer.toString(pid))).exists();
-        String installed = ok("felix:install", jar.toUri().toString()).out();
-        assertThat(installed).contains("Bundle ID:");
-        String again = installed.substring(installed.indexOf("Bundle ID:") + 10).strip();
-        // The level of the distribution's drivers (felix:install gives new bundles one above the framework's).
-        ok("felix:bundlelevel", "-s", "55", again);
-        ok("felix:start", again);
-        Conditions.await("runc installed again", Duration.ofSeconds(20), () -> ok("drivers").out().contains("runc"));
+            // Uninstalled and installed again from the same jar.
+            ok("felix:uninstall", bundle);
+            assertThat(ok("drivers").out()).doesNotContain("runc");
+            assertThat(Path.of("/proc", Integer.toString(pid))).exists();
+            install(jar);
+        } finally {
+            // Whatever failed above, the driver comes back, so that the container can be removed.
+            restore(jar);
+        }
         ok("stop", "ticker");
         assertThat(inspect("ticker").get("State").get("ExitCode").asInt()).isZero();
         assertThat(ok("logs", "ticker").out()).startsWith("tick\n");

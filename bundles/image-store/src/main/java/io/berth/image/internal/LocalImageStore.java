@@ -499,16 +499,9 @@ public final class LocalImageStore implements ImageStore {
 
     /** Removes committed layers (named by chain id) that no image has, top ones first. */
     private void removeOrphanLayers(Set<String> keepChains) {
-        DriverRegistry registry = drivers.get();
-        if (registry == null) {
-            return;
-        }
-        for (DriverInfo info : registry.drivers()) {
-            if (info.type() != DriverType.STORAGE || info.state() != DriverState.AVAILABLE) {
-                continue;
-            }
+        for (Map.Entry<String, StorageDriver> available : storageDrivers().entrySet()) {
+            StorageDriver d = available.getValue();
             try {
-                StorageDriver d = registry.storage(info.name());
                 List<String> orphans = new ArrayList<>();
                 d.walk(s -> {
                     if (s.kind() == SnapshotKind.COMMITTED && s.key().startsWith("sha256:") && !keepChains.contains(s.key())) {
@@ -522,9 +515,9 @@ public final class LocalImageStore implements ImageStore {
                         // Gone, or something builds on it.
                     }
                 }
-            } catch (IOException | UnavailableException e) {
+            } catch (IOException e) {
                 System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                        "cannot remove unused layers from storage driver " + info.name() + ": " + e.getMessage());
+                        "cannot remove unused layers from storage driver " + available.getKey() + ": " + e.getMessage());
             }
         }
     }
@@ -583,21 +576,29 @@ public final class LocalImageStore implements ImageStore {
         return blobs;
     }
 
-    private void removeSnapshots(List<String> chains) {
+    /** The storage drivers available now, by name. */
+    private Map<String, StorageDriver> storageDrivers() {
+        Map<String, StorageDriver> out = new LinkedHashMap<>();
         DriverRegistry registry = drivers.get();
         if (registry == null) {
-            return;
+            return out;
         }
         for (DriverInfo info : registry.drivers()) {
-            if (info.type() != DriverType.STORAGE || info.state() != DriverState.AVAILABLE) {
-                continue;
+            if (info.type() == DriverType.STORAGE && info.state() == DriverState.AVAILABLE) {
+                try {
+                    out.put(info.name(), registry.storage(info.name()));
+                } catch (UnavailableException e) {
+                    // Gone meanwhile.
+                }
             }
-            StorageDriver d;
-            try {
-                d = registry.storage(info.name());
-            } catch (UnavailableException e) {
-                continue;
-            }
+        }
+        return out;
+    }
+
+    private void removeSnapshots(List<String> chains) {
+        for (Map.Entry<String, StorageDriver> available : storageDrivers().entrySet()) {
+            StorageDriver d = available.getValue();
+            String name = available.getKey();
             // Committed snapshots made on top of these layers for containers (the runtime's init
             // layers, kept while the image exists) go with them; active ones make the removal fail.
             Set<String> removed = new HashSet<>(chains);
@@ -611,7 +612,7 @@ public final class LocalImageStore implements ImageStore {
                 });
             } catch (IOException e) {
                 System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                        "cannot list the snapshots of storage driver " + info.name() + ": " + e.getMessage());
+                        "cannot list the snapshots of storage driver " + name + ": " + e.getMessage());
             }
             for (String key : derived) {
                 try {
@@ -620,7 +621,7 @@ public final class LocalImageStore implements ImageStore {
                     // Gone already, or a container still sits on it.
                 } catch (IOException e) {
                     System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                            "cannot remove snapshot " + key + " from storage driver " + info.name() + ": " + e.getMessage());
+                            "cannot remove snapshot " + key + " from storage driver " + name + ": " + e.getMessage());
                 }
             }
             // Children first.
@@ -631,7 +632,7 @@ public final class LocalImageStore implements ImageStore {
                     // Not unpacked here, or something (a container) still builds on it.
                 } catch (IOException e) {
                     System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                            "cannot remove layer " + chains.get(i) + " from storage driver " + info.name() + ": " + e.getMessage());
+                            "cannot remove layer " + chains.get(i) + " from storage driver " + name + ": " + e.getMessage());
                 }
             }
         }

@@ -146,22 +146,15 @@ public class RegistryComponent implements Registry {
     }
 
     /** A registry's refusal, as one line that names the image, in docker's words where it has them. */
-    private static IOException failure(String operation, ImageReference ref, RegistryException e) {
+    private static RegistryException failure(String operation, ImageReference ref, RegistryException e) {
         if ((e.status() == 401 || e.status() == 403) && operation.equals("pull")) {
             return new RegistryException(e.status(), "pull access denied for " + ref.familiarName()
                     + ", repository does not exist or may require 'berth login': " + e.getMessage());
         }
         if (e.status() == 404 && operation.equals("pull")) {
-            return new NotFoundIOException("manifest for " + ref.familiar() + " not found: " + e.getMessage());
+            return new RegistryException(404, "manifest for " + ref.familiar() + " not found: " + e.getMessage());
         }
         return new RegistryException(e.status(), operation + " " + ref.familiar() + ": " + e.getMessage());
-    }
-
-    /** A registry that has no such image: a not-found that is also an I/O failure. */
-    static final class NotFoundIOException extends RegistryException {
-        NotFoundIOException(String message) {
-            super(404, message);
-        }
     }
 
     // ---------------------------------------------------------------- push
