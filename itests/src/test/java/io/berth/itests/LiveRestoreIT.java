@@ -68,5 +68,32 @@ class LiveRestoreIT extends DaemonWithBusybox {
         // --restart always: a daemon restart starts it again, stopped or not.
         Conditions.await("keeper to run again", java.time.Duration.ofSeconds(20),
                 () -> inspect("keeper").get("State").get("Status").asText().equals("running"));
+        // Everything goes after the restart: nothing stays mounted (checked by the tear-down).
+        for (String name : List.of("talker", "quitter", "console", "keeper")) {
+            ok("rm", "-f", name);
+        }
+        assertThat(ok("ps", "-aq").out()).isEmpty();
+    }
+
+    /**
+     * The first thing the restarted daemon does is remove a running container: its exit, seen by a
+     * container thread, is recorded at once and its root filesystem unmounted. The daemon is
+     * stopped cleanly once first, so that the restarts map the class data archive the first start
+     * wrote, as every start after the first does for a user (that is how the exit monitor came to
+     * be the first to load jnr-ffi, and overflowed its stack).
+     */
+    @Test
+    void aRunningContainerIsRemovedRightAfterARestart() throws Exception {
+        daemon.destroy();
+        assertThat(daemon.waitFor()).isZero();
+        assertThat(berth.home.resolve("lib/berth.jsa")).exists();
+        daemon = berth.startDaemon();
+        String id = ok("run", "-d", "--name", "lr", "busybox", "sleep", "300").out().strip();
+        daemon.destroyForcibly().waitFor();
+        daemon = berth.startDaemon();
+
+        ok("rm", "-f", "lr");
+        assertThat(ok("ps", "-aq").out()).isEmpty();
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/mountinfo"))).doesNotContain(id);
     }
 }

@@ -75,6 +75,19 @@ public final class Native {
     private Native() {
     }
 
+    /**
+     * Binds libc now, on the caller's stack. jnr-ffi's first initialisation goes deep (it loads its
+     * provider and generates classes): too deep for the small stacks of the threads that watch
+     * containers, where a {@link StackOverflowError} would leave jnr-ffi unusable for the whole
+     * bundle. A component that embeds this class calls it when it activates, before any such
+     * thread runs.
+     *
+     * @throws LinkageError if the native library cannot be loaded
+     */
+    public static void load() {
+        libc();
+    }
+
     private static LibC libc() {
         LibC l = libc;
         if (l == null) {

@@ -113,6 +113,8 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         this.images = images;
         this.drivers = drivers;
         this.hostResolvConf = hostResolvConf;
+        // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
+        io.berth.layers.Native.load();
         store.load();
     }
 
@@ -499,9 +501,9 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             Files.deleteIfExists(mountpoint.getParent());
         } catch (NoSuchFileException ex) {
             // Nothing there.
-        } catch (IOException ex) {
+        } catch (IOException | RuntimeException | LinkageError ex) {
             LOG.log(System.Logger.Level.WARNING, "cannot unmount the root filesystem of container " + r.shortId() + ": "
-                    + ex.getMessage());
+                    + ex);
         }
     }
 
@@ -583,6 +585,8 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     private void watch(ContainerStore.Entry e, RuntimeDriver runtime, long run) {
         Thread t = new Thread(null, () -> monitor(e, runtime, run), "berth-wait-" + e.record.shortId(), 128 * 1024);
         t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, ex) -> LOG.log(System.Logger.Level.ERROR, "the exit monitor of container "
+                + e.record.shortId() + " ended: its exit will not be recorded until the engine restarts", ex));
         e.monitor = t;
         t.start();
     }
@@ -608,8 +612,19 @@ public final class LocalContainerService implements ContainerService, ImageUsers
             if (end != null && end.status() != RuntimeStatus.STOPPED && end.status() != RuntimeStatus.CREATED) {
                 continue;
             }
-            exited(e, runtime, run, end);
-            return;
+            try {
+                exited(e, runtime, run, end);
+                return;
+            } catch (RuntimeException | Error ex) {
+                // Not silently: the exit is recorded at the next attempt.
+                LOG.log(System.Logger.Level.ERROR, "recording the exit of container " + e.record.shortId() + " failed; "
+                        + "trying again", ex);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
         }
     }
 

@@ -441,7 +441,7 @@ class LocalContainerServiceTest {
     }
 
     /** What a container could leave behind: mounts, cgroups, processes, files. */
-    private record Footprint(List<String> mounts, List<String> cgroups, List<Long> processes, List<String> files) {
+    private record Footprint(List<String> mounts, List<String> cgroups, java.util.Set<Long> processes, List<String> files) {
     }
 
     private Footprint footprint() throws IOException {
@@ -451,7 +451,7 @@ class LocalContainerServiceTest {
         try (Stream<Path> s = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
             s.filter(p -> p.toString().contains("/berth/") && Files.isDirectory(p)).map(Path::toString).sorted().forEach(cgroups::add);
         }
-        List<Long> processes = ProcessHandle.current().descendants().map(ProcessHandle::pid).sorted().collect(Collectors.toList());
+        java.util.Set<Long> processes = io.berth.testing.ChildProcesses.descendants();
         List<String> files = new ArrayList<>();
         for (Path p : List.of(engine.root.resolve("containers"), engine.runRoot.resolve("containers"),
                 engine.runRoot.resolve(runtime().equals("native") ? "native" : "oci/" + runtime()))) {
@@ -475,14 +475,15 @@ class LocalContainerServiceTest {
             service.remove(c.id(), false);
         }
         // Shims that just ended are reaped by the subreaper thread, a moment later.
+        io.berth.testing.ChildProcesses.awaitShimsGone(java.time.Duration.ofSeconds(10));
         Footprint after = footprint();
-        for (int i = 0; i < 100 && !after.processes().equals(before.processes()); i++) {
-            Thread.sleep(50);
-            after = footprint();
-        }
         assertThat(after.mounts()).isEqualTo(before.mounts());
         assertThat(after.cgroups()).isEqualTo(cgroupsBefore);
-        assertThat(after.processes()).isEqualTo(before.processes());
+        // What the churn added, not what ended meanwhile (processes of earlier tests reaped since).
+        java.util.Set<Long> added = new java.util.TreeSet<>(after.processes());
+        added.removeAll(before.processes());
+        assertThat(added).as("processes the churn left: %s",
+                added.stream().map(io.berth.testing.ChildProcesses::status).toList()).isEmpty();
         assertThat(after.files()).isEqualTo(before.files());
         service.remove(keep.id(), false);
     }

@@ -153,5 +153,7 @@ public final class TestEngine implements AutoCloseable {
         }
         runtime.close();
         images.close();
+        // The shims of the containers removed end a moment later: reaped before the next test, as the daemon reaps them.
+        io.berth.testing.ChildProcesses.awaitShimsGone(java.time.Duration.ofSeconds(10));
     }
 }

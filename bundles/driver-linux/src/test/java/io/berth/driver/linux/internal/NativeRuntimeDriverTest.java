@@ -70,6 +70,7 @@ public class NativeRuntimeDriverTest {
             driver.delete(id);
         }
         driver.close();
+        io.berth.testing.ChildProcesses.awaitShimsGone(Duration.ofSeconds(10));
     }
 
     /** The driver under test. */
