@@ -1,8 +1,8 @@
 package io.berth.benchmarks;
 
 import io.berth.api.container.Container;
-import io.berth.runtime.internal.LocalContainerService;
-import io.berth.runtime.internal.TestEngine;
+import io.berth.containers.internal.LocalContainerService;
+import io.berth.containers.internal.TestEngine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.berth.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.layers.Subreaper;
+import io.berth.shim.Subreaper;
 import io.berth.testing.BusyboxImage;
 import io.berth.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;

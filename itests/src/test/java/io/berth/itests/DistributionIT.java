@@ -47,7 +47,7 @@ class DistributionIT {
 
         assertThat(berth.berth("system", "info", "--format", "{{.BerthRootDir}}").out()).isEqualTo(berth.root + "\n");
         assertThat(berth.berth("version", "--format", "json").out()).startsWith("{\"Version\":");
-        assertThat(berth.berth("felix:lb").out()).contains("Berth Engine (");
+        assertThat(berth.berth("felix:lb").out()).contains("Berth :: Configuration (").contains("Berth :: Containers (");
         assertThat(berth.berth("help").out()).contains("Commands:").contains("drivers").contains("version");
 
         // -H wins over BERTH_HOST.

@@ -131,6 +131,43 @@ public final class BusyboxImage {
     }
 
     /**
+     * Unpacks the image into {@code dir} (created if absent) as a container's root filesystem,
+     * with owners and modes, each layer's whiteouts applied to the layers below. Uses the host's
+     * tar (owners need root).
+     */
+    public void writeRootfs(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (byte[] layer : layers) {
+            Process tar = new ProcessBuilder("tar", "-C", dir.toString(), "-xpf", "-", "--numeric-owner")
+                    .redirectErrorStream(true).start();
+            try (var in = tar.getOutputStream()) {
+                in.write(layer);
+            }
+            String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (tar.waitFor() != 0) {
+                    throw new IOException("tar could not unpack a layer of the busybox image: " + out.strip());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while unpacking the busybox image");
+            }
+            try (var entries = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                    new java.io.ByteArrayInputStream(layer))) {
+                for (TarArchiveEntry e; (e = entries.getNextEntry()) != null; ) {
+                    Path entry = Path.of(e.getName());
+                    String name = entry.getFileName().toString();
+                    if (name.startsWith(".wh.")) {
+                        Path parent = entry.getParent() == null ? dir : dir.resolve(entry.getParent().toString());
+                        Files.deleteIfExists(parent.resolve(name));
+                        Files.deleteIfExists(parent.resolve(name.substring(4)));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Writes an OCI image layout to {@code dir} (created if absent) with one manifest, gzip layers,
      * and the index entry annotated {@code org.opencontainers.image.ref.name=TAG}.
      *

@@ -1,5 +1,7 @@
 package io.berth.layers;
 
+import io.berth.posix.Native;
+import io.berth.posix.Trees;
 import io.berth.api.InvalidArgumentException;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarReader;

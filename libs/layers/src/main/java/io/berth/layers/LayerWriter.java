@@ -1,5 +1,6 @@
 package io.berth.layers;
 
+import io.berth.posix.Native;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarWriter;
 

@@ -1,5 +1,6 @@
 package io.berth.layers;
 
+import io.berth.posix.Trees;
 import io.berth.api.ConflictException;
 import io.berth.api.NotFoundException;
 import io.berth.api.storage.Snapshot;

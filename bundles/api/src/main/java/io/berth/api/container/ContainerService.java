@@ -26,7 +26,8 @@ public interface ContainerService {
     Container create(CreateRequest request) throws IOException;
 
     /**
-     * Starts a created or stopped container; a running one is left as it is.
+     * Starts a created or stopped container; a running one is left as it is. A container made with
+     * {@code autoRemove} that cannot be started is removed, as docker's daemon removes it.
      *
      * @return its exit code once this run ends: the container is stopped, cleaned up and, if it
      *         was made with {@code autoRemove}, removed by then
@@ -152,14 +153,13 @@ public interface ContainerService {
 
     /**
      * Makes an image of a container's filesystem changes: one new layer on its image's layers,
-     * with the container's config (and the options' changes) as the image's defaults. A running
-     * container is paused meanwhile when {@code pause} says so.
+     * with the container's config (and the request's changes) as the image's defaults. A running
+     * container is paused meanwhile when the request says so.
      *
-     * @param reference the new image's name, or {@code null} for an untagged image
      * @return the new image
+     * @throws io.berth.api.InvalidArgumentException if a change is not understood
      */
-    io.berth.api.image.Image commit(String idOrName, io.berth.api.image.ImageReference reference, String author,
-                                    String comment, List<String> changes, boolean pause) throws IOException;
+    io.berth.api.image.Image commit(String idOrName, CommitRequest request) throws IOException;
 
     /**
      * Freezes every process of a running container until {@link #unpause}.
@@ -176,12 +176,14 @@ public interface ContainerService {
     void unpause(String idOrName) throws IOException;
 
     /**
-     * Every container, newest first.
+     * The containers the options ask for, newest first, filtered as docker's daemon filters them.
      *
-     * @param all whether to include containers that are not running
-     * @param size whether to compute each one's {@link Container#sizeRw()} (walks their files)
+     * @throws io.berth.api.InvalidArgumentException for an unknown filter or a bad value, in
+     *         docker's words
+     * @throws io.berth.api.NotFoundException for a {@code before} or {@code since} container that
+     *         does not exist
      */
-    List<Container> list(boolean all, boolean size) throws IOException;
+    List<Container> list(ContainerListOptions options) throws IOException;
 
     /**
      * Finds one container.

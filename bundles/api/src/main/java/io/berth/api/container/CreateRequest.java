@@ -5,46 +5,274 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@code create} and {@code run} ask for. {@code null} means "the image's" for command,
+ * What {@code create} and {@code run} ask for. Made with a {@link Builder}, so that fields can be
+ * added without breaking callers; immutable. {@code null} means "the image's" for command,
  * entrypoint, working directory, user and stop signal; an empty entrypoint resets the image's.
- *
- * @param image the image, as the user named it
- * @param name the container's name, or {@code null} for a generated one
- * @param command arguments to the entrypoint, or the command
- * @param entrypoint the entrypoint
- * @param env {@code NAME=value} entries added to the image's (a {@code NAME} alone takes the
- *        value the caller resolved)
- * @param workingDir the working directory
- * @param user {@code user}, {@code user:group}, {@code uid} or {@code uid:gid}
- * @param hostname the hostname, or {@code null} for the short id
- * @param labels labels added to the image's
- * @param stopSignal the signal {@code stop} sends
- * @param stopTimeout seconds {@code stop} waits before killing, or {@code null} for 10
- * @param storage the storage driver, or {@code null} for the default
- * @param host how the container is run
- * @param tty whether the container's process gets a terminal ({@code -t})
- * @param openStdin whether its standard input stays open for clients to write to ({@code -i})
- * @param stdinOnce whether its standard input closes when the first attached client detaches
- *        ({@code run -i} attached)
  */
-public record CreateRequest(String image, String name, List<String> command, List<String> entrypoint, List<String> env,
-                            String workingDir, String user, String hostname, Map<String, String> labels, String stopSignal,
-                            Integer stopTimeout, String storage, HostConfig host, boolean tty, boolean openStdin,
-                            boolean stdinOnce) {
-    /** A request for a container without terminal or input. */
-    public CreateRequest(String image, String name, List<String> command, List<String> entrypoint, List<String> env,
-                         String workingDir, String user, String hostname, Map<String, String> labels, String stopSignal,
-                         Integer stopTimeout, String storage, HostConfig host) {
-        this(image, name, command, entrypoint, env, workingDir, user, hostname, labels, stopSignal, stopTimeout, storage,
-                host, false, false, false);
+public final class CreateRequest {
+    private final String image;
+    private final String name;
+    private final List<String> command;
+    private final List<String> entrypoint;
+    private final List<String> env;
+    private final String workingDir;
+    private final String user;
+    private final String hostname;
+    private final Map<String, String> labels;
+    private final String stopSignal;
+    private final Integer stopTimeout;
+    private final String storage;
+    private final HostConfig host;
+    private final boolean tty;
+    private final boolean openStdin;
+    private final boolean stdinOnce;
+
+    private CreateRequest(Builder b) {
+        image = Objects.requireNonNull(b.image, "image");
+        name = b.name;
+        command = b.command == null ? null : List.copyOf(b.command);
+        entrypoint = b.entrypoint == null ? null : List.copyOf(b.entrypoint);
+        env = b.env == null ? List.of() : List.copyOf(b.env);
+        workingDir = b.workingDir;
+        user = b.user;
+        hostname = b.hostname;
+        labels = b.labels == null ? Map.of() : Map.copyOf(b.labels);
+        stopSignal = b.stopSignal;
+        stopTimeout = b.stopTimeout;
+        storage = b.storage;
+        host = b.host == null ? HostConfig.DEFAULT : b.host;
+        tty = b.tty;
+        openStdin = b.openStdin;
+        stdinOnce = b.stdinOnce;
     }
 
-    public CreateRequest {
-        Objects.requireNonNull(image, "image");
-        command = command == null ? null : List.copyOf(command);
-        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
-        env = env == null ? List.of() : List.copyOf(env);
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
-        Objects.requireNonNull(host, "host");
+    /** A request for a container of {@code image} (as the user named it), everything else the image's. */
+    public static Builder builder(String image) {
+        return new Builder().image(image);
+    }
+
+    /** A builder starting from this request. */
+    public Builder toBuilder() {
+        return new Builder().image(image).name(name).command(command).entrypoint(entrypoint).env(env).workingDir(workingDir)
+                .user(user).hostname(hostname).labels(labels).stopSignal(stopSignal).stopTimeout(stopTimeout)
+                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce);
+    }
+
+    /** The image, as the user named it. */
+    public String image() {
+        return image;
+    }
+
+    /** The container's name, or {@code null} for a generated one. */
+    public String name() {
+        return name;
+    }
+
+    /** Arguments to the entrypoint, or the command; {@code null} for the image's. */
+    public List<String> command() {
+        return command;
+    }
+
+    /** The entrypoint; {@code null} for the image's, empty to reset it. */
+    public List<String> entrypoint() {
+        return entrypoint;
+    }
+
+    /**
+     * {@code NAME=value} entries added to the image's; a {@code NAME} alone removes it (the caller
+     * resolves {@code -e NAME} to a value when it can).
+     */
+    public List<String> env() {
+        return env;
+    }
+
+    /** The working directory, or {@code null} for the image's. */
+    public String workingDir() {
+        return workingDir;
+    }
+
+    /** {@code user}, {@code user:group}, {@code uid} or {@code uid:gid}, or {@code null} for the image's. */
+    public String user() {
+        return user;
+    }
+
+    /** The hostname, or {@code null} for the short id. */
+    public String hostname() {
+        return hostname;
+    }
+
+    /** Labels added to the image's. */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    /** The signal {@code stop} sends, or {@code null} for the image's (else SIGTERM). */
+    public String stopSignal() {
+        return stopSignal;
+    }
+
+    /** Seconds {@code stop} waits before killing, or {@code null} for the image's (else 10). */
+    public Integer stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** The storage driver, or {@code null} for the default. */
+    public String storage() {
+        return storage;
+    }
+
+    /** How the container is run. */
+    public HostConfig host() {
+        return host;
+    }
+
+    /** Whether the container's process gets a terminal ({@code -t}). */
+    public boolean tty() {
+        return tty;
+    }
+
+    /** Whether its standard input stays open for clients to write to ({@code -i}). */
+    public boolean openStdin() {
+        return openStdin;
+    }
+
+    /** Whether its standard input closes when the first attached client detaches ({@code run -i} attached). */
+    public boolean stdinOnce() {
+        return stdinOnce;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CreateRequest r && image.equals(r.image) && Objects.equals(name, r.name)
+                && Objects.equals(command, r.command) && Objects.equals(entrypoint, r.entrypoint) && env.equals(r.env)
+                && Objects.equals(workingDir, r.workingDir) && Objects.equals(user, r.user)
+                && Objects.equals(hostname, r.hostname) && labels.equals(r.labels) && Objects.equals(stopSignal, r.stopSignal)
+                && Objects.equals(stopTimeout, r.stopTimeout) && Objects.equals(storage, r.storage) && host.equals(r.host)
+                && tty == r.tty && openStdin == r.openStdin && stdinOnce == r.stdinOnce;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(image, name, command, entrypoint, env, workingDir, user, hostname, labels, stopSignal,
+                stopTimeout, storage, host, tty, openStdin, stdinOnce);
+    }
+
+    @Override
+    public String toString() {
+        return "CreateRequest[image=" + image + ", name=" + name + ", command=" + command + ", entrypoint=" + entrypoint
+                + ", env=" + env + ", workingDir=" + workingDir + ", user=" + user + ", hostname=" + hostname + ", labels="
+                + labels + ", stopSignal=" + stopSignal + ", stopTimeout=" + stopTimeout + ", storage=" + storage
+                + ", host=" + host + ", tty=" + tty + ", openStdin=" + openStdin + ", stdinOnce=" + stdinOnce + "]";
+    }
+
+    /** Sets a {@link CreateRequest}'s fields; what is not set is the image's or docker's default. */
+    public static final class Builder {
+        private String image;
+        private String name;
+        private List<String> command;
+        private List<String> entrypoint;
+        private List<String> env;
+        private String workingDir;
+        private String user;
+        private String hostname;
+        private Map<String, String> labels;
+        private String stopSignal;
+        private Integer stopTimeout;
+        private String storage;
+        private HostConfig host;
+        private boolean tty;
+        private boolean openStdin;
+        private boolean stdinOnce;
+
+        private Builder() {
+        }
+
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder command(List<String> command) {
+            this.command = command;
+            return this;
+        }
+
+        public Builder command(String... command) {
+            return command(List.of(command));
+        }
+
+        public Builder entrypoint(List<String> entrypoint) {
+            this.entrypoint = entrypoint;
+            return this;
+        }
+
+        public Builder env(List<String> env) {
+            this.env = env;
+            return this;
+        }
+
+        public Builder workingDir(String workingDir) {
+            this.workingDir = workingDir;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder hostname(String hostname) {
+            this.hostname = hostname;
+            return this;
+        }
+
+        public Builder labels(Map<String, String> labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        public Builder stopSignal(String stopSignal) {
+            this.stopSignal = stopSignal;
+            return this;
+        }
+
+        public Builder stopTimeout(Integer stopTimeout) {
+            this.stopTimeout = stopTimeout;
+            return this;
+        }
+
+        public Builder storage(String storage) {
+            this.storage = storage;
+            return this;
+        }
+
+        public Builder host(HostConfig host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder tty(boolean tty) {
+            this.tty = tty;
+            return this;
+        }
+
+        public Builder openStdin(boolean openStdin) {
+            this.openStdin = openStdin;
+            return this;
+        }
+
+        public Builder stdinOnce(boolean stdinOnce) {
+            this.stdinOnce = stdinOnce;
+            return this;
+        }
+
+        public CreateRequest build() {
+            return new CreateRequest(this);
+        }
     }
 }

@@ -5,49 +5,227 @@ import io.berth.api.runtime.Rlimit;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * How a container is run on this host, as docker's {@code HostConfig}.
- *
- * @param runtime the runtime driver's name
- * @param autoRemove {@code --rm}
- * @param privileged {@code --privileged}
- * @param readonlyRootfs {@code --read-only}
- * @param capAdd {@code --cap-add}, names as given
- * @param capDrop {@code --cap-drop}
- * @param tmpfs {@code --tmpfs} mounts: path to options
- * @param resources cgroup limits
- * @param log the json-file log's rotation
- * @param securityOpt {@code --security-opt}: {@code no-new-privileges}, {@code no-new-privileges=false}
- * @param restartPolicy when the engine starts the container again after it ended
- * @param ulimits {@code --ulimit}: limits that may only lower the engine's own
+ * How a container is run on this host, as docker's {@code HostConfig}. Made with a {@link Builder}
+ * (absent values are docker's defaults), so that fields can be added without breaking callers;
+ * immutable.
  */
-public record HostConfig(String runtime, boolean autoRemove, boolean privileged, boolean readonlyRootfs, List<String> capAdd,
-                         List<String> capDrop, Map<String, String> tmpfs, Resources resources, LogConfig log,
-                         List<String> securityOpt, List<Rlimit> ulimits, RestartPolicy restartPolicy) {
+public final class HostConfig {
     /** No options: the defaults of {@code docker run}. */
-    public static final HostConfig DEFAULT = new HostConfig(null, false, false, false, null, null, null, null, null, null,
-            null, null);
+    public static final HostConfig DEFAULT = builder().build();
 
-    /** A host config without restart policy. */
-    public HostConfig(String runtime, boolean autoRemove, boolean privileged, boolean readonlyRootfs, List<String> capAdd,
-                      List<String> capDrop, Map<String, String> tmpfs, Resources resources, LogConfig log,
-                      List<String> securityOpt, List<Rlimit> ulimits) {
-        this(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log, securityOpt, ulimits,
-                null);
-    }
+    private final String runtime;
+    private final boolean autoRemove;
+    private final boolean privileged;
+    private final boolean readonlyRootfs;
+    private final List<String> capAdd;
+    private final List<String> capDrop;
+    private final Map<String, String> tmpfs;
+    private final Resources resources;
+    private final LogConfig log;
+    private final List<String> securityOpt;
+    private final List<Rlimit> ulimits;
+    private final RestartPolicy restartPolicy;
 
-    public HostConfig {
-        restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
+    private HostConfig(Builder b) {
+        runtime = b.runtime;
+        autoRemove = b.autoRemove;
+        privileged = b.privileged;
+        readonlyRootfs = b.readonlyRootfs;
+        capAdd = b.capAdd == null ? List.of() : List.copyOf(b.capAdd);
+        capDrop = b.capDrop == null ? List.of() : List.copyOf(b.capDrop);
+        tmpfs = b.tmpfs == null ? Map.of() : Map.copyOf(b.tmpfs);
+        resources = b.resources == null ? Resources.NONE : b.resources;
+        log = b.log == null ? LogConfig.DEFAULT : b.log;
+        securityOpt = b.securityOpt == null ? List.of() : List.copyOf(b.securityOpt);
+        ulimits = b.ulimits == null ? List.of() : List.copyOf(b.ulimits);
+        restartPolicy = b.restartPolicy == null ? RestartPolicy.NO : b.restartPolicy;
         if (autoRemove && !restartPolicy.name().equals("no")) {
             throw new io.berth.api.InvalidArgumentException("Conflicting options: --restart and --rm");
         }
-        securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
-        ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
-        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
-        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
-        tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
-        resources = resources == null ? Resources.NONE : resources;
-        log = log == null ? LogConfig.DEFAULT : log;
+    }
+
+    /** A builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder().runtime(runtime).autoRemove(autoRemove).privileged(privileged).readonlyRootfs(readonlyRootfs)
+                .capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfs).resources(resources).log(log).securityOpt(securityOpt)
+                .ulimits(ulimits).restartPolicy(restartPolicy);
+    }
+
+    /** The runtime driver's name ({@code --runtime}), or {@code null} for the default one. */
+    public String runtime() {
+        return runtime;
+    }
+
+    /** {@code --rm}: removed once it ends. */
+    public boolean autoRemove() {
+        return autoRemove;
+    }
+
+    /** {@code --privileged}. */
+    public boolean privileged() {
+        return privileged;
+    }
+
+    /** {@code --read-only}. */
+    public boolean readonlyRootfs() {
+        return readonlyRootfs;
+    }
+
+    /** {@code --cap-add}, names as given; empty if none. */
+    public List<String> capAdd() {
+        return capAdd;
+    }
+
+    /** {@code --cap-drop}; empty if none. */
+    public List<String> capDrop() {
+        return capDrop;
+    }
+
+    /** {@code --tmpfs} mounts: path to options; empty if none. */
+    public Map<String, String> tmpfs() {
+        return tmpfs;
+    }
+
+    /** Cgroup limits. */
+    public Resources resources() {
+        return resources;
+    }
+
+    /** The json-file log's rotation. */
+    public LogConfig log() {
+        return log;
+    }
+
+    /** {@code --security-opt}: {@code no-new-privileges}, {@code no-new-privileges=false}. */
+    public List<String> securityOpt() {
+        return securityOpt;
+    }
+
+    /** {@code --ulimit}: limits that may only lower the engine's own. */
+    public List<Rlimit> ulimits() {
+        return ulimits;
+    }
+
+    /** When the engine starts the container again after it ended. */
+    public RestartPolicy restartPolicy() {
+        return restartPolicy;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostConfig h && Objects.equals(runtime, h.runtime) && autoRemove == h.autoRemove
+                && privileged == h.privileged && readonlyRootfs == h.readonlyRootfs && capAdd.equals(h.capAdd)
+                && capDrop.equals(h.capDrop) && tmpfs.equals(h.tmpfs) && resources.equals(h.resources) && log.equals(h.log)
+                && securityOpt.equals(h.securityOpt) && ulimits.equals(h.ulimits) && restartPolicy.equals(h.restartPolicy);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log,
+                securityOpt, ulimits, restartPolicy);
+    }
+
+    @Override
+    public String toString() {
+        return "HostConfig[runtime=" + runtime + ", autoRemove=" + autoRemove + ", privileged=" + privileged
+                + ", readonlyRootfs=" + readonlyRootfs + ", capAdd=" + capAdd + ", capDrop=" + capDrop + ", tmpfs=" + tmpfs
+                + ", resources=" + resources + ", log=" + log + ", securityOpt=" + securityOpt + ", ulimits=" + ulimits
+                + ", restartPolicy=" + restartPolicy + "]";
+    }
+
+    /** Sets a {@link HostConfig}'s fields; {@code null} (or nothing) means docker's default. */
+    public static final class Builder {
+        private String runtime;
+        private boolean autoRemove;
+        private boolean privileged;
+        private boolean readonlyRootfs;
+        private List<String> capAdd;
+        private List<String> capDrop;
+        private Map<String, String> tmpfs;
+        private Resources resources;
+        private LogConfig log;
+        private List<String> securityOpt;
+        private List<Rlimit> ulimits;
+        private RestartPolicy restartPolicy;
+
+        private Builder() {
+        }
+
+        public Builder runtime(String runtime) {
+            this.runtime = runtime;
+            return this;
+        }
+
+        public Builder autoRemove(boolean autoRemove) {
+            this.autoRemove = autoRemove;
+            return this;
+        }
+
+        public Builder privileged(boolean privileged) {
+            this.privileged = privileged;
+            return this;
+        }
+
+        public Builder readonlyRootfs(boolean readonlyRootfs) {
+            this.readonlyRootfs = readonlyRootfs;
+            return this;
+        }
+
+        public Builder capAdd(List<String> capAdd) {
+            this.capAdd = capAdd;
+            return this;
+        }
+
+        public Builder capDrop(List<String> capDrop) {
+            this.capDrop = capDrop;
+            return this;
+        }
+
+        public Builder tmpfs(Map<String, String> tmpfs) {
+            this.tmpfs = tmpfs;
+            return this;
+        }
+
+        public Builder resources(Resources resources) {
+            this.resources = resources;
+            return this;
+        }
+
+        public Builder log(LogConfig log) {
+            this.log = log;
+            return this;
+        }
+
+        public Builder securityOpt(List<String> securityOpt) {
+            this.securityOpt = securityOpt;
+            return this;
+        }
+
+        public Builder ulimits(List<Rlimit> ulimits) {
+            this.ulimits = ulimits;
+            return this;
+        }
+
+        public Builder restartPolicy(RestartPolicy restartPolicy) {
+            this.restartPolicy = restartPolicy;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @throws io.berth.api.InvalidArgumentException for {@code --rm} with a restart policy
+         */
+        public HostConfig build() {
+            return new HostConfig(this);
+        }
     }
 }

@@ -28,6 +28,16 @@ public interface ImageStore {
     List<Image> list() throws IOException;
 
     /**
+     * The images the options ask for, newest first, filtered as docker's daemon filters them.
+     *
+     * @throws io.berth.api.InvalidArgumentException for an unknown filter or a bad value
+     * @throws io.berth.api.NotFoundException for a {@code before} or {@code since} image that
+     *         does not exist
+     * @since 2.0
+     */
+    List<Image> list(ImageListOptions options) throws IOException;
+
+    /**
      * Finds one image.
      *
      * @throws io.berth.api.NotFoundException {@code No such image: NAME}

@@ -1,7 +1,6 @@
 package io.berth.api.runtime;
 
 import io.berth.api.storage.Mount;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,40 +9,255 @@ import java.util.Objects;
 /**
  * Everything a runtime driver needs to run a container, computed by the engine. Drivers add no
  * policy of their own: the same spec gives the same container under every driver, as far as the
- * driver's isolation reaches.
- *
- * @param id the container's id (64 lowercase hexadecimal characters)
- * @param rootfs the mounts that make up the root filesystem, from the storage driver
- * @param readonlyRootfs whether the root filesystem is mounted read-only
- * @param process the container's first process
- * @param hostname the container's hostname
- * @param mounts further mounts inside the container (binds, tmpfs), in order, targets absolute
- * @param resources cgroup limits
- * @param maskedPaths paths made unreadable (bind-mounted over with {@code /dev/null} or an empty
- *        read-only tmpfs)
- * @param readonlyPaths paths remounted read-only
- * @param privileged whether the container gets all capabilities and device access, and no masks
- * @param netns a network namespace to join (a {@code /var/run/netns}-style path), or {@code null}
- *        for a new, empty one
- * @param stateDir a directory the driver may use for this container's files (kept until delete)
- * @param log where the output goes
- * @param annotations free-form metadata; empty if none
+ * driver's isolation reaches. Made with a {@link Builder}, so that fields can be added without
+ * breaking drivers; immutable.
  */
-public record ContainerSpec(String id, List<Mount> rootfs, boolean readonlyRootfs, ProcessSpec process,
-                            String hostname, List<Mount> mounts, Resources resources, List<String> maskedPaths,
-                            List<String> readonlyPaths, boolean privileged, Path netns, Path stateDir,
-                            LogSpec log, Map<String, String> annotations) {
-    public ContainerSpec {
-        Objects.requireNonNull(id, "id");
-        rootfs = List.copyOf(Objects.requireNonNull(rootfs, "rootfs"));
-        Objects.requireNonNull(process, "process");
-        Objects.requireNonNull(hostname, "hostname");
-        mounts = mounts == null ? List.of() : List.copyOf(mounts);
-        resources = resources == null ? Resources.NONE : resources;
-        maskedPaths = maskedPaths == null ? List.of() : List.copyOf(maskedPaths);
-        readonlyPaths = readonlyPaths == null ? List.of() : List.copyOf(readonlyPaths);
-        Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(log, "log");
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+public final class ContainerSpec {
+    private final String id;
+    private final List<Mount> rootfs;
+    private final boolean readonlyRootfs;
+    private final ProcessSpec process;
+    private final String hostname;
+    private final List<Mount> mounts;
+    private final Resources resources;
+    private final List<String> maskedPaths;
+    private final List<String> readonlyPaths;
+    private final boolean privileged;
+    private final Path netns;
+    private final Path stateDir;
+    private final LogSpec log;
+    private final Map<String, String> annotations;
+
+    private ContainerSpec(Builder b) {
+        id = Objects.requireNonNull(b.id, "id");
+        rootfs = List.copyOf(Objects.requireNonNull(b.rootfs, "rootfs"));
+        readonlyRootfs = b.readonlyRootfs;
+        process = Objects.requireNonNull(b.process, "process");
+        hostname = Objects.requireNonNull(b.hostname, "hostname");
+        mounts = b.mounts == null ? List.of() : List.copyOf(b.mounts);
+        resources = b.resources == null ? Resources.NONE : b.resources;
+        maskedPaths = b.maskedPaths == null ? List.of() : List.copyOf(b.maskedPaths);
+        readonlyPaths = b.readonlyPaths == null ? List.of() : List.copyOf(b.readonlyPaths);
+        privileged = b.privileged;
+        netns = b.netns;
+        stateDir = Objects.requireNonNull(b.stateDir, "stateDir");
+        log = Objects.requireNonNull(b.log, "log");
+        annotations = b.annotations == null ? Map.of() : Map.copyOf(b.annotations);
+    }
+
+    /** A builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this one. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.rootfs = rootfs;
+        b.readonlyRootfs = readonlyRootfs;
+        b.process = process;
+        b.hostname = hostname;
+        b.mounts = mounts;
+        b.resources = resources;
+        b.maskedPaths = maskedPaths;
+        b.readonlyPaths = readonlyPaths;
+        b.privileged = privileged;
+        b.netns = netns;
+        b.stateDir = stateDir;
+        b.log = log;
+        b.annotations = annotations;
+        return b;
+    }
+
+    /** The container's id (64 lowercase hexadecimal characters). */
+    public String id() {
+        return id;
+    }
+
+    /** The mounts that make up the root filesystem, from the storage driver. */
+    public List<Mount> rootfs() {
+        return rootfs;
+    }
+
+    /** Whether the root filesystem is mounted read-only. */
+    public boolean readonlyRootfs() {
+        return readonlyRootfs;
+    }
+
+    /** The container's first process. */
+    public ProcessSpec process() {
+        return process;
+    }
+
+    /** The container's hostname. */
+    public String hostname() {
+        return hostname;
+    }
+
+    /** Further mounts inside the container (binds, tmpfs), in order, targets absolute. */
+    public List<Mount> mounts() {
+        return mounts;
+    }
+
+    /** Cgroup limits. */
+    public Resources resources() {
+        return resources;
+    }
+
+    /** Paths made unreadable (bind-mounted over with {@code /dev/null} or an empty read-only tmpfs). */
+    public List<String> maskedPaths() {
+        return maskedPaths;
+    }
+
+    /** Paths remounted read-only. */
+    public List<String> readonlyPaths() {
+        return readonlyPaths;
+    }
+
+    /** Whether the container gets all capabilities and device access, and no masks. */
+    public boolean privileged() {
+        return privileged;
+    }
+
+    /** A network namespace to join (a {@code /var/run/netns}-style path), or {@code null} for a new, empty one. */
+    public Path netns() {
+        return netns;
+    }
+
+    /** A directory the driver may use for this container's files (kept until delete). */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** Where the output goes. */
+    public LogSpec log() {
+        return log;
+    }
+
+    /** Free-form metadata; empty if none. */
+    public Map<String, String> annotations() {
+        return annotations;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ContainerSpec c && Objects.equals(id, c.id) && Objects.equals(rootfs, c.rootfs)
+                && readonlyRootfs == c.readonlyRootfs && Objects.equals(process, c.process)
+                && Objects.equals(hostname, c.hostname) && Objects.equals(mounts, c.mounts)
+                && Objects.equals(resources, c.resources) && Objects.equals(maskedPaths, c.maskedPaths)
+                && Objects.equals(readonlyPaths, c.readonlyPaths) && privileged == c.privileged
+                && Objects.equals(netns, c.netns) && Objects.equals(stateDir, c.stateDir)
+                && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, rootfs, readonlyRootfs, process, hostname, mounts, resources, maskedPaths,
+                readonlyPaths, privileged, netns, stateDir, log, annotations);
+    }
+
+    @Override
+    public String toString() {
+        return "ContainerSpec[" + "id=" + id + ", rootfs=" + rootfs + ", readonlyRootfs=" + readonlyRootfs +
+                ", process=" + process + ", hostname=" + hostname + ", mounts=" + mounts +
+                ", resources=" + resources + ", maskedPaths=" + maskedPaths + ", readonlyPaths=" + readonlyPaths +
+                ", privileged=" + privileged + ", netns=" + netns + ", stateDir=" + stateDir + ", log=" + log +
+                ", annotations=" + annotations + "]";
+    }
+
+    /** Sets a {@link ContainerSpec}'s fields. */
+    public static final class Builder {
+        private String id;
+        private List<Mount> rootfs;
+        private boolean readonlyRootfs;
+        private ProcessSpec process;
+        private String hostname;
+        private List<Mount> mounts;
+        private Resources resources;
+        private List<String> maskedPaths;
+        private List<String> readonlyPaths;
+        private boolean privileged;
+        private Path netns;
+        private Path stateDir;
+        private LogSpec log;
+        private Map<String, String> annotations;
+
+        private Builder() {
+        }
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder rootfs(List<Mount> rootfs) {
+            this.rootfs = rootfs;
+            return this;
+        }
+
+        public Builder readonlyRootfs(boolean readonlyRootfs) {
+            this.readonlyRootfs = readonlyRootfs;
+            return this;
+        }
+
+        public Builder process(ProcessSpec process) {
+            this.process = process;
+            return this;
+        }
+
+        public Builder hostname(String hostname) {
+            this.hostname = hostname;
+            return this;
+        }
+
+        public Builder mounts(List<Mount> mounts) {
+            this.mounts = mounts;
+            return this;
+        }
+
+        public Builder resources(Resources resources) {
+            this.resources = resources;
+            return this;
+        }
+
+        public Builder maskedPaths(List<String> maskedPaths) {
+            this.maskedPaths = maskedPaths;
+            return this;
+        }
+
+        public Builder readonlyPaths(List<String> readonlyPaths) {
+            this.readonlyPaths = readonlyPaths;
+            return this;
+        }
+
+        public Builder privileged(boolean privileged) {
+            this.privileged = privileged;
+            return this;
+        }
+
+        public Builder netns(Path netns) {
+            this.netns = netns;
+            return this;
+        }
+
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = stateDir;
+            return this;
+        }
+
+        public Builder log(LogSpec log) {
+            this.log = log;
+            return this;
+        }
+
+        public Builder annotations(Map<String, String> annotations) {
+            this.annotations = annotations;
+            return this;
+        }
+
+        public ContainerSpec build() {
+            return new ContainerSpec(this);
+        }
     }
 }

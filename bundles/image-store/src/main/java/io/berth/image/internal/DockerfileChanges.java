@@ -82,11 +82,10 @@ public final class DockerfileChanges {
             case "ONBUILD" -> onBuild.add(rest);
             default -> throw new IllegalStateException(instruction);
         }
-        return new ContainerConfig(c.hostname(), c.domainname(), user, c.attachStdin(), c.attachStdout(), c.attachStderr(),
-                ports.isEmpty() ? null : List.copyOf(ports), c.tty(), c.openStdin(), c.stdinOnce(),
-                env.isEmpty() ? null : env, cmd, c.healthcheck(), c.argsEscaped(), c.image(),
-                volumes.isEmpty() ? null : List.copyOf(volumes), workdir, entrypoint, onBuild.isEmpty() ? null : onBuild,
-                labels.isEmpty() ? c.labels() : labels, stopSignal, c.stopTimeout(), c.shell());
+        return c.toBuilder().user(user).exposedPorts(ports.isEmpty() ? null : List.copyOf(ports))
+                .env(env.isEmpty() ? null : env).cmd(cmd).volumes(volumes.isEmpty() ? null : List.copyOf(volumes))
+                .workingDir(workdir).entrypoint(entrypoint).onBuild(onBuild.isEmpty() ? null : onBuild)
+                .labels(labels.isEmpty() ? c.labels() : labels).stopSignal(stopSignal).build();
     }
 
     private static List<String> execOrShell(String rest, String change) {

@@ -12,6 +12,7 @@ import io.berth.api.content.Platform;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.image.History;
 import io.berth.api.image.ImageConfig;
+import io.berth.views.ConfigView;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -233,80 +234,23 @@ public final class ImageJson {
             health = new ContainerConfig.Healthcheck(strings(h.get("Test"), true), h.path("Interval").asLong(0),
                     h.path("Timeout").asLong(0), h.path("StartPeriod").asLong(0), h.path("Retries").asInt(0));
         }
-        return new ContainerConfig(text(n, "Hostname"), text(n, "Domainname"), text(n, "User"),
-                n.path("AttachStdin").asBoolean(), n.path("AttachStdout").asBoolean(), n.path("AttachStderr").asBoolean(),
-                keys(n.get("ExposedPorts")), n.path("Tty").asBoolean(), n.path("OpenStdin").asBoolean(),
-                n.path("StdinOnce").asBoolean(), strings(n.get("Env"), true), strings(n.get("Cmd"), true), health,
-                n.path("ArgsEscaped").asBoolean(), text(n, "Image"), keys(n.get("Volumes")), text(n, "WorkingDir"),
-                strings(n.get("Entrypoint"), true), strings(n.get("OnBuild"), true),
-                n.path("Labels").isObject() ? strings(n.get("Labels")) : null,
-                n.hasNonNull("StopSignal") ? n.get("StopSignal").asText() : null,
-                n.hasNonNull("StopTimeout") ? n.get("StopTimeout").asInt() : null, strings(n.get("Shell"), true));
+        return ContainerConfig.builder().hostname(text(n, "Hostname")).domainname(text(n, "Domainname")).user(text(n, "User"))
+                .attachStdin(n.path("AttachStdin").asBoolean()).attachStdout(n.path("AttachStdout").asBoolean())
+                .attachStderr(n.path("AttachStderr").asBoolean()).exposedPorts(keys(n.get("ExposedPorts")))
+                .tty(n.path("Tty").asBoolean()).openStdin(n.path("OpenStdin").asBoolean())
+                .stdinOnce(n.path("StdinOnce").asBoolean()).env(strings(n.get("Env"), true)).cmd(strings(n.get("Cmd"), true))
+                .healthcheck(health).argsEscaped(n.path("ArgsEscaped").asBoolean()).image(text(n, "Image"))
+                .volumes(keys(n.get("Volumes"))).workingDir(text(n, "WorkingDir"))
+                .entrypoint(strings(n.get("Entrypoint"), true)).onBuild(strings(n.get("OnBuild"), true))
+                .labels(n.path("Labels").isObject() ? strings(n.get("Labels")) : null)
+                .stopSignal(n.hasNonNull("StopSignal") ? n.get("StopSignal").asText() : null)
+                .stopTimeout(n.hasNonNull("StopTimeout") ? n.get("StopTimeout").asInt() : null)
+                .shell(strings(n.get("Shell"), true)).build();
     }
 
-    /** Writes the {@code config} object in docker's shape: every field docker shows, nulls included. */
-    public static ObjectNode containerConfig(ContainerConfig c) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("Hostname", c.hostname());
-        n.put("Domainname", c.domainname());
-        n.put("User", c.user());
-        n.put("AttachStdin", c.attachStdin());
-        n.put("AttachStdout", c.attachStdout());
-        n.put("AttachStderr", c.attachStderr());
-        if (c.exposedPorts() != null) {
-            ObjectNode ports = n.putObject("ExposedPorts");
-            c.exposedPorts().forEach(p -> ports.putObject(p));
-        }
-        n.put("Tty", c.tty());
-        n.put("OpenStdin", c.openStdin());
-        n.put("StdinOnce", c.stdinOnce());
-        array(n, "Env", c.env());
-        array(n, "Cmd", c.cmd());
-        if (c.healthcheck() != null) {
-            ObjectNode h = n.putObject("Healthcheck");
-            array(h, "Test", c.healthcheck().test());
-            if (c.healthcheck().interval() != 0) {
-                h.put("Interval", c.healthcheck().interval());
-            }
-            if (c.healthcheck().timeout() != 0) {
-                h.put("Timeout", c.healthcheck().timeout());
-            }
-            if (c.healthcheck().startPeriod() != 0) {
-                h.put("StartPeriod", c.healthcheck().startPeriod());
-            }
-            if (c.healthcheck().retries() != 0) {
-                h.put("Retries", c.healthcheck().retries());
-            }
-        }
-        if (c.argsEscaped()) {
-            n.put("ArgsEscaped", true);
-        }
-        n.put("Image", c.image());
-        if (c.volumes() == null) {
-            n.putNull("Volumes");
-        } else {
-            ObjectNode v = n.putObject("Volumes");
-            c.volumes().forEach(v::putObject);
-        }
-        n.put("WorkingDir", c.workingDir());
-        array(n, "Entrypoint", c.entrypoint());
-        array(n, "OnBuild", c.onBuild());
-        if (c.labels() == null) {
-            n.putNull("Labels");
-        } else {
-            ObjectNode l = n.putObject("Labels");
-            new TreeMap<>(c.labels()).forEach(l::put);
-        }
-        if (c.stopSignal() != null) {
-            n.put("StopSignal", c.stopSignal());
-        }
-        if (c.stopTimeout() != null) {
-            n.put("StopTimeout", c.stopTimeout());
-        }
-        if (c.shell() != null) {
-            array(n, "Shell", c.shell());
-        }
-        return n;
+    /** The {@code config} object in docker's shape, as {@link ConfigView} writes it for every front end too. */
+    public static JsonNode containerConfig(ContainerConfig c) {
+        return MAPPER.valueToTree(ConfigView.of(c));
     }
 
     public static byte[] bytes(JsonNode n) {

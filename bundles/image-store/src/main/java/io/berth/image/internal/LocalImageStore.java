@@ -23,6 +23,7 @@ import io.berth.api.image.HistoryRow;
 import io.berth.api.image.Image;
 import io.berth.api.image.ImageConfig;
 import io.berth.api.image.ImageDetails;
+import io.berth.api.image.ImageListOptions;
 import io.berth.api.image.ImageReference;
 import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImageUsers;
@@ -65,19 +66,22 @@ import java.util.regex.Pattern;
  * them.
  */
 public final class LocalImageStore implements ImageStore {
-    private static final Pattern FULL_ID = Pattern.compile("[0-9a-f]{64}");
+    static final Pattern FULL_ID = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f]{1,63}");
-    private static final int UNPACK_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     final FileContentStore content;
-    private final ImageIndex index;
+    final ImageIndex index;
     private final Supplier<DriverRegistry> drivers;
     private final Supplier<List<ImageUsers>> users;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Digest, ImageRecord> images;
-    private final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
-    private final Map<Digest, AtomicInteger> leases = new ConcurrentHashMap<>();
-    private final ExecutorService unpackers;
+    /** Guards {@link #images} and every write of the index. */
+    final ReentrantLock lock = new ReentrantLock();
+    final Map<Digest, ImageRecord> images;
+    final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
+    /** Blobs an operation in progress is about to refer to: kept by removals and prunes. */
+    final Map<Digest, AtomicInteger> leases = new ConcurrentHashMap<>();
+    private final ImageCollector collector = new ImageCollector(this);
+    private final ImageRemoval removal = new ImageRemoval(this, collector);
+    private final LayerUnpacker unpacker = new LayerUnpacker(this);
 
     /**
      * @param drivers the driver registry, or {@code null} when none is available
@@ -90,16 +94,11 @@ public final class LocalImageStore implements ImageStore {
         this.drivers = drivers;
         this.users = users;
         this.images = index.load(this::idFromManifest);
-        this.unpackers = Executors.newFixedThreadPool(UNPACK_THREADS, r -> {
-            Thread t = new Thread(r, "berth-unpack");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Stops the unpacking threads. */
     public void close() {
-        unpackers.shutdownNow();
+        unpacker.close();
     }
 
     private Digest idFromManifest(Descriptor manifest) {
@@ -217,6 +216,18 @@ public final class LocalImageStore implements ImageStore {
     // ---------------------------------------------------------------- reading
 
     @Override
+    public List<Image> list(ImageListOptions options) throws IOException {
+        return ImageFilters.apply(list(), options, nameOrId -> {
+            try {
+                Image i = get(nameOrId);
+                return i.created() == null ? Instant.EPOCH : i.created();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Override
     public List<Image> list() throws IOException {
         List<Image> result = new ArrayList<>();
         for (ImageRecord r : records()) {
@@ -243,7 +254,8 @@ public final class LocalImageStore implements ImageStore {
             digests.add(ImageReference.parse(d).familiar());
         }
         Map<String, String> labels = c.config().labels() == null ? Map.of() : c.config().labels();
-        return new Image(r.id(), tags, digests, r.parent(), c.created(), r.size(), labels);
+        return Image.builder().id(r.id()).repoTags(tags).repoDigests(digests).parent(r.parent()).created(c.created())
+                .size(r.size()).labels(labels).build();
     }
 
     @Override
@@ -337,305 +349,21 @@ public final class LocalImageStore implements ImageStore {
 
     @Override
     public List<RemovedImage> remove(String nameOrId, boolean force, boolean noPrune) throws IOException {
-        List<RemovedImage> out = new ArrayList<>();
-        List<ImageRecord> deleted = new ArrayList<>();
-        lock.lock();
-        try {
-            ImageRecord r = resolve(nameOrId);
-            String tag = referencedTag(nameOrId, r);
-            List<String> usedBy = usersOf(r.id());
-            if (tag != null && r.tags().size() > 1) {
-                // One of several names: just the name goes.
-                images.put(r.id(), r.withoutTag(tag));
-                out.add(RemovedImage.untagged(ImageReference.parse(tag).familiar()));
-            } else {
-                if (tag == null && !force && repositories(r).size() > 1) {
-                    throw new ConflictException("conflict: unable to delete " + r.id().shortHex()
-                            + " (must be forced) - image is referenced in multiple repositories");
-                }
-                if (!usedBy.isEmpty() && !force) {
-                    throw new ConflictException(tag != null
-                            ? "conflict: unable to remove repository reference \"" + nameOrId
-                            + "\" (must force) - " + usedBy.get(0).replaceFirst("^(running|stopped) ", "")
-                            + " is using its referenced image " + r.id().shortHex()
-                            : "conflict: unable to delete " + r.id().shortHex() + " (must be forced) - image is being used by "
-                            + usedBy.get(0));
-                }
-                ImageRecord current = r;
-                for (String t : r.orderedTags()) {
-                    current = current.withoutTag(t);
-                    out.add(RemovedImage.untagged(ImageReference.parse(t).familiar()));
-                }
-                for (String d : r.repoDigests()) {
-                    out.add(RemovedImage.untagged(ImageReference.parse(d).familiar()));
-                }
-                if (usedBy.isEmpty()) {
-                    deleteRecord(r, deleted, out, noPrune);
-                } else {
-                    // Forced while in use: the image stays, untagged (dangling), as docker does.
-                    images.put(r.id(), new ImageRecord(r.id(), r.manifest(), Map.of(), List.of(), r.parent(), r.layerSizes()));
-                }
-            }
-            index.save(images.values());
-        } finally {
-            lock.unlock();
-        }
-        collect(deleted);
-        return out;
+        return removal.remove(nameOrId, force, noPrune);
     }
 
-    /** The tag {@code nameOrId} names, if it names one of {@code r}'s tags (not an id). */
-    private static String referencedTag(String nameOrId, ImageRecord r) {
-        if (nameOrId.startsWith("sha256:") || FULL_ID.matcher(nameOrId).matches()) {
-            return null;
-        }
-        try {
-            ImageReference ref = ImageReference.parse(nameOrId);
-            if (ref.digest() != null) {
-                return null;
-            }
-            String tag = ref.withDefaultTag().toString();
-            return r.tags().containsKey(tag) ? tag : null;
-        } catch (InvalidArgumentException e) {
-            return null;
-        }
+    @Override
+    public PruneResult prune(boolean all) throws IOException {
+        return removal.prune(all);
     }
 
-    private static Set<String> repositories(ImageRecord r) {
-        Set<String> names = new HashSet<>();
-        for (String t : r.tags().keySet()) {
-            names.add(ImageReference.parse(t).name());
-        }
-        return names;
-    }
-
-    private void deleteRecord(ImageRecord r, List<ImageRecord> deleted, List<RemovedImage> out, boolean noPrune) throws IOException {
-        images.remove(r.id());
-        deleted.add(r);
-        out.add(RemovedImage.deleted(r.id().toString()));
-        if (noPrune || r.parent() == null) {
-            return;
-        }
-        ImageRecord parent = images.get(r.parent());
-        if (parent != null && parent.tags().isEmpty() && usersOf(parent.id()).isEmpty()
-                && images.values().stream().noneMatch(i -> parent.id().equals(i.parent()))) {
-            deleteRecord(parent, deleted, out, false);
-        }
-    }
-
-    private List<String> usersOf(Digest id) {
+    /** What uses an image (containers), as {@code rmi} names them; empty if nothing does. */
+    List<String> usersOf(Digest id) {
         List<String> all = new ArrayList<>();
         for (ImageUsers u : users.get()) {
             all.addAll(u.usersOf(id));
         }
         return all;
-    }
-
-    @Override
-    public PruneResult prune(boolean all) throws IOException {
-        List<RemovedImage> out = new ArrayList<>();
-        List<ImageRecord> deleted = new ArrayList<>();
-        lock.lock();
-        try {
-            boolean more = true;
-            while (more) {
-                more = false;
-                for (ImageRecord r : new ArrayList<>(images.values())) {
-                    boolean candidate = all || r.tags().isEmpty();
-                    boolean hasChild = images.values().stream().anyMatch(i -> r.id().equals(i.parent()));
-                    if (candidate && !hasChild && usersOf(r.id()).isEmpty()) {
-                        for (String t : r.orderedTags()) {
-                            out.add(RemovedImage.untagged(ImageReference.parse(t).familiar()));
-                        }
-                        images.remove(r.id());
-                        deleted.add(r);
-                        out.add(RemovedImage.deleted(r.id().toString()));
-                        more = true;
-                    }
-                }
-            }
-            index.save(images.values());
-        } finally {
-            lock.unlock();
-        }
-        long reclaimed = collect(deleted);
-        reclaimed += collectOrphans();
-        return new PruneResult(out, reclaimed);
-    }
-
-    /**
-     * Deletes the blobs and unpacked layers that no image uses and no operation holds: what an
-     * interrupted pull or load left for a retry to reuse.
-     *
-     * @return the bytes of blobs deleted
-     */
-    private long collectOrphans() throws IOException {
-        Set<String> keepChains = new HashSet<>();
-        List<io.berth.api.content.ContentInfo> orphans = new ArrayList<>();
-        lock.lock();
-        try {
-            Set<Digest> keep = new HashSet<>(leases.keySet());
-            for (ImageRecord r : images.values()) {
-                keep.addAll(blobsOf(r));
-                keepChains.addAll(ChainIds.of(config(r).diffIds()));
-            }
-            content.walk(info -> {
-                if (!keep.contains(info.digest())) {
-                    orphans.add(info);
-                }
-            });
-            long reclaimed = 0;
-            for (io.berth.api.content.ContentInfo o : orphans) {
-                if (content.delete(o.digest())) {
-                    reclaimed += o.size();
-                }
-            }
-            removeOrphanLayers(keepChains);
-            return reclaimed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Removes committed layers (named by chain id) that no image has, top ones first. */
-    private void removeOrphanLayers(Set<String> keepChains) {
-        for (Map.Entry<String, StorageDriver> available : storageDrivers().entrySet()) {
-            StorageDriver d = available.getValue();
-            try {
-                List<String> orphans = new ArrayList<>();
-                d.walk(s -> {
-                    if (s.kind() == SnapshotKind.COMMITTED && s.key().startsWith("sha256:") && !keepChains.contains(s.key())) {
-                        orphans.add(s.key());
-                    }
-                });
-                for (int i = orphans.size() - 1; i >= 0; i--) {
-                    try {
-                        d.remove(orphans.get(i));
-                    } catch (NotFoundException | ConflictException e) {
-                        // Gone, or something builds on it.
-                    }
-                }
-            } catch (IOException e) {
-                System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                        "cannot remove unused layers from storage driver " + available.getKey() + ": " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Deletes the blobs and unpacked layers of deleted images that no remaining image (nor an
-     * operation in progress) uses.
-     *
-     * @return the bytes of blobs deleted
-     */
-    private long collect(List<ImageRecord> deletedImages) throws IOException {
-        if (deletedImages.isEmpty()) {
-            return 0;
-        }
-        Set<Digest> keep = new HashSet<>(leases.keySet());
-        Set<String> keepChains = new HashSet<>();
-        for (ImageRecord r : records()) {
-            keep.addAll(blobsOf(r));
-            keepChains.addAll(ChainIds.of(config(r).diffIds()));
-        }
-        List<String> chains = new ArrayList<>();
-        Set<Digest> candidates = new LinkedHashSet<>();
-        for (ImageRecord r : deletedImages) {
-            for (String chain : ChainIds.of(config(r).diffIds())) {
-                if (!keepChains.contains(chain) && !chains.contains(chain)) {
-                    chains.add(chain);
-                }
-            }
-            candidates.addAll(blobsOf(r));
-        }
-        removeSnapshots(chains);
-        long reclaimed = 0;
-        for (Digest d : candidates) {
-            if (!keep.contains(d)) {
-                long size = content.info(d).map(i -> i.size()).orElse(0L);
-                if (content.delete(d)) {
-                    reclaimed += size;
-                }
-            }
-        }
-        for (ImageRecord r : deletedImages) {
-            if (!keep.contains(r.id())) {
-                configs.remove(r.id());
-            }
-        }
-        return reclaimed;
-    }
-
-    private Set<Digest> blobsOf(ImageRecord r) throws IOException {
-        Set<Digest> blobs = new HashSet<>();
-        blobs.add(r.id());
-        blobs.add(r.manifest().digest());
-        for (Descriptor l : manifest(r).layers()) {
-            blobs.add(l.digest());
-        }
-        return blobs;
-    }
-
-    /** The storage drivers available now, by name. */
-    private Map<String, StorageDriver> storageDrivers() {
-        Map<String, StorageDriver> out = new LinkedHashMap<>();
-        DriverRegistry registry = drivers.get();
-        if (registry == null) {
-            return out;
-        }
-        for (DriverInfo info : registry.drivers()) {
-            if (info.type() == DriverType.STORAGE && info.state() == DriverState.AVAILABLE) {
-                try {
-                    out.put(info.name(), registry.storage(info.name()));
-                } catch (UnavailableException e) {
-                    // Gone meanwhile.
-                }
-            }
-        }
-        return out;
-    }
-
-    private void removeSnapshots(List<String> chains) {
-        for (Map.Entry<String, StorageDriver> available : storageDrivers().entrySet()) {
-            StorageDriver d = available.getValue();
-            String name = available.getKey();
-            // Committed snapshots made on top of these layers for containers (the runtime's init
-            // layers, kept while the image exists) go with them; active ones make the removal fail.
-            Set<String> removed = new HashSet<>(chains);
-            List<String> derived = new ArrayList<>();
-            try {
-                d.walk(s -> {
-                    if (s.kind() == SnapshotKind.COMMITTED && s.parent() != null && removed.contains(s.parent())
-                            && !removed.contains(s.key())) {
-                        derived.add(s.key());
-                    }
-                });
-            } catch (IOException e) {
-                System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                        "cannot list the snapshots of storage driver " + name + ": " + e.getMessage());
-            }
-            for (String key : derived) {
-                try {
-                    d.remove(key);
-                } catch (NotFoundException | ConflictException e) {
-                    // Gone already, or a container still sits on it.
-                } catch (IOException e) {
-                    System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                            "cannot remove snapshot " + key + " from storage driver " + name + ": " + e.getMessage());
-                }
-            }
-            // Children first.
-            for (int i = chains.size() - 1; i >= 0; i--) {
-                try {
-                    d.remove(chains.get(i));
-                } catch (NotFoundException | ConflictException e) {
-                    // Not unpacked here, or something (a container) still builds on it.
-                } catch (IOException e) {
-                    System.getLogger(LocalImageStore.class.getName()).log(System.Logger.Level.WARNING,
-                            "cannot remove layer " + chains.get(i) + " from storage driver " + name + ": " + e.getMessage());
-                }
-            }
-        }
     }
 
     // ---------------------------------------------------------------- adding
@@ -925,92 +653,17 @@ public final class LocalImageStore implements ImageStore {
     }
 
     /**
-     * Applies what is missing of a layer chain to a driver: in parallel when the driver's layers
-     * stand alone, in order otherwise. Each layer's uncompressed content is verified against its
-     * diff id as the driver reads it.
+     * Applies what is missing of a layer chain to a driver; see {@link LayerUnpacker}.
      *
      * @return the uncompressed size of each layer (0 for layers that were there already)
      */
     long[] unpack(StorageDriver driver, List<Descriptor> layers, List<Digest> diffIds, ProgressListener progress)
             throws IOException {
-        if (layers.size() != diffIds.size()) {
-            throw new InvalidArgumentException("image has " + layers.size() + " layers but its config lists "
-                    + diffIds.size());
-        }
-        List<String> chain = ChainIds.of(diffIds);
-        long[] sizes = new long[layers.size()];
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < chain.size(); i++) {
-            try {
-                driver.stat(chain.get(i));
-            } catch (NotFoundException e) {
-                missing.add(i);
-            }
-        }
-        if (missing.isEmpty()) {
-            return sizes;
-        }
-        if (driver.parallelApply() && missing.size() > 1) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i : missing) {
-                futures.add(unpackers.submit(() -> {
-                    sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
-                    return null;
-                }));
-            }
-            ReadThrough.awaitAll(futures, "unpacking");
-        } else {
-            for (int i : missing) {
-                sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
-            }
-        }
-        return sizes;
+        return unpacker.unpack(driver, layers, diffIds, progress);
     }
 
-    private long applyLayer(StorageDriver driver, Descriptor layer, Digest diffId, List<String> chain, int i,
-                            ProgressListener progress) throws IOException {
-        String shortId = layer.digest().shortHex();
-        progress.progress(ProgressEvent.of(shortId, "Extracting"));
-        try (InputStream blob = content.open(layer.digest())) {
-            CountingInputStream counted = new CountingInputStream(blob, layer.size(), shortId, progress);
-            HashingInputStream verified = new HashingInputStream(
-                    Compression.decompress(counted, "layer " + layer.digest()), diffId, "layer " + layer.digest());
-            try {
-                driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), verified);
-            } catch (ConflictException e) {
-                // Unpacked meanwhile by another operation.
-                return 0;
-            }
-            return verified.count();
-        }
-    }
-
-    /** Reports progress while a blob is read. */
-    private static final class CountingInputStream extends ReadThrough {
-        private final long total;
-        private final String id;
-        private final ProgressListener progress;
-        private long count;
-        private long reported;
-
-        CountingInputStream(InputStream in, long total, String id, ProgressListener progress) {
-            super(in);
-            this.total = total;
-            this.id = id;
-            this.progress = progress;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                if (count - reported >= 1 << 20 || count == total) {
-                    reported = count;
-                    progress.progress(new ProgressEvent(id, "Extracting", count, total));
-                }
-            }
-            return n;
-        }
+    /** Blobs of images and what they name, for the collector. */
+    Set<Digest> blobsOf(ImageRecord r) throws IOException {
+        return collector.blobsOf(r);
     }
 }

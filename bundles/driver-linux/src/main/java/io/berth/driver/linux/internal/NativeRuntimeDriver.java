@@ -2,7 +2,7 @@ package io.berth.driver.linux.internal;
 
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.ProcessSpec;
-import io.berth.driver.linux.shim.ShimRuntimeDriver;
+import io.berth.shim.ShimRuntimeDriver;
 
 import java.io.IOException;
 import java.nio.file.Path;

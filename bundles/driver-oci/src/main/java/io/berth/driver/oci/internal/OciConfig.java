@@ -179,7 +179,7 @@ final class OciConfig {
 
     /** Every device node of the host, as docker gives a privileged container. */
     private static void devices(ArrayNode out) throws IOException {
-        for (io.berth.driver.linux.shim.HostDevice d : io.berth.driver.linux.shim.HostDevice.all()) {
+        for (io.berth.shim.HostDevice d : io.berth.shim.HostDevice.all()) {
             out.addObject().put("path", d.path().toString()).put("type", d.type()).put("major", d.major())
                     .put("minor", d.minor()).put("fileMode", d.mode()).put("uid", d.uid()).put("gid", d.gid());
         }

@@ -1,7 +1,7 @@
 package io.berth.shell.internal.commands;
 
 import io.berth.api.InvalidArgumentException;
-import io.berth.shell.internal.command.CommandContext;
+import io.berth.shell.internal.framework.CommandContext;
 
 import java.io.IOException;
 import java.io.OutputStream;

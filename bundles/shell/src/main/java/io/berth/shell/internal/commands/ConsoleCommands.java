@@ -1,10 +1,10 @@
 package io.berth.shell.internal.commands;
 
 import io.berth.api.InvalidArgumentException;
-import io.berth.shell.internal.command.Command;
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.Commands;
-import io.berth.shell.internal.command.Terminal;
+import io.berth.shell.internal.framework.Command;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.Commands;
+import io.berth.shell.internal.framework.Terminal;
 import org.apache.felix.gogo.jline.Shell;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;

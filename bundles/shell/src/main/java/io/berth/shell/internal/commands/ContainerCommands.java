@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import io.berth.api.container.PathStat;
 import io.berth.api.container.ExecRequest;
 import io.berth.api.container.ContainerDetails;
+import io.berth.api.container.ContainerListOptions;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.BerthException;
+import io.berth.api.Filters;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
+import io.berth.api.container.CommitRequest;
 import io.berth.api.container.Container;
 import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
@@ -25,11 +28,12 @@ import io.berth.api.image.ImageStore;
 import io.berth.api.runtime.RuntimeStats;
 import io.berth.api.runtime.StartFailedException;
 import io.berth.api.storage.Change;
-import io.berth.shell.internal.command.Command;
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.Commands;
-import io.berth.shell.internal.output.ContainerView;
-import io.berth.shell.internal.output.Filters;
+import io.berth.shell.internal.framework.Command;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.Commands;
+import io.berth.shell.internal.output.ContainerRows;
+import io.berth.views.ContainerView;
+import io.berth.views.Times;
 import io.berth.shell.internal.output.Formats;
 import io.berth.shell.internal.output.Json;
 import io.berth.shell.internal.output.Table;
@@ -68,10 +72,6 @@ import java.util.concurrent.ExecutionException;
  */
 @Component(service = Commands.class)
 public class ContainerCommands implements Commands {
-    private static final Set<String> PS_FILTERS = Set.of("status", "name", "label", "ancestor", "id", "exited", "before",
-            "since");
-    private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused", "exited",
-            "dead");
     private static final Map<String, String> PS_HEADERS = Map.ofEntries(Map.entry("ID", "CONTAINER ID"),
             Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"), Map.entry("CreatedAt", "CREATED AT"),
             Map.entry("RunningFor", "CREATED"), Map.entry("Status", "STATUS"), Map.entry("Ports", "PORTS"),
@@ -205,7 +205,7 @@ public class ContainerCommands implements Commands {
             try {
                 containers.start(c.id());
             } catch (BerthException e) {
-                return startFailed(ctx, c, e);
+                return startFailed(ctx, e);
             }
             ctx.out().println(c.id());
             return 0;
@@ -223,14 +223,14 @@ public class ContainerCommands implements Commands {
      */
     private int interact(CommandContext ctx, String id, boolean stdin, boolean start, String detachKeys) throws IOException {
         byte[] keys = Interaction.detachKeys(detachKeys);
-        io.berth.shell.internal.command.Terminal term = ctx.terminal();
+        io.berth.shell.internal.framework.Terminal term = ctx.terminal();
         ConsoleSize size = term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
         ContainerService.Attached a;
         try {
             a = containers.attach(id, stdin, size, start);
         } catch (BerthException e) {
             if (start) {
-                return startFailed(ctx, containers.get(id), e);
+                return startFailed(ctx, e);
             }
             ctx.err().println("Error: " + e.getMessage());
             return 1;
@@ -261,7 +261,7 @@ public class ContainerCommands implements Commands {
         try {
             exit = starter.start();
         } catch (BerthException e) {
-            return startFailed(ctx, c, e);
+            return startFailed(ctx, e);
         }
         try {
             return exit.get();
@@ -281,18 +281,13 @@ public class ContainerCommands implements Commands {
         }
     }
 
-    /** docker's statuses for a container that could not start: 127 not found, 126 not executable, else 125. */
-    private int startFailed(CommandContext ctx, Container c, BerthException e) throws IOException {
+    /**
+     * docker's statuses for a container that could not start: 127 not found, 126 not executable,
+     * else 125. (The service has removed it if it was made with {@code --rm}.)
+     */
+    private static int startFailed(CommandContext ctx, BerthException e) {
         ctx.err().println("Error: " + e.getMessage());
-        int code = e instanceof StartFailedException f && (f.exitCode() == 126 || f.exitCode() == 127) ? f.exitCode() : 125;
-        try {
-            if (containers.inspect(c.id()).host().autoRemove()) {
-                containers.remove(c.id(), true);
-            }
-        } catch (BerthException | InterruptedException ignored) {
-            // Gone already.
-        }
-        return code;
+        return e instanceof StartFailedException f && (f.exitCode() == 126 || f.exitCode() == 127) ? f.exitCode() : 125;
     }
 
     // ---------------------------------------------------------------- start, stop, kill, restart, rm, wait
@@ -427,10 +422,11 @@ public class ContainerCommands implements Commands {
             ctx.err().println("the input device is not a TTY");
             return 1;
         }
-        io.berth.shell.internal.command.Terminal term = ctx.terminal();
+        io.berth.shell.internal.framework.Terminal term = ctx.terminal();
         ConsoleSize size = term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
-        ExecRequest request = new ExecRequest(args.subList(1, args.size()), env, user.isEmpty() ? null : user,
-                workdir.isEmpty() ? null : workdir, tty, interactive && !detach, privileged, size);
+        ExecRequest request = ExecRequest.builder(args.subList(1, args.size())).env(env).user(user.isEmpty() ? null : user)
+                .workingDir(workdir.isEmpty() ? null : workdir).tty(tty).stdin(interactive && !detach).privileged(privileged)
+                .size(size).build();
         ContainerService.Attached a;
         try {
             a = containers.exec(args.get(0), request);
@@ -564,7 +560,8 @@ public class ContainerCommands implements Commands {
                        @Parameter(names = {"-p", "--pause"}, absentValue = "true", presentValue = "true") boolean pause,
                        @Descriptor("The container, then the name to give the image") List<String> args) throws IOException {
         ImageReference ref = args.size() > 1 ? ImageReference.parse(args.get(1)) : null;
-        Image image = containers.commit(args.get(0), ref, author, message, changes, pause);
+        Image image = containers.commit(args.get(0), CommitRequest.builder().reference(ref).author(author).comment(message)
+                .changes(changes).pause(pause).build());
         ctx.out().println(image.id());
     }
 
@@ -651,13 +648,13 @@ public class ContainerCommands implements Commands {
             }
         }
         Instant now = Instant.now();
-        LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : Times.parse(since, now, "since"),
-                until.isEmpty() ? null : Times.parse(until, now, "until"));
+        LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : TimeFlags.parse(since, now, "since"),
+                until.isEmpty() ? null : TimeFlags.parse(until, now, "until"));
         try {
             containers.logs(name, options, e -> {
                 PrintStream s = e.stream().equals("stderr") ? ctx.err() : ctx.out();
                 if (timestamps) {
-                    s.print(Times.rfc3339Nano(e.time()) + " ");
+                    s.print(Times.rfc3339(e.time()) + " ");
                 }
                 s.print(e.text());
                 s.flush();
@@ -674,7 +671,7 @@ public class ContainerCommands implements Commands {
     public void ps(CommandContext ctx,
                    @Descriptor("Show all containers (default shows just running)")
                    @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
-                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since)")
+                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since, health)")
                    @Parameter(names = {"-f", "--filter"}, absentValue = "") List<String> filter,
                    @Descriptor("Format output: 'table', 'json' or a Go template")
                    @Parameter(names = {"--format"}, absentValue = "") String format,
@@ -689,50 +686,12 @@ public class ContainerCommands implements Commands {
                    @Descriptor("Display total file sizes")
                    @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size)
             throws IOException {
-        Filters filters = Filters.parse(filter, PS_FILTERS);
-        for (String s : filters.get("status")) {
-            if (!STATUSES.contains(s)) {
-                throw new InvalidArgumentException("invalid filter 'status=" + s + "'");
-            }
-        }
         if (latest) {
             last = 1;
         }
-        boolean everything = all || last > 0 || filters.has("status") || filters.has("exited");
         boolean sizes = size || (format != null && format.contains(".Size"));
-        List<Container> list = containers.list(everything, sizes);
-        Instant before = filters.has("before") ? containers.get(filters.get("before").get(0)).created() : null;
-        Instant since = filters.has("since") ? containers.get(filters.get("since").get(0)).created() : null;
-        Set<String> ancestors = ancestors(filters.get("ancestor"));
-        List<Container> shown = new ArrayList<>();
-        for (Container c : list) {
-            if (last > 0 && shown.size() >= last) {
-                break;
-            }
-            if (filters.has("status") && !filters.get("status").contains(c.state().status().label())) {
-                continue;
-            }
-            if (filters.has("name") && filters.get("name").stream().noneMatch(n -> matchesName(n, c.name()))) {
-                continue;
-            }
-            if (filters.has("id") && filters.get("id").stream().noneMatch(i -> c.id().startsWith(i))) {
-                continue;
-            }
-            if (filters.has("exited") && (c.state().status() != ContainerStatus.EXITED
-                    || filters.get("exited").stream().noneMatch(x -> x.strip().equals(Integer.toString(c.state().exitCode()))))) {
-                continue;
-            }
-            if (!filters.labelsMatch(c.labels())) {
-                continue;
-            }
-            if (ancestors != null && !ancestors.contains(c.imageId())) {
-                continue;
-            }
-            if ((before != null && !c.created().isBefore(before)) || (since != null && !c.created().isAfter(since))) {
-                continue;
-            }
-            shown.add(c);
-        }
+        List<Container> shown = containers.list(ContainerListOptions.builder().all(all).limit(last).size(sizes)
+                .filters(Filters.parse(filter)).build());
         if (quiet) {
             for (Container c : shown) {
                 ctx.out().println(noTrunc ? c.id() : c.id().substring(0, 12));
@@ -748,7 +707,7 @@ public class ContainerCommands implements Commands {
             if (sizes) {
                 virtual = Math.max(0, c.sizeRw()) + imageSizes.computeIfAbsent(c.imageId(), this::imageSize);
             }
-            Map<String, Object> row = ContainerView.row(c, noTrunc, virtual, now);
+            Map<String, Object> row = ContainerRows.row(c, noTrunc, virtual, now);
             if (runtimes != null && c.runtime() != null && !runtimes.contains(c.runtime())) {
                 // Its runtime driver left (bundle stopped or uninstalled): it is as it was, unmanaged.
                 row.put("Status", row.get("Status") + " (runtime " + c.runtime() + " missing)");
@@ -780,49 +739,6 @@ public class ContainerCommands implements Commands {
         }
     }
 
-    /** Docker's name filter: a regular expression searched in the name. */
-    private static boolean matchesName(String pattern, String name) {
-        try {
-            return java.util.regex.Pattern.compile(pattern).matcher(name).find();
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new InvalidArgumentException("invalid filter 'name=" + pattern + "': " + e.getDescription());
-        }
-    }
-
-    /** The ids of the images the ancestor filters name, or {@code null} without such filters. */
-    private Set<String> ancestors(List<String> names) throws IOException {
-        if (names.isEmpty()) {
-            return null;
-        }
-        Set<String> ids = new HashSet<>();
-        for (String n : names) {
-            try {
-                Image image = images.get(n);
-                ids.add(image.id().toString());
-                // Images built on it count too.
-                for (Image other : images.list()) {
-                    for (Image p = other; p != null && p.parent() != null; p = parent(p)) {
-                        if (p.parent().equals(image.id())) {
-                            ids.add(other.id().toString());
-                            break;
-                        }
-                    }
-                }
-            } catch (NotFoundException e) {
-                // Matches nothing.
-            }
-        }
-        return ids;
-    }
-
-    private Image parent(Image i) {
-        try {
-            return images.get(i.parent().toString());
-        } catch (IOException | BerthException e) {
-            return null;
-        }
-    }
-
     // ---------------------------------------------------------------- inspect, top, stats, rename, prune, diff
 
     @Command(name = "container inspect", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1)
@@ -851,12 +767,10 @@ public class ContainerCommands implements Commands {
     Map<String, Object> inspectObject(String name, boolean size) throws IOException {
         Map<String, Object> m = ContainerView.inspect(containers.inspect(name));
         if (size) {
-            String id = (String) m.get("Id");
-            for (Container c : containers.list(true, true)) {
-                if (c.id().equals(id)) {
-                    m.put("SizeRw", Math.max(0, c.sizeRw()));
-                    m.put("SizeRootFs", Math.max(0, c.sizeRw()) + imageSize(c.imageId()));
-                }
+            Filters id = Filters.of(Map.of("id", List.of("^" + m.get("Id") + "$")));
+            for (Container c : containers.list(ContainerListOptions.builder().all(true).size(true).filters(id).build())) {
+                m.put("SizeRw", Math.max(0, c.sizeRw()));
+                m.put("SizeRootFs", Math.max(0, c.sizeRw()) + imageSize(c.imageId()));
             }
         }
         return m;
@@ -925,7 +839,7 @@ public class ContainerCommands implements Commands {
             while (true) {
                 List<Container> shown = new ArrayList<>();
                 if (names.isEmpty()) {
-                    shown.addAll(containers.list(all, false));
+                    shown.addAll(containers.list(all ? ContainerListOptions.ALL : ContainerListOptions.RUNNING));
                 } else {
                     for (String n : names) {
                         shown.add(containers.get(n));

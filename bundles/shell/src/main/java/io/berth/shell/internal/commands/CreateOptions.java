@@ -7,9 +7,9 @@ import io.berth.api.container.RestartPolicy;
 import io.berth.api.container.LogConfig;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.Option;
-import io.berth.shell.internal.command.Options;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.Option;
+import io.berth.shell.internal.framework.Options;
 import io.berth.shell.internal.output.Units;
 
 import java.io.IOException;
@@ -128,11 +128,14 @@ public class CreateOptions {
             timeout = integer("--stop-timeout", stopTimeout);
         }
         List<String> entry = UNSET.equals(entrypoint) ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint);
-        HostConfig host = new HostConfig(blankToNull(runtime), rm, privileged, readOnly, capAdd, capDrop, tmpfsMap, resources(),
-                logConfig(), securityOpt, ulimits(), restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart));
-        return new CreateRequest(image, blankToNull(name), command, entry, environment, blankToNull(workdir), blankToNull(user),
-                blankToNull(hostname), labelMap, blankToNull(stopSignal), timeout, blankToNull(storage), host, tty, interactive,
-                interactive && stdinOnce);
+        HostConfig host = HostConfig.builder().runtime(blankToNull(runtime)).autoRemove(rm).privileged(privileged)
+                .readonlyRootfs(readOnly).capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfsMap).resources(resources())
+                .log(logConfig()).securityOpt(securityOpt).ulimits(ulimits())
+                .restartPolicy(restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart)).build();
+        return CreateRequest.builder(image).name(blankToNull(name)).command(command).entrypoint(entry).env(environment)
+                .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
+                .stopSignal(blankToNull(stopSignal)).stopTimeout(timeout).storage(blankToNull(storage)).host(host).tty(tty)
+                .openStdin(interactive).stdinOnce(interactive && stdinOnce).build();
     }
 
     private static String blankToNull(String s) {
@@ -192,7 +195,8 @@ public class CreateOptions {
         if (pids < -1) {
             pids = -1;
         }
-        return new Resources(mem, swap, quota, period, shares, blankToNull(cpusetCpus), pids);
+        return Resources.builder().memory(mem).memorySwap(swap).cpuQuota(quota).cpuPeriod(period).cpuShares(shares)
+                .cpusetCpus(blankToNull(cpusetCpus)).pidsLimit(pids).build();
     }
 
     private LogConfig logConfig() {

@@ -1,31 +1,31 @@
 package io.berth.shell.internal.commands;
 
 import io.berth.api.BerthException;
+import io.berth.api.Filters;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
-import io.berth.api.container.Container;
 import io.berth.api.container.ContainerService;
-import io.berth.api.container.ContainerStatus;
 import io.berth.api.image.ArchiveFormat;
-import io.berth.api.image.DiskUsage;
 import io.berth.api.image.HistoryRow;
 import io.berth.api.image.Image;
 import io.berth.api.image.ImageDetails;
+import io.berth.api.image.ImageListOptions;
 import io.berth.api.image.ImageReference;
 import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImportOptions;
 import io.berth.api.image.PruneResult;
 import io.berth.api.image.RemovedImage;
-import io.berth.shell.internal.command.Command;
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.Commands;
-import io.berth.shell.internal.output.DockerView;
-import io.berth.shell.internal.output.Filters;
+import io.berth.shell.internal.framework.Command;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.Commands;
 import io.berth.shell.internal.output.Formats;
 import io.berth.shell.internal.output.Json;
 import io.berth.shell.internal.output.ProgressDisplay;
 import io.berth.shell.internal.output.Table;
 import io.berth.shell.internal.output.Units;
+import io.berth.views.ImageView;
+import io.berth.views.SystemView;
+import io.berth.views.Times;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -60,7 +60,6 @@ import java.util.Set;
  */
 @Component(service = Commands.class)
 public class ImageCommands implements Commands {
-    private static final Set<String> IMAGE_FILTERS = Set.of("dangling", "reference", "label", "before", "since");
     private static final Map<String, String> IMAGE_HEADERS = Map.of("ID", "IMAGE ID", "Repository", "REPOSITORY",
             "Tag", "TAG", "Digest", "DIGEST", "CreatedSince", "CREATED", "CreatedAt", "CREATED AT", "Size", "SIZE");
 
@@ -92,38 +91,20 @@ public class ImageCommands implements Commands {
                        @Descriptor("Only show image IDs")
                        @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
                        @Descriptor("Repository to list") String repository) throws IOException {
-        Filters filters = Filters.parse(filter, IMAGE_FILTERS);
-        List<Image> list = images.list();
-        Instant before = filters.has("before") ? created(filters.get("before").get(0)) : null;
-        Instant since = filters.has("since") ? created(filters.get("since").get(0)) : null;
+        List<String> filters = new ArrayList<>(filter);
+        if (repository != null) {
+            // As docker's CLI: the repository argument is a reference filter.
+            filters.add("reference=" + repository);
+        }
+        List<Image> list = images.list(ImageListOptions.builder().all(all).filters(Filters.parse(filters)).build());
         List<Map<String, Object>> rows = new ArrayList<>();
         Instant now = Instant.now();
         for (Image image : list) {
-            if (filters.has("dangling") && image.dangling() != filters.bool("dangling")) {
-                continue;
-            }
-            if (!filters.labelsMatch(image.labels())) {
-                continue;
-            }
-            Instant created = image.created() == null ? Instant.EPOCH : image.created();
-            if ((before != null && !created.isBefore(before)) || (since != null && !created.isAfter(since))) {
-                continue;
-            }
-            if (!all && image.dangling() && !filters.has("dangling") && hasChild(image, list)) {
-                continue;
-            }
-            List<String[]> names = names(image);
-            for (String[] name : names) {
-                if (repository != null && !matchesRepository(repository, name)) {
-                    continue;
-                }
-                if (filters.has("reference") && filters.get("reference").stream().noneMatch(p -> referenceMatches(p, name))) {
-                    continue;
-                }
+            for (String[] name : names(image)) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("Containers", "N/A");
-                row.put("CreatedAt", DockerView.goTime(image.created()));
-                row.put("CreatedSince", image.created() == null ? "N/A" : Units.ago(image.created(), now));
+                row.put("CreatedAt", Units.goTime(image.created()));
+                row.put("CreatedSince", image.created() == null ? "N/A" : Times.ago(image.created(), now));
                 row.put("Digest", name[2]);
                 row.put("ID", noTrunc ? image.id().toString() : image.id().shortHex());
                 row.put("Repository", name[0]);
@@ -182,33 +163,6 @@ public class ImageCommands implements Commands {
             names.add(new String[]{"<none>", "<none>", "<none>"});
         }
         return names;
-    }
-
-    private static boolean matchesRepository(String wanted, String[] name) {
-        ImageReference ref = ImageReference.parse(wanted);
-        if (!ref.familiarName().equals(name[0])) {
-            return false;
-        }
-        return ref.tag() == null || ref.tag().equals(name[1]);
-    }
-
-    private static boolean referenceMatches(String pattern, String[] name) {
-        return Filters.globMatches(pattern, name[0]) || Filters.globMatches(pattern, name[0] + ":" + name[1]);
-    }
-
-    /** Whether another image was made from this one: such untagged images are hidden without -a. */
-    private static boolean hasChild(Image image, List<Image> all) {
-        for (Image other : all) {
-            if (image.id().equals(other.parent())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Instant created(String nameOrId) throws IOException {
-        Image i = images.get(nameOrId);
-        return i.created() == null ? Instant.EPOCH : i.created();
     }
 
     // ---------------------------------------------------------------- tag, rmi, prune
@@ -301,7 +255,7 @@ public class ImageCommands implements Commands {
             }
             if (o == null && !type.equals("container")) {
                 try {
-                    o = DockerView.image(images.inspect(name));
+                    o = ImageView.inspect(images.inspect(name));
                 } catch (NotFoundException e) {
                     // Reported below.
                 }
@@ -350,9 +304,9 @@ public class ImageCommands implements Commands {
         for (HistoryRow r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Comment", r.entry().comment());
-            m.put("CreatedAt", r.entry().created() == null ? "" : DockerView.time(r.entry().created()));
+            m.put("CreatedAt", r.entry().created() == null ? "" : Times.rfc3339(r.entry().created()));
             m.put("CreatedBy", r.entry().createdBy().replace('\t', ' '));
-            m.put("CreatedSince", r.entry().created() == null ? "N/A" : Units.ago(r.entry().created(), now));
+            m.put("CreatedSince", r.entry().created() == null ? "N/A" : Times.ago(r.entry().created(), now));
             m.put("ID", r.imageId() == null ? "<missing>" : noTrunc ? r.imageId().toString() : r.imageId().shortHex());
             m.put("Size", human ? Units.humanSize(r.size()) : Long.toString(r.size()));
             out.add(m);
@@ -366,7 +320,7 @@ public class ImageCommands implements Commands {
         for (Map<String, Object> m : out) {
             String createdBy = (String) m.get("CreatedBy");
             table.row((String) m.get("ID"), (String) (human ? m.get("CreatedSince") : m.get("CreatedAt")),
-                    noTrunc ? createdBy : DockerView.ellipsis(createdBy, 45), (String) m.get("Size"),
+                    noTrunc ? createdBy : Units.ellipsis(createdBy, 45), (String) m.get("Size"),
                     (String) m.get("Comment"));
         }
         table.print(ctx.out());
@@ -463,29 +417,15 @@ public class ImageCommands implements Commands {
     public void df(CommandContext ctx,
                    @Descriptor("Format output: 'table', 'json' or a Go template")
                    @Parameter(names = {"--format"}, absentValue = "") String format) throws IOException {
-        DiskUsage u = images.diskUsage();
         List<Map<String, Object>> rows = new ArrayList<>();
-        rows.add(dfRow("Images", u.images(), u.active(), u.size(), u.reclaimable()));
-        ContainerService c = containers;
-        int total = 0;
-        int running = 0;
-        long size = 0;
-        long reclaimable = 0;
-        if (c != null) {
-            for (Container x : c.list(true, true)) {
-                total++;
-                long rw = Math.max(0, x.sizeRw());
-                size += rw;
-                if (x.state().status() == ContainerStatus.RUNNING || x.state().status() == ContainerStatus.PAUSED) {
-                    running++;
-                } else {
-                    reclaimable += rw;
-                }
-            }
+        for (Map<String, Object> u : SystemView.diskUsage(containers, images)) {
+            long size = (Long) u.get("Size");
+            long reclaimable = (Long) u.get("Reclaimable");
+            Map<String, Object> row = new LinkedHashMap<>(u);
+            row.put("Size", Units.humanSize(size));
+            row.put("Reclaimable", Units.humanSize(reclaimable) + (size > 0 ? " (" + (reclaimable * 100 / size) + "%)" : ""));
+            rows.add(row);
         }
-        rows.add(dfRow("Containers", total, running, size, reclaimable));
-        rows.add(dfRow("Local Volumes", 0, 0, 0, 0));
-        rows.add(dfRow("Build Cache", 0, 0, 0, 0));
         if (!Formats.isDefaultTable(format)) {
             Formats.printRows(ctx.out(), format, rows, Map.of("Type", "TYPE", "TotalCount", "TOTAL", "Active", "ACTIVE",
                     "Size", "SIZE", "Reclaimable", "RECLAIMABLE"));
@@ -497,15 +437,5 @@ public class ImageCommands implements Commands {
                     (String) r.get("Size"), (String) r.get("Reclaimable"));
         }
         table.print(ctx.out());
-    }
-
-    private static Map<String, Object> dfRow(String type, int total, int active, long size, long reclaimable) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Type", type);
-        m.put("TotalCount", total);
-        m.put("Active", active);
-        m.put("Size", Units.humanSize(size));
-        m.put("Reclaimable", Units.humanSize(reclaimable) + (size > 0 ? " (" + (reclaimable * 100 / size) + "%)" : ""));
-        return m;
     }
 }

@@ -4,8 +4,8 @@ import io.berth.api.InvalidArgumentException;
 import io.berth.api.container.ContainerService;
 import io.berth.api.runtime.Attachment;
 import io.berth.api.runtime.ConsoleSize;
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.Terminal;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.Terminal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -10,10 +10,10 @@ import io.berth.api.image.ImageReference;
 import io.berth.api.registry.PullOptions;
 import io.berth.api.registry.Registry;
 import io.berth.api.registry.SearchResult;
-import io.berth.shell.internal.command.Command;
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.Commands;
-import io.berth.shell.internal.output.Filters;
+import io.berth.shell.internal.framework.Command;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.Commands;
+import io.berth.api.Filters;
 import io.berth.shell.internal.output.Formats;
 import io.berth.shell.internal.output.ProgressDisplay;
 import io.berth.shell.internal.output.Table;
@@ -49,7 +49,7 @@ public class RegistryCommands implements Commands {
     private Registry registry() {
         Registry r = registry;
         if (r == null) {
-            throw new UnavailableException("no registry client is available (is the berth-registry bundle active?)");
+            throw new UnavailableException("no registry client is available (is the io.berth.registry bundle active?)");
         }
         return r;
     }
@@ -113,7 +113,7 @@ public class RegistryCommands implements Commands {
         if (limit < 1 || limit > 100) {
             throw new InvalidArgumentException("limit " + limit + " is outside the range of [1, 100]");
         }
-        Filters filters = Filters.parse(filter, SEARCH_FILTERS);
+        Filters filters = Filters.parse(filter).requireKnown(SEARCH_FILTERS);
         int minStars = 0;
         if (filters.has("stars")) {
             try {

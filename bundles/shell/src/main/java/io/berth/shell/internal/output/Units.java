@@ -10,6 +10,8 @@ import java.time.Duration;
  * {@code 1.23kB}, {@code 3 months ago}.
  */
 public final class Units {
+    private static final java.time.format.DateTimeFormatter GO_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z 'UTC'").withZone(java.time.ZoneOffset.UTC);
     private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
 
     private Units() {
@@ -67,45 +69,17 @@ public final class Units {
         return plain.scale() < 0 ? plain.setScale(0, RoundingMode.UNNECESSARY).toPlainString() : plain.toPlainString();
     }
 
-    /**
-     * A duration in words, as docker's {@code CREATED} and {@code STATUS} columns show it:
-     * {@code Less than a second}, {@code 5 seconds}, {@code About a minute}, {@code 3 hours},
-     * {@code 2 weeks}, {@code 3 months}, {@code 2 years}.
-     */
-    public static String humanDuration(Duration d) {
-        long seconds = d.getSeconds();
-        if (seconds < 1) {
-            return "Less than a second";
-        } else if (seconds == 1) {
-            return "1 second";
-        } else if (seconds < 60) {
-            return seconds + " seconds";
-        }
-        long minutes = d.toMinutes();
-        if (minutes == 1) {
-            return "About a minute";
-        } else if (minutes < 60) {
-            return minutes + " minutes";
-        }
-        long hours = Math.round(d.toMillis() / 3_600_000.0);
-        if (hours == 1) {
-            return "About an hour";
-        } else if (hours < 48) {
-            return hours + " hours";
-        } else if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        } else if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        } else if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return d.toHours() / 24 / 365 + " years";
+    /** Go's default time format, as docker's {@code --format} fields show it: {@code 2021-03-25 22:33:44 +0000 UTC}. */
+    public static String goTime(java.time.Instant t) {
+        return t == null ? "" : GO_TIME.format(t);
     }
 
-    /** {@code 3 months ago}; for a time in the future (clock skew), {@code Less than a second ago}. */
-    public static String ago(java.time.Instant then, java.time.Instant now) {
-        Duration d = Duration.between(then, now);
-        return humanDuration(d.isNegative() ? Duration.ZERO : d) + " ago";
+    /** Docker's truncation of long cells: at most {@code width} characters, the last an ellipsis. */
+    public static String ellipsis(String s, int width) {
+        if (s.codePointCount(0, s.length()) <= width) {
+            return s;
+        }
+        return s.substring(0, s.offsetByCodePoints(0, width - 1)) + "…";
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.berth.shell.internal.socket;
 
 import io.berth.api.engine.Engine;
-import io.berth.shell.internal.command.CommandRegistrar;
+import io.berth.shell.internal.framework.CommandRegistrar;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

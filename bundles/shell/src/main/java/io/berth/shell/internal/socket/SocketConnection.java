@@ -1,8 +1,8 @@
 package io.berth.shell.internal.socket;
 
-import io.berth.shell.internal.command.CommandContext;
-import io.berth.shell.internal.command.CommandInvoker;
-import io.berth.shell.internal.command.CommandRegistrar;
+import io.berth.shell.internal.framework.CommandContext;
+import io.berth.shell.internal.framework.CommandInvoker;
+import io.berth.shell.internal.framework.CommandRegistrar;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;

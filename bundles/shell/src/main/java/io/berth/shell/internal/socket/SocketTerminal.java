@@ -1,6 +1,6 @@
 package io.berth.shell.internal.socket;
 
-import io.berth.shell.internal.command.Terminal;
+import io.berth.shell.internal.framework.Terminal;
 
 import java.io.IOException;
 

@@ -8,9 +8,9 @@ import io.berth.api.storage.StorageDriver;
 import io.berth.api.storage.Usage;
 import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
-import io.berth.layers.Native;
+import io.berth.posix.Native;
 import io.berth.layers.SnapshotStore;
-import io.berth.layers.Trees;
+import io.berth.posix.Trees;
 import io.berth.layers.Whiteouts;
 
 import java.io.IOException;

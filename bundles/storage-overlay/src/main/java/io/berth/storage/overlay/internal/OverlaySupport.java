@@ -1,7 +1,7 @@
 package io.berth.storage.overlay.internal;
 
-import io.berth.layers.Native;
-import io.berth.layers.Trees;
+import io.berth.posix.Native;
+import io.berth.posix.Trees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.berth.storage.overlay.internal;
 
 import io.berth.api.storage.Mount;
 import io.berth.api.storage.StorageDriver;
-import io.berth.layers.StorageDriverConformance;
-import io.berth.layers.Tars;
+import io.berth.testkit.StorageDriverConformance;
+import io.berth.testkit.LayerTars;
 import io.berth.testing.Requirements;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class OverlayStorageDriverTest extends StorageDriverConformance {
     @Test
     void overlayOnAFilesystemThatCannotHoldItIsUnavailableWithAReason() throws IOException {
         // overlayfs cannot use another overlayfs as its upper layer.
-        driver.apply("base", null, new Tars().dir("d/").stream());
+        driver.apply("base", null, new LayerTars().dir("d/").stream());
         driver.prepare("c", "base");
         Path merged = mount("c");
         String problem = OverlaySupport.problem(merged.resolve("d/home"));
@@ -34,11 +34,11 @@ class OverlayStorageDriverTest extends StorageDriverConformance {
     @Test
     void layersApplyInAnyOrderAndMountOptionsStayShortForDeepChains() throws IOException {
         // The child first: overlay layers stand alone.
-        driver.apply("child", "base", new Tars().file("b", "child").stream());
-        driver.apply("base", null, new Tars().file("a", "base").file("b", "base").stream());
+        driver.apply("child", "base", new LayerTars().file("b", "child").stream());
+        driver.apply("base", null, new LayerTars().file("a", "base").file("b", "base").stream());
         String parent = "child";
         for (int i = 0; i < 40; i++) {
-            driver.apply("l" + i, parent, new Tars().file("f" + i, "x").stream());
+            driver.apply("l" + i, parent, new LayerTars().file("f" + i, "x").stream());
             parent = "l" + i;
         }
         List<Mount> mounts = driver.prepare("c", parent);

@@ -1,7 +1,7 @@
 package io.berth.storage.vfs.internal;
 
 import io.berth.layers.LayerWriter;
-import io.berth.layers.Native;
+import io.berth.posix.Native;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.berth.storage.vfs.internal;
 
 import io.berth.api.storage.StorageDriver;
-import io.berth.layers.StorageDriverConformance;
+import io.berth.testkit.StorageDriverConformance;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,0 +1,520 @@
+package io.berth.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.api.ConflictException;
+import io.berth.api.NotFoundException;
+import io.berth.api.runtime.Attachment;
+import io.berth.api.runtime.ConsoleSize;
+import io.berth.api.runtime.ContainerDefaults;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.LogSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.Resources;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.api.runtime.RuntimeState;
+import io.berth.api.runtime.RuntimeStatus;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.api.runtime.User;
+import io.berth.api.storage.Mount;
+import io.berth.testing.BusyboxImage;
+import io.berth.testing.Requirements;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link RuntimeDriver} must do, run for real with containers of a busybox root
+ * filesystem (so the suite needs root): the lifecycle and its errors, the process's command,
+ * environment, user and working directory, its output in docker's json-file log, its exit status
+ * and signals, what a new instance of the driver finds (a restarted engine), deletion. Beyond that
+ * core, what a driver declares among {@link Feature} is tested, and the rest skipped with the
+ * reason: namespaces, cgroup limits, start failures, attach, terminals, exec, pause.
+ *
+ * <p>A driver's test extends this class, makes the driver on a directory of its own and says what
+ * it can do:
+ * <pre>{@code
+ * class MyRuntimeDriverTest extends RuntimeDriverConformance {
+ *     protected RuntimeDriver newDriver(Path home) throws IOException {
+ *         return new MyRuntimeDriver(home);
+ *     }
+ *
+ *     protected Set<Feature> features() {
+ *         return EnumSet.of(Feature.ATTACH);
+ *     }
+ * }
+ * }</pre>
+ * Nothing is assumed about how the driver runs containers or what it keeps in its home.
+ */
+public abstract class RuntimeDriverConformance {
+    /** What a driver can do beyond the core of the contract. */
+    public enum Feature {
+        /**
+         * The container has pid, uts, ipc and mount namespaces of its own (its process is pid 1,
+         * its hostname the spec's), the spec's capabilities only, masked and read-only paths.
+         */
+        ISOLATION,
+        /** The spec's cgroup limits hold: pids, memory (with the OOM kill reported). */
+        RESOURCE_LIMITS,
+        /** A command that cannot be run fails {@link RuntimeDriver#start} with docker's status (127), not as an exit. */
+        START_FAILURES,
+        /** {@link RuntimeDriver#attach} and {@link RuntimeDriver#startAttached}, with standard input. */
+        ATTACH,
+        /** Pseudo-terminals for the container's process: size, resize, several clients (needs {@link #ATTACH}). */
+        TERMINAL,
+        /** {@link RuntimeDriver#exec}: a process in the container's namespaces (needs {@link #ISOLATION}). */
+        EXEC,
+        /** {@link RuntimeDriver#pause} and {@link RuntimeDriver#resume}. */
+        PAUSE
+    }
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A directory the test may use. */
+    @TempDir
+    protected Path tmp;
+    /** The driver under test. */
+    protected RuntimeDriver driver;
+    /** The containers' root filesystem: the busybox image, unpacked. */
+    protected Path rootfs;
+    private final List<String> created = new ArrayList<>();
+
+    /**
+     * Makes the driver under test, keeping its state in {@code home}. Called again on the same
+     * directory to check that a new instance (a restarted engine, a reinstalled driver) finds the
+     * containers the first made.
+     */
+    protected abstract RuntimeDriver newDriver(Path home) throws IOException;
+
+    /** What the driver can do beyond the core of the contract. */
+    protected abstract Set<Feature> features();
+
+    @BeforeEach
+    void setUpDriver() throws IOException {
+        Requirements.require(Requirements.isRoot(), "containers need root");
+        Requirements.require(BusyboxImage.available(), "busybox is not installed (apt-get install busybox-static)");
+        rootfs = tmp.resolve("rootfs");
+        BusyboxImage.build().writeRootfs(rootfs);
+        driver = newDriver(tmp.resolve("home"));
+    }
+
+    @AfterEach
+    void removeContainers() throws Exception {
+        if (driver == null) {
+            return;
+        }
+        for (String id : created) {
+            try {
+                RuntimeState s = driver.state(id);
+                if (s.status() == RuntimeStatus.RUNNING || s.status() == RuntimeStatus.PAUSED) {
+                    driver.kill(id, 9, true);
+                    driver.await(id, Duration.ofSeconds(10));
+                }
+            } catch (NotFoundException e) {
+                // Deleted by the test.
+            }
+            driver.delete(id);
+        }
+        if (driver instanceof AutoCloseable c) {
+            c.close();
+        }
+        afterContainersRemoved();
+    }
+
+    /**
+     * Called after each test once its containers are removed and the driver is closed: a driver's
+     * test checks here that nothing is left (processes, cgroups, mounts of its own).
+     */
+    protected void afterContainersRemoved() throws Exception {
+    }
+
+    /** Skips the test unless the driver declares the feature. */
+    protected void requires(Feature feature) {
+        Assumptions.assumeTrue(features().contains(feature), "the driver does not declare " + feature);
+    }
+
+    // ------------------------------------------------------------------ specs
+
+    /** A new container id, removed after the test. */
+    protected String newId() {
+        byte[] b = new byte[32];
+        ThreadLocalRandom.current().nextBytes(b);
+        String id = HexFormat.of().formatHex(b);
+        created.add(id);
+        return id;
+    }
+
+    /** The process of a container running {@code command} as root in {@code /}. */
+    protected static ProcessSpec.Builder process(String... command) {
+        return ProcessSpec.builder().args(List.of(command)).env(List.of(ContainerDefaults.PATH, "HOSTNAME=test-host"))
+                .cwd("/").user(User.ROOT).capabilities(ContainerDefaults.CAPABILITIES).noNewPrivileges(true);
+    }
+
+    /** A container of the busybox root filesystem running {@code process}, with docker's defaults. */
+    protected ContainerSpec.Builder spec(ProcessSpec process) {
+        String id = newId();
+        return ContainerSpec.builder().id(id).rootfs(List.of(new Mount("bind", rootfs.toString(), null, List.of("rbind"))))
+                .process(process).hostname("test-host").maskedPaths(ContainerDefaults.MASKED_PATHS)
+                .readonlyPaths(ContainerDefaults.READONLY_PATHS).stateDir(tmp.resolve("state-" + id))
+                .log(new LogSpec(tmp.resolve(id + "-json.log"), 0, 1));
+    }
+
+    /** A container running {@code command}. */
+    protected ContainerSpec spec(String... command) {
+        return spec(process(command).build()).build();
+    }
+
+    /** Creates, starts and waits for a container. */
+    protected RuntimeState run(ContainerSpec spec) throws Exception {
+        driver.create(spec);
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+        driver.start(spec.id());
+        return driver.await(spec.id(), WAIT);
+    }
+
+    /** What the container wrote on a stream ({@code stdout}, {@code stderr}), from its json-file log. */
+    protected static String output(ContainerSpec spec, String stream) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(spec.log().path(), StandardCharsets.UTF_8)) {
+            JsonNode entry = JSON.readTree(line);
+            assertThat(entry.has("time")).as("a json-file entry has its time: %s", line).isTrue();
+            if (stream == null || entry.get("stream").asText().equals(stream)) {
+                out.append(entry.get("log").asText());
+            }
+        }
+        return out.toString();
+    }
+
+    /** Everything the container wrote, both streams, from its json-file log. */
+    protected static String output(ContainerSpec spec) throws IOException {
+        return output(spec, null);
+    }
+
+    // ------------------------------------------------------------------ the core
+
+    @Test
+    void runsTheCommandAndKeepsItsOutputAndExitStatus() throws Exception {
+        ContainerSpec spec = spec("sh", "-c", "echo out; echo err >&2; exit 3");
+        RuntimeState end = run(spec);
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+        assertThat(end.exitCode()).isEqualTo(3);
+        assertThat(end.finishedAt()).isNotNull();
+        assertThat(output(spec, "stdout")).isEqualTo("out\n");
+        assertThat(output(spec, "stderr")).isEqualTo("err\n");
+        assertThat(driver.state(spec.id()).exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void theProcessHasItsEnvironmentUserGroupsAndWorkingDirectory() throws Exception {
+        ContainerSpec spec = spec(process("sh", "-c", "echo v=$V; id -u; id -g; id -G; pwd")
+                .env(List.of(ContainerDefaults.PATH, "V=value with spaces")).cwd("/home/user")
+                .user(new User(1000, 1000, List.of(100))).build()).build();
+        assertThat(run(spec).exitCode()).isZero();
+        assertThat(output(spec)).isEqualTo("v=value with spaces\n1000\n1000\n1000 100\n/home/user\n");
+    }
+
+    @Test
+    void aRunningContainerIsListedWithItsProcessesUntilKilled() throws Exception {
+        ContainerSpec spec = spec("sleep", "300");
+        driver.create(spec);
+        driver.start(spec.id());
+        RuntimeState running = driver.state(spec.id());
+        assertThat(running.status()).isEqualTo(RuntimeStatus.RUNNING);
+        assertThat(running.pid()).isPositive();
+        assertThat(running.startedAt()).isNotNull();
+        assertThat(driver.list()).extracting(RuntimeState::id).contains(spec.id());
+        assertThat(driver.pids(spec.id())).contains(running.pid());
+        assertThat(driver.stats(spec.id()).pids()).isPositive();
+        // Waiting with a timeout returns the state as it is.
+        assertThat(driver.await(spec.id(), Duration.ofMillis(200)).status()).isEqualTo(RuntimeStatus.RUNNING);
+        assertThatThrownBy(() -> driver.start(spec.id())).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> driver.delete(spec.id())).isInstanceOf(ConflictException.class);
+        driver.kill(spec.id(), 9, false);
+        RuntimeState end = driver.await(spec.id(), WAIT);
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+        assertThat(end.exitCode()).isEqualTo(137);
+        assertThat(end.oomKilled()).isFalse();
+        assertThatThrownBy(() -> driver.kill(spec.id(), 9, false)).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    void aPoliteSignalReachesTheProcess() throws Exception {
+        ContainerSpec spec = spec("sh", "-c", "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 1; done");
+        driver.create(spec);
+        driver.start(spec.id());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(spec).contains("ready") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        driver.kill(spec.id(), 15, false);
+        assertThat(driver.await(spec.id(), WAIT).exitCode()).isEqualTo(42);
+        assertThat(output(spec)).contains("got-term");
+    }
+
+    @Test
+    void aNewInstanceOfTheDriverFindsItsContainers() throws Exception {
+        ContainerSpec running = spec("sleep", "300");
+        driver.create(running);
+        driver.start(running.id());
+        ContainerSpec ended = spec("sh", "-c", "exit 7");
+        run(ended);
+        RuntimeDriver again = newDriver(tmp.resolve("home"));
+        try {
+            assertThat(again.state(running.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+            assertThat(again.state(running.id()).pid()).isEqualTo(driver.state(running.id()).pid());
+            assertThat(again.state(ended.id()).exitCode()).isEqualTo(7);
+            assertThat(again.list()).extracting(RuntimeState::id).contains(running.id(), ended.id());
+            again.kill(running.id(), 9, false);
+            assertThat(again.await(running.id(), WAIT).exitCode()).isEqualTo(137);
+        } finally {
+            if (again instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void deleteForgetsAContainerAndUnknownIdsAreNotFound() throws Exception {
+        ContainerSpec spec = spec("true");
+        assertThat(run(spec).exitCode()).isZero();
+        assertThatThrownBy(() -> driver.create(spec)).isInstanceOf(ConflictException.class);
+        driver.delete(spec.id());
+        assertThatThrownBy(() -> driver.state(spec.id())).isInstanceOf(NotFoundException.class);
+        assertThat(driver.list()).extracting(RuntimeState::id).doesNotContain(spec.id());
+        // Deleting what does not exist does nothing; the rest says it does not exist.
+        driver.delete(spec.id());
+        String unknown = newId();
+        assertThatThrownBy(() -> driver.start(unknown)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> driver.kill(unknown, 9, false)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> driver.pids(unknown)).isInstanceOf(NotFoundException.class);
+    }
+
+    // ------------------------------------------------------------------ features
+
+    @Test
+    void aContainerIsIsolated() throws Exception {
+        requires(Feature.ISOLATION);
+        ContainerSpec spec = spec("sh", "-c",
+                "echo pid=$$ host=$(hostname); ps -o pid > /dev/shm/ps; wc -l < /dev/shm/ps; grep CapEff /proc/self/status;"
+                        + " cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname || echo ro;"
+                        + " touch /sys/x 2>/dev/null || echo sys-ro; exit 3");
+        RuntimeState end = run(spec);
+        assertThat(end.exitCode()).isEqualTo(3);
+        String out = output(spec);
+        assertThat(out).contains("pid=1 host=test-host").contains("CapEff:\t00000000a80425fb").contains("\n0\n")
+                .contains("ro\n").contains("sys-ro");
+        // ps lists: the header, sh and ps itself — nothing of the host.
+        assertThat(out).contains("\n3\n");
+    }
+
+    @Test
+    void aMissingCommandFailsTheStartWith127() throws Exception {
+        requires(Feature.START_FAILURES);
+        ContainerSpec spec = spec("no-such-command");
+        driver.create(spec);
+        assertThatThrownBy(() -> driver.start(spec.id())).isInstanceOf(StartFailedException.class)
+                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
+                .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+    }
+
+    @Test
+    void pidsLimitContainsAForkBomb() throws Exception {
+        requires(Feature.RESOURCE_LIMITS);
+        ContainerSpec spec = spec(process("sh", "-c", "for i in $(seq 1 60); do sleep 30 & done 2>/dev/null; sleep 1;"
+                + " ps -o pid > /dev/shm/ps; wc -l < /dev/shm/ps; kill -9 -1").build())
+                .resources(Resources.builder().pidsLimit(20).build()).build();
+        RuntimeState end = run(spec);
+        int processes = Integer.parseInt(output(spec).strip().lines().filter(l -> l.matches("\\d+")).findFirst().orElse("0"));
+        assertThat(processes).isLessThanOrEqualTo(21);
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+    }
+
+    @Test
+    void memoryLimitOomKillsAHogAndSaysSo() throws Exception {
+        requires(Feature.RESOURCE_LIMITS);
+        // tail keeps the last 90 MB it reads in memory: far over the 32 MB limit.
+        ContainerSpec spec = spec(process("sh", "-c", "exec sh -c 'head -c 100000000 /dev/zero | tail -c 90000000 > /dev/null'")
+                .build()).resources(Resources.builder().memory(32L << 20).memorySwap(-1).build()).build();
+        RuntimeState end = run(spec);
+        assertThat(end.oomKilled()).isTrue();
+        assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void openStdinFeedsThePipeAndClosesWhenTheClientIsDone() throws Exception {
+        requires(Feature.ATTACH);
+        ContainerSpec spec = spec(process("sh", "-c", "cat; echo cat-ended >&2").openStdin(true).stdinOnce(true).build()).build();
+        driver.create(spec);
+        try (Attachment a = driver.startAttached(spec.id(), true)) {
+            type(a, "hello\n");
+            StringBuilder seen = new StringBuilder();
+            readUntil(a, seen, "hello\n");
+            a.closeInput();
+            seen.append(drain(a));
+            assertThat(seen.toString()).contains("cat-ended");
+            assertThat(a.exitCode()).isZero();
+        }
+        assertThat(output(spec, "stdout")).isEqualTo("hello\n");
+    }
+
+    @Test
+    void aTerminalHasItsSizeFollowsResizesAndReturnsTheExitStatus() throws Exception {
+        requires(Feature.TERMINAL);
+        ContainerSpec spec = spec(process("sh").terminal(true).openStdin(true).consoleSize(new ConsoleSize(24, 80)).build())
+                .build();
+        driver.create(spec);
+        try (Attachment a = driver.startAttached(spec.id(), true)) {
+            StringBuilder seen = new StringBuilder();
+            type(a, "stty size; tty; echo marker-$((6*7))\n");
+            readUntil(a, seen, "marker-42");
+            assertThat(seen.toString()).contains("24 80").contains("/dev/pts/0").contains("\r\n");
+            a.resize(new ConsoleSize(40, 100));
+            type(a, "stty size; echo second-$((6*7))\n");
+            readUntil(a, seen, "second-42");
+            assertThat(seen.toString()).contains("40 100");
+            // A second client sees the output too, but cannot take the input.
+            try (Attachment other = driver.attach(spec.id(), false)) {
+                assertThatThrownBy(() -> driver.attach(spec.id(), true)).isInstanceOf(ConflictException.class)
+                        .hasMessage("stdin is attached to another client");
+                type(a, "echo both-$((6*7))\n");
+                readUntil(other, new StringBuilder(), "both-42");
+            }
+            type(a, "exit 3\n");
+            drain(a);
+            assertThat(a.exitCode()).isEqualTo(3);
+        }
+        assertThat(driver.await(spec.id(), WAIT).exitCode()).isEqualTo(3);
+        // The terminal's output is in the log, as stdout.
+        assertThat(output(spec, "stdout")).contains("marker-42");
+    }
+
+    @Test
+    void execRunsInTheContainersNamespacesWithItsOwnUser() throws Exception {
+        requires(Feature.EXEC);
+        ContainerSpec spec = spec("sleep", "300");
+        driver.create(spec);
+        driver.start(spec.id());
+        try (Attachment a = driver.exec(spec.id(), process("sh", "-c",
+                "echo pid=$$; hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; id -u; echo err >&2; exit 5")
+                .user(new User(1000, 1000, List.of())).build(), false)) {
+            String out = drain(a);
+            assertThat(a.exitCode()).isEqualTo(5);
+            // In the container's pid namespace (sh is not pid 1: sleep is) and its uts namespace.
+            assertThat(out).doesNotContain("pid=1\n").contains("test-host\n").contains("sleep 300 \n").contains("\n1000\n")
+                    .contains("err");
+        }
+        if (features().contains(Feature.TERMINAL)) {
+            try (Attachment t = driver.exec(spec.id(), process("sh", "-c", "tty; stty size; exit 2").terminal(true)
+                    .openStdin(true).consoleSize(new ConsoleSize(24, 80)).build(), true)) {
+                String out = drain(t);
+                assertThat(out).contains("/dev/pts/0").contains("24 80");
+                assertThat(t.exitCode()).isEqualTo(2);
+            }
+        }
+        assertThatThrownBy(() -> driver.exec(spec.id(), process("no-such-command").build(), false))
+                .isInstanceOf(StartFailedException.class)
+                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH");
+        // The container itself is untouched.
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+    }
+
+    @Test
+    void pauseFreezesEveryProcessUntilResumedAndAKillStillLands() throws Exception {
+        requires(Feature.PAUSE);
+        ContainerSpec spec = spec("sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/n; done");
+        driver.create(spec);
+        driver.start(spec.id());
+        Path counter = rootfs.resolve("tmp/n");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(counter) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        driver.pause(spec.id());
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.PAUSED);
+        String frozen = Files.readString(counter);
+        Thread.sleep(300);
+        assertThat(Files.readString(counter)).isEqualTo(frozen);
+        assertThatThrownBy(() -> driver.pause(spec.id())).isInstanceOf(ConflictException.class);
+        driver.resume(spec.id());
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+        boolean moved = false;
+        for (int i = 0; i < 500 && !moved; i++) {
+            Thread.sleep(10);
+            String now = Files.readString(counter);
+            moved = !now.isEmpty() && !now.equals(frozen);
+        }
+        assertThat(moved).as("the counter moves again once thawed").isTrue();
+        assertThatThrownBy(() -> driver.resume(spec.id())).isInstanceOf(ConflictException.class);
+        // A SIGKILL to a frozen container lands: the driver thaws it for that.
+        driver.pause(spec.id());
+        driver.kill(spec.id(), 9, false);
+        RuntimeState end = driver.await(spec.id(), WAIT);
+        assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
+        assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    // ------------------------------------------------------------------ attachments
+
+    /** Writes text to an attachment's input. */
+    protected static void type(Attachment a, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        a.write(b, 0, b.length);
+    }
+
+    /** Reads output into {@code seen} until {@code expected} has come; fails after a while. */
+    protected static String readUntil(Attachment a, StringBuilder seen, String expected) throws Exception {
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "conformance-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<String> f = reader.submit(() -> {
+                while (!seen.toString().contains(expected)) {
+                    Attachment.Output o = a.next();
+                    if (o == null) {
+                        break;
+                    }
+                    seen.append(new String(o.data(), StandardCharsets.UTF_8));
+                }
+                return seen.toString();
+            });
+            String out = f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(out).contains(expected);
+            return out;
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    /** Reads an attachment's output to its end. */
+    protected static String drain(Attachment a) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (Attachment.Output o; (o = a.next()) != null; ) {
+            out.append(new String(o.data(), StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+}

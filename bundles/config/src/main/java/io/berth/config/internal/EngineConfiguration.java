@@ -1,0 +1,40 @@
+package io.berth.config.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The engine's configuration, PID {@code berth.engine}; in a distribution the file
+ * {@code conf/berth.engine.cfg}, picked up live by FileInstall.
+ */
+@ObjectClassDefinition(name = "Berth engine",
+        description = "Where the engine keeps its data and which drivers it uses by default.")
+public @interface EngineConfiguration {
+    @AttributeDefinition(description = "Engine root: images, layers, containers, volumes. Read at daemon start "
+            + "(bin/berth daemon --root overrides it); changing it later takes effect at the next start.")
+    String root() default "/var/lib/berth";
+
+    @AttributeDefinition(description = "Run root: sockets, shim state, exit files. Read at daemon start "
+            + "(--run-root overrides it).")
+    String runRoot() default "/run/berth";
+
+    @AttributeDefinition(description = "Runtime driver used when a container names none; empty: highest ranked.")
+    String defaultRuntime() default "";
+
+    @AttributeDefinition(description = "Storage driver used when none is named; empty: highest ranked.")
+    String defaultStorage() default "";
+
+    @AttributeDefinition(description = "Registries reached over plain HTTP or without TLS verification "
+            + "(host[:port]); loopback addresses always are.")
+    String[] insecureRegistries() default {};
+
+    @AttributeDefinition(description = "How many layers a pull downloads at once.")
+    int maxConcurrentDownloads() default 3;
+
+    @AttributeDefinition(description = "How many layers a push uploads at once.")
+    int maxConcurrentUploads() default 5;
+
+    @AttributeDefinition(description = "Registry credentials (config.json, docker's format) and certificates "
+            + "(certs.d/HOST/ca.crt); empty: $DOCKER_CONFIG or ~/.docker, as the docker CLI.")
+    String registryConfig() default "";
+}

@@ -1,0 +1,611 @@
+package io.berth.containers.internal;
+
+import io.berth.api.ConflictException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.UnavailableException;
+import io.berth.api.container.ContainerService.Attached;
+import io.berth.api.container.ContainerStatus;
+import io.berth.api.container.ExecRequest;
+import io.berth.api.container.LogEntry;
+import io.berth.api.container.PrunedContainers;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.image.ContainerConfig;
+import io.berth.api.runtime.Attachment;
+import io.berth.api.runtime.ConsoleSize;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.api.runtime.RuntimeState;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.api.storage.StorageDriver;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Containers' runs: start (with or without an attachment), the end of a run, stop, kill, restart,
+ * pause, attach, exec, wait and removal. Each operation holds the container's lock while it changes
+ * the container; waiting for an exit happens outside it. A run starts by mounting the root
+ * filesystem and handing the runtime driver the spec; it ends when the {@link ExitMonitor} reports
+ * the exit, which is recorded here: the runtime's state and the mount are cleaned up, the container
+ * removed with {@code autoRemove}, or restarted as its policy says.
+ */
+final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolicies.Starter {
+    private static final System.Logger LOG = System.getLogger(ContainerLifecycle.class.getName());
+    private static final int DEFAULT_STOP_TIMEOUT = 10;
+    private static final long KILL_GRACE_MILLIS = 30_000;
+
+    private final ContainerStore store;
+    private final DriverRegistry drivers;
+    private final RootFilesystems rootfs;
+    private final ExitMonitor monitor = new ExitMonitor(this);
+    private final RestartPolicies policies;
+
+    ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs) {
+        this.store = store;
+        this.drivers = drivers;
+        this.rootfs = rootfs;
+        this.policies = new RestartPolicies(store, this);
+    }
+
+    ExitMonitor monitor() {
+        return monitor;
+    }
+
+    RestartPolicies policies() {
+        return policies;
+    }
+
+    // ------------------------------------------------------------------ start
+
+    /** Starts a container as the user asks; see {@link io.berth.api.container.ContainerService#start(String)}. */
+    CompletableFuture<Integer> start(String idOrName) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (e.state.running()) {
+                return e.exit == null ? new CompletableFuture<>() : e.exit.copy();
+            }
+            return startByUser(e, false, false, null).exit();
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /** Starts a container and delivers its output from then on; see {@link io.berth.api.container.ContainerService#start(String, Consumer)}. */
+    CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        CompletableFuture<Integer> exit;
+        JsonLog.Position from;
+        JsonLog.Opened opened;
+        Path log = store.logPath(e);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            from = JsonLog.Position.of(log);
+            exit = e.state.running() && e.exit != null ? e.exit.copy() : startByUser(e, false, false, null).exit();
+            // Opened before the lock goes: a container that ends at once (and is removed with
+            // --rm) cannot take its log away before it is read.
+            opened = JsonLog.Opened.of(log);
+        } finally {
+            e.lock.unlock();
+        }
+        CompletableFuture<Integer> delivered = new CompletableFuture<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                JsonLog.follow(log, from, opened, millis -> !delivered.isCancelled() && !waitFor(exit, millis), entry -> {
+                    if (!delivered.isCancelled()) {
+                        output.accept(entry);
+                    }
+                });
+                delivered.complete(exit.get());
+            } catch (InterruptedException ex) {
+                delivered.cancel(false);
+            } catch (IOException | RuntimeException | ExecutionException ex) {
+                delivered.completeExceptionally(ex);
+            }
+        }, "berth-attach-" + e.record.shortId(), 256 * 1024);
+        t.setDaemon(true);
+        t.start();
+        return delivered;
+    }
+
+    /** A started container: its exit to come, and the attachment made before it ran, if asked for. */
+    private record Started(CompletableFuture<Integer> exit, Attachment io) {
+    }
+
+    /**
+     * A start by the user: a pending policy restart is dropped, the restart count starts over. A
+     * container made with {@code autoRemove} that cannot start is removed, as docker's daemon does.
+     * Called with the lock held.
+     */
+    private Started startByUser(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size) throws IOException {
+        policies.startedByUser(e);
+        try {
+            return startLocked(e, attach, stdin, size, false);
+        } catch (IOException | RuntimeException ex) {
+            if (e.record.host().autoRemove() && !e.removed) {
+                try {
+                    removeLocked(e);
+                } catch (IOException | RuntimeException again) {
+                    ex.addSuppressed(again);
+                }
+            }
+            throw ex;
+        }
+    }
+
+    @Override
+    public void start(ContainerStore.Entry e, boolean byPolicy) throws IOException {
+        startLocked(e, false, false, null, byPolicy);
+    }
+
+    /** Starts a run: mounts the root filesystem, has the runtime make and start the container, watches it. */
+    private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size, boolean byPolicy)
+            throws IOException {
+        ContainerRecord r = e.record;
+        Attachment io = null;
+        RuntimeDriver runtime = runtimeOf(e);
+        StorageDriver storage = drivers.storage(r.storage());
+        boolean started = false;
+        try {
+            Path root = rootfs.mount(r, storage);
+            ContainerSpec spec;
+            try {
+                spec = RuntimeSpecs.container(r, e.dir, root, rootfs.runRoot().resolve(r.id()), store.logPath(e), size);
+            } catch (InvalidArgumentException ex) {
+                throw new StartFailedException(1, ex.getMessage());
+            }
+            runtime.delete(r.id());
+            runtime.create(spec);
+            try {
+                if (attach) {
+                    io = runtime.startAttached(r.id(), stdin);
+                } else {
+                    runtime.start(r.id());
+                }
+            } catch (IOException | RuntimeException ex) {
+                try {
+                    runtime.delete(r.id());
+                } catch (IOException | RuntimeException again) {
+                    ex.addSuppressed(again);
+                }
+                throw ex;
+            }
+            RuntimeState rs = runtime.state(r.id());
+            e.run++;
+            e.exit = new CompletableFuture<>();
+            Instant at = rs.startedAt() != null ? rs.startedAt() : Instant.now();
+            store.saveState(e, byPolicy ? e.state.restarted(rs.pid(), at) : e.state.startedByUser(rs.pid(), at));
+            monitor.watch(e, runtime, e.run);
+            started = true;
+            return new Started(e.exit.copy(), io);
+        } catch (StartFailedException ex) {
+            store.saveState(e, e.state.failed(ex.exitCode(), ex.getMessage()));
+            throw ex;
+        } finally {
+            if (!started) {
+                rootfs.release(r);
+            }
+        }
+    }
+
+    /**
+     * The runtime driver a container was made with. When it is gone (its bundle stopped or
+     * uninstalled) the container is left as it is, running or not, until the driver returns.
+     *
+     * @throws UnavailableException naming the container, its runtime and what is available
+     */
+    RuntimeDriver runtimeOf(ContainerStore.Entry e) {
+        String name = e.record.host().runtime();
+        try {
+            return drivers.runtime(name);
+        } catch (UnavailableException missing) {
+            throw new UnavailableException("runtime driver " + name + " of container " + e.record.name()
+                    + " is missing; the container is left as it is until the driver returns (" + missing.getMessage() + ")");
+        }
+    }
+
+    /** Refuses a container that is gone or being removed. */
+    static void checkNotRemoved(ContainerStore.Entry e) {
+        if (e.removed) {
+            throw new NotFoundException("No such container: " + e.id());
+        }
+        if (e.removing) {
+            throw new ConflictException("removal of container " + e.record.shortId() + " is already in progress");
+        }
+    }
+
+    // ------------------------------------------------------------------ the end of a run
+
+    @Override
+    public void exited(ContainerStore.Entry e, RuntimeDriver runtime, long run, RuntimeState end) {
+        CompletableFuture<Integer> exit;
+        int code;
+        e.lock.lock();
+        try {
+            if (e.run != run || !e.state.running() || e.removed) {
+                return;
+            }
+            code = end == null ? 255 : end.exitCode();
+            String why = end == null ? "the runtime lost the container's state" : "";
+            try {
+                runtime.delete(e.id());
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "cannot clean up container " + e.record.shortId() + " in its runtime: "
+                        + ex.getMessage());
+            }
+            rootfs.release(e.record);
+            exit = e.exit;
+            e.exit = null;
+            e.monitor = null;
+            boolean removed = false;
+            if (e.record.host().autoRemove() && !e.removing) {
+                try {
+                    removeLocked(e);
+                    removed = true;
+                } catch (IOException | RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot remove container " + e.record.shortId() + ": " + ex.getMessage());
+                }
+            }
+            if (!removed) {
+                Instant finished = end != null && end.finishedAt() != null ? end.finishedAt() : Instant.now();
+                StateRecord ended = e.state.exited(code, end != null && end.oomKilled(), finished, why);
+                try {
+                    store.saveState(e, policies.afterExit(e, ended, finished));
+                } catch (IOException ex) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
+                            + ex.getMessage());
+                }
+            }
+        } finally {
+            e.lock.unlock();
+        }
+        if (exit != null) {
+            exit.complete(code);
+        }
+    }
+
+    /** Waits for an exit; {@code millis < 0} waits as long as it takes. Returns whether it came. */
+    static boolean waitFor(CompletableFuture<Integer> exit, long millis) throws InterruptedException {
+        try {
+            if (millis < 0) {
+                exit.get();
+            } else {
+                exit.get(millis, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        } catch (TimeoutException ex) {
+            return false;
+        } catch (ExecutionException ex) {
+            return true;
+        }
+    }
+
+    // ------------------------------------------------------------------ stop, kill, restart, wait
+
+    void stop(String idOrName, Integer timeoutSeconds) throws IOException, InterruptedException {
+        ContainerStore.Entry e = store.find(idOrName);
+        CompletableFuture<Integer> exit;
+        RuntimeDriver runtime;
+        int timeout;
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (e.state.status() == ContainerStatus.RESTARTING) {
+                // Waiting for its policy: it stays stopped.
+                policies.cancel(e);
+                store.saveState(e, e.state.exited(e.state.exitCode(), e.state.oomKilled(), Instant.now(), "").byUser());
+                return;
+            }
+            if (!e.state.running() || e.exit == null) {
+                return;
+            }
+            store.saveState(e, e.state.byUser());
+            exit = e.exit;
+            runtime = runtimeOf(e);
+            ContainerConfig c = e.record.config();
+            timeout = timeoutSeconds != null ? timeoutSeconds : c.stopTimeout() != null ? c.stopTimeout() : DEFAULT_STOP_TIMEOUT;
+            int signal = c.stopSignal() == null ? Signals.SIGTERM : Signals.parse(c.stopSignal());
+            // A paused container cannot act on a polite signal: docker kills it at once.
+            boolean paused = e.state.status() == ContainerStatus.PAUSED;
+            signal(runtime, e, timeout == 0 || paused ? Signals.SIGKILL : signal);
+        } finally {
+            e.lock.unlock();
+        }
+        if (timeout < 0) {
+            waitFor(exit, -1);
+            return;
+        }
+        if (waitFor(exit, TimeUnit.SECONDS.toMillis(timeout))) {
+            return;
+        }
+        e.lock.lock();
+        try {
+            if (e.exit == exit) {
+                signal(runtime, e, Signals.SIGKILL);
+            }
+        } finally {
+            e.lock.unlock();
+        }
+        if (!waitFor(exit, KILL_GRACE_MILLIS)) {
+            throw new ConflictException("container " + e.record.shortId() + " did not stop within 30 seconds of SIGKILL");
+        }
+    }
+
+    /**
+     * Sends a signal to the container's init. A paused container takes only SIGKILL (and is
+     * thawed for it to land), as docker. Returns whether it was sent: {@code false} when the
+     * container just ended. Called with the lock held.
+     */
+    private boolean signal(RuntimeDriver runtime, ContainerStore.Entry e, int signal) throws IOException {
+        if (e.state.status() == ContainerStatus.PAUSED && signal != Signals.SIGKILL) {
+            throw new ConflictException("Container " + e.id() + " is paused. Unpause the container before stopping or killing");
+        }
+        try {
+            runtime.kill(e.id(), signal, false);
+        } catch (ConflictException | NotFoundException ex) {
+            // Ended meanwhile: its monitor records it.
+            return false;
+        }
+        if (e.state.status() == ContainerStatus.PAUSED) {
+            try {
+                runtime.resume(e.id());
+            } catch (ConflictException | NotFoundException ex) {
+                // Thawed by the runtime for the kill, or ended.
+            }
+            store.saveState(e, e.state.paused(false));
+        }
+        return true;
+    }
+
+    void restart(String idOrName, Integer timeoutSeconds) throws IOException, InterruptedException {
+        stop(idOrName, timeoutSeconds);
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (!e.state.running()) {
+                startByUser(e, false, false, null);
+            }
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    void kill(String idOrName, String signal) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        int number = Signals.parse(signal == null || signal.isEmpty() ? "KILL" : signal);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (!e.state.running()) {
+                throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
+            }
+            boolean sent;
+            try {
+                sent = signal(runtimeOf(e), e, number);
+            } catch (ConflictException ex) {
+                throw new ConflictException("cannot kill container: " + idOrName + ": " + ex.getMessage());
+            }
+            if (!sent) {
+                throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
+            }
+            String stopSignal = e.record.config().stopSignal();
+            if (number == Signals.SIGKILL || number == (stopSignal == null ? Signals.SIGTERM : Signals.parse(stopSignal))) {
+                // As docker: a container the user kills is not started again by its policy (its
+                // exit is recorded after this, under the same lock).
+                store.saveState(e, e.state.byUser());
+            }
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    int await(String idOrName) throws IOException, InterruptedException {
+        ContainerStore.Entry e = store.find(idOrName);
+        CompletableFuture<Integer> exit;
+        e.lock.lock();
+        try {
+            if (!e.state.running() || e.exit == null) {
+                return e.state.exitCode();
+            }
+            exit = e.exit;
+        } finally {
+            e.lock.unlock();
+        }
+        try {
+            return exit.get();
+        } catch (ExecutionException ex) {
+            throw new IOException(ex.getCause());
+        }
+    }
+
+    // ------------------------------------------------------------------ pause, attach, exec, resize
+
+    void pause(String idOrName) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (!e.state.running()) {
+                throw new ConflictException("Container " + e.id() + " is not running");
+            }
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                throw new ConflictException("Container " + e.id() + " is already paused");
+            }
+            runtimeOf(e).pause(e.id());
+            store.saveState(e, e.state.paused(true));
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    void unpause(String idOrName) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (e.state.status() != ContainerStatus.PAUSED) {
+                throw new ConflictException("Container " + e.id() + " is not paused");
+            }
+            runtimeOf(e).resume(e.id());
+            store.saveState(e, e.state.paused(false));
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    Attached attach(String idOrName, boolean stdin, ConsoleSize size, boolean start) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            boolean tty = e.record.config().tty();
+            if (stdin && !tty && !e.record.config().openStdin()) {
+                throw new ConflictException("container " + e.record.shortId() + " was not created with its stdin open (-i)");
+            }
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                throw new ConflictException("You cannot attach to a paused container, unpause it first");
+            }
+            if (e.state.running() && e.exit != null) {
+                Attachment io = runtimeOf(e).attach(e.id(), stdin);
+                if (tty && size != null) {
+                    io.resize(size);
+                }
+                return new Attached(io, e.exit.copy(), tty);
+            }
+            if (!start) {
+                throw new ConflictException("You cannot attach to a stopped container, start it first");
+            }
+            Started s = startByUser(e, true, stdin, size);
+            return new Attached(s.io(), s.exit(), tty);
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    Attached exec(String idOrName, ExecRequest request) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        RuntimeDriver runtime;
+        ProcessSpec process;
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (e.state.status() == ContainerStatus.PAUSED) {
+                throw new ConflictException("Container " + e.id() + " is paused, unpause the container before exec");
+            }
+            if (!e.state.running()) {
+                throw new ConflictException("Container " + e.id() + " is not running");
+            }
+            runtime = runtimeOf(e);
+            process = RuntimeSpecs.exec(e.record, rootfs.running(e.record, drivers.storage(e.record.storage())), request);
+        } finally {
+            e.lock.unlock();
+        }
+        return new Attached(runtime.exec(e.id(), process, request.stdin()), null, request.tty());
+    }
+
+    void resize(String idOrName, ConsoleSize size) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        if (!e.state.running()) {
+            throw new ConflictException("Container " + e.id() + " is not running");
+        }
+        runtimeOf(e).resize(e.id(), size);
+    }
+
+    // ------------------------------------------------------------------ remove
+
+    void remove(String idOrName, boolean force) throws IOException, InterruptedException {
+        ContainerStore.Entry e = store.find(idOrName);
+        CompletableFuture<Integer> exit;
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            if (!e.state.running()) {
+                removeLocked(e);
+                return;
+            }
+            if (!force) {
+                throw new ConflictException("cannot remove container \"/" + e.record.name()
+                        + "\": container is running: stop the container before removing or force remove");
+            }
+            exit = e.exit;
+            signal(runtimeOf(e), e, Signals.SIGKILL);
+            e.removing = true;
+        } finally {
+            e.lock.unlock();
+        }
+        if (exit != null && !waitFor(exit, KILL_GRACE_MILLIS)) {
+            e.removing = false;
+            throw new ConflictException("container " + e.record.shortId() + " did not stop within 30 seconds of SIGKILL");
+        }
+        e.lock.lock();
+        try {
+            if (!e.removed) {
+                removeLocked(e);
+            }
+        } finally {
+            e.removing = false;
+            e.lock.unlock();
+        }
+    }
+
+    /** Removes every container that is not running. */
+    PrunedContainers prune() throws IOException {
+        List<String> removed = new ArrayList<>();
+        long reclaimed = 0;
+        for (ContainerStore.Entry e : List.copyOf(store.all())) {
+            e.lock.lock();
+            try {
+                if (e.removed || e.removing || e.state.running()) {
+                    continue;
+                }
+                long size = ContainerQueries.sizeRw(drivers, e.record);
+                removeLocked(e);
+                removed.add(e.id());
+                reclaimed += Math.max(0, size);
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        return new PrunedContainers(removed, reclaimed);
+    }
+
+    /** Removes a stopped container and everything it had. Called with its lock held. */
+    void removeLocked(ContainerStore.Entry e) throws IOException {
+        ContainerRecord r = e.record;
+        policies.cancel(e);
+        store.remove(e);
+        try {
+            drivers.runtime(r.host().runtime()).delete(r.id());
+        } catch (UnavailableException ex) {
+            // Its runtime cleaned up when it exited; a runtime that returns cleans up the rest.
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot clean up container " + r.shortId() + " in its runtime: " + ex.getMessage());
+        }
+        rootfs.release(r);
+        try {
+            ContainerSnapshots.remove(drivers.storage(r.storage()), r.snapshot());
+        } catch (UnavailableException ex) {
+            LOG.log(System.Logger.Level.WARNING, "the filesystem of container " + r.shortId() + " stays until storage driver "
+                    + r.storage() + " is back");
+        }
+    }
+
+    /** Stops the monitors and policy restarts: running containers keep running, for the next engine. */
+    void close() {
+        policies.close();
+        monitor.close(store.all());
+    }
+}

@@ -1,0 +1,259 @@
+package io.berth.containers.internal;
+
+import io.berth.api.container.CommitRequest;
+import io.berth.api.container.Container;
+import io.berth.api.container.ContainerDetails;
+import io.berth.api.container.ContainerListOptions;
+import io.berth.api.container.ContainerService;
+import io.berth.api.container.ContainerStatus;
+import io.berth.api.container.CreateRequest;
+import io.berth.api.container.ExecRequest;
+import io.berth.api.container.LogEntry;
+import io.berth.api.container.LogOptions;
+import io.berth.api.container.PathStat;
+import io.berth.api.container.PrunedContainers;
+import io.berth.api.content.Digest;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.image.Image;
+import io.berth.api.image.ImageStore;
+import io.berth.api.image.ImageUsers;
+import io.berth.api.runtime.ConsoleSize;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.api.runtime.RuntimeStats;
+import io.berth.api.storage.Change;
+import io.berth.posix.Native;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The engine's containers: the {@link ContainerService} the front ends and embedders use, made of
+ * parts that each do one thing. {@link ContainerCreation} makes containers; {@link ContainerLifecycle}
+ * runs them (with the {@link ExitMonitor} that sees them end and the {@link RestartPolicies} that
+ * start them again); {@link Reconciler} brings the records in line with the drivers when the engine
+ * starts or a driver returns; {@link ContainerFiles} reads and writes their files; {@link Commits}
+ * makes images of them; {@link ContainerQueries} answers questions, with docker's filters. State is
+ * in the {@link ContainerStore}; root filesystems are mounted by {@link RootFilesystems} under
+ * {@code <runRoot>/containers/<id>/rootfs} while a container runs.
+ */
+public final class LocalContainerService implements ContainerService, ImageUsers {
+    private final ContainerStore store;
+    private final ContainerCreation creation;
+    private final ContainerLifecycle lifecycle;
+    private final Reconciler reconciler;
+    private final ContainerFiles files;
+    private final Commits commits;
+    private final ContainerQueries queries;
+
+    /**
+     * @param root where containers are kept ({@code <root>/containers})
+     * @param runRoot where their root filesystems are mounted ({@code <runRoot>/containers})
+     * @param hostResolvConf the host's {@code resolv.conf}, which containers get a copy of
+     */
+    public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf)
+            throws IOException {
+        // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
+        Native.load();
+        store = new ContainerStore(root);
+        RootFilesystems rootfs = new RootFilesystems(runRoot);
+        creation = new ContainerCreation(store, images, drivers, new ContainerSnapshots(rootfs.runRoot()), hostResolvConf);
+        lifecycle = new ContainerLifecycle(store, drivers, rootfs);
+        reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
+        files = new ContainerFiles(store, drivers, rootfs);
+        commits = new Commits(store, drivers, images, lifecycle);
+        queries = new ContainerQueries(store, drivers, images, rootfs, lifecycle);
+        store.load();
+    }
+
+    // ------------------------------------------------------------------ the engine's side
+
+    /**
+     * Brings the containers on a runtime in line with what it says, when the engine starts or the
+     * runtime (re)appears; see {@link Reconciler}.
+     */
+    public void reconcile(String runtimeName, RuntimeDriver runtime) {
+        reconciler.reconcile(runtimeName, runtime);
+    }
+
+    /** Starts, soon, the containers on a runtime that just came whose restart policy says so. */
+    public void startByPolicies(String runtimeName) {
+        lifecycle.policies().startWithEngine(runtimeName);
+    }
+
+    /** Stops watching the containers of a runtime that is going away; they keep running. */
+    public void forget(String runtimeName) {
+        reconciler.forget(runtimeName);
+    }
+
+    /** Removes snapshots of containers that are gone (a crash between removing a container and its filesystem). */
+    public void collectOrphans() {
+        reconciler.collectOrphans();
+    }
+
+    /** Stops watching: running containers keep running, to be picked up by the next engine. */
+    public void close() {
+        lifecycle.close();
+    }
+
+    // ------------------------------------------------------------------ ContainerService
+
+    @Override
+    public Container create(CreateRequest request) throws IOException {
+        return queries.container(creation.create(request), false);
+    }
+
+    @Override
+    public CompletableFuture<Integer> start(String idOrName) throws IOException {
+        return lifecycle.start(idOrName);
+    }
+
+    @Override
+    public CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException {
+        return lifecycle.start(idOrName, output);
+    }
+
+    @Override
+    public void stop(String idOrName, Integer timeoutSeconds) throws IOException, InterruptedException {
+        lifecycle.stop(idOrName, timeoutSeconds);
+    }
+
+    @Override
+    public void restart(String idOrName, Integer timeoutSeconds) throws IOException, InterruptedException {
+        lifecycle.restart(idOrName, timeoutSeconds);
+    }
+
+    @Override
+    public void kill(String idOrName, String signal) throws IOException {
+        lifecycle.kill(idOrName, signal);
+    }
+
+    @Override
+    public void remove(String idOrName, boolean force) throws IOException, InterruptedException {
+        lifecycle.remove(idOrName, force);
+    }
+
+    @Override
+    public int await(String idOrName) throws IOException, InterruptedException {
+        return lifecycle.await(idOrName);
+    }
+
+    @Override
+    public Attached attach(String idOrName, boolean stdin, ConsoleSize size, boolean start) throws IOException {
+        return lifecycle.attach(idOrName, stdin, size, start);
+    }
+
+    @Override
+    public Attached exec(String idOrName, ExecRequest request) throws IOException {
+        return lifecycle.exec(idOrName, request);
+    }
+
+    @Override
+    public void resize(String idOrName, ConsoleSize size) throws IOException {
+        lifecycle.resize(idOrName, size);
+    }
+
+    @Override
+    public void pause(String idOrName) throws IOException {
+        lifecycle.pause(idOrName);
+    }
+
+    @Override
+    public void unpause(String idOrName) throws IOException {
+        lifecycle.unpause(idOrName);
+    }
+
+    @Override
+    public PrunedContainers prune() throws IOException {
+        return lifecycle.prune();
+    }
+
+    @Override
+    public PathStat statPath(String idOrName, String path, boolean follow) throws IOException {
+        return files.stat(idOrName, path, follow);
+    }
+
+    @Override
+    public void copyFrom(String idOrName, String path, String name, OutputStream tar) throws IOException {
+        files.copyFrom(idOrName, path, name, tar);
+    }
+
+    @Override
+    public void copyTo(String idOrName, String directory, InputStream tar) throws IOException {
+        files.copyTo(idOrName, directory, tar);
+    }
+
+    @Override
+    public void copyToHost(String idOrName, String path, Path hostDirectory, String name, boolean owners) throws IOException {
+        files.copyToHost(idOrName, path, hostDirectory, name, owners);
+    }
+
+    @Override
+    public void copyFromHost(Path source, String name, String idOrName, String directory) throws IOException {
+        files.copyFromHost(source, name, idOrName, directory);
+    }
+
+    @Override
+    public void export(String idOrName, OutputStream tar) throws IOException {
+        files.export(idOrName, tar);
+    }
+
+    @Override
+    public Image commit(String idOrName, CommitRequest request) throws IOException {
+        return commits.commit(idOrName, request);
+    }
+
+    @Override
+    public List<Container> list(ContainerListOptions options) {
+        return queries.list(options);
+    }
+
+    @Override
+    public Container get(String idOrName) {
+        return queries.get(idOrName);
+    }
+
+    @Override
+    public ContainerDetails inspect(String idOrName) {
+        return queries.inspect(idOrName);
+    }
+
+    @Override
+    public void rename(String idOrName, String newName) throws IOException {
+        store.rename(idOrName, newName);
+    }
+
+    @Override
+    public List<Change> changes(String idOrName) throws IOException {
+        return queries.changes(idOrName);
+    }
+
+    @Override
+    public List<Integer> pids(String idOrName) throws IOException {
+        return queries.pids(idOrName);
+    }
+
+    @Override
+    public RuntimeStats stats(String idOrName) throws IOException {
+        return queries.stats(idOrName);
+    }
+
+    @Override
+    public void logs(String idOrName, LogOptions options, Consumer<LogEntry> sink) throws IOException, InterruptedException {
+        queries.logs(idOrName, options, sink);
+    }
+
+    @Override
+    public List<String> usersOf(Digest imageId) {
+        return queries.usersOf(imageId);
+    }
+
+    /** The status of a container as a test sees it. */
+    ContainerStatus status(String idOrName) {
+        return store.find(idOrName).state.status();
+    }
+}

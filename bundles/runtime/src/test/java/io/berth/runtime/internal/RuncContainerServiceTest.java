@@ -1,9 +1,0 @@
-package io.berth.runtime.internal;
-
-/** The container lifecycle tests with runc making the containers. */
-class RuncContainerServiceTest extends LocalContainerServiceTest {
-    @Override
-    String runtime() {
-        return "runc";
-    }
-}

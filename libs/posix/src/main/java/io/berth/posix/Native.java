@@ -1,0 +1,305 @@
+package io.berth.posix;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
+import jnr.ffi.annotations.SaveError;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The libc calls the JVM lacks, through jnr-ffi: device nodes and extended attributes of any
+ * namespace ({@code security.capability}, {@code trusted.overlay.opaque}), never following a final
+ * symbolic link. Failures are {@link IOException}s naming the call, the path and the error.
+ */
+public final class Native {
+    /** The libc functions bound. */
+    public interface LibC {
+        @SaveError
+        int mknod(String path, int mode, long dev);
+
+        @SaveError
+        int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+        @SaveError
+        long lgetxattr(String path, String name, byte[] value, long size);
+
+        @SaveError
+        long llistxattr(String path, byte[] list, long size);
+
+        @SaveError
+        int utimensat(int dirfd, String path, long[] times, int flags);
+
+        @SaveError
+        int mount(String source, String target, String type, long flags, String data);
+
+        @SaveError
+        int umount2(String target, int flags);
+
+        @SaveError
+        int open(String path, int flags);
+
+        @SaveError
+        int syncfs(int fd);
+
+        int close(int fd);
+
+        @SaveError
+        int kill(int pid, int signal);
+
+        @SaveError
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        @SaveError
+        int waitid(int idtype, int id, byte[] info, int options);
+
+        @SaveError
+        int waitpid(int pid, int[] status, int options);
+
+        String strerror(int errnum);
+    }
+
+    public static final int S_IFIFO = 0010000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    private static final int ENODATA = 61;
+    private static final int ENOTSUP = 95;
+    private static final int ERANGE = 34;
+
+    private static volatile LibC libc;
+    private static volatile jnr.ffi.Runtime runtime;
+
+    private Native() {
+    }
+
+    /**
+     * Binds libc now, on the caller's stack. jnr-ffi's first initialisation goes deep (it loads its
+     * provider and generates classes): too deep for the small stacks of the threads that watch
+     * containers, where a {@link StackOverflowError} would leave jnr-ffi unusable for the whole
+     * bundle. A component that embeds this class calls it when it activates, before any such
+     * thread runs.
+     *
+     * @throws LinkageError if the native library cannot be loaded
+     */
+    public static void load() {
+        libc();
+    }
+
+    private static LibC libc() {
+        LibC l = libc;
+        if (l == null) {
+            synchronized (Native.class) {
+                if (libc == null) {
+                    libc = LibraryLoader.create(LibC.class).option(LibraryOption.LoadNow, true).load("c");
+                    runtime = jnr.ffi.Runtime.getRuntime(libc);
+                }
+                l = libc;
+            }
+        }
+        return l;
+    }
+
+    private static IOException failure(String call, Path path) {
+        int errno = runtime.getLastError();
+        return new IOException(call + "(" + path + "): " + libc.strerror(errno) + " (errno " + errno + ")");
+    }
+
+    /** Linux's {@code makedev}. */
+    public static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    /** Linux's {@code major} of a {@code dev_t}. */
+    public static long major(long dev) {
+        return ((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL);
+    }
+
+    /** Linux's {@code minor} of a {@code dev_t}. */
+    public static long minor(long dev) {
+        return ((dev >>> 12) & 0xffffff00L) | (dev & 0xffL);
+    }
+
+    /**
+     * Makes a device node or fifo.
+     *
+     * @param type {@link #S_IFCHR}, {@link #S_IFBLK} or {@link #S_IFIFO}
+     */
+    public static void mknod(Path path, int type, int permissions, long major, long minor) throws IOException {
+        if (libc().mknod(path.toString(), type | (permissions & 07777), makedev(major, minor)) != 0) {
+            throw failure("mknod", path);
+        }
+    }
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /**
+     * Sets access and modification times of the path itself, by path: the JDK opens the file to
+     * set times, which blocks on a fifo and opens a device.
+     */
+    public static void utimes(Path path, long seconds, int nanos) throws IOException {
+        long[] times = {seconds, nanos, seconds, nanos};
+        if (libc().utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw failure("utimensat", path);
+        }
+    }
+
+    /** {@code MS_RDONLY}. */
+    public static final long MS_RDONLY = 1;
+    /** {@code MS_BIND}. */
+    public static final long MS_BIND = 4096;
+    /** {@code MS_REC}. */
+    public static final long MS_REC = 16384;
+    /** {@code MNT_DETACH}. */
+    public static final int MNT_DETACH = 2;
+    private static final int O_RDONLY_DIRECTORY = 0200000;
+
+    /** Mounts a filesystem, as {@code mount(2)}. */
+    public static void mount(String source, Path target, String type, long flags, String data) throws IOException {
+        if (libc().mount(source, target.toString(), type, flags, data) != 0) {
+            throw failure("mount " + type + " " + source, target);
+        }
+    }
+
+    /** Unmounts, as {@code umount2(2)}. */
+    public static void umount(Path target, int flags) throws IOException {
+        if (libc().umount2(target.toString(), flags) != 0) {
+            throw failure("umount2", target);
+        }
+    }
+
+    /** Writes out everything dirty of the filesystem that holds {@code directory}. */
+    public static void syncfs(Path directory) throws IOException {
+        int fd = libc().open(directory.toString(), O_RDONLY_DIRECTORY);
+        if (fd < 0) {
+            throw failure("open", directory);
+        }
+        try {
+            if (libc.syncfs(fd) != 0) {
+                throw failure("syncfs", directory);
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int P_ALL = 0;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    private static final int WNOHANG = 1;
+    private static final int ESRCH = 3;
+    private static final int ECHILD = 10;
+
+    /**
+     * Sends a signal.
+     *
+     * @return {@code false} if there is no such process
+     */
+    public static boolean kill(int pid, int signal) throws IOException {
+        if (libc().kill(pid, signal) == 0) {
+            return true;
+        }
+        if (runtime.getLastError() == ESRCH) {
+            return false;
+        }
+        throw failure("kill " + signal + " " + pid, Path.of("/proc/" + pid));
+    }
+
+    /**
+     * Makes this process the parent of its orphaned descendants (a child subreaper), so processes
+     * that outlive their parents (berth-shim) are reaped here, not left to an init that may not reap.
+     */
+    public static void becomeSubreaper() throws IOException {
+        if (libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+            throw failure("prctl PR_SET_CHILD_SUBREAPER", Path.of("/proc/self"));
+        }
+    }
+
+    /**
+     * Blocks until some child has exited, without reaping it.
+     *
+     * @return its pid, or 0 if this process has no children
+     */
+    public static int awaitExitedChild() throws IOException {
+        byte[] info = new byte[128];
+        while (true) {
+            if (libc().waitid(P_ALL, 0, info, WEXITED | WNOWAIT) == 0) {
+                return (info[16] & 0xff) | (info[17] & 0xff) << 8 | (info[18] & 0xff) << 16 | (info[19] & 0xff) << 24;
+            }
+            int errno = runtime.getLastError();
+            if (errno == ECHILD) {
+                return 0;
+            }
+            if (errno != 4) {
+                throw failure("waitid", Path.of("/proc/self"));
+            }
+        }
+    }
+
+    /** Reaps an exited child; returns whether it was reaped. */
+    public static boolean reap(int pid) {
+        return libc().waitpid(pid, new int[1], WNOHANG) == pid;
+    }
+
+    /** Sets an extended attribute on the path itself (not what a symbolic link points to). */
+    public static void setxattr(Path path, String name, byte[] value) throws IOException {
+        if (libc().lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
+            throw failure("lsetxattr " + name, path);
+        }
+    }
+
+    /** An extended attribute's value, or {@code null} if the path has none by that name. */
+    public static byte[] getxattr(Path path, String name) throws IOException {
+        byte[] buffer = new byte[256];
+        while (true) {
+            long n = libc().lgetxattr(path.toString(), name, buffer, buffer.length);
+            if (n >= 0) {
+                return java.util.Arrays.copyOf(buffer, (int) n);
+            }
+            int errno = runtime.getLastError();
+            if (errno == ENODATA || errno == ENOTSUP) {
+                return null;
+            }
+            if (errno != ERANGE || buffer.length > (1 << 20)) {
+                throw failure("lgetxattr " + name, path);
+            }
+            buffer = new byte[buffer.length * 4];
+        }
+    }
+
+    /** The names of the path's extended attributes (not following a final symbolic link). */
+    public static List<String> listxattr(Path path) throws IOException {
+        byte[] buffer = new byte[1024];
+        long n;
+        while (true) {
+            n = libc().llistxattr(path.toString(), buffer, buffer.length);
+            if (n >= 0) {
+                break;
+            }
+            int errno = runtime.getLastError();
+            if (errno == ENOTSUP) {
+                return List.of();
+            }
+            if (errno != ERANGE || buffer.length > (1 << 20)) {
+                throw failure("llistxattr", path);
+            }
+            buffer = new byte[buffer.length * 4];
+        }
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buffer[i] == 0) {
+                if (i > start) {
+                    names.add(new String(buffer, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+}

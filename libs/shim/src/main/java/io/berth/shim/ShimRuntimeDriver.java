@@ -1,0 +1,514 @@
+package io.berth.shim;
+
+import io.berth.api.ConflictException;
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.runtime.Attachment;
+import io.berth.api.runtime.ConsoleSize;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.RuntimeDriver;
+import io.berth.api.runtime.RuntimeState;
+import io.berth.api.runtime.RuntimeStats;
+import io.berth.api.runtime.RuntimeStatus;
+import io.berth.api.runtime.StartFailedException;
+import io.berth.posix.Native;
+import io.berth.posix.Trees;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A runtime whose containers are each run by a berth-shim that stays their parent (logs, attach,
+ * pty, exit status), in a cgroup of their own under {@code berth/}. What the shim does to start a
+ * container is the subclass's: set it up itself (the native runtime), or have an OCI runtime
+ * binary do it.
+ *
+ * <p>State lives in {@code <stateRoot>/<short id>/}: {@code spec} (what the shim does),
+ * {@code id}, {@code created}, and, written by the shim, {@code shim.pid}, {@code init.pid},
+ * {@code shim.sock} and {@code exit}. Everything the driver knows it can read back from there,
+ * so containers survive a restart of the engine or a reinstall of the driver.
+ */
+public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable {
+    private final Path stateRoot;
+    private final Path shim;
+    private final Cgroups cgroups;
+    private final String name;
+
+    /**
+     * @param name the runtime's name, for messages
+     * @param stateRoot where the containers' state directories are
+     * @param shim the berth-shim binary
+     */
+    protected ShimRuntimeDriver(String name, Path stateRoot, Path shim) throws IOException {
+        this.name = name;
+        this.stateRoot = Files.createDirectories(stateRoot);
+        this.shim = shim;
+        this.cgroups = Cgroups.detect();
+    }
+
+    /**
+     * Copies the berth-shim binary out of the bundle into {@code dir}, once per version of it (the
+     * name changes with its content, so shims already running keep their binary).
+     */
+    public static Path installShim(Path dir) throws IOException {
+        byte[] binary;
+        try (java.io.InputStream in = ShimRuntimeDriver.class.getResourceAsStream("berth-shim")) {
+            if (in == null) {
+                throw new IOException("the berth-shim binary is missing from the bundle");
+            }
+            binary = in.readAllBytes();
+        }
+        String version = io.berth.api.content.Digest.sha256(binary).shortHex();
+        Files.createDirectories(dir);
+        Path target = dir.resolve("berth-shim-" + version).resolve("berth-shim");
+        if (!Files.isExecutable(target)) {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "shim", ".tmp");
+            Files.write(tmp, binary);
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    /** The shim's spec for a new container, whose state directory is {@code dir} (not yet in place). */
+    protected abstract byte[] containerSpec(ContainerSpec spec, Path dir, Path finalDir) throws IOException;
+
+    /** The shim's spec for a process added to a running container. */
+    protected abstract byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid)
+            throws IOException;
+
+    /** Called before a stopped container's state goes: the runtime may forget it. */
+    protected void deleting(String id, Path dir) throws IOException {
+    }
+
+    /** The container's cgroup path relative to each hierarchy's root, as OCI's cgroupsPath: {@code /berth/ID}. */
+    protected static String cgroupPath(String id) {
+        return "/" + Cgroups.PARENT + "/" + id;
+    }
+
+    /** The native runtime's shim spec: every mount, device, mask and credential spelled out. */
+    protected final byte[] nativeSpec(ContainerSpec spec) throws IOException {
+        if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
+            throw new InvalidArgumentException("the " + name + " runtime needs the root filesystem as one bind mount");
+        }
+        List<String> mounts = new ArrayList<>();
+        for (Cgroups.Hierarchy h : cgroups.hierarchies()) {
+            mounts.add(h.v2() ? "cgroup2:" : "cgroup:" + String.join(",", h.controllers()));
+        }
+        return ShimSpec.of(spec, Path.of(spec.rootfs().get(0).source()), cgroups.procsFiles(spec.id()), mounts);
+    }
+
+    /** The native runtime's spec of an added process: the namespaces and cgroups of the init to join. */
+    protected final byte[] nativeExecSpec(String id, ProcessSpec process, int initPid) throws IOException {
+        return ShimSpec.exec(process, initPid, cgroups.procsFiles(id));
+    }
+
+    /** The shim's spec for a container or process an OCI runtime makes (see the shim's {@code oci} directive). */
+    protected static byte[] ociSpec(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile,
+                                    ProcessSpec process, io.berth.api.runtime.LogSpec log) {
+        return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, process, log);
+    }
+
+    /** The capabilities a process gets, by name: all of them for a privileged container. */
+    protected static List<String> capabilities(ProcessSpec process, boolean privileged) {
+        if (privileged) {
+            return ShimSpec.CAPABILITIES;
+        }
+        long mask = ShimSpec.capabilityMask(process.capabilities());
+        List<String> names = new ArrayList<>();
+        for (int bit = 0; bit < ShimSpec.CAPABILITIES.size(); bit++) {
+            if ((mask & (1L << bit)) != 0) {
+                names.add(ShimSpec.CAPABILITIES.get(bit));
+            }
+        }
+        return names;
+    }
+
+    /** Docker's (runc's) device cgroup rules for a container that is not privileged. */
+    protected static List<String> defaultDeviceRules() {
+        return Cgroups.DEFAULT_DEVICES;
+    }
+
+    /** Whether the host's cgroups are hybrid: v1 controllers beside a (nearly empty) unified hierarchy. */
+    protected final boolean hybridCgroups() {
+        return cgroups.mode() == Cgroups.Mode.HYBRID;
+    }
+
+    /** A container's state directory: short, so that shim.sock stays within the 108 bytes of a socket path. */
+    private Path dir(String id) {
+        if (id.length() < 12) {
+            throw new InvalidArgumentException("container id " + id + " is too short");
+        }
+        return stateRoot.resolve(id.substring(0, 12));
+    }
+
+    private Path existing(String id) {
+        Path d = dir(id);
+        try {
+            if (Files.readString(d.resolve("id")).strip().equals(id)) {
+                return d;
+            }
+        } catch (IOException e) {
+            // Not ours.
+        }
+        throw new NotFoundException("No such container: " + id);
+    }
+
+    @Override
+    public void create(ContainerSpec spec) throws IOException {
+        Path d = dir(spec.id());
+        if (Files.exists(d)) {
+            throw new ConflictException("container " + spec.id() + " already exists in the " + name + " runtime");
+        }
+        Path tmp = Files.createDirectories(stateRoot.resolve(".new-" + spec.id()));
+        try {
+            Files.write(tmp.resolve("spec"), containerSpec(spec, tmp, d));
+            Files.writeString(tmp.resolve("id"), spec.id());
+            Files.writeString(tmp.resolve("resources"), ResourcesFile.encode(spec));
+            Files.move(tmp, d, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Trees.delete(tmp);
+            throw e;
+        }
+    }
+
+    @Override
+    public void start(String id) throws IOException {
+        start(id, false, false);
+    }
+
+    @Override
+    public Attachment startAttached(String id, boolean stdin) throws IOException {
+        return start(id, true, stdin);
+    }
+
+    @Override
+    public Attachment attach(String id, boolean stdin) throws IOException {
+        Path d = existing(id);
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        return ShimAttachment.connect(d.resolve("shim.sock"), stdin, true);
+    }
+
+    @Override
+    public void resize(String id, ConsoleSize size) throws IOException {
+        Path d = existing(id);
+        if (state(id).status() != RuntimeStatus.RUNNING) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        ShimAttachment.command(d.resolve("shim.sock"), "resize " + size.rows() + " " + size.columns());
+    }
+
+    /** Starts the container, attached to it before it runs when asked. */
+    private Attachment start(String id, boolean attach, boolean stdin) throws IOException {
+        Path d = existing(id);
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.CREATED) {
+            throw new ConflictException("container " + id + " is " + s.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        ResourcesFile.Decoded r = ResourcesFile.decode(Files.readString(d.resolve("resources")));
+        cgroups.create(id, r.resources(), r.privileged());
+        try {
+            return launch(d, attach, stdin);
+        } catch (IOException | RuntimeException e) {
+            cgroups.remove(id);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a shim on the spec in {@code dir} through its handshake: it answers with the pid of a
+     * process ready to exec, the engine attaches if asked, tells it to start, and it answers
+     * {@code started} or why not.
+     */
+    private ShimAttachment launch(Path dir, boolean attach, boolean stdin) throws IOException {
+        ShimAttachment attachment = null;
+        Process p = new ProcessBuilder(shim.toString(), dir.toString()).redirectErrorStream(true).start();
+        String answer;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             OutputStream control = p.getOutputStream()) {
+            answer = in.readLine();
+            if (answer != null && answer.startsWith("pid ")) {
+                // The network namespace is ready to be set up here (networking arrives with its driver).
+                if (attach) {
+                    try {
+                        attachment = ShimAttachment.connect(dir.resolve("shim.sock"), stdin, false);
+                    } catch (IOException | RuntimeException e) {
+                        p.destroyForcibly();
+                        throw e;
+                    }
+                }
+                control.write("start\n".getBytes(StandardCharsets.US_ASCII));
+                control.flush();
+                answer = in.readLine();
+            }
+            if (answer == null || !answer.equals("started")) {
+                StringBuilder rest = new StringBuilder();
+                for (String line; (line = in.readLine()) != null; ) {
+                    rest.append(' ').append(line);
+                }
+                if (attachment != null) {
+                    attachment.close();
+                }
+                throw failure(answer, rest.toString().strip());
+            }
+        } finally {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (attachment != null) {
+            attachment.awaitInput();
+        }
+        return attachment;
+    }
+
+    @Override
+    public Attachment exec(String id, ProcessSpec process, boolean stdin) throws IOException {
+        Path d = existing(id);
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING) {
+            throw new ConflictException("container " + id + " is " + (s.status() == RuntimeStatus.PAUSED ? "paused" : "not running"));
+        }
+        String execId = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8)
+                .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong()).array());
+        Path dir = Files.createDirectories(d.resolve("exec").resolve(execId));
+        try {
+            Files.write(dir.resolve("spec"), execSpec(id, d, dir, process, s.pid()));
+            return launch(dir, true, stdin);
+        } catch (IOException | RuntimeException e) {
+            Trees.delete(dir);
+            throw e;
+        }
+    }
+
+    /** What a start failure says; a subclass may put a runtime's words in docker's. */
+    protected String failureMessage(String message) {
+        return message;
+    }
+
+    private StartFailedException failure(String answer, String more) {
+        if (answer == null || !answer.startsWith("error ")) {
+            return new StartFailedException(1, "berth-shim failed" + (answer == null ? "" : ": " + answer)
+                    + (more.isEmpty() ? "" : " " + more));
+        }
+        String body = answer.substring(6);
+        int space = body.indexOf(' ');
+        int code = 1;
+        try {
+            code = Integer.parseInt(space < 0 ? body : body.substring(0, space));
+        } catch (NumberFormatException e) {
+            space = -1;
+        }
+        return new StartFailedException(code, failureMessage(space < 0 ? body : body.substring(space + 1)));
+    }
+
+    @Override
+    public void kill(String id, int signal, boolean all) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        if (all) {
+            for (int pid : cgroups.pids(id)) {
+                Native.kill(pid, signal);
+            }
+        } else if (!Native.kill(s.pid(), signal)) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        if (signal == 9 && s.status() == RuntimeStatus.PAUSED) {
+            // A frozen process takes its SIGKILL only once thawed.
+            cgroups.freeze(id, false);
+        }
+    }
+
+    @Override
+    public RuntimeState state(String id) throws IOException {
+        Path d = existing(id);
+        Instant created = Files.getLastModifiedTime(d.resolve("spec")).toInstant();
+        Path exit = d.resolve("exit");
+        if (Files.exists(exit)) {
+            return exited(id, d, exit);
+        }
+        Path init = d.resolve("init.pid");
+        if (!Files.exists(init)) {
+            return new RuntimeState(id, RuntimeStatus.CREATED, 0, -1, null, null, false);
+        }
+        int pid = Integer.parseInt(Files.readString(init).strip());
+        Instant started = Files.getLastModifiedTime(init).toInstant();
+        if (shimAlive(d)) {
+            RuntimeStatus status = cgroups.frozen(id) ? RuntimeStatus.PAUSED : RuntimeStatus.RUNNING;
+            return new RuntimeState(id, status, pid, -1, started, null, false);
+        }
+        // The shim died without recording an exit (killed): its container died with it.
+        if (Files.exists(exit)) {
+            return exited(id, d, exit);
+        }
+        Files.writeString(d.resolve("exit"), "137 " + Instant.now() + " berth-shim ended unexpectedly\n");
+        return exited(id, d, exit);
+    }
+
+    private RuntimeState exited(String id, Path d, Path exit) throws IOException {
+        String[] parts = Files.readString(exit).strip().split(" ", 3);
+        int code = Integer.parseInt(parts[0]);
+        Instant finished = parts.length > 1 ? Instant.parse(parts[1]) : Files.getLastModifiedTime(exit).toInstant();
+        Path init = d.resolve("init.pid");
+        Instant started = Files.exists(init) ? Files.getLastModifiedTime(init).toInstant() : null;
+        boolean oom = cgroups.oomKilled(id);
+        return new RuntimeState(id, RuntimeStatus.STOPPED, 0, code, started, finished, oom);
+    }
+
+    private static boolean shimAlive(Path d) throws IOException {
+        try {
+            int pid = Integer.parseInt(Files.readString(d.resolve("shim.pid")).strip());
+            String comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            return comm.equals("berth-shim") && !zombie;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            // ESRCH: it ended between two reads of /proc.
+            if (e.getMessage() != null && e.getMessage().contains("No such process")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public RuntimeState await(String id, Duration timeout) throws IOException, InterruptedException {
+        Path d = existing(id);
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            RuntimeState s = state(id);
+            if (s.status() == RuntimeStatus.STOPPED || s.status() == RuntimeStatus.CREATED) {
+                return s;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return s;
+            }
+            // Wait on the shim; it answers when the container has exited, or closes when it dies.
+            try {
+                ShimClient.awaitExit(d.resolve("shim.sock"), timeout == null ? null : Duration.ofNanos(left));
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                Thread.interrupted();
+                throw new InterruptedException("interrupted while waiting for container " + id);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    @Override
+    public void delete(String id) throws IOException {
+        Path d;
+        try {
+            d = existing(id);
+        } catch (NotFoundException e) {
+            return;
+        }
+        RuntimeState s = state(id);
+        if (s.status() == RuntimeStatus.RUNNING || s.status() == RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is running: stop it first");
+        }
+        deleting(id, d);
+        cgroups.remove(id);
+        Path doomed = stateRoot.resolve(".removing-" + id);
+        Files.move(d, doomed, StandardCopyOption.ATOMIC_MOVE);
+        Trees.delete(doomed);
+    }
+
+    @Override
+    public void pause(String id) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING) {
+            throw new ConflictException("container " + id + " is " + s.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        cgroups.freeze(id, true);
+    }
+
+    @Override
+    public void resume(String id) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not paused");
+        }
+        cgroups.freeze(id, false);
+    }
+
+    /**
+     * Done with the driver: the {@code berth} parent cgroups go when no container is left in them.
+     * Running containers are not touched.
+     */
+    @Override
+    public void close() {
+        cgroups.removeParents();
+    }
+
+    @Override
+    public List<RuntimeState> list() throws IOException {
+        List<RuntimeState> all = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(stateRoot)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (d.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                try {
+                    all.add(state(Files.readString(d.resolve("id")).strip()));
+                } catch (NoSuchFileException | NotFoundException e) {
+                    // Being created or removed.
+                }
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public List<Integer> pids(String id) throws IOException {
+        existing(id);
+        return cgroups.pids(id);
+    }
+
+    @Override
+    public RuntimeStats stats(String id) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        return cgroups.stats(id, s.pid());
+    }
+
+    /** The container's cgroup directory in each hierarchy. */
+    public List<Path> cgroupDirs(String id) {
+        return cgroups.hierarchies().stream().map(h -> cgroups.dir(h, id)).toList();
+    }
+
+    /** Where the driver keeps the state of a container. */
+    public Path stateDirectory(String id) {
+        return dir(id);
+    }
+}

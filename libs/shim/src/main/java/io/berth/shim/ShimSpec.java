@@ -1,0 +1,277 @@
+package io.berth.shim;
+
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.runtime.ContainerDefaults;
+import io.berth.api.runtime.ConsoleSize;
+import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.Rlimit;
+import io.berth.api.storage.Mount;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a {@link ContainerSpec} into berth-shim's spec: every mount, device node, mask and
+ * credential spelled out, the way docker sets a container up, so the shim decides nothing.
+ */
+final class ShimSpec {
+    static final long MS_RDONLY = 1;
+    static final long MS_NOSUID = 2;
+    static final long MS_NODEV = 4;
+    static final long MS_NOEXEC = 8;
+    static final long MS_REMOUNT = 32;
+    static final long MS_BIND = 4096;
+    static final long MS_REC = 16384;
+    static final long MS_PRIVATE = 1 << 18;
+    static final long MS_RELATIME = 1 << 21;
+    static final long MS_STRICTATIME = 1 << 24;
+
+    static final int CLONE_NEWNS = 0x00020000;
+    static final int CLONE_NEWCGROUP = 0x02000000;
+    static final int CLONE_NEWUTS = 0x04000000;
+    static final int CLONE_NEWIPC = 0x08000000;
+    static final int CLONE_NEWPID = 0x20000000;
+    static final int CLONE_NEWNET = 0x40000000;
+
+    /** Capability names and numbers (linux/capability.h). */
+    static final List<String> CAPABILITIES = ContainerDefaults.ALL_CAPABILITIES;
+
+    /** The resources of setrlimit(2), by the names specs use. */
+    private static final Map<String, Integer> RLIMITS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
+            Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
+            Map.entry("RLIMIT_CORE", 4), Map.entry("RLIMIT_RSS", 5), Map.entry("RLIMIT_NPROC", 6),
+            Map.entry("RLIMIT_NOFILE", 7), Map.entry("RLIMIT_MEMLOCK", 8), Map.entry("RLIMIT_AS", 9),
+            Map.entry("RLIMIT_LOCKS", 10), Map.entry("RLIMIT_SIGPENDING", 11), Map.entry("RLIMIT_MSGQUEUE", 12),
+            Map.entry("RLIMIT_NICE", 13), Map.entry("RLIMIT_RTPRIO", 14), Map.entry("RLIMIT_RTTIME", 15));
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private ShimSpec() {
+    }
+
+    /** The capability set as a bit mask. */
+    static long capabilityMask(Iterable<String> names) {
+        long mask = 0;
+        for (String name : names) {
+            String n = name.toUpperCase(Locale.ROOT);
+            if (!n.startsWith("CAP_")) {
+                n = "CAP_" + n;
+            }
+            int bit = CAPABILITIES.indexOf(n);
+            if (bit < 0) {
+                throw new InvalidArgumentException("unknown capability: \"" + name + "\"");
+            }
+            mask |= 1L << bit;
+        }
+        return mask;
+    }
+
+    /**
+     * Writes the shim's spec.
+     *
+     * @param rootfs the container's root filesystem, mounted on the host
+     * @param cgroupProcs the files the container's init joins its cgroups through
+     * @param cgroupMounts the cgroup hierarchies to show inside, as {@code type:options} (v2: one)
+     */
+    static byte[] of(ContainerSpec spec, Path rootfs, List<Path> cgroupProcs, List<String> cgroupMounts) throws IOException {
+        ShimSpec s = new ShimSpec();
+        s.add("rootfs", rootfs.toString(), spec.readonlyRootfs() ? "1" : "0");
+        int namespaces = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP;
+        s.add("namespaces", Integer.toHexString(namespaces));
+        if (spec.netns() != null) {
+            s.add("netns", spec.netns().toString());
+        }
+        for (Path p : cgroupProcs) {
+            s.add("cgroup", p.toString());
+        }
+        s.add("hostname", spec.hostname());
+
+        // The filesystems every container has, as docker mounts them.
+        s.mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
+        s.mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+        s.devices(spec.privileged());
+        s.mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+        s.add("symlink", "pts/ptmx", "/dev/ptmx");
+        s.mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+        s.mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
+        s.mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | (spec.privileged() ? 0 : MS_RDONLY), "");
+        s.cgroups(cgroupMounts, spec.privileged());
+        s.add("symlink", "/proc/self/fd", "/dev/fd");
+        s.add("symlink", "/proc/self/fd/0", "/dev/stdin");
+        s.add("symlink", "/proc/self/fd/1", "/dev/stdout");
+        s.add("symlink", "/proc/self/fd/2", "/dev/stderr");
+        s.add("symlink", "/proc/kcore", "/dev/core");
+
+        for (Mount m : spec.mounts()) {
+            if (m.target() == null || !m.target().startsWith("/")) {
+                throw new InvalidArgumentException("mount target must be an absolute path: " + m.target());
+            }
+            if (m.type().equals("bind")) {
+                long flags = MS_BIND | (m.options().contains("rbind") || !m.options().contains("norbind") ? MS_REC : 0)
+                        | (m.readOnly() ? MS_RDONLY : 0);
+                s.mount(m.source(), m.target(), "", flags, "");
+            } else {
+                StringBuilder data = new StringBuilder();
+                long flags = 0;
+                for (String o : m.options()) {
+                    switch (o) {
+                        case "ro" -> flags |= MS_RDONLY;
+                        case "rw" -> { }
+                        case "nosuid" -> flags |= MS_NOSUID;
+                        case "nodev" -> flags |= MS_NODEV;
+                        case "noexec" -> flags |= MS_NOEXEC;
+                        default -> data.append(data.length() > 0 ? "," : "").append(o);
+                    }
+                }
+                s.mount(m.source(), m.target(), m.type(), flags, data.toString());
+            }
+        }
+        if (!spec.privileged()) {
+            for (String p : spec.maskedPaths()) {
+                s.add("mask", p);
+            }
+            for (String p : spec.readonlyPaths()) {
+                s.add("readonly", p);
+            }
+        }
+        s.process(spec.process(), spec.privileged() ? (1L << CAPABILITIES.size()) - 1 : capabilityMask(spec.process().capabilities()));
+        s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
+        return s.out.toByteArray();
+    }
+
+    /**
+     * The spec of a process added to a running container: the namespaces of its init to join,
+     * its cgroups, and the process.
+     */
+    static byte[] exec(ProcessSpec process, int initPid, List<Path> cgroupProcs) throws IOException {
+        ShimSpec s = new ShimSpec();
+        s.add("join", Integer.toString(initPid));
+        for (Path p : cgroupProcs) {
+            s.add("cgroup", p.toString());
+        }
+        s.process(process, capabilityMask(process.capabilities()));
+        return s.out.toByteArray();
+    }
+
+    /**
+     * The spec of a container or added process that an OCI runtime makes: the shim runs
+     * {@code RUNTIME --root ROOT create --bundle PATH ID} (or {@code exec --detach --process PATH}),
+     * keeps its output and input as for its own containers, and records its exit.
+     *
+     * @param emptyFile an empty file to bind over the unified hierarchy's {@code cgroup.controllers}
+     *        while the runtime runs (crun on hybrid hosts), or {@code null}
+     * @param log the container's log, or {@code null} for an added process
+     */
+    static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, ProcessSpec process,
+                      io.berth.api.runtime.LogSpec log) {
+        ShimSpec s = new ShimSpec();
+        s.add("oci", runtime.toString(), root.toString(), id, exec ? "exec" : "create", path.toString(),
+                emptyFile == null ? "" : emptyFile.toString());
+        s.io(process);
+        if (log != null) {
+            s.add("log", log.path().toString(), Long.toString(log.maxSize()), Integer.toString(log.maxFiles()));
+        }
+        return s.out.toByteArray();
+    }
+
+    /** The process's terminal and input, as the shim handles them. */
+    private void io(ProcessSpec process) {
+        if (process.terminal()) {
+            ConsoleSize size = process.consoleSize();
+            add("terminal", size == null ? "0" : Integer.toString(size.rows()), size == null ? "0" : Integer.toString(size.columns()));
+        }
+        if (process.openStdin() || process.terminal()) {
+            add("stdin", process.stdinOnce() ? "1" : "0");
+        }
+    }
+
+    /** The process: rlimits, user, capabilities, cwd, environment, arguments, terminal and input. */
+    private void process(ProcessSpec process, long caps) throws IOException {
+        for (Rlimit r : process.rlimits()) {
+            Integer resource = RLIMITS.get(r.type());
+            if (resource == null) {
+                throw new InvalidArgumentException("unknown rlimit " + r.type());
+            }
+            add("rlimit", resource.toString(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+        }
+        String[] user = new String[2 + process.user().additionalGids().size()];
+        user[0] = Integer.toString(process.user().uid());
+        user[1] = Integer.toString(process.user().gid());
+        for (int i = 0; i < process.user().additionalGids().size(); i++) {
+            user[2 + i] = Integer.toString(process.user().additionalGids().get(i));
+        }
+        add("user", user);
+        add("caps", Long.toHexString(caps));
+        add("no-new-privileges", process.noNewPrivileges() ? "1" : "0");
+        add("cwd", process.cwd());
+        for (String e : process.env()) {
+            add("env", e);
+        }
+        for (String a : process.args()) {
+            add("arg", a);
+        }
+        io(process);
+    }
+
+    private void devices(boolean privileged) throws IOException {
+        if (privileged) {
+            // Every device of the host, as docker gives privileged containers.
+            for (HostDevice d : HostDevice.all()) {
+                add("mknod", d.path().toString(), d.type(), Long.toString(d.major()), Long.toString(d.minor()),
+                        Integer.toOctalString(d.mode()));
+            }
+            return;
+        }
+        add("mknod", "/dev/null", "c", "1", "3", "666");
+        add("mknod", "/dev/zero", "c", "1", "5", "666");
+        add("mknod", "/dev/full", "c", "1", "7", "666");
+        add("mknod", "/dev/random", "c", "1", "8", "666");
+        add("mknod", "/dev/urandom", "c", "1", "9", "666");
+        add("mknod", "/dev/tty", "c", "5", "0", "666");
+        add("mknod", "/dev/console", "c", "5", "1", "620");
+    }
+
+    private void cgroups(List<String> hierarchies, boolean privileged) {
+        long ro = privileged ? 0 : MS_RDONLY;
+        if (hierarchies.size() == 1 && hierarchies.get(0).startsWith("cgroup2:")) {
+            mount("cgroup", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | ro, "");
+            return;
+        }
+        mount("tmpfs", "/sys/fs/cgroup", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
+        for (String h : hierarchies) {
+            int colon = h.indexOf(':');
+            String type = h.substring(0, colon);
+            String options = h.substring(colon + 1);
+            String name = type.equals("cgroup2") ? "unified" : options.replace("name=", "");
+            mount("cgroup", "/sys/fs/cgroup/" + name, type, MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | ro,
+                    type.equals("cgroup2") ? "" : options);
+        }
+        mount("", "/sys/fs/cgroup", "", MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, "mode=755");
+    }
+
+    private void mount(String source, String target, String type, long flags, String data) {
+        add("mount", source, target, type, Long.toUnsignedString(flags), data);
+    }
+
+    private void add(String directive, String... args) {
+        put(directive);
+        put(Integer.toString(args.length));
+        for (String a : args) {
+            if (a.indexOf('\0') >= 0) {
+                throw new InvalidArgumentException(directive + ": value contains a NUL byte");
+            }
+            put(a);
+        }
+    }
+
+    private void put(String s) {
+        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+    }
+}
