@@ -343,6 +343,32 @@ class LocalContainerServiceTest {
                 .command("sh", "-c", "pwd; ls /bin/vi 2>&1 || true").build());
         service.start(check.id()).get(60, TimeUnit.SECONDS);
         assertThat(output(check.id())).isEqualTo("/work\nls: /bin/vi: No such file or directory\n");
+        // ps's ancestor filter: the image and the images built on it, as the daemon walks them.
+        assertThat(service.list(ContainerListOptions.builder().all(true)
+                .filters(io.berth.api.Filters.parse(List.of("ancestor=busybox"))).build()))
+                .extracting(Container::id).contains(c.id(), check.id());
+        assertThat(service.list(ContainerListOptions.builder().all(true)
+                .filters(io.berth.api.Filters.parse(List.of("ancestor=" + image.id()))).build()))
+                .extracting(Container::id).doesNotContain(c.id()).contains(check.id());
+    }
+
+    @Test
+    void anAutoRemoveContainerThatCannotStartIsRemovedByTheService() throws Exception {
+        Container c = service.create(TestEngine.request(TestEngine.host(true), "no-such-command"));
+        assertThatThrownBy(() -> service.start(c.id())).isInstanceOf(StartFailedException.class)
+                .hasMessageContaining("executable file not found");
+        assertThatThrownBy(() -> service.get(c.id())).isInstanceOf(NotFoundException.class);
+        Container attached = service.create(TestEngine.request(TestEngine.host(true), "no-such-command"));
+        assertThatThrownBy(() -> service.attach(attached.id(), false, null, true)).isInstanceOf(StartFailedException.class);
+        assertThat(service.list(ContainerListOptions.ALL)).isEmpty();
+        List<String> snapshots = new ArrayList<>();
+        engine.overlay.walk(s -> snapshots.add(s.key()));
+        assertThat(snapshots).doesNotContain(c.id(), attached.id());
+        // Without --rm it stays, created, with the error, as docker leaves it.
+        Container kept = service.create(TestEngine.request("no-such-command"));
+        assertThatThrownBy(() -> service.start(kept.id())).isInstanceOf(StartFailedException.class);
+        assertThat(service.get(kept.id()).state().exitCode()).isEqualTo(127);
+        service.remove(kept.id(), false);
     }
 
     private static HostConfig policy(String restart) {

@@ -44,7 +44,12 @@ public class ChrootRuntimeDriver implements RuntimeDriver {
 
     @Activate
     public ChrootRuntimeDriver(@Reference Engine engine) throws IOException {
-        this.home = Files.createDirectories(engine.settings().runRoot().resolve("chroot"));
+        this(engine.settings().runRoot().resolve("chroot"));
+    }
+
+    /** A driver keeping its containers in {@code home}: what the engine's run root gives, or a test's directory. */
+    public ChrootRuntimeDriver(Path home) throws IOException {
+        this.home = Files.createDirectories(home);
     }
 
     private Path dir(String id) {
