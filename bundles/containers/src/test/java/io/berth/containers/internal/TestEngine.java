@@ -153,6 +153,11 @@ public final class TestEngine implements AutoCloseable {
         runtime.close();
         images.close();
         // The shims of the containers removed end a moment later: reaped before the next test, as the daemon reaps them.
-        io.berth.testing.ChildProcesses.awaitShimsGone(java.time.Duration.ofSeconds(10));
+        try {
+            io.berth.testing.ChildProcesses.awaitShimsGone(java.time.Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the shims to be reaped", e);
+        }
     }
 }
