@@ -1,0 +1,392 @@
+/*
+ * The shim's server, a poll loop over the container's output, its input, SIGCHLD and the clients
+ * of STATE_DIR/shim.sock.
+ *
+ * A client sends command lines:
+ *   wait             the exit frame when the container exits
+ *   attach           output frames from now on, and the exit frame
+ *   state            a state frame: "running" or "exited CODE"
+ *   stdin            a 'K' frame, then all it sends is the container's input (one client at a time;
+ *                    'F' and the end if another has it or the input is closed)
+ *   resize ROWS COLS the terminal's size
+ * and receives frames: a type byte, a 32-bit big-endian length, the data. Types: 'O' stdout,
+ * 'E' stderr, 'X' exit (the status, 32-bit big-endian), 'S' state, 'K' ok, 'F' failure (a message).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "log.h"
+#include "shim.h"
+#include "utils.h"
+
+struct client {
+    int fd;
+    int attached; /* receives output frames */
+    int waiting;  /* receives the exit frame */
+    int stdin_mode; /* what follows its "stdin" line is the container's input */
+    char line[256];
+    size_t len;
+};
+
+int stdin_target = -1;
+int pty_master = -1;
+/* Input read from the stdin client, not yet taken by the container. */
+static char in_buf[65536];
+static size_t in_len;
+static int close_stdin_when_drained;
+static struct client *stdin_client;
+
+static struct client clients[MAX_CLIENTS];
+static int listener = -1;
+
+static int exited = 0, exit_code = 0;
+
+/* ------------------------------------------------------------------ frames and output */
+
+static void send_frame(struct client *c, char type, const void *data, uint32_t len)
+{
+    unsigned char header[5];
+    header[0] = (unsigned char) type;
+    header[1] = (unsigned char) (len >> 24);
+    header[2] = (unsigned char) (len >> 16);
+    header[3] = (unsigned char) (len >> 8);
+    header[4] = (unsigned char) len;
+    if (send(c->fd, header, 5, MSG_NOSIGNAL) != 5 || (len && send(c->fd, data, len, MSG_NOSIGNAL) != (ssize_t) len)) {
+        close(c->fd);
+        c->fd = -1;
+    }
+}
+
+struct stream {
+    const char *name;
+    char frame_type;
+    int fd;
+    char buf[LINE_MAX_BYTES];
+    size_t len;
+};
+
+/* Reads what a container stream has, sends it to attached clients, logs it line by line. */
+static void pump(struct stream *s)
+{
+    char data[65536];
+    ssize_t n = read(s->fd, data, sizeof data);
+    if (n <= 0) {
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        if (s->len > 0)
+            log_line(s->name, s->buf, s->len);
+        s->len = 0;
+        close(s->fd);
+        s->fd = -1;
+        return;
+    }
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (clients[i].fd >= 0 && clients[i].attached)
+            send_frame(&clients[i], s->frame_type, data, (uint32_t) n);
+    for (ssize_t i = 0; i < n; i++) {
+        s->buf[s->len++] = data[i];
+        if (data[i] == '\n' || s->len == sizeof s->buf) {
+            log_line(s->name, s->buf, s->len);
+            s->len = 0;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ the container's input */
+
+static void close_stdin(void)
+{
+    if (stdin_target >= 0 && stdin_target != pty_master)
+        close(stdin_target);
+    if (stdin_target != pty_master)
+        stdin_target = -1;
+    close_stdin_when_drained = 0;
+}
+
+/* Takes what a stdin client sent; its end closes the container's stdin when stdin_once says so. */
+static void stdin_data(struct client *c, const char *data, ssize_t n)
+{
+    if (n <= 0) {
+        if (stdin_once) {
+            if (in_len == 0)
+                close_stdin();
+            else
+                close_stdin_when_drained = 1;
+        }
+        stdin_client = NULL;
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    size_t room = sizeof in_buf - in_len;
+    size_t take = (size_t) n < room ? (size_t) n : room; /* read at most what fits, see the loop */
+    memcpy(in_buf + in_len, data, take);
+    in_len += take;
+}
+
+static void flush_stdin(void)
+{
+    if (stdin_target < 0) {
+        in_len = 0;
+        return;
+    }
+    ssize_t n = write(stdin_target, in_buf, in_len);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        /* Nobody reads the container's stdin any more. */
+        in_len = 0;
+        close_stdin();
+        return;
+    }
+    memmove(in_buf, in_buf + n, in_len - (size_t) n);
+    in_len -= (size_t) n;
+    if (in_len == 0 && close_stdin_when_drained)
+        close_stdin();
+}
+
+/* ------------------------------------------------------------------ clients */
+
+static void resize(const char *size)
+{
+    unsigned rows = 0, cols = 0;
+    if (pty_master >= 0 && sscanf(size, "%u %u", &rows, &cols) == 2 && rows > 0 && cols > 0) {
+        struct winsize ws = {(unsigned short) rows, (unsigned short) cols, 0, 0};
+        ioctl(pty_master, TIOCSWINSZ, &ws);
+    }
+}
+
+static void take_stdin(struct client *c)
+{
+    if (stdin_client != NULL || stdin_target < 0) {
+        send_frame(c, 'F', stdin_target < 0 ? "the container's stdin is closed" : "stdin is attached to another client",
+                   stdin_target < 0 ? 31 : 35);
+        if (c->fd >= 0)
+            close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    c->stdin_mode = 1;
+    stdin_client = c;
+    send_frame(c, 'K', NULL, 0);
+}
+
+static void handle_command(struct client *c)
+{
+    if (!strncmp(c->line, "resize ", 7)) {
+        resize(c->line + 7);
+        return;
+    } else if (!strcmp(c->line, "stdin")) {
+        take_stdin(c);
+        return;
+    } else if (!strcmp(c->line, "wait")) {
+        c->waiting = 1;
+    } else if (!strcmp(c->line, "attach")) {
+        c->attached = 1;
+        c->waiting = 1;
+    } else if (!strcmp(c->line, "state")) {
+        char out[64];
+        int n = snprintf(out, sizeof out, exited ? "exited %d" : "running", exit_code);
+        send_frame(c, 'S', out, (uint32_t) n);
+    } else {
+        send_frame(c, 'F', "unknown command", 15);
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    if (c->waiting && exited) {
+        unsigned char code[4] = {0, 0, 0, (unsigned char) exit_code};
+        send_frame(c, 'X', code, 4);
+    }
+}
+
+static void read_client(struct client *c)
+{
+    char buf[4096];
+    if (c->stdin_mode) {
+        ssize_t n = read(c->fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        stdin_data(c, buf, n);
+        return;
+    }
+    ssize_t n = read(c->fd, buf, sizeof buf);
+    if (n <= 0) {
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    for (ssize_t i = 0; i < n; i++) {
+        if (c->stdin_mode) {
+            /* The rest came with the "stdin" line. */
+            stdin_data(c, buf + i, n - i);
+            return;
+        }
+        if (buf[i] == '\n') {
+            c->line[c->len] = 0;
+            handle_command(c);
+            c->len = 0;
+            if (c->fd < 0)
+                return;
+        } else if (c->len < sizeof c->line - 1) {
+            c->line[c->len++] = buf[i];
+        }
+    }
+}
+
+/* Takes the new clients, reading at once what each already sent. */
+static void accept_clients(void)
+{
+    int fd;
+    while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+        int slot = -1;
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            if (clients[i].fd < 0) {
+                slot = i;
+                break;
+            }
+        if (slot < 0) {
+            close(fd);
+            continue;
+        }
+        memset(&clients[slot], 0, sizeof clients[slot]);
+        clients[slot].fd = fd;
+        struct pollfd first = {fd, POLLIN, 0};
+        if (poll(&first, 1, 0) > 0)
+            read_client(&clients[slot]);
+    }
+}
+
+static void socket_path(char *out, size_t size)
+{
+    snprintf(out, size, "%s/shim.sock", state_dir);
+}
+
+void listen_for_clients(void)
+{
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        clients[i].fd = -1;
+    char sock_path[PATH_MAX];
+    socket_path(sock_path, sizeof sock_path);
+    unlink(sock_path);
+    listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(sock_path) >= sizeof addr.sun_path)
+        die("socket path %s is too long", sock_path);
+    memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
+    if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 16) < 0)
+        listener = -1;
+    chmod(sock_path, 0600);
+}
+
+void tell_exit(void)
+{
+    unsigned char code[4] = {(unsigned char) (exit_code >> 24), (unsigned char) (exit_code >> 16),
+                             (unsigned char) (exit_code >> 8), (unsigned char) exit_code};
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (clients[i].fd >= 0) {
+            if (clients[i].waiting)
+                send_frame(&clients[i], 'X', code, 4);
+            if (clients[i].fd >= 0)
+                close(clients[i].fd);
+        }
+    }
+}
+
+void stop_listening(void)
+{
+    if (listener >= 0) {
+        close(listener);
+        char sock_path[PATH_MAX];
+        socket_path(sock_path, sizeof sock_path);
+        unlink(sock_path);
+    }
+}
+
+/* ------------------------------------------------------------------ the loop */
+
+/* What the loop polls, in this order; then the clients. */
+enum { POLL_SIGNALS, POLL_STDOUT, POLL_STDERR, POLL_LISTENER, POLL_STDIN, POLL_CLIENTS };
+
+static int fill_pollfds(struct pollfd *fds, int sigfd, struct stream *streams)
+{
+    int nfds = 0;
+    fds[nfds].fd = sigfd;
+    fds[nfds++].events = POLLIN;
+    fds[nfds].fd = streams[0].fd;
+    fds[nfds++].events = POLLIN;
+    fds[nfds].fd = streams[1].fd;
+    fds[nfds++].events = POLLIN;
+    fds[nfds].fd = listener;
+    fds[nfds++].events = POLLIN;
+    fds[nfds].fd = in_len > 0 ? stdin_target : -1;
+    fds[nfds++].events = POLLOUT;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        /* The stdin client waits while the container has not taken what it sent. */
+        fds[nfds].fd = clients[i].stdin_mode && in_len > 0 ? -1 : clients[i].fd;
+        fds[nfds++].events = POLLIN;
+    }
+    return nfds;
+}
+
+/* Reaps what exited: the container's process, and in OCI mode orphans the shim adopted as their subreaper. */
+static void reap(int sigfd, pid_t child)
+{
+    struct signalfd_siginfo si;
+    while (read(sigfd, &si, sizeof si) == sizeof si) {
+    }
+    int status = 0;
+    pid_t p;
+    while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (p == child) {
+            exited = 1;
+            exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+                      : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+        }
+    }
+}
+
+int serve_until_exit(pid_t child, int sigfd, int out_fd, int err_fd)
+{
+    struct stream streams[2] = {{"stdout", 'O', out_fd, {0}, 0}, {"stderr", 'E', err_fd, {0}, 0}};
+    for (;;) {
+        struct pollfd fds[POLL_CLIENTS + MAX_CLIENTS];
+        int nfds = fill_pollfds(fds, sigfd, streams);
+        if (exited && streams[0].fd < 0 && streams[1].fd < 0)
+            break;
+        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        /* Clients first: one that attached before output arrived gets all of it. */
+        if (fds[POLL_LISTENER].revents & POLLIN)
+            accept_clients();
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            if (clients[i].fd >= 0 && fds[POLL_CLIENTS + i].fd == clients[i].fd && fds[POLL_CLIENTS + i].revents)
+                read_client(&clients[i]);
+        if (in_len > 0)
+            flush_stdin();
+        if (fds[POLL_STDOUT].revents)
+            pump(&streams[0]);
+        if (fds[POLL_STDERR].revents)
+            pump(&streams[1]);
+        if (fds[POLL_SIGNALS].revents & POLLIN)
+            reap(sigfd, child);
+    }
+    return exit_code;
+}

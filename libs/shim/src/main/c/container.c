@@ -1,0 +1,315 @@
+/*
+ * The container's first process. The shim clones it into the container's namespaces (or, for
+ * exec, into a running container's pid namespace) and its cgroup2 cgroup; the child joins the rest
+ * itself, mounts, pivots into the rootfs, drops its privileges, reports ready and waits for the
+ * shim's word to exec. What fails before exec goes to the shim over the errors pipe (fail()).
+ *
+ * The sync protocol, over struct pipes:
+ *   shim -> child  'C'   the shim moved it into its cgroups: it may join its own and go on
+ *   child -> shim  'R'   ready to exec (or the pipe closes: it failed, the errors pipe says why)
+ *   shim -> child  'E'   exec (the engine said start); the exec closes the errors pipe
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "console.h"
+#include "container.h"
+#include "mounts.h"
+#include "process.h"
+#include "shim.h"
+#include "utils.h"
+
+static int error_fd = -1; /* child -> shim: what failed before exec */
+
+/* ------------------------------------------------------------------ the child's side */
+
+void fail(int code, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if (n >= (int) sizeof msg)
+        n = sizeof msg - 1;
+    char out[1100];
+    int m = snprintf(out, sizeof out, "%d %.*s", code, n, msg);
+    if (write(error_fd, out, (size_t) m) < 0) {
+        /* Nobody to tell. */
+    }
+    _exit(code);
+}
+
+void wait_for(int fd, char expected)
+{
+    char c;
+    ssize_t n;
+    do {
+        n = read(fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1 || c != expected)
+        _exit(1); /* the shim went away: nothing to report to */
+}
+
+/* A new network namespace has a loopback interface that is down; containers expect it up. */
+static void loopback_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        fail(1, "socket for lo: %s", strerror(errno));
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    CHECK(ioctl(fd, SIOCGIFFLAGS, &ifr), "get flags of lo");
+    ifr.ifr_flags |= IFF_UP;
+    CHECK(ioctl(fd, SIOCSIFFLAGS, &ifr), "bring lo up");
+    close(fd);
+}
+
+/* The engine's network namespace if it made one, else the container's own, with lo up. */
+static void set_up_network(void)
+{
+    if (netns != NULL) {
+        int fd = open(netns, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            fail(1, "open %s: %s", netns, strerror(errno));
+        CHECK(setns(fd, CLONE_NEWNET), "setns %s", netns);
+        close(fd);
+    }
+    if (netns == NULL && (namespaces & CLONE_NEWNET))
+        loopback_up();
+}
+
+static int mounts_cgroupfs(const struct op *o)
+{
+    return !strcmp(o->name, "mount") && o->argc == 5
+           && (!strcmp(o->argv[2], "cgroup") || !strcmp(o->argv[2], "cgroup2"));
+}
+
+/* The rootfs and what the spec mounts and makes in it, from the host's side. */
+static void prepare_rootfs(void)
+{
+    CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+    CHECK(mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL), "bind rootfs %s", rootfs);
+    for (int i = 0; i < nops; i++) {
+        if (mounts_cgroupfs(&ops[i]))
+            join_cgroups();
+        apply_op(&ops[i]);
+    }
+    join_cgroups();
+}
+
+/* Into the rootfs, the host's root detached; then what the spec hides or makes read-only there. */
+static void pivot_into_rootfs(void)
+{
+    CHECK(chdir(rootfs), "chdir %s", rootfs);
+    CHECK(syscall(SYS_pivot_root, ".", "."), "pivot_root %s", rootfs);
+    CHECK(umount2(".", MNT_DETACH), "detach the old root");
+    CHECK(chdir("/"), "chdir /");
+    if (readonly_rootfs)
+        CHECK(mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL), "remount / read-only");
+    for (int i = 0; i < nops; i++)
+        apply_late_op(&ops[i]);
+}
+
+static void enter_cwd(void)
+{
+    if (chdir(cwd) < 0)
+        fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
+}
+
+/* Ready: tell the shim, exec when it says so. */
+static int run_when_told(struct child_args *a)
+{
+    /* When the shim dies the process dies with it; set after the credentials changed, which resets it. */
+    CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "prctl PR_SET_PDEATHSIG");
+    if (write(a->sync_write, "R", 1) != 1)
+        _exit(1);
+    wait_for(a->sync_read, 'E');
+    exec_command();
+    return 1;
+}
+
+/* The namespaces a process added to a running container joins, in this order, the mount namespace last. */
+static const char *ns_kinds[] = {"cgroup", "ipc", "uts", "net", "mnt"};
+static const int ns_types[] = {CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWNS};
+
+/*
+ * A process added to a running container (exec): in its cgroups (joined before anything else,
+ * while the host's cgroup paths are visible), then its namespaces, the mount namespace last; the
+ * pid namespace is the shim's own since before the fork.
+ */
+static int exec_child_main(struct child_args *a)
+{
+    int fds[5];
+    for (int i = 0; i < 5; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) join_pid, ns_kinds[i]);
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0)
+            fail(1, "open %s: %s", path, strerror(errno));
+    }
+    join_cgroups();
+    for (int i = 0; i < 5; i++) {
+        CHECK(setns(fds[i], ns_types[i]), "join the container's %s namespace", ns_kinds[i]);
+        close(fds[i]);
+    }
+    for (int i = 0; i < nops; i++)
+        if (!strcmp(ops[i].name, "rlimit"))
+            apply_op(&ops[i]);
+    setup_stdio(a, 0);
+    drop_privileges();
+    enter_cwd();
+    return run_when_told(a);
+}
+
+int child_main(void *arg)
+{
+    struct child_args *a = arg;
+    /* The shim blocks SIGCHLD; the child starts with it unblocked again, as a container's init expects. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    join_cgroups_when_told(a->sync_read);
+    if (join_pid > 0)
+        return exec_child_main(a);
+    set_up_network();
+    prepare_rootfs();
+    if (hostname_value != NULL)
+        CHECK(sethostname(hostname_value, strlen(hostname_value)), "sethostname");
+    pivot_into_rootfs();
+    setup_stdio(a, 1);
+    drop_privileges();
+    enter_cwd();
+    return run_when_told(a);
+}
+
+/* ------------------------------------------------------------------ the shim's side */
+
+/* exec: the process is born in the container's pid namespace, it joins the others itself. */
+static int join_pid_namespace(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) join_pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+        reply(1, "error 1 join the container's pid namespace: %s\n", strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Born in the cgroup2 cgroup if the kernel can (*born_in says which), else cloned on a stack of its own. */
+static pid_t clone_child(int flags, struct child_args *cargs, int *born_in)
+{
+    pid_t child = clone_into_cgroup2(flags, cargs, born_in);
+    if (child < 0) {
+        size_t stack_size = 1 << 20;
+        char *stack = malloc(stack_size);
+        child = clone(child_main, stack + stack_size, flags, cargs);
+    }
+    return child;
+}
+
+static void close_child_ends(struct pipes *p)
+{
+    close(p->to_child[0]);
+    close(p->from_child[1]);
+    close(p->errors[1]);
+    close(p->out[1]);
+    close(p->err[1]);
+    if (p->in[0] >= 0)
+        close(p->in[0]);
+    if (p->console[1] >= 0)
+        close(p->console[1]);
+}
+
+/* The child is ready to exec, or failed: 0, or -1 after replying what failed. */
+static int wait_until_ready(struct pipes *p, pid_t child)
+{
+    char c;
+    ssize_t n;
+    do {
+        n = read(p->from_child[0], &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        char msg[1100] = "1 container set-up failed";
+        ssize_t m = read(p->errors[0], msg, sizeof msg - 1);
+        if (m > 0)
+            msg[m] = 0;
+        waitpid(child, NULL, 0);
+        reply(1, "error %s\n", msg);
+        return -1;
+    }
+    return 0;
+}
+
+pid_t container_create(struct pipes *p)
+{
+    struct child_args cargs = {p->to_child[0], p->from_child[1], p->out[1], p->err[1], p->in[0], p->console[1]};
+    error_fd = p->errors[1];
+    int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
+    if (netns != NULL)
+        flags &= ~CLONE_NEWNET;
+    if (join_pid > 0) {
+        if (join_pid_namespace() < 0)
+            return -1;
+        flags = SIGCHLD;
+    }
+    int born_in;
+    pid_t child = clone_child(flags, &cargs, &born_in);
+    if (child < 0) {
+        reply(1, "error 1 clone: %s\n", strerror(errno));
+        return -1;
+    }
+    close_child_ends(p);
+    /* Into the cgroup2 cgroup unless born there (the child joins v1 ones itself), then let it go on. */
+    if (move_into_cgroups(child, born_in) < 0)
+        return -1;
+    if (write(p->to_child[1], "C", 1) != 1)
+        die("sync: %s", strerror(errno));
+    if (wait_until_ready(p, child) < 0)
+        return -1;
+    return child;
+}
+
+int container_start(struct pipes *p, pid_t child)
+{
+    if (write(p->to_child[1], "E", 1) != 1) {
+        reply(1, "error 1 the container's init went away\n");
+        return -1;
+    }
+    /* The exec closes the errors pipe; anything read is why it failed. */
+    char msg[1100];
+    ssize_t m;
+    do {
+        m = read(p->errors[0], msg, sizeof msg - 1);
+    } while (m < 0 && errno == EINTR);
+    if (m > 0) {
+        msg[m] = 0;
+        waitpid(child, NULL, 0);
+        reply(1, "error %s\n", msg);
+        return -1;
+    }
+    close(p->errors[0]);
+    return 0;
+}

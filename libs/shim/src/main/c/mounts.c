@@ -1,0 +1,182 @@
+/*
+ * The spec's operations: what the container's init mounts and makes in the rootfs before
+ * pivot_root, and what it hides or makes read-only after it (with the rlimits, set at that point
+ * too). Any failure ends the child through fail().
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "mounts.h"
+#include "shim.h"
+
+static void mkdirs(const char *path, mode_t mode)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+                fail(1, "mkdir %s: %s", tmp, strerror(errno));
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+        fail(1, "mkdir %s: %s", tmp, strerror(errno));
+}
+
+/* The target inside the new root, as a path under the old one (before pivot_root). */
+static void in_root(char *out, size_t size, const char *path)
+{
+    snprintf(out, size, "%s%s", rootfs, path);
+}
+
+static void ensure_target(const char *target, const char *source, unsigned long flags)
+{
+    struct stat st;
+    if (lstat(target, &st) == 0)
+        return;
+    int is_file = 0;
+    if ((flags & MS_BIND) && source != NULL && stat(source, &st) == 0 && !S_ISDIR(st.st_mode))
+        is_file = 1;
+    if (is_file) {
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", target);
+        char *slash = strrchr(parent, '/');
+        if (slash != NULL && slash != parent) {
+            *slash = 0;
+            mkdirs(parent, 0755);
+        }
+        int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0)
+            fail(1, "create mount point %s: %s", target, strerror(errno));
+        close(fd);
+    } else {
+        mkdirs(target, 0755);
+    }
+}
+
+/* mount SOURCE TARGET FSTYPE FLAGS DATA */
+static void do_mount(struct op *o)
+{
+    char target[PATH_MAX];
+    in_root(target, sizeof target, o->argv[1]);
+    unsigned long flags = strtoul(o->argv[3], NULL, 10);
+    const char *data = o->argv[4][0] ? o->argv[4] : NULL;
+    const char *type = o->argv[2][0] ? o->argv[2] : NULL;
+    if (!(flags & MS_REMOUNT))
+        ensure_target(target, o->argv[0], flags);
+    unsigned long first = flags;
+    if ((flags & MS_BIND) && (flags & MS_RDONLY))
+        first &= ~(unsigned long) MS_RDONLY; /* a bind mount is made read-only by a remount */
+    if (mount(o->argv[0], target, type, first, data) < 0)
+        fail(1, "mount %s on %s: %s", o->argv[0], o->argv[1], strerror(errno));
+    if ((flags & MS_BIND) && (flags & MS_RDONLY)
+            && mount(NULL, target, NULL, flags | MS_REMOUNT, NULL) < 0)
+        fail(1, "remount %s read-only: %s", o->argv[1], strerror(errno));
+}
+
+/* mknod PATH c|b MAJOR MINOR MODE */
+static void do_mknod(struct op *o)
+{
+    char target[PATH_MAX];
+    in_root(target, sizeof target, o->argv[0]);
+    mode_t type = o->argv[1][0] == 'b' ? S_IFBLK : S_IFCHR;
+    mode_t mode = (mode_t) strtoul(o->argv[4], NULL, 8);
+    unlink(target);
+    if (mknod(target, type | mode, makedev(atoi(o->argv[2]), atoi(o->argv[3]))) < 0)
+        fail(1, "mknod %s: %s", o->argv[0], strerror(errno));
+    if (chmod(target, mode) < 0)
+        fail(1, "chmod %s: %s", o->argv[0], strerror(errno));
+}
+
+/* symlink TARGET PATH */
+static void do_symlink(struct op *o)
+{
+    char target[PATH_MAX];
+    in_root(target, sizeof target, o->argv[1]);
+    unlink(target);
+    if (symlink(o->argv[0], target) < 0)
+        fail(1, "symlink %s: %s", o->argv[1], strerror(errno));
+}
+
+void apply_op(struct op *o)
+{
+    if (!strcmp(o->name, "mount") && o->argc == 5) {
+        do_mount(o);
+    } else if (!strcmp(o->name, "mknod") && o->argc == 5) {
+        do_mknod(o);
+    } else if (!strcmp(o->name, "symlink") && o->argc == 2) {
+        do_symlink(o);
+    } else if (!strcmp(o->name, "mkdir") && o->argc == 2) {
+        char target[PATH_MAX];
+        in_root(target, sizeof target, o->argv[0]);
+        mkdirs(target, (mode_t) strtoul(o->argv[1], NULL, 8));
+    }
+}
+
+/* mask PATH: a directory hidden under an empty read-only tmpfs, a file under /dev/null. */
+static void do_mask(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) < 0)
+            fail(1, "mask %s: %s", path, strerror(errno));
+    } else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+        fail(1, "mask %s: %s", path, strerror(errno));
+    }
+}
+
+/* readonly PATH */
+static void do_readonly(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return;
+    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+        fail(1, "bind %s: %s", path, strerror(errno));
+    if (mount(NULL, path, NULL, MS_BIND | MS_REC | MS_RDONLY | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              NULL) < 0)
+        fail(1, "remount %s read-only: %s", path, strerror(errno));
+}
+
+/* rlimit RESOURCE SOFT HARD */
+static void do_rlimit(struct op *o)
+{
+    struct rlimit current, wanted;
+    int resource = atoi(o->argv[0]);
+    if (getrlimit(resource, &current) < 0)
+        fail(1, "getrlimit %d: %s", resource, strerror(errno));
+    wanted.rlim_cur = strtoull(o->argv[1], NULL, 10);
+    wanted.rlim_max = strtoull(o->argv[2], NULL, 10);
+    /* Never raise a hard limit: the host may lack CAP_SYS_RESOURCE. */
+    if (wanted.rlim_max > current.rlim_max)
+        wanted.rlim_max = current.rlim_max;
+    if (wanted.rlim_cur > wanted.rlim_max)
+        wanted.rlim_cur = wanted.rlim_max;
+    if (setrlimit(resource, &wanted) < 0)
+        fail(1, "setrlimit %d: %s", resource, strerror(errno));
+}
+
+void apply_late_op(struct op *o)
+{
+    if (!strcmp(o->name, "mask") && o->argc == 1)
+        do_mask(o->argv[0]);
+    else if (!strcmp(o->name, "readonly") && o->argc == 1)
+        do_readonly(o->argv[0]);
+    else if (!strcmp(o->name, "rlimit") && o->argc == 3)
+        do_rlimit(o);
+}
