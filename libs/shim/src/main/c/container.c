@@ -174,7 +174,7 @@ static int exec_child_main(struct child_args *a)
     }
     for (int i = 0; i < nops; i++)
         if (!strcmp(ops[i].name, "rlimit"))
-            apply_op(&ops[i]);
+            apply_late_op(&ops[i]);
     setup_stdio(a, 0);
     drop_privileges();
     enter_cwd();

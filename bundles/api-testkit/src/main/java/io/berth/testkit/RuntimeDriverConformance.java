@@ -74,7 +74,10 @@ public abstract class RuntimeDriverConformance {
          * its hostname the spec's), the spec's capabilities only, masked and read-only paths.
          */
         ISOLATION,
-        /** The spec's cgroup limits hold: pids, memory (with the OOM kill reported). */
+        /**
+         * The spec's limits hold: cgroup limits (pids, memory, with the OOM kill reported), and
+         * rlimits for the container's processes and those exec adds.
+         */
         RESOURCE_LIMITS,
         /** A command that cannot be run fails {@link RuntimeDriver#start} with docker's status (127), not as an exit. */
         START_FAILURES,
@@ -364,6 +367,26 @@ public abstract class RuntimeDriverConformance {
         RuntimeState end = run(spec);
         assertThat(end.oomKilled()).isTrue();
         assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void rlimitsHoldForTheContainerAndWhatExecAdds() throws Exception {
+        requires(Feature.RESOURCE_LIMITS);
+        List<io.berth.api.runtime.Rlimit> limits = List.of(new io.berth.api.runtime.Rlimit("RLIMIT_NOFILE", 1000, 1000));
+        ContainerSpec spec = spec(process("sh", "-c", "ulimit -n; ulimit -Hn; sleep 300").rlimits(limits).build()).build();
+        driver.create(spec);
+        driver.start(spec.id());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(spec).contains("\n") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(output(spec)).startsWith("1000\n1000\n");
+        if (features().contains(Feature.EXEC)) {
+            try (Attachment a = driver.exec(spec.id(), process("sh", "-c", "ulimit -n; ulimit -Hn").rlimits(limits).build(),
+                    false)) {
+                assertThat(drain(a)).isEqualTo("1000\n1000\n");
+            }
+        }
     }
 
     @Test
