@@ -1,9 +1,7 @@
 package io.berth.image.internal;
 
-import io.berth.api.ConflictException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
-import io.berth.api.ProgressEvent;
 import io.berth.api.ProgressListener;
 import io.berth.api.UnavailableException;
 import io.berth.api.content.ContentWriter;
@@ -30,7 +28,6 @@ import io.berth.api.image.ImageUsers;
 import io.berth.api.image.ImportOptions;
 import io.berth.api.image.PruneResult;
 import io.berth.api.image.RemovedImage;
-import io.berth.api.storage.SnapshotKind;
 import io.berth.api.storage.StorageDriver;
 
 import java.io.IOException;
@@ -43,14 +40,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;

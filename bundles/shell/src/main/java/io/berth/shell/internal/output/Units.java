@@ -3,7 +3,6 @@ package io.berth.shell.internal.output;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.time.Duration;
 
 /**
  * Sizes and durations as docker prints them (its go-units library): {@code 197MB},

@@ -1,7 +1,6 @@
 package io.berth.shell.internal.socket;
 
 import io.berth.shell.internal.framework.CommandContext;
-import io.berth.shell.internal.framework.CommandInvoker;
 import io.berth.shell.internal.framework.CommandRegistrar;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
