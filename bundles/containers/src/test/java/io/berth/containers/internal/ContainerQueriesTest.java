@@ -5,11 +5,7 @@ import io.berth.api.UnavailableException;
 import io.berth.api.container.Container;
 import io.berth.api.container.ContainerListOptions;
 import io.berth.api.content.Digest;
-import io.berth.api.driver.DriverInfo;
 import io.berth.api.driver.DriverRegistry;
-import io.berth.api.driver.DriverType;
-import io.berth.api.runtime.RuntimeDriver;
-import io.berth.api.storage.StorageDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,30 +30,7 @@ class ContainerQueriesTest {
     private ContainerLifecycle lifecycle;
     private ContainerQueries queries;
 
-    private final DriverRegistry drivers = new DriverRegistry() {
-        @Override
-        public List<DriverInfo> drivers() {
-            return List.of();
-        }
-
-        @Override
-        public RuntimeDriver runtime(String name) {
-            if (runtimePresent && "fake".equals(name)) {
-                return runtime;
-            }
-            throw new UnavailableException("runtime driver " + name + " is not available");
-        }
-
-        @Override
-        public StorageDriver storage(String name) {
-            throw new UnavailableException("storage driver " + name + " is not available");
-        }
-
-        @Override
-        public String defaultName(DriverType type) {
-            return null;
-        }
-    };
+    private final DriverRegistry drivers = runtime.registry(() -> runtimePresent);
 
     @BeforeEach
     void setUp() throws IOException {

@@ -2,15 +2,19 @@ package io.berth.containers.internal;
 
 import io.berth.api.ConflictException;
 import io.berth.api.NotFoundException;
+import io.berth.api.UnavailableException;
 import io.berth.api.container.HostConfig;
+import io.berth.api.driver.DriverInfo;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.driver.DriverType;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.runtime.RuntimeState;
 import io.berth.api.runtime.RuntimeStats;
 import io.berth.api.runtime.RuntimeStatus;
+import io.berth.api.storage.StorageDriver;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * A runtime driver whose containers are states the test sets, for the parts of the container
@@ -114,8 +119,35 @@ final class FakeRuntime implements RuntimeDriver {
         return new RuntimeStats(0, 0, 0, 1, 0, 0, 0, 0, System.nanoTime());
     }
 
-    /** A directory for a container store, under the test's. */
-    static Path containers(Path tmp) {
-        return tmp.resolve("containers");
+    /**
+     * A driver registry with this runtime, named {@code fake}, while {@code present} says so, and
+     * no storage driver.
+     */
+    DriverRegistry registry(BooleanSupplier present) {
+        FakeRuntime runtime = this;
+        return new DriverRegistry() {
+            @Override
+            public List<DriverInfo> drivers() {
+                return List.of();
+            }
+
+            @Override
+            public RuntimeDriver runtime(String name) {
+                if (present.getAsBoolean() && "fake".equals(name)) {
+                    return runtime;
+                }
+                throw new UnavailableException("runtime driver " + name + " is not available");
+            }
+
+            @Override
+            public StorageDriver storage(String name) {
+                throw new UnavailableException("storage driver " + name + " is not available");
+            }
+
+            @Override
+            public String defaultName(DriverType type) {
+                return null;
+            }
+        };
     }
 }

@@ -1,12 +1,7 @@
 package io.berth.containers.internal;
 
-import io.berth.api.UnavailableException;
 import io.berth.api.container.ContainerStatus;
-import io.berth.api.driver.DriverInfo;
 import io.berth.api.driver.DriverRegistry;
-import io.berth.api.driver.DriverType;
-import io.berth.api.runtime.RuntimeDriver;
-import io.berth.api.storage.StorageDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,30 +29,7 @@ class ReconcilerTest {
     private ContainerLifecycle lifecycle;
     private Reconciler reconciler;
 
-    private final DriverRegistry drivers = new DriverRegistry() {
-        @Override
-        public List<DriverInfo> drivers() {
-            return List.of();
-        }
-
-        @Override
-        public RuntimeDriver runtime(String name) {
-            if ("fake".equals(name)) {
-                return runtime;
-            }
-            throw new UnavailableException("runtime driver " + name + " is not available");
-        }
-
-        @Override
-        public StorageDriver storage(String name) {
-            throw new UnavailableException("storage driver " + name + " is not available");
-        }
-
-        @Override
-        public String defaultName(DriverType type) {
-            return type == DriverType.RUNTIME ? "fake" : null;
-        }
-    };
+    private final DriverRegistry drivers = runtime.registry(() -> true);
 
     @BeforeEach
     void setUp() throws IOException {
