@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * then SIGKILL) and deletes the copy.
  */
 final class Installation implements AutoCloseable {
-    /** The result of a bin/berth command. */
-    record Result(int status, String out, String err) {
+    /** The result of a bin/berth command: its status, its stdout as text and as bytes, its stderr. */
+    record Result(int status, String out, String err, byte[] stdout) {
     }
 
     final Path home;
@@ -108,26 +108,33 @@ final class Installation implements AutoCloseable {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
         Process p = pb.start();
+        CompletableFuture<byte[]> out = read(p.getInputStream());
+        CompletableFuture<byte[]> err = read(p.getErrorStream());
         if (stdin != null) {
-            try (var in = p.getOutputStream()) {
-                in.write(stdin);
-            }
+            // From a thread of its own: a command may print before it reads all its input.
+            CompletableFuture.runAsync(() -> {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin);
+                } catch (IOException e) {
+                    // The command ended without reading it all; its status tells.
+                }
+            });
         }
-        CompletableFuture<String> out = read(p.getInputStream());
-        CompletableFuture<String> err = read(p.getErrorStream());
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("bin/berth " + String.join(" ", args) + " did not finish in 60 s");
         }
-        return new Result(p.exitValue(), out.join(), err.join());
+        byte[] stdout = out.join();
+        return new Result(p.exitValue(), new String(stdout, StandardCharsets.UTF_8),
+                new String(err.join(), StandardCharsets.UTF_8), stdout);
     }
 
-    private static CompletableFuture<String> read(InputStream in) {
+    private static CompletableFuture<byte[]> read(InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return in.readAllBytes();
             } catch (IOException e) {
-                return "<" + e + ">";
+                return ("<" + e + ">").getBytes(StandardCharsets.UTF_8);
             }
         });
     }
