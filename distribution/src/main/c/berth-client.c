@@ -30,6 +30,8 @@
 #define DEFAULT_HOST "unix:///run/berth/berth.sock"
 #define PROTOCOL_VERSION 1
 #define MAX_PAYLOAD (1 << 20)
+/* How much of our stdin goes in one frame. */
+#define STDIN_CHUNK 65536
 
 static struct termios saved_termios;
 static int raw_mode;
@@ -69,25 +71,6 @@ static int write_all(int fd, const void *buf, size_t len, int is_socket)
     return 0;
 }
 
-/* Returns 1 when len bytes were read, 0 at end of stream before any byte, -1 on error. */
-static int read_full(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, p + got, len - got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 0)
-            return got == 0 ? 0 : -1;
-        got += (size_t) n;
-    }
-    return 1;
-}
-
 static int send_frame(int fd, char type, const void *payload, uint32_t len)
 {
     unsigned char header[5];
@@ -97,6 +80,26 @@ static int send_frame(int fd, char type, const void *payload, uint32_t len)
     if (write_all(fd, header, 5, 1) < 0)
         return -1;
     return len == 0 ? 0 : write_all(fd, payload, len, 1);
+}
+
+/*
+ * Frames to the daemon once the command runs: queued, and sent without blocking by the loop, so
+ * that the daemon's output is read while it takes our input at its own pace. Input is read only
+ * when the queue is empty; control frames (resize, signals) go after what is queued.
+ */
+static unsigned char out_queue[STDIN_CHUNK + 5 + 4096];
+static size_t out_len, out_off;
+
+static void queue_frame(char type, const void *payload, uint32_t len)
+{
+    if (sizeof out_queue - out_len < 5 + (size_t) len)
+        return; /* A flood of resizes: the later ones will say the same. */
+    uint32_t be = htonl(len);
+    out_queue[out_len] = (unsigned char) type;
+    memcpy(out_queue + out_len + 1, &be, 4);
+    if (len > 0)
+        memcpy(out_queue + out_len + 5, payload, len);
+    out_len += 5 + (size_t) len;
 }
 
 static void window_size(unsigned short *rows, unsigned short *cols)
@@ -109,7 +112,7 @@ static void window_size(unsigned short *rows, unsigned short *cols)
     }
 }
 
-static int send_resize(int fd)
+static void queue_resize(void)
 {
     unsigned short rows, cols;
     unsigned char p[4];
@@ -118,7 +121,7 @@ static int send_resize(int fd)
     p[1] = (unsigned char) rows;
     p[2] = (unsigned char) (cols >> 8);
     p[3] = (unsigned char) cols;
-    return send_frame(fd, 'W', p, 4);
+    queue_frame('W', p, 4);
 }
 
 static void set_raw_mode(int on)
@@ -270,8 +273,10 @@ int main(int argc, char **argv)
     atexit(restore_terminal);
 
     int want_stdin = 0, stdin_done = 0, interrupts = 0;
-    unsigned char *buf = malloc(MAX_PAYLOAD);
-    if (buf == NULL) {
+    /* What the daemon sent and is not handled yet: whole frames are handled, a partial one waits. */
+    size_t in_cap = MAX_PAYLOAD + 5 + 65536, in_len = 0;
+    unsigned char *in = malloc(in_cap);
+    if (in == NULL) {
         fprintf(stderr, "%s: out of memory\n", self);
         return 1;
     }
@@ -279,10 +284,10 @@ int main(int argc, char **argv)
         struct pollfd fds[3];
         int nfds = 0;
         fds[nfds].fd = fd;
-        fds[nfds++].events = POLLIN;
+        fds[nfds++].events = POLLIN | (out_len > 0 ? POLLOUT : 0);
         fds[nfds].fd = signal_pipe[0];
         fds[nfds++].events = POLLIN;
-        if (want_stdin && !stdin_done) {
+        if (want_stdin && !stdin_done && out_len == 0) {
             fds[nfds].fd = STDIN_FILENO;
             fds[nfds++].events = POLLIN;
         }
@@ -296,10 +301,10 @@ int main(int argc, char **argv)
             unsigned char sig;
             while (read(signal_pipe[0], &sig, 1) == 1) {
                 if (sig == SIGWINCH) {
-                    send_resize(fd);
+                    queue_resize();
                 } else if (interrupts++ == 0) {
                     /* First Ctrl-C: ask the daemon to interrupt the command, which then exits. */
-                    send_frame(fd, 'S', &sig, 1);
+                    queue_frame('S', &sig, 1);
                 } else {
                     /* Second: give up waiting; closing the connection interrupts it as well. */
                     restore_terminal();
@@ -308,44 +313,68 @@ int main(int argc, char **argv)
             }
         }
         if (nfds == 3 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t n = read(STDIN_FILENO, buf, 32768);
+            ssize_t n = read(STDIN_FILENO, out_queue + 5, STDIN_CHUNK);
             if (n > 0) {
-                if (send_frame(fd, 'I', buf, (uint32_t) n) < 0)
-                    stdin_done = 1;
+                uint32_t be = htonl((uint32_t) n);
+                out_queue[0] = 'I';
+                memcpy(out_queue + 1, &be, 4);
+                out_len = (size_t) n + 5;
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-                send_frame(fd, 'E', NULL, 0);
+                queue_frame('E', NULL, 0);
                 stdin_done = 1;
             }
         }
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            unsigned char header[5];
-            int r = read_full(fd, header, 5);
-            if (r <= 0) {
-                restore_terminal();
-                fprintf(stderr, "%s: the daemon closed the connection before the command finished\n", self);
-                return 1;
+        if (out_len > 0) {
+            ssize_t n = send(fd, out_queue + out_off, out_len - out_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                out_off += (size_t) n;
+                if (out_off == out_len)
+                    out_len = out_off = 0;
+            } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                /* The daemon no longer reads: the end comes from its side. */
+                out_len = out_off = 0;
+                stdin_done = 1;
             }
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        ssize_t got = read(fd, in + in_len, in_cap - in_len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            restore_terminal();
+            fprintf(stderr, "%s: the daemon closed the connection before the command finished\n", self);
+            return 1;
+        }
+        in_len += (size_t) got;
+        size_t at = 0;
+        while (in_len - at >= 5) {
+            unsigned char *frame = in + at;
             uint32_t plen;
-            memcpy(&plen, header + 1, 4);
+            memcpy(&plen, frame + 1, 4);
             plen = ntohl(plen);
-            if (plen > MAX_PAYLOAD || (plen > 0 && read_full(fd, buf, plen) != 1)) {
+            if (plen > MAX_PAYLOAD) {
                 restore_terminal();
                 fprintf(stderr, "%s: malformed answer from the daemon\n", self);
                 return 1;
             }
-            switch (header[0]) {
+            if (in_len - at - 5 < plen)
+                break;
+            unsigned char *payload = frame + 5;
+            at += 5 + plen;
+            switch (frame[0]) {
             case 'O':
-                if (write_all(STDOUT_FILENO, buf, plen, 0) < 0 && errno == EPIPE)
+                if (write_all(STDOUT_FILENO, payload, plen, 0) < 0 && errno == EPIPE)
                     return 141;
                 break;
             case 'R':
-                write_all(STDERR_FILENO, buf, plen, 0);
+                write_all(STDERR_FILENO, payload, plen, 0);
                 break;
             case 'G':
                 want_stdin = 1;
                 break;
             case 'M':
-                set_raw_mode(plen == 1 && buf[0] == 1);
+                set_raw_mode(plen == 1 && payload[0] == 1);
                 break;
             case 'X': {
                 uint32_t status;
@@ -353,15 +382,17 @@ int main(int argc, char **argv)
                     fprintf(stderr, "%s: malformed exit status from the daemon\n", self);
                     return 1;
                 }
-                memcpy(&status, buf, 4);
+                memcpy(&status, payload, 4);
                 restore_terminal();
                 return (int) ntohl(status) & 0xff;
             }
             default:
                 restore_terminal();
-                fprintf(stderr, "%s: unexpected frame '%c' from the daemon\n", self, header[0]);
+                fprintf(stderr, "%s: unexpected frame '%c' from the daemon\n", self, frame[0]);
                 return 1;
             }
         }
+        memmove(in, in + at, in_len - at);
+        in_len -= at;
     }
 }

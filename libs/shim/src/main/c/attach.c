@@ -87,6 +87,7 @@ static void pump(struct stream *s)
             return;
         if (s->len > 0)
             log_line(s->name, s->buf, s->len);
+        log_flush();
         s->len = 0;
         close(s->fd);
         s->fd = -1;
@@ -95,13 +96,28 @@ static void pump(struct stream *s)
     for (int i = 0; i < MAX_CLIENTS; i++)
         if (clients[i].fd >= 0 && clients[i].attached)
             send_frame(&clients[i], s->frame_type, data, (uint32_t) n);
-    for (ssize_t i = 0; i < n; i++) {
-        s->buf[s->len++] = data[i];
-        if (data[i] == '\n' || s->len == sizeof s->buf) {
-            log_line(s->name, s->buf, s->len);
-            s->len = 0;
+    /* Whole lines go to the log; a partial one waits in s->buf for its end (or until it fills). */
+    const char *p = data, *end = data + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        size_t take = nl != NULL ? (size_t) (nl - p) + 1 : (size_t) (end - p);
+        size_t room = sizeof s->buf - s->len;
+        if (take > room)
+            take = room;
+        int complete = take == room || (nl != NULL && p + take == nl + 1);
+        if (s->len == 0 && complete) {
+            log_line(s->name, p, take);
+        } else {
+            memcpy(s->buf + s->len, p, take);
+            s->len += take;
+            if (complete) {
+                log_line(s->name, s->buf, s->len);
+                s->len = 0;
+            }
         }
+        p += take;
     }
+    log_flush();
 }
 
 /* ------------------------------------------------------------------ the container's input */

@@ -7,7 +7,6 @@ import org.osgi.annotation.versioning.ProviderType;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The engine's containers: the facade the shell, the Docker API and embedders use. Containers are
@@ -35,14 +34,6 @@ public interface ContainerService {
      */
     CompletableFuture<Integer> start(String idOrName) throws IOException;
 
-    /**
-     * Starts a container as {@link #start(String)} does, and sends what it writes from now on to
-     * {@code output}, in order, from another thread: {@code docker start -a}, {@code docker run}.
-     *
-     * @return its exit code, completed once all its output was delivered; cancelling it stops the
-     *         delivery (the container runs on)
-     */
-    CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException;
 
     /**
      * Stops a running container: its stop signal, then SIGKILL after the timeout.
@@ -78,9 +69,10 @@ public interface ContainerService {
     int await(String idOrName) throws IOException, InterruptedException;
 
     /**
-     * Connects to a container's standard streams: its output from now on, its input when asked
-     * for. With {@code start}, a container that is not running is started, attached before its
-     * first output (as {@code run -it} and {@code start -ai}); else it must be running.
+     * Connects to a container's standard streams: its output from now on, byte for byte, its
+     * input when asked for. With {@code start}, a container that is not running is started,
+     * attached before its first output (as {@code run}, {@code run -it} and {@code start -ai});
+     * else it must be running. Output only, of a runtime that cannot attach, comes from the log.
      *
      * @param stdin whether to take the container's input (one client at a time)
      * @param size the terminal's size for a container with a terminal, or {@code null}
@@ -211,8 +203,9 @@ public interface ContainerService {
     RuntimeStats stats(String idOrName) throws IOException;
 
     /**
-     * Sends a container's logged output to {@code sink}, in order; with {@code follow}, keeps
-     * sending until the container stops (or the thread is interrupted).
+     * Sends a container's logged output to {@code sink}, in order, byte for byte as the container
+     * wrote it; with {@code follow}, keeps sending until the container stops (or the thread is
+     * interrupted). An exception of the sink ends it and is thrown here.
      */
-    void logs(String idOrName, LogOptions options, Consumer<LogEntry> sink) throws IOException, InterruptedException;
+    void logs(String idOrName, LogOptions options, LogSink sink) throws IOException, InterruptedException;
 }

@@ -7,7 +7,6 @@ import io.berth.api.UnavailableException;
 import io.berth.api.container.ContainerService.Attached;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.ExecRequest;
-import io.berth.api.container.LogEntry;
 import io.berth.api.container.PrunedContainers;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.image.ContainerConfig;
@@ -29,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * Containers' runs: start (with or without an attachment), the end of a run, stop, kill, restart,
@@ -80,44 +78,6 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         } finally {
             e.lock.unlock();
         }
-    }
-
-    /** Starts a container and delivers its output from then on; see {@link io.berth.api.container.ContainerService#start(String, Consumer)}. */
-    CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException {
-        ContainerStore.Entry e = store.find(idOrName);
-        CompletableFuture<Integer> exit;
-        JsonLog.Position from;
-        JsonLog.Opened opened;
-        Path log = store.logPath(e);
-        e.lock.lock();
-        try {
-            checkNotRemoved(e);
-            from = JsonLog.Position.of(log);
-            exit = e.state.running() && e.exit != null ? e.exit.copy() : startByUser(e, false, false, null).exit();
-            // Opened before the lock goes: a container that ends at once (and is removed with
-            // --rm) cannot take its log away before it is read.
-            opened = JsonLog.Opened.of(log);
-        } finally {
-            e.lock.unlock();
-        }
-        CompletableFuture<Integer> delivered = new CompletableFuture<>();
-        Thread t = new Thread(null, () -> {
-            try {
-                JsonLog.follow(log, from, opened, millis -> !delivered.isCancelled() && !waitFor(exit, millis), entry -> {
-                    if (!delivered.isCancelled()) {
-                        output.accept(entry);
-                    }
-                });
-                delivered.complete(exit.get());
-            } catch (InterruptedException ex) {
-                delivered.cancel(false);
-            } catch (IOException | RuntimeException | ExecutionException ex) {
-                delivered.completeExceptionally(ex);
-            }
-        }, "berth-attach-" + e.record.shortId(), 256 * 1024);
-        t.setDaemon(true);
-        t.start();
-        return delivered;
     }
 
     /** A started container: its exit to come, and the attachment made before it ran, if asked for. */
@@ -197,6 +157,18 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             if (!started) {
                 rootfs.release(r);
             }
+        }
+    }
+
+    /**
+     * Whether a runtime can attach to its containers: one that does not implement {@link
+     * RuntimeDriver#attach} has the interface's default, which refuses.
+     */
+    static boolean attaches(RuntimeDriver runtime) {
+        try {
+            return runtime.getClass().getMethod("attach", String.class, boolean.class).getDeclaringClass() != RuntimeDriver.class;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 
@@ -478,7 +450,14 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             if (e.state.status() == ContainerStatus.PAUSED) {
                 throw new ConflictException("You cannot attach to a paused container, unpause it first");
             }
+            boolean fromLog = !stdin && !attaches(runtimeOf(e));
+            Path log = store.logPath(e);
             if (e.state.running() && e.exit != null) {
+                if (fromLog) {
+                    CompletableFuture<Integer> exit = e.exit.copy();
+                    return new Attached(new LogAttachment(log, JsonLog.Position.of(log), JsonLog.Opened.of(log), exit,
+                            e.record.shortId()), exit, tty);
+                }
                 Attachment io = runtimeOf(e).attach(e.id(), stdin);
                 if (tty && size != null) {
                     io.resize(size);
@@ -487,6 +466,13 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             if (!start) {
                 throw new ConflictException("You cannot attach to a stopped container, start it first");
+            }
+            if (fromLog) {
+                JsonLog.Position from = JsonLog.Position.of(log);
+                CompletableFuture<Integer> exit = startByUser(e, false, false, size).exit();
+                // Opened before the lock goes: a container that ends at once (and is removed with
+                // --rm) cannot take its log away before it is read.
+                return new Attached(new LogAttachment(log, from, JsonLog.Opened.of(log), exit, e.record.shortId()), exit, tty);
             }
             Started s = startByUser(e, true, stdin, size);
             return new Attached(s.io(), s.exit(), tty);

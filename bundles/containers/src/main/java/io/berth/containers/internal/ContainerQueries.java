@@ -6,7 +6,7 @@ import io.berth.api.UnavailableException;
 import io.berth.api.container.Container;
 import io.berth.api.container.ContainerDetails;
 import io.berth.api.container.ContainerListOptions;
-import io.berth.api.container.LogEntry;
+import io.berth.api.container.LogSink;
 import io.berth.api.container.LogOptions;
 import io.berth.api.content.Digest;
 import io.berth.api.driver.DriverRegistry;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * What can be asked about containers without changing them: the list (with docker's filters),
@@ -174,7 +173,7 @@ final class ContainerQueries {
         return lifecycle.runtimeOf(e).stats(e.id());
     }
 
-    void logs(String idOrName, LogOptions options, Consumer<LogEntry> sink) throws IOException, InterruptedException {
+    void logs(String idOrName, LogOptions options, LogSink sink) throws IOException, InterruptedException {
         ContainerStore.Entry e = store.find(idOrName);
         CompletableFuture<Integer> exit;
         e.lock.lock();

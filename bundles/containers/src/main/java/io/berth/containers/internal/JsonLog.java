@@ -2,8 +2,8 @@ package io.berth.containers.internal;
 
 import io.berth.api.container.LogEntry;
 import io.berth.api.container.LogOptions;
+import io.berth.api.container.LogSink;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Reads a container's json-file log as docker writes it ({@code {"log":"...","stream":"stdout","time":"..."}}
@@ -39,7 +38,7 @@ final class JsonLog {
      * @param maxFiles how many files the log rotates through
      * @param running while following: waits a little and tells whether more may come
      */
-    static void read(Path log, int maxFiles, LogOptions options, Waiter running, Consumer<LogEntry> sink)
+    static void read(Path log, int maxFiles, LogOptions options, Waiter running, LogSink sink)
             throws IOException, InterruptedException {
         List<Path> files = new ArrayList<>();
         for (int i = maxFiles - 1; i >= 1; i--) {
@@ -49,23 +48,33 @@ final class JsonLog {
             }
         }
         Deque<LogEntry> tail = options.tail() >= 0 ? new ArrayDeque<>() : null;
-        Consumer<LogEntry> selected = e -> {
-            if (options.since() != null && e.time().isBefore(options.since())) {
-                return;
-            }
-            if (options.until() != null && !e.time().isBefore(options.until())) {
-                return;
-            }
-            if (tail != null) {
-                if (options.tail() == 0) {
+        LogSink selected = new LogSink() {
+            @Override
+            public void accept(LogEntry e) throws IOException {
+                if (options.since() != null && e.time().isBefore(options.since())) {
                     return;
                 }
-                tail.addLast(e);
-                if (tail.size() > options.tail()) {
-                    tail.removeFirst();
+                if (options.until() != null && !e.time().isBefore(options.until())) {
+                    return;
                 }
-            } else {
-                sink.accept(e);
+                if (tail != null) {
+                    if (options.tail() == 0) {
+                        return;
+                    }
+                    tail.addLast(e);
+                    if (tail.size() > options.tail()) {
+                        tail.removeFirst();
+                    }
+                } else {
+                    sink.accept(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (tail == null) {
+                    sink.flush();
+                }
             }
         };
         for (Path f : files) {
@@ -88,14 +97,25 @@ final class JsonLog {
             Reader reader = new Reader(current);
             reader.drain(selected);
             if (tail != null) {
-                tail.forEach(sink);
+                for (LogEntry e : tail) {
+                    sink.accept(e);
+                }
             }
+            sink.flush();
             if (!options.follow()) {
                 return;
             }
-            Consumer<LogEntry> live = e -> {
-                if (options.until() == null || e.time().isBefore(options.until())) {
-                    sink.accept(e);
+            LogSink live = new LogSink() {
+                @Override
+                public void accept(LogEntry e) throws IOException {
+                    if (options.until() == null || e.time().isBefore(options.until())) {
+                        sink.accept(e);
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    sink.flush();
                 }
             };
             tail(log, current, reader, key, running, live, () -> options.until() != null && Instant.now().isAfter(options.until()));
@@ -111,7 +131,7 @@ final class JsonLog {
      * opened here are closed here.
      */
     private static void tail(Path log, InputStream current, Reader reader, Object key, Waiter running,
-                             Consumer<LogEntry> sink, java.util.function.BooleanSupplier stop)
+                             LogSink sink, java.util.function.BooleanSupplier stop)
             throws IOException, InterruptedException {
         InputStream opened = null;
         try {
@@ -176,7 +196,7 @@ final class JsonLog {
      *
      * @param opened the log opened already, or {@code null} to open it here
      */
-    static void follow(Path log, Position from, Opened opened, Waiter running, Consumer<LogEntry> sink)
+    static void follow(Path log, Position from, Opened opened, Waiter running, LogSink sink)
             throws IOException, InterruptedException {
         InputStream current = null;
         Object key = null;
@@ -236,175 +256,269 @@ final class JsonLog {
         }
     }
 
-    /** Reads complete lines as they appear; a partial last line waits for the rest. */
+    /**
+     * Reads complete lines as they appear; a partial last line waits for the rest. The sink is
+     * flushed after each read of the file.
+     */
     static final class Reader {
         private final InputStream in;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private final byte[] buffer = new byte[65536];
+        private byte[] buffer = new byte[65536];
+        /** Bytes of a line not complete yet, at the start of the buffer. */
+        private int kept;
+        private final LineParser parser = new LineParser();
 
         Reader(InputStream in) {
             this.in = in;
         }
 
-        void drain(Consumer<LogEntry> sink) throws IOException {
+        void drain(LogSink sink) throws IOException {
             int n;
-            while ((n = in.read(buffer)) > 0) {
+            while ((n = in.read(buffer, kept, buffer.length - kept)) > 0) {
+                int end = kept + n;
                 int start = 0;
-                for (int i = 0; i < n; i++) {
+                for (int i = kept; i < end; i++) {
                     if (buffer[i] == '\n') {
-                        pending.write(buffer, start, i - start);
-                        LogEntry e = parse(pending.toByteArray());
-                        pending.reset();
+                        LogEntry e = parser.parse(buffer, start, i);
                         if (e != null) {
                             sink.accept(e);
                         }
                         start = i + 1;
                     }
                 }
-                pending.write(buffer, start, n - start);
+                kept = end - start;
+                if (start > 0) {
+                    System.arraycopy(buffer, start, buffer, 0, kept);
+                } else if (kept == buffer.length) {
+                    // A line longer than the buffer: a bigger one (a log line is at most ~100 KB).
+                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                sink.flush();
             }
         }
+    }
+
+    /** Parses one line; {@code null} if it is not a log entry. */
+    static LogEntry parse(byte[] line) {
+        return new LineParser().parse(line, 0, line.length);
     }
 
     /**
-     * Parses one line; {@code null} if it is not a log entry. The text is decoded as UTF-8 after
-     * unescaping, invalid bytes (the shim logs what the container wrote) replaced.
+     * Parses the lines the shim writes (see libs/shim log.c) and docker's: a JSON object with the
+     * string members {@code log}, {@code stream} and {@code time} (others skipped). The text is
+     * unescaped to bytes: escapes as UTF-8, and a lone low surrogate {@code \\udc80} to
+     * {@code \\udcff} as the byte it stands for (how the shim keeps bytes that are not UTF-8).
      */
-    static LogEntry parse(byte[] line) {
-        String stream = null;
-        String time = null;
-        byte[] text = null;
-        int[] pos = {0};
-        skipSpace(line, pos);
-        if (pos[0] >= line.length || line[pos[0]] != '{') {
-            return null;
-        }
-        pos[0]++;
-        while (true) {
-            skipSpace(line, pos);
-            if (pos[0] >= line.length) {
+    static final class LineParser {
+        private byte[] out = new byte[256];
+        private int outLength;
+        private int pos;
+
+        LogEntry parse(byte[] b, int from, int to) {
+            pos = from;
+            String stream = null;
+            Instant time = null;
+            byte[] text = null;
+            skipSpace(b, to);
+            if (pos >= to || b[pos] != '{') {
                 return null;
             }
-            if (line[pos[0]] == '}') {
-                break;
-            }
-            if (line[pos[0]] == ',') {
-                pos[0]++;
-                continue;
-            }
-            byte[] key = string(line, pos);
-            skipSpace(line, pos);
-            if (key == null || pos[0] >= line.length || line[pos[0]] != ':') {
-                return null;
-            }
-            pos[0]++;
-            skipSpace(line, pos);
-            if (pos[0] >= line.length || line[pos[0]] != '"') {
-                // A value that is not a string (docker's "attrs" object): skip to its end.
-                int depth = 0;
-                while (pos[0] < line.length) {
-                    byte b = line[pos[0]];
-                    if (b == '"') {
-                        string(line, pos);
-                        continue;
-                    }
-                    if (b == '{' || b == '[') {
-                        depth++;
-                    } else if (b == '}' || b == ']') {
-                        if (depth == 0) {
-                            break;
-                        }
-                        depth--;
-                    } else if (b == ',' && depth == 0) {
-                        break;
-                    }
-                    pos[0]++;
+            pos++;
+            while (true) {
+                skipSpace(b, to);
+                if (pos >= to) {
+                    return null;
                 }
-                continue;
+                if (b[pos] == '}') {
+                    break;
+                }
+                if (b[pos] == ',') {
+                    pos++;
+                    continue;
+                }
+                if (!string(b, to)) {
+                    return null;
+                }
+                int key = keyOf();
+                skipSpace(b, to);
+                if (pos >= to || b[pos] != ':') {
+                    return null;
+                }
+                pos++;
+                skipSpace(b, to);
+                if (pos >= to || b[pos] != '"') {
+                    skipValue(b, to);
+                    continue;
+                }
+                if (!string(b, to)) {
+                    return null;
+                }
+                switch (key) {
+                    case 1 -> text = java.util.Arrays.copyOf(out, outLength);
+                    case 2 -> stream = outLength == 6 && out[3] == 'o' ? "stdout" : outLength == 6 && out[3] == 'e'
+                            ? "stderr" : new String(out, 0, outLength, StandardCharsets.UTF_8);
+                    case 3 -> time = Rfc3339.parse(out, 0, outLength);
+                    default -> { }
+                }
             }
-            byte[] value = string(line, pos);
-            if (value == null) {
+            if (text == null || stream == null || time == null) {
                 return null;
             }
-            switch (new String(key, StandardCharsets.UTF_8)) {
-                case "log" -> text = value;
-                case "stream" -> stream = new String(value, StandardCharsets.UTF_8);
-                case "time" -> time = new String(value, StandardCharsets.UTF_8);
-                default -> { }
-            }
+            return new LogEntry(stream, time, text);
         }
-        if (text == null || stream == null || time == null) {
-            return null;
-        }
-        try {
-            return new LogEntry(stream, Instant.parse(time), new String(text, StandardCharsets.UTF_8));
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
-    }
 
-    private static void skipSpace(byte[] b, int[] pos) {
-        while (pos[0] < b.length && (b[pos[0]] == ' ' || b[pos[0]] == '\t' || b[pos[0]] == '\r')) {
-            pos[0]++;
+        /** 1 for "log", 2 "stream", 3 "time", 0 another key (the key is in {@code out}). */
+        private int keyOf() {
+            if (outLength == 3 && out[0] == 'l' && out[1] == 'o' && out[2] == 'g') {
+                return 1;
+            }
+            if (outLength == 6 && out[0] == 's' && out[1] == 't' && out[2] == 'r' && out[3] == 'e' && out[4] == 'a'
+                    && out[5] == 'm') {
+                return 2;
+            }
+            if (outLength == 4 && out[0] == 't' && out[1] == 'i' && out[2] == 'm' && out[3] == 'e') {
+                return 3;
+            }
+            return 0;
         }
-    }
 
-    /** A JSON string at {@code pos}, unescaped to bytes (escapes as UTF-8). */
-    private static byte[] string(byte[] b, int[] pos) {
-        if (pos[0] >= b.length || b[pos[0]] != '"') {
-            return null;
+        private void skipSpace(byte[] b, int to) {
+            while (pos < to && (b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\r')) {
+                pos++;
+            }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int i = pos[0] + 1;
-        while (i < b.length) {
-            byte c = b[i];
-            if (c == '"') {
-                pos[0] = i + 1;
-                return out.toByteArray();
-            }
-            if (c != '\\') {
-                out.write(c);
-                i++;
-                continue;
-            }
-            if (i + 1 >= b.length) {
-                return null;
-            }
-            byte e = b[i + 1];
-            i += 2;
-            switch (e) {
-                case 'n' -> out.write('\n');
-                case 'r' -> out.write('\r');
-                case 't' -> out.write('\t');
-                case 'b' -> out.write('\b');
-                case 'f' -> out.write('\f');
-                case 'u' -> {
-                    if (i + 4 > b.length) {
-                        return null;
+
+        /** A value that is not a string (docker's "attrs" object): skipped to its end. */
+        private void skipValue(byte[] b, int to) {
+            int depth = 0;
+            while (pos < to) {
+                byte c = b[pos];
+                if (c == '"') {
+                    if (!string(b, to)) {
+                        pos = to;
                     }
-                    int cp;
-                    try {
-                        cp = Integer.parseInt(new String(b, i, 4, StandardCharsets.US_ASCII), 16);
-                    } catch (NumberFormatException x) {
-                        return null;
+                    continue;
+                }
+                if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    if (depth == 0) {
+                        return;
                     }
-                    i += 4;
-                    if (Character.isHighSurrogate((char) cp) && i + 6 <= b.length && b[i] == '\\' && b[i + 1] == 'u') {
-                        try {
-                            int low = Integer.parseInt(new String(b, i + 2, 4, StandardCharsets.US_ASCII), 16);
-                            if (Character.isLowSurrogate((char) low)) {
-                                cp = Character.toCodePoint((char) cp, (char) low);
+                    depth--;
+                } else if (c == ',' && depth == 0) {
+                    return;
+                }
+                pos++;
+            }
+        }
+
+        private void put(int v) {
+            if (outLength == out.length) {
+                out = java.util.Arrays.copyOf(out, out.length * 2);
+            }
+            out[outLength++] = (byte) v;
+        }
+
+        /** Puts a code point as UTF-8. */
+        private void putCodePoint(int cp) {
+            if (cp < 0x80) {
+                put(cp);
+            } else if (cp < 0x800) {
+                put(0xc0 | cp >> 6);
+                put(0x80 | cp & 0x3f);
+            } else if (cp < 0x10000) {
+                put(0xe0 | cp >> 12);
+                put(0x80 | cp >> 6 & 0x3f);
+                put(0x80 | cp & 0x3f);
+            } else {
+                put(0xf0 | cp >> 18);
+                put(0x80 | cp >> 12 & 0x3f);
+                put(0x80 | cp >> 6 & 0x3f);
+                put(0x80 | cp & 0x3f);
+            }
+        }
+
+        /** The JSON string at {@code pos}, unescaped to bytes in {@code out}; false if malformed. */
+        private boolean string(byte[] b, int to) {
+            outLength = 0;
+            if (pos >= to || b[pos] != '"') {
+                return false;
+            }
+            int i = pos + 1;
+            while (i < to) {
+                byte c = b[i];
+                if (c == '"') {
+                    pos = i + 1;
+                    return true;
+                }
+                if (c != '\\') {
+                    // Runs of plain bytes are copied at once.
+                    int run = i;
+                    while (run < to && b[run] != '"' && b[run] != '\\') {
+                        run++;
+                    }
+                    int n = run - i;
+                    if (outLength + n > out.length) {
+                        out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, outLength + n));
+                    }
+                    System.arraycopy(b, i, out, outLength, n);
+                    outLength += n;
+                    i = run;
+                    continue;
+                }
+                if (i + 1 >= to) {
+                    return false;
+                }
+                byte e = b[i + 1];
+                i += 2;
+                switch (e) {
+                    case 'n' -> put('\n');
+                    case 'r' -> put('\r');
+                    case 't' -> put('\t');
+                    case 'b' -> put('\b');
+                    case 'f' -> put('\f');
+                    case 'u' -> {
+                        int cp = hex4(b, i, to);
+                        if (cp < 0) {
+                            return false;
+                        }
+                        i += 4;
+                        if (Character.isHighSurrogate((char) cp)) {
+                            int low = i + 6 <= to && b[i] == '\\' && b[i + 1] == 'u' ? hex4(b, i + 2, to) : -1;
+                            if (low >= 0 && Character.isLowSurrogate((char) low)) {
+                                putCodePoint(Character.toCodePoint((char) cp, (char) low));
                                 i += 6;
+                            } else {
+                                putCodePoint(0xfffd);
                             }
-                        } catch (NumberFormatException x) {
-                            return null;
+                        } else if (cp >= 0xdc80 && cp <= 0xdcff) {
+                            // A byte that was not UTF-8, kept by the shim.
+                            put(cp - 0xdc00);
+                        } else if (Character.isLowSurrogate((char) cp)) {
+                            putCodePoint(0xfffd);
+                        } else {
+                            putCodePoint(cp);
                         }
                     }
-                    out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                    default -> put(e);
                 }
-                default -> out.write(e);
             }
+            return false;
         }
-        return null;
+
+        private static int hex4(byte[] b, int i, int to) {
+            if (i + 4 > to) {
+                return -1;
+            }
+            int v = 0;
+            for (int k = 0; k < 4; k++) {
+                int d = Character.digit(b[i + k], 16);
+                if (d < 0) {
+                    return -1;
+                }
+                v = v << 4 | d;
+            }
+            return v;
+        }
     }
 }

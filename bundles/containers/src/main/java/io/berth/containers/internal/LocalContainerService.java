@@ -8,7 +8,7 @@ import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.CreateRequest;
 import io.berth.api.container.ExecRequest;
-import io.berth.api.container.LogEntry;
+import io.berth.api.container.LogSink;
 import io.berth.api.container.LogOptions;
 import io.berth.api.container.PathStat;
 import io.berth.api.container.PrunedContainers;
@@ -29,7 +29,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The engine's containers: the {@link ContainerService} the front ends and embedders use, made of
@@ -110,11 +109,6 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     @Override
     public CompletableFuture<Integer> start(String idOrName) throws IOException {
         return lifecycle.start(idOrName);
-    }
-
-    @Override
-    public CompletableFuture<Integer> start(String idOrName, Consumer<LogEntry> output) throws IOException {
-        return lifecycle.start(idOrName, output);
     }
 
     @Override
@@ -243,7 +237,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     }
 
     @Override
-    public void logs(String idOrName, LogOptions options, Consumer<LogEntry> sink) throws IOException, InterruptedException {
+    public void logs(String idOrName, LogOptions options, LogSink sink) throws IOException, InterruptedException {
         queries.logs(idOrName, options, sink);
     }
 

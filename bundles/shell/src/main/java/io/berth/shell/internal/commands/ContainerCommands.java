@@ -16,7 +16,6 @@ import io.berth.api.container.Container;
 import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.CreateRequest;
-import io.berth.api.container.LogEntry;
 import io.berth.api.container.LogOptions;
 import io.berth.api.container.PrunedContainers;
 import io.berth.api.image.Image;
@@ -33,7 +32,6 @@ import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Commands;
 import io.berth.shell.internal.output.ContainerRows;
 import io.berth.views.ContainerView;
-import io.berth.views.Times;
 import io.berth.shell.internal.output.Formats;
 import io.berth.shell.internal.output.Json;
 import io.berth.shell.internal.output.Table;
@@ -50,7 +48,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,9 +57,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The container commands: {@code create}, {@code run}, {@code start}, {@code stop}, {@code kill},
@@ -182,11 +176,14 @@ public class ContainerCommands implements Commands {
     public int run(CommandContext ctx, CreateOptions options,
                    @Descriptor("Run container in background and print container ID")
                    @Parameter(names = {"-d", "--detach"}, absentValue = "false", presentValue = "true") boolean detach,
+                   @Descriptor("Override the key sequence for detaching a container")
+                   @Parameter(names = {"--detach-keys"}, absentValue = DEFAULT_DETACH_KEYS) String detachKeys,
                    @Descriptor("The image, then the command and its arguments") List<String> args) throws IOException {
         if (!detach && options.tty && options.interactive && !ctx.terminal().isInputTerminal()) {
             ctx.err().println("the input device is not a TTY");
             return 1;
         }
+        Interaction.detachKeys(detachKeys);
         Container c;
         try {
             c = createContainer(ctx, options, args, !detach && options.interactive);
@@ -198,8 +195,8 @@ public class ContainerCommands implements Commands {
             ctx.err().println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 125;
         }
-        if (!detach && (options.interactive || options.tty)) {
-            return interact(ctx, c.id(), options.interactive, true, DEFAULT_DETACH_KEYS);
+        if (!detach) {
+            return interact(ctx, c.id(), options.interactive, true, detachKeys);
         }
         if (detach) {
             try {
@@ -210,7 +207,7 @@ public class ContainerCommands implements Commands {
             ctx.out().println(c.id());
             return 0;
         }
-        return attach(ctx, c, () -> containers.start(c.id(), output(ctx)));
+        return 0;
     }
 
     static final String DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q";
@@ -243,44 +240,6 @@ public class ContainerCommands implements Commands {
         }
     }
 
-    private interface Starter {
-        CompletableFuture<Integer> start() throws IOException;
-    }
-
-    private static java.util.function.Consumer<LogEntry> output(CommandContext ctx) {
-        return e -> {
-            PrintStream s = e.stream().equals("stderr") ? ctx.err() : ctx.out();
-            s.print(e.text());
-            s.flush();
-        };
-    }
-
-    /** Starts with output attached and waits for the exit: its code is the command's status. */
-    private int attach(CommandContext ctx, Container c, Starter starter) throws IOException {
-        CompletableFuture<Integer> exit;
-        try {
-            exit = starter.start();
-        } catch (BerthException e) {
-            return startFailed(ctx, e);
-        }
-        try {
-            return exit.get();
-        } catch (InterruptedException e) {
-            // The user's ^C goes to the container, as docker's signal proxy sends it; we stop following.
-            exit.cancel(false);
-            try {
-                containers.kill(c.id(), "INT");
-            } catch (BerthException ignored) {
-                // It ended meanwhile.
-            }
-            return 130;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (CancellationException e) {
-            return 130;
-        }
-    }
-
     /**
      * docker's statuses for a container that could not start: 127 not found, 126 not executable,
      * else 125. (The service has removed it if it was made with {@code --rm}.)
@@ -308,15 +267,12 @@ public class ContainerCommands implements Commands {
             }
             Container c = containers.get(names.get(0));
             ContainerDetails d = containers.inspect(c.id());
-            if (d.config().tty() || interactive) {
-                if (d.config().tty() && interactive && !ctx.terminal().isInputTerminal()) {
-                    ctx.err().println("the input device is not a TTY");
-                    return 1;
-                }
-                return interact(ctx, c.id(), interactive && d.config().openStdin() || interactive && d.config().tty(), true,
-                        detachKeys);
+            if (d.config().tty() && interactive && !ctx.terminal().isInputTerminal()) {
+                ctx.err().println("the input device is not a TTY");
+                return 1;
             }
-            return attach(ctx, c, () -> containers.start(c.id(), output(ctx)));
+            return interact(ctx, c.id(), interactive && d.config().openStdin() || interactive && d.config().tty(), true,
+                    detachKeys);
         }
         List<String> failed = new ArrayList<>();
         for (String name : names) {
@@ -650,17 +606,13 @@ public class ContainerCommands implements Commands {
         Instant now = Instant.now();
         LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : TimeFlags.parse(since, now, "since"),
                 until.isEmpty() ? null : TimeFlags.parse(until, now, "until"));
+        LogPrinter printer = new LogPrinter(ctx.out(), ctx.err(), timestamps);
         try {
-            containers.logs(name, options, e -> {
-                PrintStream s = e.stream().equals("stderr") ? ctx.err() : ctx.out();
-                if (timestamps) {
-                    s.print(Times.rfc3339(e.time()) + " ");
-                }
-                s.print(e.text());
-                s.flush();
-            });
+            containers.logs(name, options, printer);
         } catch (InterruptedException e) {
             // ^C ends following.
+        } finally {
+            printer.flush();
         }
     }
 

@@ -29,11 +29,15 @@ final class Interaction {
     private final AtomicBoolean detached = new AtomicBoolean();
     private volatile boolean done;
 
+    /**
+     * @param detachKeys the keys that detach, held back from the input; as docker, only a session
+     *                   with a terminal has them: without one, input is passed on byte for byte
+     */
     Interaction(CommandContext ctx, ContainerService.Attached attached, boolean stdin, byte[] detachKeys) {
         this.ctx = ctx;
         this.attached = attached;
         this.stdin = stdin;
-        this.detachKeys = detachKeys;
+        this.detachKeys = attached.tty() ? detachKeys : new byte[0];
     }
 
     /** Something to do when the user interrupts a session without a raw terminal (^C). */
@@ -108,7 +112,7 @@ final class Interaction {
     private void pumpInput(boolean terminal) {
         InputStream in = ctx.in();
         Attachment io = attached.io();
-        byte[] buffer = new byte[4096];
+        byte[] buffer = new byte[65536];
         ByteArrayOutputStream held = new ByteArrayOutputStream();
         int matched = 0;
         try {
@@ -133,10 +137,20 @@ final class Interaction {
                     io.closeInput();
                     return;
                 }
+                if (detachKeys.length == 0) {
+                    io.write(buffer, 0, n);
+                    continue;
+                }
                 ByteArrayOutputStream out = new ByteArrayOutputStream(n);
                 for (int i = 0; i < n; i++) {
                     byte b = buffer[i];
-                    if (detachKeys.length > 0 && b == detachKeys[matched]) {
+                    if (matched > 0 && b != detachKeys[matched]) {
+                        // Not the detach keys after all: what was held back goes on.
+                        out.write(held.toByteArray(), 0, held.size());
+                        held.reset();
+                        matched = 0;
+                    }
+                    if (b == detachKeys[matched]) {
                         held.write(b);
                         if (++matched == detachKeys.length) {
                             detached.set(true);
@@ -144,11 +158,6 @@ final class Interaction {
                             return;
                         }
                         continue;
-                    }
-                    if (matched > 0) {
-                        out.write(held.toByteArray(), 0, held.size());
-                        held.reset();
-                        matched = 0;
                     }
                     out.write(b);
                 }

@@ -70,6 +70,14 @@ public final class Frames {
         ByteBuffer header = ByteBuffer.allocate(5).put(type).putInt(length);
         header.flip();
         ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
+        if (channel instanceof java.nio.channels.GatheringByteChannel g) {
+            // One system call for most frames.
+            ByteBuffer[] both = {header, body};
+            while (body.hasRemaining() || header.hasRemaining()) {
+                g.write(both);
+            }
+            return;
+        }
         while (header.hasRemaining()) {
             channel.write(header);
         }

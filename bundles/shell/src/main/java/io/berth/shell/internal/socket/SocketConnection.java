@@ -91,6 +91,7 @@ final class SocketConnection implements Runnable {
             out.flush();
             err.flush();
             session.close();
+            stdin.discard();
         }
     }
 
@@ -147,7 +148,13 @@ final class SocketConnection implements Runnable {
             while ((frame = Frames.read(channel)) != null) {
                 byte[] p = frame.payload();
                 switch (frame.type()) {
-                    case Frames.STDIN -> stdin.offer(p);
+                    case Frames.STDIN -> {
+                        try {
+                            stdin.offer(p);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                     case Frames.STDIN_EOF -> stdin.end();
                     case Frames.RESIZE -> {
                         if (p.length == 4) {

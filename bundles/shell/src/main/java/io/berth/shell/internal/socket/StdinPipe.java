@@ -8,10 +8,17 @@ import java.util.ArrayDeque;
 /**
  * The command's standard input: bytes the client forwards, handed to the command's reads. The
  * first read asks the client to start forwarding (see {@link Frames#WANT_STDIN}). Reads block until
- * data arrives, the client's stdin ends, or the reading thread is interrupted.
+ * data arrives, the client's stdin ends, or the reading thread is interrupted. At most {@link
+ * #LIMIT} bytes wait here: the connection's reader waits for the command to take them, and so the
+ * client for the socket, so a command that reads slowly holds back a fast input instead of
+ * filling the daemon's memory.
  */
 final class StdinPipe extends InputStream {
+    static final int LIMIT = 4 << 20;
+
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private long queued;
+    private boolean closed;
     private final Runnable onFirstRead;
     private byte[] current;
     private int offset;
@@ -22,11 +29,25 @@ final class StdinPipe extends InputStream {
         this.onFirstRead = onFirstRead;
     }
 
-    synchronized void offer(byte[] data) {
-        if (data.length > 0) {
+    /** Adds what the client sent; waits while {@link #LIMIT} bytes wait, unless the command is over. */
+    synchronized void offer(byte[] data) throws InterruptedException {
+        while (queued >= LIMIT && !closed) {
+            wait();
+        }
+        if (data.length > 0 && !closed) {
             chunks.add(data);
+            queued += data.length;
             notifyAll();
         }
+    }
+
+    /** The command is over: what waits is dropped, and so is what comes. */
+    synchronized void discard() {
+        closed = true;
+        chunks.clear();
+        current = null;
+        queued = 0;
+        notifyAll();
     }
 
     synchronized void end() {
@@ -54,6 +75,8 @@ final class StdinPipe extends InputStream {
             current = chunks.poll();
             offset = 0;
             if (current != null) {
+                queued -= current.length;
+                notifyAll();
                 break;
             }
             if (eof) {
