@@ -36,6 +36,18 @@ static void mkdirs(const char *path, mode_t mode)
         fail(1, "mkdir %s: %s", tmp, strerror(errno));
 }
 
+/* The directories above a path (the host's /dev/net of /dev/net/tun), as runc makes them. */
+static void mkparents(const char *path)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    if (slash != NULL && slash != parent) {
+        *slash = 0;
+        mkdirs(parent, 0755);
+    }
+}
+
 /* The target inside the new root, as a path under the old one (before pivot_root). */
 static void in_root(char *out, size_t size, const char *path)
 {
@@ -51,13 +63,7 @@ static void ensure_target(const char *target, const char *source, unsigned long 
     if ((flags & MS_BIND) && source != NULL && stat(source, &st) == 0 && !S_ISDIR(st.st_mode))
         is_file = 1;
     if (is_file) {
-        char parent[PATH_MAX];
-        snprintf(parent, sizeof parent, "%s", target);
-        char *slash = strrchr(parent, '/');
-        if (slash != NULL && slash != parent) {
-            *slash = 0;
-            mkdirs(parent, 0755);
-        }
+        mkparents(target);
         int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
         if (fd < 0)
             fail(1, "create mount point %s: %s", target, strerror(errno));
@@ -87,18 +93,22 @@ static void do_mount(struct op *o)
         fail(1, "remount %s read-only: %s", o->argv[1], strerror(errno));
 }
 
-/* mknod PATH c|b MAJOR MINOR MODE */
+/* mknod PATH c|b MAJOR MINOR MODE [UID GID]: the node with exactly that mode, and that owner if given. */
 static void do_mknod(struct op *o)
 {
     char target[PATH_MAX];
     in_root(target, sizeof target, o->argv[0]);
     mode_t type = o->argv[1][0] == 'b' ? S_IFBLK : S_IFCHR;
     mode_t mode = (mode_t) strtoul(o->argv[4], NULL, 8);
+    mkparents(target);
     unlink(target);
     if (mknod(target, type | mode, makedev(atoi(o->argv[2]), atoi(o->argv[3]))) < 0)
         fail(1, "mknod %s: %s", o->argv[0], strerror(errno));
     if (chmod(target, mode) < 0)
         fail(1, "chmod %s: %s", o->argv[0], strerror(errno));
+    if (o->argc == 7
+            && chown(target, (uid_t) strtoul(o->argv[5], NULL, 10), (gid_t) strtoul(o->argv[6], NULL, 10)) < 0)
+        fail(1, "chown %s: %s", o->argv[0], strerror(errno));
 }
 
 /* symlink TARGET PATH */
@@ -115,7 +125,7 @@ void apply_op(struct op *o)
 {
     if (!strcmp(o->name, "mount") && o->argc == 5) {
         do_mount(o);
-    } else if (!strcmp(o->name, "mknod") && o->argc == 5) {
+    } else if (!strcmp(o->name, "mknod") && (o->argc == 5 || o->argc == 7)) {
         do_mknod(o);
     } else if (!strcmp(o->name, "symlink") && o->argc == 2) {
         do_symlink(o);

@@ -124,12 +124,12 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, process, log);
     }
 
-    /** The capabilities a process gets, by name: all of them for a privileged container. */
+    /**
+     * The capabilities a process gets, by name: for a privileged container, or a process that asks
+     * for all of them, all the engine has (its bounding set), as docker gives them.
+     */
     protected static List<String> capabilities(ProcessSpec process, boolean privileged) {
-        if (privileged) {
-            return ShimSpec.CAPABILITIES;
-        }
-        long mask = ShimSpec.capabilityMask(process.capabilities());
+        long mask = ShimSpec.granted(privileged ? ShimSpec.ALL_CAPABILITIES : ShimSpec.capabilityMask(process.capabilities()));
         List<String> names = new ArrayList<>();
         for (int bit = 0; bit < ShimSpec.CAPABILITIES.size(); bit++) {
             if ((mask & (1L << bit)) != 0) {

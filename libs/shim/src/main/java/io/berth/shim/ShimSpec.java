@@ -42,6 +42,12 @@ final class ShimSpec {
     /** Capability names and numbers (linux/capability.h). */
     static final List<String> CAPABILITIES = ContainerDefaults.ALL_CAPABILITIES;
 
+    /** Every capability Berth knows, as a mask. */
+    static final long ALL_CAPABILITIES = (1L << CAPABILITIES.size()) - 1;
+
+    /** The engine's bounding set: the capabilities a shim, its child, can have at all. */
+    private static volatile Long engineBoundingSet;
+
     /** The resources of setrlimit(2), by the names specs use. */
     private static final Map<String, Integer> RLIMITS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
             Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
@@ -70,6 +76,35 @@ final class ShimSpec {
             mask |= 1L << bit;
         }
         return mask;
+    }
+
+    /**
+     * The capabilities a process is given for those it asks: all of them (a privileged container,
+     * {@code exec --privileged}, {@code --cap-add ALL}) means, as with docker, all the engine has,
+     * its bounding set, since the shim can have no others (a host may lack some, as a container or
+     * a hardened service does); named ones are given as asked, and fail the start if the engine
+     * lacks them.
+     */
+    static long granted(long asked) {
+        return asked == ALL_CAPABILITIES ? ALL_CAPABILITIES & engineBoundingSet() : asked;
+    }
+
+    private static long engineBoundingSet() {
+        Long set = engineBoundingSet;
+        if (set == null) {
+            set = ALL_CAPABILITIES;
+            try {
+                for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("CapBnd:")) {
+                        set = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    }
+                }
+            } catch (IOException e) {
+                // No /proc: the shim will say which capability it could not set.
+            }
+            engineBoundingSet = set;
+        }
+        return set;
     }
 
     /**
@@ -140,7 +175,7 @@ final class ShimSpec {
                 s.add("readonly", p);
             }
         }
-        s.process(spec.process(), spec.privileged() ? (1L << CAPABILITIES.size()) - 1 : capabilityMask(spec.process().capabilities()));
+        s.process(spec.process(), granted(spec.privileged() ? ALL_CAPABILITIES : capabilityMask(spec.process().capabilities())));
         s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
         return s.out.toByteArray();
     }
@@ -155,7 +190,7 @@ final class ShimSpec {
         for (Path p : cgroupProcs) {
             s.add("cgroup", p.toString());
         }
-        s.process(process, capabilityMask(process.capabilities()));
+        s.process(process, granted(capabilityMask(process.capabilities())));
         return s.out.toByteArray();
     }
 
@@ -224,7 +259,7 @@ final class ShimSpec {
             // Every device of the host, as docker gives privileged containers.
             for (HostDevice d : HostDevice.all()) {
                 add("mknod", d.path().toString(), d.type(), Long.toString(d.major()), Long.toString(d.minor()),
-                        Integer.toOctalString(d.mode()));
+                        Integer.toOctalString(d.mode()), Integer.toString(d.uid()), Integer.toString(d.gid()));
             }
             return;
         }
@@ -234,7 +269,7 @@ final class ShimSpec {
         add("mknod", "/dev/random", "c", "1", "8", "666");
         add("mknod", "/dev/urandom", "c", "1", "9", "666");
         add("mknod", "/dev/tty", "c", "5", "0", "666");
-        add("mknod", "/dev/console", "c", "5", "1", "620");
+        // No /dev/console, as with docker: with a terminal, the init binds the pty on it.
     }
 
     private void cgroups(List<String> hierarchies, boolean privileged) {
