@@ -163,22 +163,49 @@ static void do_readonly(const char *path)
         fail(1, "remount %s read-only: %s", path, strerror(errno));
 }
 
-/* rlimit RESOURCE SOFT HARD */
+/* The names of setrlimit(2)'s resources, by number, as specs and runc's messages use them. */
+static const char *rlimit_names[] = {"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
+                                     "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
+                                     "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
+                                     "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
+
+static void format_limit(char *out, size_t size, rlim_t value)
+{
+    if (value == RLIM_INFINITY)
+        snprintf(out, size, "unlimited");
+    else
+        snprintf(out, size, "%llu", (unsigned long long) value);
+}
+
+/*
+ * rlimit RESOURCE SOFT HARD: exactly these limits, or the start fails, as with runc. A hard limit
+ * above the engine's own (which the shim inherited) can be set only with CAP_SYS_RESOURCE; when
+ * the kernel refuses, the message says which limit, what was asked and what the engine has.
+ */
 static void do_rlimit(struct op *o)
 {
-    struct rlimit current, wanted;
     int resource = atoi(o->argv[0]);
-    if (getrlimit(resource, &current) < 0)
-        fail(1, "getrlimit %d: %s", resource, strerror(errno));
+    char name[32];
+    if (resource >= 0 && resource < (int) (sizeof rlimit_names / sizeof rlimit_names[0]))
+        snprintf(name, sizeof name, "%s", rlimit_names[resource]);
+    else
+        snprintf(name, sizeof name, "%d", resource);
+    struct rlimit current, wanted;
     wanted.rlim_cur = strtoull(o->argv[1], NULL, 10);
     wanted.rlim_max = strtoull(o->argv[2], NULL, 10);
-    /* Never raise a hard limit: the host may lack CAP_SYS_RESOURCE. */
-    if (wanted.rlim_max > current.rlim_max)
-        wanted.rlim_max = current.rlim_max;
-    if (wanted.rlim_cur > wanted.rlim_max)
-        wanted.rlim_cur = wanted.rlim_max;
-    if (setrlimit(resource, &wanted) < 0)
-        fail(1, "setrlimit %d: %s", resource, strerror(errno));
+    if (setrlimit(resource, &wanted) == 0)
+        return;
+    int error = errno;
+    char asked[32], own[32];
+    format_limit(asked, sizeof asked, wanted.rlim_max);
+    if (error == EPERM && getrlimit(resource, &current) == 0 && wanted.rlim_max > current.rlim_max) {
+        format_limit(own, sizeof own, current.rlim_max);
+        fail(1, "setrlimit %s: hard limit %s is above the engine's hard limit %s "
+                "(raising it needs CAP_SYS_RESOURCE): %s", name, asked, own, strerror(error));
+    }
+    char soft[32];
+    format_limit(soft, sizeof soft, wanted.rlim_cur);
+    fail(1, "setrlimit %s to %s:%s: %s", name, soft, asked, strerror(error));
 }
 
 void apply_late_op(struct op *o)

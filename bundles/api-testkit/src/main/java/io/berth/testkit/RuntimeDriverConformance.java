@@ -81,7 +81,8 @@ public abstract class RuntimeDriverConformance {
         ISOLATION,
         /**
          * The spec's limits hold: cgroup limits (pids, memory, with the OOM kill reported), and
-         * rlimits for the container's processes and those exec adds.
+         * rlimits for the container's processes and those exec adds, exactly as asked: a hard
+         * limit the engine may not raise fails the start, saying so, and is never lowered quietly.
          */
         RESOURCE_LIMITS,
         /** A command that cannot be run fails {@link RuntimeDriver#start} with docker's status (127), not as an exit. */
@@ -506,6 +507,57 @@ public abstract class RuntimeDriverConformance {
                 assertThat(drain(a)).isEqualTo("1000\n1000\n");
             }
         }
+    }
+
+    @Test
+    void aHardLimitAboveTheEnginesOwnIsGivenOrRefusedNeverLowered() throws Exception {
+        requires(Feature.RESOURCE_LIMITS);
+        long own = engineHardLimit("Max open files");
+        long asked = own + 1;
+        List<io.berth.api.runtime.Rlimit> limits = List.of(new io.berth.api.runtime.Rlimit("RLIMIT_NOFILE", asked, asked));
+        ContainerSpec spec = spec(process("sh", "-c", "ulimit -Hn; sleep 300").rlimits(limits).build()).build();
+        driver.create(spec);
+        // Raising a hard limit needs CAP_SYS_RESOURCE, and the open files' never goes past fs.nr_open.
+        boolean mayRaise = (engineStatus("CapEff") & (1L << ContainerDefaults.ALL_CAPABILITIES.indexOf("CAP_SYS_RESOURCE"))) != 0
+                && asked <= Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).strip());
+        if (!mayRaise) {
+            // As runc: the start fails, and says which limit, what was asked and what the engine has.
+            assertThatThrownBy(() -> driver.start(spec.id())).isInstanceOf(StartFailedException.class)
+                    .hasMessageContaining("RLIMIT_NOFILE").hasMessageContaining(Long.toString(asked))
+                    .hasMessageContaining(Long.toString(own)).hasMessageNotContaining("\n")
+                    .extracting(e -> ((StartFailedException) e).exitCode()).isNotIn(126, 127);
+            assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+            if (features().contains(Feature.EXEC)) {
+                ContainerSpec running = spec("sleep", "300");
+                driver.create(running);
+                driver.start(running.id());
+                assertThatThrownBy(() -> driver.exec(running.id(), process("true").rlimits(limits).build(), false))
+                        .isInstanceOf(StartFailedException.class).hasMessageContaining("RLIMIT_NOFILE")
+                        .hasMessageContaining(Long.toString(asked)).hasMessageContaining(Long.toString(own));
+            }
+            return;
+        }
+        driver.start(spec.id());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(spec).contains("\n") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(output(spec)).isEqualTo(asked + "\n");
+        if (features().contains(Feature.EXEC)) {
+            try (Attachment a = driver.exec(spec.id(), process("sh", "-c", "ulimit -Hn").rlimits(limits).build(), false)) {
+                assertThat(drain(a)).isEqualTo(asked + "\n");
+            }
+        }
+    }
+
+    /** The engine's (this JVM's) hard limit of a resource, by its name in /proc/self/limits. */
+    private static long engineHardLimit(String name) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length()).strip().split("\\s+")[1]);
+            }
+        }
+        throw new AssertionError("no " + name + " in /proc/self/limits");
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns a {@link ContainerSpec} into berth-shim's spec: every mount, device node, mask and
@@ -47,14 +46,6 @@ final class ShimSpec {
 
     /** The engine's bounding set: the capabilities a shim, its child, can have at all. */
     private static volatile Long engineBoundingSet;
-
-    /** The resources of setrlimit(2), by the names specs use. */
-    private static final Map<String, Integer> RLIMITS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
-            Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
-            Map.entry("RLIMIT_CORE", 4), Map.entry("RLIMIT_RSS", 5), Map.entry("RLIMIT_NPROC", 6),
-            Map.entry("RLIMIT_NOFILE", 7), Map.entry("RLIMIT_MEMLOCK", 8), Map.entry("RLIMIT_AS", 9),
-            Map.entry("RLIMIT_LOCKS", 10), Map.entry("RLIMIT_SIGPENDING", 11), Map.entry("RLIMIT_MSGQUEUE", 12),
-            Map.entry("RLIMIT_NICE", 13), Map.entry("RLIMIT_RTPRIO", 14), Map.entry("RLIMIT_RTTIME", 15));
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -229,11 +220,8 @@ final class ShimSpec {
     /** The process: rlimits, user, capabilities, cwd, environment, arguments, terminal and input. */
     private void process(ProcessSpec process, long caps) throws IOException {
         for (Rlimit r : process.rlimits()) {
-            Integer resource = RLIMITS.get(r.type());
-            if (resource == null) {
-                throw new InvalidArgumentException("unknown rlimit " + r.type());
-            }
-            add("rlimit", resource.toString(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+            add("rlimit", Integer.toString(Rlimits.number(r.type())), Long.toUnsignedString(r.soft()),
+                    Long.toUnsignedString(r.hard()));
         }
         String[] user = new String[2 + process.user().additionalGids().size()];
         user[0] = Integer.toString(process.user().uid());
