@@ -130,9 +130,24 @@ static void pivot_into_rootfs(void)
         apply_late_op(&ops[i]);
 }
 
-static void enter_cwd(void)
+/*
+ * The working directory, entered as runc does: first as root, before the user is set, so that one
+ * the user cannot enter works (-u nobody -w /root); only if root is refused (EACCES or EPERM: a
+ * directory on a file system that does not trust root, say) again once the user is set, which
+ * finish_cwd() does. Returns whether it must.
+ */
+static int enter_cwd_as_root(void)
 {
-    if (chdir(cwd) < 0)
+    if (chdir(cwd) == 0)
+        return 0;
+    if (errno != EACCES && errno != EPERM)
+        fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
+    return 1;
+}
+
+static void finish_cwd(int again)
+{
+    if (again && chdir(cwd) < 0)
         fail(1, "chdir to working directory %s: %s", cwd, strerror(errno));
 }
 
@@ -176,18 +191,20 @@ static int exec_child_main(struct child_args *a)
         if (!strcmp(ops[i].name, "rlimit"))
             apply_late_op(&ops[i]);
     setup_stdio(a, 0);
+    int again = enter_cwd_as_root();
     drop_privileges();
-    enter_cwd();
+    finish_cwd(again);
     return run_when_told(a);
 }
 
 int child_main(void *arg)
 {
     struct child_args *a = arg;
-    /* The shim blocks SIGCHLD; the child starts with it unblocked again, as a container's init expects. */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    /*
+     * Not the shim's signals (SIGCHLD blocked) nor the engine's (its ignored ones): a container's
+     * processes, its init and those exec adds, start with every signal at its default, as with runc.
+     */
+    CHECK(reset_signals(), "reset the signal dispositions and mask");
     join_cgroups_when_told(a->sync_read);
     if (join_pid > 0)
         return exec_child_main(a);
@@ -197,8 +214,9 @@ int child_main(void *arg)
         CHECK(sethostname(hostname_value, strlen(hostname_value)), "sethostname");
     pivot_into_rootfs();
     setup_stdio(a, 1);
+    int again = enter_cwd_as_root();
     drop_privileges();
-    enter_cwd();
+    finish_cwd(again);
     return run_when_told(a);
 }
 

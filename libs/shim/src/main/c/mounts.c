@@ -36,6 +36,18 @@ static void mkdirs(const char *path, mode_t mode)
         fail(1, "mkdir %s: %s", tmp, strerror(errno));
 }
 
+/* The directories above a path (the host's /dev/net of /dev/net/tun), as runc makes them. */
+static void mkparents(const char *path)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    if (slash != NULL && slash != parent) {
+        *slash = 0;
+        mkdirs(parent, 0755);
+    }
+}
+
 /* The target inside the new root, as a path under the old one (before pivot_root). */
 static void in_root(char *out, size_t size, const char *path)
 {
@@ -51,13 +63,7 @@ static void ensure_target(const char *target, const char *source, unsigned long 
     if ((flags & MS_BIND) && source != NULL && stat(source, &st) == 0 && !S_ISDIR(st.st_mode))
         is_file = 1;
     if (is_file) {
-        char parent[PATH_MAX];
-        snprintf(parent, sizeof parent, "%s", target);
-        char *slash = strrchr(parent, '/');
-        if (slash != NULL && slash != parent) {
-            *slash = 0;
-            mkdirs(parent, 0755);
-        }
+        mkparents(target);
         int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
         if (fd < 0)
             fail(1, "create mount point %s: %s", target, strerror(errno));
@@ -87,18 +93,22 @@ static void do_mount(struct op *o)
         fail(1, "remount %s read-only: %s", o->argv[1], strerror(errno));
 }
 
-/* mknod PATH c|b MAJOR MINOR MODE */
+/* mknod PATH c|b MAJOR MINOR MODE [UID GID]: the node with exactly that mode, and that owner if given. */
 static void do_mknod(struct op *o)
 {
     char target[PATH_MAX];
     in_root(target, sizeof target, o->argv[0]);
     mode_t type = o->argv[1][0] == 'b' ? S_IFBLK : S_IFCHR;
     mode_t mode = (mode_t) strtoul(o->argv[4], NULL, 8);
+    mkparents(target);
     unlink(target);
     if (mknod(target, type | mode, makedev(atoi(o->argv[2]), atoi(o->argv[3]))) < 0)
         fail(1, "mknod %s: %s", o->argv[0], strerror(errno));
     if (chmod(target, mode) < 0)
         fail(1, "chmod %s: %s", o->argv[0], strerror(errno));
+    if (o->argc == 7
+            && chown(target, (uid_t) strtoul(o->argv[5], NULL, 10), (gid_t) strtoul(o->argv[6], NULL, 10)) < 0)
+        fail(1, "chown %s: %s", o->argv[0], strerror(errno));
 }
 
 /* symlink TARGET PATH */
@@ -115,7 +125,7 @@ void apply_op(struct op *o)
 {
     if (!strcmp(o->name, "mount") && o->argc == 5) {
         do_mount(o);
-    } else if (!strcmp(o->name, "mknod") && o->argc == 5) {
+    } else if (!strcmp(o->name, "mknod") && (o->argc == 5 || o->argc == 7)) {
         do_mknod(o);
     } else if (!strcmp(o->name, "symlink") && o->argc == 2) {
         do_symlink(o);
@@ -153,22 +163,49 @@ static void do_readonly(const char *path)
         fail(1, "remount %s read-only: %s", path, strerror(errno));
 }
 
-/* rlimit RESOURCE SOFT HARD */
+/* The names of setrlimit(2)'s resources, by number, as specs and runc's messages use them. */
+static const char *rlimit_names[] = {"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
+                                     "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
+                                     "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
+                                     "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
+
+static void format_limit(char *out, size_t size, rlim_t value)
+{
+    if (value == RLIM_INFINITY)
+        snprintf(out, size, "unlimited");
+    else
+        snprintf(out, size, "%llu", (unsigned long long) value);
+}
+
+/*
+ * rlimit RESOURCE SOFT HARD: exactly these limits, or the start fails, as with runc. A hard limit
+ * above the engine's own (which the shim inherited) can be set only with CAP_SYS_RESOURCE; when
+ * the kernel refuses, the message says which limit, what was asked and what the engine has.
+ */
 static void do_rlimit(struct op *o)
 {
-    struct rlimit current, wanted;
     int resource = atoi(o->argv[0]);
-    if (getrlimit(resource, &current) < 0)
-        fail(1, "getrlimit %d: %s", resource, strerror(errno));
+    char name[32];
+    if (resource >= 0 && resource < (int) (sizeof rlimit_names / sizeof rlimit_names[0]))
+        snprintf(name, sizeof name, "%s", rlimit_names[resource]);
+    else
+        snprintf(name, sizeof name, "%d", resource);
+    struct rlimit current, wanted;
     wanted.rlim_cur = strtoull(o->argv[1], NULL, 10);
     wanted.rlim_max = strtoull(o->argv[2], NULL, 10);
-    /* Never raise a hard limit: the host may lack CAP_SYS_RESOURCE. */
-    if (wanted.rlim_max > current.rlim_max)
-        wanted.rlim_max = current.rlim_max;
-    if (wanted.rlim_cur > wanted.rlim_max)
-        wanted.rlim_cur = wanted.rlim_max;
-    if (setrlimit(resource, &wanted) < 0)
-        fail(1, "setrlimit %d: %s", resource, strerror(errno));
+    if (setrlimit(resource, &wanted) == 0)
+        return;
+    int error = errno;
+    char asked[32], own[32];
+    format_limit(asked, sizeof asked, wanted.rlim_max);
+    if (error == EPERM && getrlimit(resource, &current) == 0 && wanted.rlim_max > current.rlim_max) {
+        format_limit(own, sizeof own, current.rlim_max);
+        fail(1, "setrlimit %s: hard limit %s is above the engine's hard limit %s "
+                "(raising it needs CAP_SYS_RESOURCE): %s", name, asked, own, strerror(error));
+    }
+    char soft[32];
+    format_limit(soft, sizeof soft, wanted.rlim_cur);
+    fail(1, "setrlimit %s to %s:%s: %s", name, soft, asked, strerror(error));
 }
 
 void apply_late_op(struct op *o)

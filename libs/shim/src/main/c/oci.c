@@ -55,9 +55,11 @@ static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
             _exit(1);
         }
     }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* The runtime starts as from a clean shell, not with the shim's or the engine's signals. */
+    if (reset_signals() < 0) {
+        fprintf(stderr, "reset the signal dispositions and mask for %s: %s\n", oci_runtime, strerror(errno));
+        _exit(1);
+    }
     execv(oci_runtime, (char **) argv);
     fprintf(stderr, "exec %s: %s\n", oci_runtime, strerror(errno));
     _exit(127);

@@ -1,12 +1,14 @@
-/* Small helpers of the shim: errors, files, the answers to the engine. */
+/* Small helpers of the shim: errors, files, the answers to the engine, signals. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -91,4 +93,26 @@ void write_state_file(const char *name, const char *content)
     }
     close(fd);
     rename(tmp, path);
+}
+
+/*
+ * The shim inherits the engine's ignored signals (SIGINT for a daemon started in the background
+ * by a shell, SIGHUP under nohup; 32 and 33, glibc's own, which the JVM's posix_spawn leaves
+ * ignored) and the mask it was started with, and an ignored signal stays ignored across exec.
+ * glibc's sigaction() refuses 32 and 33, so this is the raw system call, with the kernel's struct
+ * sigaction all zeros: SIG_DFL, no flags, an empty mask, whatever the architecture's layout.
+ */
+int reset_signals(void)
+{
+    unsigned long dfl[16];
+    memset(dfl, 0, sizeof dfl);
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        if (syscall(SYS_rt_sigaction, sig, dfl, NULL, (_NSIG - 1) / 8) < 0)
+            return -1;
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    return sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -1,4 +1,4 @@
-/* Small helpers of the shim: errors, files, the answers to the engine. */
+/* Small helpers of the shim: errors, files, the answers to the engine, signals. */
 #ifndef BERTH_UTILS_H
 #define BERTH_UTILS_H
 
@@ -17,5 +17,11 @@ void reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Replaces STATE_DIR/NAME atomically. */
 void write_state_file(const char *name, const char *content);
+
+/*
+ * Every signal back to its default disposition and none blocked, as a new process of a container
+ * expects, whatever the shim inherited: 0, or -1 with errno.
+ */
+int reset_signals(void);
 
 #endif

@@ -32,8 +32,13 @@ abstract class DaemonWithBusybox {
         berth = new Installation();
         Path archive = berth.root.resolveSibling("busybox.tar");
         BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
-        daemon = berth.startDaemon();
+        daemon = startDaemon();
         ok("load", "-i", archive.toString());
+    }
+
+    /** Starts the test's daemon on {@link #berth}: as a service manager would, unless a test says otherwise. */
+    Process startDaemon() throws Exception {
+        return berth.startDaemon();
     }
 
     @AfterEach
@@ -43,7 +48,7 @@ abstract class DaemonWithBusybox {
         }
         try {
             if (!daemon.isAlive()) {
-                daemon = berth.startDaemon();
+                daemon = startDaemon();
             }
             String all = ok("ps", "-aq").out().strip();
             if (!all.isEmpty()) {

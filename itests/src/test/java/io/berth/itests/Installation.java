@@ -49,7 +49,26 @@ final class Installation implements AutoCloseable {
 
     /** Starts {@code bin/berth daemon} on this installation's roots and waits for its socket. */
     Process startDaemon(String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/berth").toString(), "daemon",
+        return startDaemon(List.of(), extra);
+    }
+
+    /**
+     * Starts {@code bin/berth daemon} as {@link #startDaemon(String...)} does, but with
+     * {@code signals} ignored ({@code "INT HUP"}), as a daemon started in the background by a
+     * script has SIGINT ignored and one under nohup SIGHUP: a shell ignores them ({@code trap ''})
+     * and execs bin/berth, which execs the JVM, so the process returned is the daemon itself, and
+     * closing the installation stops it by its pid as any other.
+     */
+    Process startDaemonIgnoring(String signals, String... extra) throws Exception {
+        if (!signals.matches("[A-Z0-9 ]+")) {
+            throw new IllegalArgumentException("signals by name or number, separated by spaces: " + signals);
+        }
+        return startDaemon(List.of("/bin/sh", "-c", "trap '' " + signals + "; exec \"$0\" \"$@\""), extra);
+    }
+
+    private Process startDaemon(List<String> launcher, String... extra) throws Exception {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(home.resolve("bin/berth").toString(), "daemon",
                 "--root", root.toString(), "--run-root", runRoot.toString()));
         command.addAll(List.of(extra));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)

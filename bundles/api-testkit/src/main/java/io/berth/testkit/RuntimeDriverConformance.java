@@ -71,12 +71,18 @@ public abstract class RuntimeDriverConformance {
     public enum Feature {
         /**
          * The container has pid, uts, ipc and mount namespaces of its own (its process is pid 1,
-         * its hostname the spec's), the spec's capabilities only, masked and read-only paths.
+         * its hostname the spec's), the spec's capabilities only, masked and read-only paths, a
+         * {@code /dev} of docker's standard devices (no {@code /dev/console} without a terminal),
+         * and when privileged the host's devices as they are on the host. Its processes, and
+         * those exec adds, start as runc starts them, whatever the engine inherited: every signal
+         * at its default disposition and none blocked; the working directory entered before the
+         * user is set, so that one the user may not enter works.
          */
         ISOLATION,
         /**
          * The spec's limits hold: cgroup limits (pids, memory, with the OOM kill reported), and
-         * rlimits for the container's processes and those exec adds.
+         * rlimits for the container's processes and those exec adds, exactly as asked: a hard
+         * limit the engine may not raise fails the start, saying so, and is never lowered quietly.
          */
         RESOURCE_LIMITS,
         /** A command that cannot be run fails {@link RuntimeDriver#start} with docker's status (127), not as an exit. */
@@ -93,6 +99,10 @@ public abstract class RuntimeDriverConformance {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a process that neither blocks, ignores nor catches a signal shows in /proc/PID/status. */
+    protected static final String NO_SIGNALS = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
+            + "SigCgt:\t0000000000000000\n";
 
     /** A directory the test may use. */
     @TempDir
@@ -336,6 +346,116 @@ public abstract class RuntimeDriverConformance {
     }
 
     @Test
+    void theProcessesStartWithEverySignalAtItsDefaultWhateverTheEngineHas() throws Exception {
+        requires(Feature.ISOLATION);
+        // The engine's own dispositions leak by default: a JVM's children have glibc's 32 and 33
+        // ignored (posix_spawn), a daemon started in the background SIGINT.
+        ContainerSpec spec = spec("cat", "/proc/self/status");
+        assertThat(run(spec).exitCode()).isZero();
+        assertThat(signalFields(output(spec))).as("the init's signals").isEqualTo(NO_SIGNALS);
+        if (features().contains(Feature.EXEC)) {
+            ContainerSpec running = spec("sleep", "300");
+            driver.create(running);
+            driver.start(running.id());
+            try (Attachment a = driver.exec(running.id(), process("cat", "/proc/self/status").build(), false)) {
+                assertThat(signalFields(drain(a))).as("an exec'd process's signals").isEqualTo(NO_SIGNALS);
+            }
+        }
+    }
+
+    /** The SigBlk, SigIgn and SigCgt lines of a /proc/PID/status. */
+    protected static String signalFields(String status) {
+        StringBuilder out = new StringBuilder();
+        status.lines().filter(l -> l.startsWith("SigBlk:") || l.startsWith("SigIgn:") || l.startsWith("SigCgt:"))
+                .forEach(l -> out.append(l).append('\n'));
+        return out.toString();
+    }
+
+    @Test
+    void aWorkingDirectoryTheUserMayNotEnterIsEnteredBeforeTheUserIsSet() throws Exception {
+        requires(Feature.ISOLATION);
+        Path closed = Files.createDirectory(rootfs.resolve("closed"));
+        Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        User nobody = new User(65534, 65534, List.of());
+        ContainerSpec spec = spec(process("sh", "-c", "pwd; ls . || echo cannot-list; sleep 300").cwd("/closed").user(nobody)
+                .build()).build();
+        driver.create(spec);
+        driver.start(spec.id());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(spec).contains("cannot-list") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // In the directory, as runc and docker do it, yet still nobody: it cannot read it.
+        assertThat(output(spec, "stdout")).isEqualTo("/closed\ncannot-list\n");
+        if (features().contains(Feature.EXEC)) {
+            try (Attachment a = driver.exec(spec.id(), process("pwd").cwd("/closed").user(nobody).build(), false)) {
+                assertThat(drain(a)).isEqualTo("/closed\n");
+                assertThat(a.exitCode()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void devHasTheStandardDevicesAndNoConsoleWithoutATerminal() throws Exception {
+        requires(Feature.ISOLATION);
+        ContainerSpec spec = spec("sh", "-c", "ls -a /dev; test -e /dev/console && echo console; true");
+        assertThat(run(spec).exitCode()).isZero();
+        assertThat(output(spec, "stdout").lines()).contains("null", "zero", "full", "random", "urandom", "tty", "pts", "shm")
+                .doesNotContain("console");
+    }
+
+    @Test
+    void aPrivilegedContainerHasTheHostsDevicesAsTheHostHasThem() throws Exception {
+        requires(Feature.ISOLATION);
+        // A device in a directory of /dev (/dev/net/tun): its directory is made too.
+        Path device = hostDeviceInADirectory();
+        Requirements.require(device != null, "the host has no character device in a directory of /dev (modprobe tun)");
+        var host = Files.readAttributes(device, "unix:mode,rdev,uid,gid");
+        int mode = (Integer) host.get("mode") & 07777;
+        long rdev = (Long) host.get("rdev");
+        ContainerSpec spec = spec(process("sh", "-c", "stat -c '%F %t:%T %a %u:%g' " + device + "; test -e /dev/console"
+                + " && echo console; grep CapEff /proc/self/status").build()).privileged(true).build();
+        assertThat(run(spec).exitCode()).isZero();
+        long major = ((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfffL);
+        long minor = ((rdev >>> 12) & 0xffffff00L) | (rdev & 0xffL);
+        // Every capability the engine has, as docker gives them: a host may lack some.
+        long all = (1L << ContainerDefaults.ALL_CAPABILITIES.size()) - 1;
+        assertThat(output(spec, "stdout")).startsWith(String.format("character special file %x:%x %o %d:%d%n", major, minor, mode,
+                host.get("uid"), host.get("gid"))).doesNotContain("console")
+                .contains(String.format("CapEff:\t%016x", all & engineStatus("CapBnd")));
+    }
+
+    /** /dev/net/tun, or else another character device of the host in a directory of /dev, or null. */
+    private static Path hostDeviceInADirectory() throws IOException {
+        Path tun = Path.of("/dev/net/tun");
+        if (Files.exists(tun)) {
+            return tun;
+        }
+        try (var all = Files.walk(Path.of("/dev"), 4)) {
+            return all.filter(p -> p.getNameCount() > 2 && !p.startsWith("/dev/pts") && !p.startsWith("/dev/shm")
+                    && !p.startsWith("/dev/mqueue") && !p.startsWith("/dev/fd") && isCharacterDevice(p)).findFirst().orElse(null);
+        }
+    }
+
+    private static boolean isCharacterDevice(Path p) {
+        try {
+            return ((Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000) == 0020000;
+        } catch (IOException e) {
+            return false; // gone since it was listed
+        }
+    }
+
+    /** A hexadecimal field of the engine's (this JVM's) /proc/self/status: its capability sets. */
+    private static long engineStatus(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseUnsignedLong(line.substring(field.length() + 1).strip(), 16);
+            }
+        }
+        throw new AssertionError("no " + field + " in /proc/self/status");
+    }
+
+    @Test
     void aMissingCommandFailsTheStartWith127() throws Exception {
         requires(Feature.START_FAILURES);
         ContainerSpec spec = spec("no-such-command");
@@ -390,6 +510,57 @@ public abstract class RuntimeDriverConformance {
     }
 
     @Test
+    void aHardLimitAboveTheEnginesOwnIsGivenOrRefusedNeverLowered() throws Exception {
+        requires(Feature.RESOURCE_LIMITS);
+        long own = engineHardLimit("Max open files");
+        long asked = own + 1;
+        List<io.berth.api.runtime.Rlimit> limits = List.of(new io.berth.api.runtime.Rlimit("RLIMIT_NOFILE", asked, asked));
+        ContainerSpec spec = spec(process("sh", "-c", "ulimit -Hn; sleep 300").rlimits(limits).build()).build();
+        driver.create(spec);
+        // Raising a hard limit needs CAP_SYS_RESOURCE, and the open files' never goes past fs.nr_open.
+        boolean mayRaise = (engineStatus("CapEff") & (1L << ContainerDefaults.ALL_CAPABILITIES.indexOf("CAP_SYS_RESOURCE"))) != 0
+                && asked <= Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).strip());
+        if (!mayRaise) {
+            // As runc: the start fails, and says which limit, what was asked and what the engine has.
+            assertThatThrownBy(() -> driver.start(spec.id())).isInstanceOf(StartFailedException.class)
+                    .hasMessageContaining("RLIMIT_NOFILE").hasMessageContaining(Long.toString(asked))
+                    .hasMessageContaining(Long.toString(own)).hasMessageNotContaining("\n")
+                    .extracting(e -> ((StartFailedException) e).exitCode()).isNotIn(126, 127);
+            assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+            if (features().contains(Feature.EXEC)) {
+                ContainerSpec running = spec("sleep", "300");
+                driver.create(running);
+                driver.start(running.id());
+                assertThatThrownBy(() -> driver.exec(running.id(), process("true").rlimits(limits).build(), false))
+                        .isInstanceOf(StartFailedException.class).hasMessageContaining("RLIMIT_NOFILE")
+                        .hasMessageContaining(Long.toString(asked)).hasMessageContaining(Long.toString(own));
+            }
+            return;
+        }
+        driver.start(spec.id());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(spec).contains("\n") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(output(spec)).isEqualTo(asked + "\n");
+        if (features().contains(Feature.EXEC)) {
+            try (Attachment a = driver.exec(spec.id(), process("sh", "-c", "ulimit -Hn").rlimits(limits).build(), false)) {
+                assertThat(drain(a)).isEqualTo(asked + "\n");
+            }
+        }
+    }
+
+    /** The engine's (this JVM's) hard limit of a resource, by its name in /proc/self/limits. */
+    private static long engineHardLimit(String name) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length()).strip().split("\\s+")[1]);
+            }
+        }
+        throw new AssertionError("no " + name + " in /proc/self/limits");
+    }
+
+    @Test
     void openStdinFeedsThePipeAndClosesWhenTheClientIsDone() throws Exception {
         requires(Feature.ATTACH);
         ContainerSpec spec = spec(process("sh", "-c", "cat; echo cat-ended >&2").openStdin(true).stdinOnce(true).build()).build();
@@ -414,9 +585,10 @@ public abstract class RuntimeDriverConformance {
         driver.create(spec);
         try (Attachment a = driver.startAttached(spec.id(), true)) {
             StringBuilder seen = new StringBuilder();
-            type(a, "stty size; tty; echo marker-$((6*7))\n");
+            // The terminal is the container's /dev/console too, as runc makes it.
+            type(a, "stty size; tty; [ /dev/console -ef \"$(tty)\" ] && echo console-$((2+3)); echo marker-$((6*7))\n");
             readUntil(a, seen, "marker-42");
-            assertThat(seen.toString()).contains("24 80").contains("/dev/pts/0").contains("\r\n");
+            assertThat(seen.toString()).contains("24 80").contains("/dev/pts/0").contains("console-5").contains("\r\n");
             a.resize(new ConsoleSize(40, 100));
             type(a, "stty size; echo second-$((6*7))\n");
             readUntil(a, seen, "second-42");

@@ -59,6 +59,9 @@ public final class Native {
         @SaveError
         int waitpid(int pid, int[] status, int options);
 
+        @SaveError
+        int getrlimit(int resource, long[] limits);
+
         String strerror(int errnum);
     }
 
@@ -238,6 +241,18 @@ public final class Native {
                 throw failure("waitid", Path.of("/proc/self"));
             }
         }
+    }
+
+    /**
+     * This process's limits of a resource ({@code getrlimit(2)}): the soft one, then the hard one;
+     * -1 for unlimited.
+     */
+    public static long[] rlimit(int resource) throws IOException {
+        long[] limits = new long[2];
+        if (libc().getrlimit(resource, limits) != 0) {
+            throw failure("getrlimit " + resource, Path.of("/proc/self/limits"));
+        }
+        return limits;
     }
 
     /** Reaps an exited child; returns whether it was reaped. */

@@ -124,12 +124,12 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, process, log);
     }
 
-    /** The capabilities a process gets, by name: all of them for a privileged container. */
+    /**
+     * The capabilities a process gets, by name: for a privileged container, or a process that asks
+     * for all of them, all the engine has (its bounding set), as docker gives them.
+     */
     protected static List<String> capabilities(ProcessSpec process, boolean privileged) {
-        if (privileged) {
-            return ShimSpec.CAPABILITIES;
-        }
-        long mask = ShimSpec.capabilityMask(process.capabilities());
+        long mask = ShimSpec.granted(privileged ? ShimSpec.ALL_CAPABILITIES : ShimSpec.capabilityMask(process.capabilities()));
         List<String> names = new ArrayList<>();
         for (int bit = 0; bit < ShimSpec.CAPABILITIES.size(); bit++) {
             if ((mask & (1L << bit)) != 0) {
@@ -267,7 +267,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                 if (attachment != null) {
                     attachment.close();
                 }
-                throw failure(answer, rest.toString().strip());
+                throw failure(dir, answer, rest.toString().strip());
             }
         } finally {
             try {
@@ -303,12 +303,16 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         }
     }
 
-    /** What a start failure says; a subclass may put a runtime's words in docker's. */
-    protected String failureMessage(String message) {
+    /**
+     * What a start failure says; a subclass may put a runtime's words in docker's.
+     *
+     * @param dir the state directory of what failed to start: the container's, or an exec's
+     */
+    protected String failureMessage(Path dir, String message) throws IOException {
         return message;
     }
 
-    private StartFailedException failure(String answer, String more) {
+    private StartFailedException failure(Path dir, String answer, String more) throws IOException {
         if (answer == null || !answer.startsWith("error ")) {
             return new StartFailedException(1, "berth-shim failed" + (answer == null ? "" : ": " + answer)
                     + (more.isEmpty() ? "" : " " + more));
@@ -321,7 +325,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         } catch (NumberFormatException e) {
             space = -1;
         }
-        return new StartFailedException(code, failureMessage(space < 0 ? body : body.substring(space + 1)));
+        return new StartFailedException(code, failureMessage(dir, space < 0 ? body : body.substring(space + 1)));
     }
 
     @Override

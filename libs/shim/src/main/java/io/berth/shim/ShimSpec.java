@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns a {@link ContainerSpec} into berth-shim's spec: every mount, device node, mask and
@@ -42,13 +41,11 @@ final class ShimSpec {
     /** Capability names and numbers (linux/capability.h). */
     static final List<String> CAPABILITIES = ContainerDefaults.ALL_CAPABILITIES;
 
-    /** The resources of setrlimit(2), by the names specs use. */
-    private static final Map<String, Integer> RLIMITS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
-            Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
-            Map.entry("RLIMIT_CORE", 4), Map.entry("RLIMIT_RSS", 5), Map.entry("RLIMIT_NPROC", 6),
-            Map.entry("RLIMIT_NOFILE", 7), Map.entry("RLIMIT_MEMLOCK", 8), Map.entry("RLIMIT_AS", 9),
-            Map.entry("RLIMIT_LOCKS", 10), Map.entry("RLIMIT_SIGPENDING", 11), Map.entry("RLIMIT_MSGQUEUE", 12),
-            Map.entry("RLIMIT_NICE", 13), Map.entry("RLIMIT_RTPRIO", 14), Map.entry("RLIMIT_RTTIME", 15));
+    /** Every capability Berth knows, as a mask. */
+    static final long ALL_CAPABILITIES = (1L << CAPABILITIES.size()) - 1;
+
+    /** The engine's bounding set: the capabilities a shim, its child, can have at all. */
+    private static volatile Long engineBoundingSet;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -70,6 +67,35 @@ final class ShimSpec {
             mask |= 1L << bit;
         }
         return mask;
+    }
+
+    /**
+     * The capabilities a process is given for those it asks: all of them (a privileged container,
+     * {@code exec --privileged}, {@code --cap-add ALL}) means, as with docker, all the engine has,
+     * its bounding set, since the shim can have no others (a host may lack some, as a container or
+     * a hardened service does); named ones are given as asked, and fail the start if the engine
+     * lacks them.
+     */
+    static long granted(long asked) {
+        return asked == ALL_CAPABILITIES ? ALL_CAPABILITIES & engineBoundingSet() : asked;
+    }
+
+    private static long engineBoundingSet() {
+        Long set = engineBoundingSet;
+        if (set == null) {
+            set = ALL_CAPABILITIES;
+            try {
+                for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("CapBnd:")) {
+                        set = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    }
+                }
+            } catch (IOException e) {
+                // No /proc: the shim will say which capability it could not set.
+            }
+            engineBoundingSet = set;
+        }
+        return set;
     }
 
     /**
@@ -140,7 +166,7 @@ final class ShimSpec {
                 s.add("readonly", p);
             }
         }
-        s.process(spec.process(), spec.privileged() ? (1L << CAPABILITIES.size()) - 1 : capabilityMask(spec.process().capabilities()));
+        s.process(spec.process(), granted(spec.privileged() ? ALL_CAPABILITIES : capabilityMask(spec.process().capabilities())));
         s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
         return s.out.toByteArray();
     }
@@ -155,7 +181,7 @@ final class ShimSpec {
         for (Path p : cgroupProcs) {
             s.add("cgroup", p.toString());
         }
-        s.process(process, capabilityMask(process.capabilities()));
+        s.process(process, granted(capabilityMask(process.capabilities())));
         return s.out.toByteArray();
     }
 
@@ -194,11 +220,8 @@ final class ShimSpec {
     /** The process: rlimits, user, capabilities, cwd, environment, arguments, terminal and input. */
     private void process(ProcessSpec process, long caps) throws IOException {
         for (Rlimit r : process.rlimits()) {
-            Integer resource = RLIMITS.get(r.type());
-            if (resource == null) {
-                throw new InvalidArgumentException("unknown rlimit " + r.type());
-            }
-            add("rlimit", resource.toString(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+            add("rlimit", Integer.toString(Rlimits.number(r.type())), Long.toUnsignedString(r.soft()),
+                    Long.toUnsignedString(r.hard()));
         }
         String[] user = new String[2 + process.user().additionalGids().size()];
         user[0] = Integer.toString(process.user().uid());
@@ -224,7 +247,7 @@ final class ShimSpec {
             // Every device of the host, as docker gives privileged containers.
             for (HostDevice d : HostDevice.all()) {
                 add("mknod", d.path().toString(), d.type(), Long.toString(d.major()), Long.toString(d.minor()),
-                        Integer.toOctalString(d.mode()));
+                        Integer.toOctalString(d.mode()), Integer.toString(d.uid()), Integer.toString(d.gid()));
             }
             return;
         }
@@ -234,7 +257,7 @@ final class ShimSpec {
         add("mknod", "/dev/random", "c", "1", "8", "666");
         add("mknod", "/dev/urandom", "c", "1", "9", "666");
         add("mknod", "/dev/tty", "c", "5", "0", "666");
-        add("mknod", "/dev/console", "c", "5", "1", "620");
+        // No /dev/console, as with docker: with a terminal, the init binds the pty on it.
     }
 
     private void cgroups(List<String> hierarchies, boolean privileged) {

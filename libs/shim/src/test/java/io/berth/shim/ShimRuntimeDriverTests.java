@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -62,6 +63,52 @@ public abstract class ShimRuntimeDriverTests extends RuntimeDriverConformance {
         // namespace (elsewhere it would show as /.. paths).
         try (var a = driver.exec(spec.id(), process("sh", "-c", "grep -vc ':/$' /proc/self/cgroup").build(), false)) {
             assertThat(drain(a).strip()).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void signalsTheEngineIgnoresAreNotTheContainers() throws Exception {
+        // A daemon started in the background by a shell ignores SIGINT, one under nohup SIGHUP,
+        // and the shims it starts inherit that: here the shim is started as such a daemon would.
+        Path home = tmp.resolve("home-ignoring");
+        Path shim = ShimRuntimeDriver.installShim(home.resolve("bin"));
+        Path ignoringShim = home.resolve("berth-shim-ignoring-int-hup");
+        Files.writeString(ignoringShim, "#!/bin/sh\ntrap '' INT HUP\nexec '" + shim + "' \"$@\"\n");
+        Files.setPosixFilePermissions(ignoringShim, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // That way of starting a process does leave SIGHUP (1) and SIGINT (2) ignored.
+        Process probe = new ProcessBuilder("sh", "-c", "trap '' INT HUP; exec \"$0\" \"$@\"", "grep", "SigIgn",
+                "/proc/self/status").start();
+        long ignored = Long.parseUnsignedLong(new String(probe.getInputStream().readAllBytes()).strip().split("\\s+")[1], 16);
+        assertThat(probe.waitFor()).isZero();
+        assertThat(ignored & 3).isEqualTo(3);
+
+        ShimRuntimeDriver ignoring = newDriver(home.resolve("state"), ignoringShim);
+        ContainerSpec ended = spec("cat", "/proc/self/status");
+        ContainerSpec running = spec("sleep", "300");
+        try {
+            ignoring.create(ended);
+            ignoring.start(ended.id());
+            assertThat(ignoring.await(ended.id(), Duration.ofSeconds(60)).exitCode()).isZero();
+            assertThat(signalFields(output(ended))).as("the init's signals").isEqualTo(NO_SIGNALS);
+            ignoring.create(running);
+            ignoring.start(running.id());
+            try (var a = ignoring.exec(running.id(), process("cat", "/proc/self/status").build(), false)) {
+                assertThat(signalFields(drain(a))).as("an exec'd process's signals").isEqualTo(NO_SIGNALS);
+            }
+        } finally {
+            for (ContainerSpec c : List.of(ended, running)) {
+                try {
+                    RuntimeStatus status = ignoring.state(c.id()).status();
+                    if (status == RuntimeStatus.RUNNING) {
+                        ignoring.kill(c.id(), 9, true);
+                        ignoring.await(c.id(), Duration.ofSeconds(10));
+                    }
+                    ignoring.delete(c.id());
+                } catch (io.berth.api.NotFoundException e) {
+                    // Never created: the test failed before.
+                }
+            }
+            ignoring.close();
         }
     }
 

@@ -109,7 +109,10 @@ public final class HostConfig {
         return securityOpt;
     }
 
-    /** {@code --ulimit}: limits that may only lower the engine's own. */
+    /**
+     * {@code --ulimit}: the limits the container's processes get, exactly; a hard limit above the
+     * engine's own fails the start unless the engine may raise it (see {@link Rlimit}).
+     */
     public List<Rlimit> ulimits() {
         return ulimits;
     }

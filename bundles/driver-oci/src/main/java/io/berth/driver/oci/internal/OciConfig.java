@@ -1,5 +1,6 @@
 package io.berth.driver.oci.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,13 +12,16 @@ import io.berth.api.runtime.Rlimit;
 import io.berth.api.storage.Mount;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Writes an OCI runtime-spec {@code config.json} (and {@code process.json} for exec) from the
  * engine's container spec: the same container the native runtime makes, in the terms runc and crun
  * take — docker's default mounts, namespaces, the cgroup under {@code berth/}, resources, device
- * rules, masked and read-only paths, capabilities, rlimits (which Berth only ever lowers).
+ * rules, masked and read-only paths, capabilities, rlimits (as asked: the runtime fails the start
+ * when it may not set them).
  */
 final class OciConfig {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +71,17 @@ final class OciConfig {
     /** A process.json for {@code exec --process}. */
     static byte[] processJson(ProcessSpec process, List<String> capabilities) throws IOException {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(process(process, capabilities));
+    }
+
+    /** The rlimits of the process that a bundle's {@code config.json} or exec's {@code process.json} gives. */
+    static List<Rlimit> rlimits(Path json) throws IOException {
+        JsonNode root = JSON.readTree(json.toFile());
+        JsonNode process = root.has("process") ? root.get("process") : root;
+        List<Rlimit> out = new ArrayList<>();
+        for (JsonNode r : process.path("rlimits")) {
+            out.add(new Rlimit(r.get("type").asText(), r.get("soft").asLong(), r.get("hard").asLong()));
+        }
+        return out;
     }
 
     private static ObjectNode process(ProcessSpec p, List<String> capabilities) {

@@ -72,17 +72,28 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
     private static final java.util.regex.Pattern CRUN_NOT_FOUND = java.util.regex.Pattern.compile(
             "executable file `([^`]*)` not found in \\$PATH");
 
+    private static final java.util.regex.Pattern RUNC_RLIMIT = java.util.regex.Pattern.compile(
+            "error setting rlimit type (\\d+): (operation not permitted)");
+    private static final java.util.regex.Pattern CRUN_RLIMIT = java.util.regex.Pattern.compile(
+            "setrlimit `(RLIMIT_[A-Z]+)`: (Operation not permitted)");
+
     /**
      * The runtime's failure in docker's words where it has them: runc's logrus line becomes its
      * message ({@code exec: "x": executable file not found in $PATH}), and crun's wording of the
-     * same failure is put the same way; other failures keep the runtime's own words.
+     * same failure is put the same way; a hard limit above the engine's own, which the runtime
+     * may not set, is said as the native runtime says it; other failures keep the runtime's own
+     * words.
      */
     @Override
-    protected String failureMessage(String message) {
+    protected String failureMessage(Path dir, String message) throws IOException {
         String m = message;
         java.util.regex.Matcher logrus = LOGRUS_MSG.matcher(m);
         if (logrus.find()) {
             m = logrus.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        String rlimit = rlimitRefused(dir, m);
+        if (rlimit != null) {
+            return name + ": " + rlimit;
         }
         java.util.regex.Matcher exec = RUNC_EXEC.matcher(m);
         if (exec.find()) {
@@ -93,6 +104,40 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
             return "exec: \"" + crun.group(1) + "\": executable file not found in $PATH";
         }
         return logrus.find(0) ? name + ": " + m : message;
+    }
+
+    /**
+     * When the runtime could not set an rlimit whose hard limit is above the engine's own (runc
+     * says {@code error setting rlimit type 7: operation not permitted}, crun {@code setrlimit
+     * `RLIMIT_NOFILE`: Operation not permitted}): which limit, what was asked (from the process's
+     * JSON in {@code dir}) and what the engine has. Else {@code null}.
+     */
+    private static String rlimitRefused(Path dir, String message) throws IOException {
+        java.util.regex.Matcher runc = RUNC_RLIMIT.matcher(message);
+        java.util.regex.Matcher crun = CRUN_RLIMIT.matcher(message);
+        String type;
+        String error;
+        if (runc.find()) {
+            type = io.berth.shim.Rlimits.name(Integer.parseInt(runc.group(1)));
+            error = runc.group(2);
+        } else if (crun.find()) {
+            type = crun.group(1);
+            error = crun.group(2);
+        } else {
+            return null;
+        }
+        if (!type.startsWith("RLIMIT_")) {
+            return null;
+        }
+        Path exec = dir.resolve("process.json");
+        Path json = Files.exists(exec) ? exec : dir.resolve("bundle").resolve("config.json");
+        long own = io.berth.shim.Rlimits.engineHardLimit(type);
+        for (io.berth.api.runtime.Rlimit r : OciConfig.rlimits(json)) {
+            if (r.type().equals(type) && own != -1 && Long.compareUnsigned(r.hard(), own) > 0) {
+                return io.berth.shim.Rlimits.aboveEngineHardLimit(type, r.hard(), own, error);
+            }
+        }
+        return null;
     }
 
     /** The runtime forgets the container ({@code delete --force}); one it never knew is no error. */
