@@ -71,7 +71,8 @@ public abstract class RuntimeDriverConformance {
     public enum Feature {
         /**
          * The container has pid, uts, ipc and mount namespaces of its own (its process is pid 1,
-         * its hostname the spec's), the spec's capabilities only, masked and read-only paths.
+         * its hostname the spec's), the spec's capabilities only, masked and read-only paths, and a
+         * {@code /dev/shm} of the spec's size.
          */
         ISOLATION,
         /**
@@ -333,6 +334,17 @@ public abstract class RuntimeDriverConformance {
                 .contains("ro\n").contains("sys-ro");
         // ps lists: the header, sh and ps itself — nothing of the host.
         assertThat(out).contains("\n3\n");
+    }
+
+    @Test
+    void devShmIsATmpfsOfTheSpecsSize() throws Exception {
+        requires(Feature.ISOLATION);
+        ContainerSpec sized = spec(process("grep", " /dev/shm ", "/proc/mounts").build()).shmSize(128L << 20).build();
+        assertThat(run(sized).exitCode()).isZero();
+        assertThat(output(sized)).contains(" /dev/shm tmpfs ").contains("size=131072k");
+        ContainerSpec plain = spec("grep", " /dev/shm ", "/proc/mounts");
+        assertThat(run(plain).exitCode()).isZero();
+        assertThat(output(plain)).contains("size=65536k");
     }
 
     @Test
