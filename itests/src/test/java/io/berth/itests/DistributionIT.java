@@ -79,6 +79,37 @@ class DistributionIT {
     }
 
     @Test
+    void theDaemonsLogKeepsEveryRunAcrossRestartsAndACrashAndRotatesBySize() throws Exception {
+        // Small files, so that the runs below rotate the log: each run logs about 1.5 kB.
+        Path cfg = berth.home.resolve("conf/berth.engine.cfg");
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^logRotateSize\\s*=.*$", "logRotateSize = 2k")
+                .replaceAll("(?m)^logRotateKeep\\s*=.*$", "logRotateKeep = 3"));
+        Path log = berth.root.resolve("berth.log");
+        String listening = "control socket listening on " + berth.socket();
+
+        assertThat(berth.stop(berth.startDaemon())).isZero();
+        String firstRun = Files.readString(log);
+        assertThat(firstRun).contains(listening);
+        // A crash: killed at once (the daemon this test started), then started again.
+        Process crashed = berth.startDaemon();
+        crashed.destroyForcibly().waitFor();
+        assertThat(berth.stop(berth.startDaemon())).isZero();
+
+        // Every run is there, oldest first, across berth.log.2, .1 and berth.log.
+        StringBuilder all = new StringBuilder();
+        for (String name : new String[] {"berth.log.3", "berth.log.2", "berth.log.1", "berth.log"}) {
+            Path file = berth.root.resolve(name);
+            if (Files.exists(file)) {
+                assertThat(Files.size(file)).as(name).isLessThanOrEqualTo(2048);
+                all.append(Files.readString(file));
+            }
+        }
+        assertThat(berth.root.resolve("berth.log.1")).exists();
+        assertThat(all.toString()).startsWith(firstRun);
+        assertThat(all.toString().split(java.util.regex.Pattern.quote(listening), -1)).hasSize(4);
+    }
+
+    @Test
     void withoutADaemonTheClientSaysHowToStartOne() throws Exception {
         Installation.Result r = berth.berth("info");
         assertThat(r.status()).isEqualTo(1);

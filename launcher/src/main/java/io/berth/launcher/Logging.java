@@ -2,10 +2,8 @@ package io.berth.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -14,18 +12,20 @@ import java.util.logging.Logger;
 
 /**
  * Sends the JDK's logging, which Berth's bundles use through {@link System.Logger}, to the log
- * file, one line per record, appended. Rotation is left to logrotate (copytruncate), as for
- * other daemons.
+ * file, one line per record, appended and rotated by size ({@link RotatingFileHandler}).
  */
 final class Logging {
     private Logging() {
     }
 
-    static void toFile(Path logFile, boolean debug) throws IOException {
-        Files.createDirectories(logFile.getParent());
-        FileHandler handler = new FileHandler(logFile.toString().replace("%", "%%"), 0, 1, true);
+    /**
+     * Logs to {@code logFile} from now on.
+     *
+     * @throws IllegalStateException if another daemon writes that file
+     */
+    static void toFile(Path logFile, RotatingFileHandler.Rotation rotation, boolean debug) throws IOException {
+        RotatingFileHandler handler = RotatingFileHandler.open(logFile, rotation);
         handler.setFormatter(new LineFormatter());
-        handler.setEncoding("UTF-8");
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);

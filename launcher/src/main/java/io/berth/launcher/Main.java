@@ -79,7 +79,7 @@ public final class Main {
         try (DirectoryLock rootLock = DirectoryLock.acquire(root, "engine root");
              DirectoryLock runRootLock = DirectoryLock.acquire(runRoot, "run root")) {
             Path logFile = options.logFile() != null ? options.logFile() : root.resolve("berth.log");
-            Logging.toFile(logFile, Boolean.getBoolean("berth.debug"));
+            Logging.toFile(logFile, RotatingFileHandler.Rotation.of(engineConfig), Boolean.getBoolean("berth.debug"));
             Path pidFile = null;
             if (options.daemon()) {
                 Logging.captureStandardStreams();

@@ -76,7 +76,8 @@ public abstract class RuntimeDriverConformance {
          * and when privileged the host's devices as they are on the host. Its processes, and
          * those exec adds, start as runc starts them, whatever the engine inherited: every signal
          * at its default disposition and none blocked; the working directory entered before the
-         * user is set, so that one the user may not enter works.
+         * user is set, so that one the user may not enter works. {@code /dev/shm} is a tmpfs of
+         * the spec's size.
          */
         ISOLATION,
         /**
@@ -453,6 +454,17 @@ public abstract class RuntimeDriverConformance {
             }
         }
         throw new AssertionError("no " + field + " in /proc/self/status");
+    }
+
+    @Test
+    void devShmIsATmpfsOfTheSpecsSize() throws Exception {
+        requires(Feature.ISOLATION);
+        ContainerSpec sized = spec(process("grep", " /dev/shm ", "/proc/mounts").build()).shmSize(128L << 20).build();
+        assertThat(run(sized).exitCode()).isZero();
+        assertThat(output(sized)).contains(" /dev/shm tmpfs ").contains("size=131072k");
+        ContainerSpec plain = spec("grep", " /dev/shm ", "/proc/mounts");
+        assertThat(run(plain).exitCode()).isZero();
+        assertThat(output(plain)).contains("size=65536k");
     }
 
     @Test

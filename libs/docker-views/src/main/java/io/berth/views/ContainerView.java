@@ -140,7 +140,7 @@ public final class ContainerView {
         }
         m.put("UTSMode", "");
         m.put("UsernsMode", "");
-        m.put("ShmSize", 67108864);
+        m.put("ShmSize", h.shmSize());
         m.put("Runtime", h.runtime());
         m.put("Isolation", "");
         m.put("CpuShares", r.cpuShares());

@@ -124,7 +124,7 @@ final class ShimSpec {
         s.devices(spec.privileged());
         s.mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
         s.add("symlink", "pts/ptmx", "/dev/ptmx");
-        s.mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+        s.mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=" + spec.shmSize());
         s.mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
         s.mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | (spec.privileged() ? 0 : MS_RDONLY), "");
         s.cgroups(cgroupMounts, spec.privileged());

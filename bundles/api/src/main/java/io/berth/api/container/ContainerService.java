@@ -100,18 +100,19 @@ public interface ContainerService {
 
     /**
      * What a path in a container's filesystem is, running or not. Symbolic links on the way are
-     * followed as inside the container; the last one too when {@code follow} says so.
+     * followed as docker follows them, inside the container's root ({@code ..} stops at it, an
+     * absolute target starts at it); the last one too when {@code follow} says so.
      *
      * @throws io.berth.api.NotFoundException if there is nothing at that path
-     * @throws io.berth.api.InvalidArgumentException if the path leads out of the container's
-     *         root filesystem through a symbolic link
+     * @throws io.berth.api.InvalidArgumentException if its links nest too deep
      */
     PathStat statPath(String idOrName, String path, boolean follow) throws IOException;
 
     /**
      * Writes a path of a container's filesystem (a file, or a directory with all it holds) as an
      * uncompressed tar whose top entry is named {@code name} ({@code null}: the path's last
-     * component).
+     * component). Links on the way are followed as by {@link #statPath}; a link that is the last
+     * component is copied as a link (to copy what it leads to, copy its {@link PathStat#linkTarget()}).
      */
     void copyFrom(String idOrName, String path, String name, java.io.OutputStream tar) throws IOException;
 

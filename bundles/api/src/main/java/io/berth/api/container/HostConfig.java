@@ -1,5 +1,6 @@
 package io.berth.api.container;
 
+import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
 
@@ -28,6 +29,7 @@ public final class HostConfig {
     private final List<String> securityOpt;
     private final List<Rlimit> ulimits;
     private final RestartPolicy restartPolicy;
+    private final long shmSize;
 
     private HostConfig(Builder b) {
         runtime = b.runtime;
@@ -42,6 +44,7 @@ public final class HostConfig {
         securityOpt = b.securityOpt == null ? List.of() : List.copyOf(b.securityOpt);
         ulimits = b.ulimits == null ? List.of() : List.copyOf(b.ulimits);
         restartPolicy = b.restartPolicy == null ? RestartPolicy.NO : b.restartPolicy;
+        shmSize = b.shmSize == 0 ? ContainerDefaults.SHM_SIZE : b.shmSize;
         if (autoRemove && !restartPolicy.name().equals("no")) {
             throw new io.berth.api.InvalidArgumentException("Conflicting options: --restart and --rm");
         }
@@ -56,7 +59,7 @@ public final class HostConfig {
     public Builder toBuilder() {
         return new Builder().runtime(runtime).autoRemove(autoRemove).privileged(privileged).readonlyRootfs(readonlyRootfs)
                 .capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfs).resources(resources).log(log).securityOpt(securityOpt)
-                .ulimits(ulimits).restartPolicy(restartPolicy);
+                .ulimits(ulimits).restartPolicy(restartPolicy).shmSize(shmSize);
     }
 
     /** The runtime driver's name ({@code --runtime}), or {@code null} for the default one. */
@@ -122,18 +125,28 @@ public final class HostConfig {
         return restartPolicy;
     }
 
+    /**
+     * {@code --shm-size}: the size of the container's {@code /dev/shm} in bytes; docker's 64 MB
+     * ({@link ContainerDefaults#SHM_SIZE}) when none was given. Negative only when a caller gave a
+     * negative size, which creating a container refuses.
+     */
+    public long shmSize() {
+        return shmSize;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HostConfig h && Objects.equals(runtime, h.runtime) && autoRemove == h.autoRemove
                 && privileged == h.privileged && readonlyRootfs == h.readonlyRootfs && capAdd.equals(h.capAdd)
                 && capDrop.equals(h.capDrop) && tmpfs.equals(h.tmpfs) && resources.equals(h.resources) && log.equals(h.log)
-                && securityOpt.equals(h.securityOpt) && ulimits.equals(h.ulimits) && restartPolicy.equals(h.restartPolicy);
+                && securityOpt.equals(h.securityOpt) && ulimits.equals(h.ulimits) && restartPolicy.equals(h.restartPolicy)
+                && shmSize == h.shmSize;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log,
-                securityOpt, ulimits, restartPolicy);
+                securityOpt, ulimits, restartPolicy, shmSize);
     }
 
     @Override
@@ -141,7 +154,7 @@ public final class HostConfig {
         return "HostConfig[runtime=" + runtime + ", autoRemove=" + autoRemove + ", privileged=" + privileged
                 + ", readonlyRootfs=" + readonlyRootfs + ", capAdd=" + capAdd + ", capDrop=" + capDrop + ", tmpfs=" + tmpfs
                 + ", resources=" + resources + ", log=" + log + ", securityOpt=" + securityOpt + ", ulimits=" + ulimits
-                + ", restartPolicy=" + restartPolicy + "]";
+                + ", restartPolicy=" + restartPolicy + ", shmSize=" + shmSize + "]";
     }
 
     /** Sets a {@link HostConfig}'s fields; {@code null} (or nothing) means docker's default. */
@@ -158,6 +171,7 @@ public final class HostConfig {
         private List<String> securityOpt;
         private List<Rlimit> ulimits;
         private RestartPolicy restartPolicy;
+        private long shmSize;
 
         private Builder() {
         }
@@ -219,6 +233,12 @@ public final class HostConfig {
 
         public Builder restartPolicy(RestartPolicy restartPolicy) {
             this.restartPolicy = restartPolicy;
+            return this;
+        }
+
+        /** The size of {@code /dev/shm} in bytes; 0 means docker's default, 64 MB. */
+        public Builder shmSize(long shmSize) {
+            this.shmSize = shmSize;
             return this;
         }
 

@@ -29,6 +29,9 @@ public final class ContainerDefaults {
     public static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
 
+    /** The size of a container's {@code /dev/shm} in bytes unless {@code --shm-size} says otherwise: 64 MB. */
+    public static final long SHM_SIZE = 64L * 1024 * 1024;
+
     /** The PATH a container gets when its image sets none. */
     public static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -27,6 +27,7 @@ public final class ContainerSpec {
     private final Path stateDir;
     private final LogSpec log;
     private final Map<String, String> annotations;
+    private final long shmSize;
 
     private ContainerSpec(Builder b) {
         id = Objects.requireNonNull(b.id, "id");
@@ -43,6 +44,10 @@ public final class ContainerSpec {
         stateDir = Objects.requireNonNull(b.stateDir, "stateDir");
         log = Objects.requireNonNull(b.log, "log");
         annotations = b.annotations == null ? Map.of() : Map.copyOf(b.annotations);
+        if (b.shmSize < 0) {
+            throw new IllegalArgumentException("the size of /dev/shm cannot be negative: " + b.shmSize);
+        }
+        shmSize = b.shmSize == 0 ? ContainerDefaults.SHM_SIZE : b.shmSize;
     }
 
     /** A builder with nothing set. */
@@ -67,6 +72,7 @@ public final class ContainerSpec {
         b.stateDir = stateDir;
         b.log = log;
         b.annotations = annotations;
+        b.shmSize = shmSize;
         return b;
     }
 
@@ -140,6 +146,14 @@ public final class ContainerSpec {
         return annotations;
     }
 
+    /**
+     * The size in bytes of the tmpfs mounted on the container's {@code /dev/shm} (mode 1777,
+     * {@code nosuid,nodev,noexec}), as docker mounts it; {@link ContainerDefaults#SHM_SIZE} unless set.
+     */
+    public long shmSize() {
+        return shmSize;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerSpec c && Objects.equals(id, c.id) && Objects.equals(rootfs, c.rootfs)
@@ -148,13 +162,13 @@ public final class ContainerSpec {
                 && Objects.equals(resources, c.resources) && Objects.equals(maskedPaths, c.maskedPaths)
                 && Objects.equals(readonlyPaths, c.readonlyPaths) && privileged == c.privileged
                 && Objects.equals(netns, c.netns) && Objects.equals(stateDir, c.stateDir)
-                && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations);
+                && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations) && shmSize == c.shmSize;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, rootfs, readonlyRootfs, process, hostname, mounts, resources, maskedPaths,
-                readonlyPaths, privileged, netns, stateDir, log, annotations);
+                readonlyPaths, privileged, netns, stateDir, log, annotations, shmSize);
     }
 
     @Override
@@ -163,7 +177,7 @@ public final class ContainerSpec {
                 ", process=" + process + ", hostname=" + hostname + ", mounts=" + mounts +
                 ", resources=" + resources + ", maskedPaths=" + maskedPaths + ", readonlyPaths=" + readonlyPaths +
                 ", privileged=" + privileged + ", netns=" + netns + ", stateDir=" + stateDir + ", log=" + log +
-                ", annotations=" + annotations + "]";
+                ", annotations=" + annotations + ", shmSize=" + shmSize + "]";
     }
 
     /** Sets a {@link ContainerSpec}'s fields. */
@@ -182,6 +196,7 @@ public final class ContainerSpec {
         private Path stateDir;
         private LogSpec log;
         private Map<String, String> annotations;
+        private long shmSize;
 
         private Builder() {
         }
@@ -253,6 +268,12 @@ public final class ContainerSpec {
 
         public Builder annotations(Map<String, String> annotations) {
             this.annotations = annotations;
+            return this;
+        }
+
+        /** The size of {@code /dev/shm} in bytes; 0 means {@link ContainerDefaults#SHM_SIZE}. */
+        public Builder shmSize(long shmSize) {
+            this.shmSize = shmSize;
             return this;
         }
 

@@ -18,6 +18,14 @@ public @interface EngineConfiguration {
             + "(--run-root overrides it).")
     String runRoot() default "/run/berth";
 
+    @AttributeDefinition(description = "Size at which the daemon's log (berth.log, or --log-file) is rotated to "
+            + "berth.log.1: bytes, or a number with k, m or g; 0 never rotates. Read by the launcher at daemon start.")
+    String logRotateSize() default "10m";
+
+    @AttributeDefinition(description = "How many rotated logs are kept (berth.log.1 the newest), at least 1. "
+            + "Read by the launcher at daemon start.")
+    String logRotateKeep() default "5";
+
     @AttributeDefinition(description = "Runtime driver used when a container names none; empty: highest ranked.")
     String defaultRuntime() default "";
 

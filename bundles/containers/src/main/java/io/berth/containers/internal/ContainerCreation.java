@@ -167,6 +167,9 @@ final class ContainerCreation {
                         + " (supported: no-new-privileges, no-new-privileges=false)");
             }
         }
+        if (host.shmSize() < 0) {
+            throw new InvalidArgumentException("SHM size can not be less than 0");
+        }
         for (String path : host.tmpfs().keySet()) {
             if (!path.startsWith("/") || ContainerPaths.clean(path).isEmpty()) {
                 throw new InvalidArgumentException("invalid mount path for --tmpfs: " + path);

@@ -5,9 +5,7 @@ import io.berth.api.NotFoundException;
 import io.berth.api.container.PathStat;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.layers.LayerApplier;
-import io.berth.layers.LayerPath;
 import io.berth.layers.LayerWriter;
-import io.berth.layers.ScopedRoot;
 import io.berth.layers.TreeTar;
 import io.berth.layers.Whiteouts;
 
@@ -19,9 +17,7 @@ import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,8 +25,9 @@ import java.util.concurrent.CompletionException;
 /**
  * A container's files, running or not: {@code stat} of a path, {@code cp} both ways and
  * {@code export}. A stopped container's root filesystem is mounted for the while. Paths are
- * resolved as inside the container: symbolic links are followed within its root, and one that
- * leads out of it is refused, so nothing of the host outside the container is read or written.
+ * resolved as docker resolves them: symbolic links are followed within the container's root, a
+ * {@code ..} never climbs above it and an absolute target starts at it, so nothing of the host
+ * outside the container is read or written.
  */
 final class ContainerFiles {
     private final ContainerStore store;
@@ -55,10 +52,10 @@ final class ContainerFiles {
             ContainerLifecycle.checkNotRemoved(e);
             ContainerRecord r = e.record;
             if (e.state.running()) {
-                return work.apply(rootfs.running(r, drivers.storage(r.storage())));
+                return work.apply(rootfs.running(r, drivers.storage(r.storage())).toAbsolutePath().normalize());
             }
             try {
-                return work.apply(rootfs.mount(r, drivers.storage(r.storage())));
+                return work.apply(rootfs.mount(r, drivers.storage(r.storage())).toAbsolutePath().normalize());
             } finally {
                 rootfs.release(r);
             }
@@ -67,48 +64,39 @@ final class ContainerFiles {
         }
     }
 
-    /** A path inside the container, resolved as the container sees it; the last component as asked. */
+    /**
+     * A path inside the container, resolved as docker resolves it (see {@link ContainerPaths#resolve}):
+     * links on the way followed inside the container's root, never out of it; the last component's
+     * link too when {@code follow} says so.
+     */
     static Path inside(Path root, String path, boolean follow) throws IOException {
-        String normalized = Path.of("/").resolve(path.isEmpty() ? "/" : path).normalize().toString();
-        List<String> parts = LayerPath.components(normalized.substring(1), "path '" + path + "'");
-        ScopedRoot scoped = new ScopedRoot(root);
-        try {
-            if (parts.isEmpty()) {
-                return root;
-            }
-            Path last = scoped.directory(parts.subList(0, parts.size() - 1), false, path).resolve(parts.get(parts.size() - 1));
-            if (follow && Files.isSymbolicLink(last)) {
-                try {
-                    return scoped.directory(parts, false, path);
-                } catch (InvalidArgumentException ex) {
-                    if (ex.getMessage() != null && ex.getMessage().contains("not a directory")) {
-                        return last;
-                    }
-                    throw ex;
-                }
-            }
-            return last;
-        } catch (NoSuchFileException ex) {
-            throw new NotFoundException("Could not find the file " + path + " in container");
-        } catch (InvalidArgumentException ex) {
-            String m = String.valueOf(ex.getMessage());
-            m = m.replace("outside the layer", "outside the container's root filesystem");
-            throw new InvalidArgumentException(m.startsWith("layer entry ") ? "container path " + m.substring(12) : m);
-        }
+        return ContainerPaths.resolve(root, path.isEmpty() ? "/" : path, follow);
     }
 
     PathStat stat(String idOrName, String path, boolean follow) throws IOException {
-        return withRootfs(idOrName, root -> {
-            Path p = inside(root, path, follow);
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
-            }
-            Map<String, Object> a = Files.readAttributes(p, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
-            String link = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : "";
-            String name = p.equals(root) ? "/" : p.getFileName().toString();
-            return new PathStat(name, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), (Long) a.get("size"),
-                    (Integer) a.get("mode"), link);
-        });
+        return withRootfs(idOrName, root -> stat(root, path, follow, idOrName));
+    }
+
+    /**
+     * What a path is, as docker's {@code stat} of a container path says: a symbolic link's
+     * {@code linkTarget} is the path inside the container where it leads once every link is
+     * followed, which {@code cp -L} copies.
+     */
+    static PathStat stat(Path rootfs, String path, boolean follow, String idOrName) throws IOException {
+        Path root = rootfs.toAbsolutePath().normalize();
+        Path p = inside(root, path, follow);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
+        }
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
+        String link = "";
+        if (Files.isSymbolicLink(p)) {
+            Path target = inside(root, path, true);
+            link = "/" + root.relativize(target);
+        }
+        String name = p.equals(root) ? "/" : p.getFileName().toString();
+        return new PathStat(name, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), (Long) a.get("size"),
+                (Integer) a.get("mode"), link);
     }
 
     void copyFrom(String idOrName, String path, String name, OutputStream tar) throws IOException {

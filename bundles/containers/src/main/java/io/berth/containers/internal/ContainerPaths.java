@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -47,31 +50,84 @@ final class ContainerPaths {
      * {@code null} if it does not exist.
      */
     static Path file(Path rootfs, String path) throws IOException {
-        ScopedRoot root = new ScopedRoot(rootfs);
-        List<String> components = clean(path);
-        for (int links = 0; links < MAX_LINKS; links++) {
-            if (components.isEmpty()) {
-                return root.root();
+        Path file = resolve(rootfs, path, true);
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? file : null;
+    }
+
+    /**
+     * The host path that a path of the container names, resolved as docker resolves it
+     * ({@code FollowSymlinkInScope}): the path is cleaned ({@code /..} is {@code /}), then taken
+     * component by component; a symbolic link is replaced by its target, an absolute target
+     * starting again at the container's root and a {@code ..} going up from the directory the
+     * link is in, never above the root. Whatever its links say, the result is inside
+     * {@code rootfs}. The last component's link is followed only when {@code followLast} or when
+     * the path ends with {@code /}; components that do not exist (or lie under a file) are kept as
+     * they are, for the caller to create or to report as missing.
+     *
+     * @throws InvalidArgumentException if links lead through more than 40 links, as the kernel's ELOOP
+     */
+    static Path resolve(Path rootfs, String path, boolean followLast) throws IOException {
+        Path root = rootfs.toAbsolutePath().normalize();
+        boolean follow = followLast || path.endsWith("/") || path.endsWith("/.");
+        Deque<String> pending = new ArrayDeque<>(clean(path));
+        List<String> resolved = new ArrayList<>();
+        boolean inDirectory = true;
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String component = pending.pop();
+            if (component.equals("..")) {
+                if (!resolved.isEmpty()) {
+                    resolved.remove(resolved.size() - 1);
+                }
+                inDirectory = Files.isDirectory(join(root, resolved), LinkOption.NOFOLLOW_LINKS);
+                continue;
             }
-            Path dir;
-            try {
-                dir = root.directory(components.subList(0, components.size() - 1), false, path);
-            } catch (NoSuchFileException e) {
-                return null;
+            Path next = join(root, resolved).resolve(component);
+            BasicFileAttributes attributes = null;
+            if (inDirectory) {
+                try {
+                    attributes = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    // Kept as it is: nothing below a missing name can be a link.
+                }
             }
-            Path file = dir.resolve(components.get(components.size() - 1));
-            if (!Files.isSymbolicLink(file)) {
-                return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? file : null;
+            if (attributes != null && attributes.isSymbolicLink() && (follow || !pending.isEmpty())) {
+                if (++links > MAX_LINKS) {
+                    throw new InvalidArgumentException("too many levels of symbolic links at " + path);
+                }
+                String target = Files.readSymbolicLink(next).toString();
+                if (target.startsWith("/")) {
+                    resolved.clear();
+                    inDirectory = true;
+                }
+                List<String> parts = components(target);
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    pending.push(parts.get(i));
+                }
+                continue;
             }
-            String target = Files.readSymbolicLink(file).toString();
-            List<String> next = new ArrayList<>();
-            if (!target.startsWith("/")) {
-                next.addAll(components.subList(0, components.size() - 1));
-            }
-            next.add(target);
-            components = clean(String.join("/", next));
+            resolved.add(component);
+            inDirectory = attributes != null && attributes.isDirectory();
         }
-        throw new InvalidArgumentException("too many levels of symbolic links at " + path);
+        return join(root, resolved);
+    }
+
+    /** A link target's components as they are, {@code ..} included: they are resolved where the link is. */
+    private static List<String> components(String target) {
+        if (target.indexOf('\0') >= 0) {
+            throw new InvalidArgumentException("symbolic link target " + target.replace('\0', '?') + " contains a NUL byte");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String p : target.split("/")) {
+            if (!p.isEmpty() && !p.equals(".")) {
+                parts.add(p);
+            }
+        }
+        return parts;
+    }
+
+    private static Path join(Path root, List<String> components) {
+        return components.isEmpty() ? root : root.resolve(String.join("/", components));
     }
 
     /** Makes a directory in the container (and its parents, mode 0755, owned by root) if missing; returns its host path. */

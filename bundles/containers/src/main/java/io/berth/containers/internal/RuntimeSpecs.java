@@ -73,7 +73,8 @@ final class RuntimeSpecs {
                 .rootfs(List.of(new Mount("bind", rootfs.toString(), null, List.of("rbind"))))
                 .readonlyRootfs(h.readonlyRootfs()).process(process).hostname(c.hostname()).mounts(mounts)
                 .resources(h.resources()).maskedPaths(ContainerDefaults.MASKED_PATHS)
-                .readonlyPaths(ContainerDefaults.READONLY_PATHS).privileged(h.privileged()).stateDir(stateDir)
+                .readonlyPaths(ContainerDefaults.READONLY_PATHS).privileged(h.privileged()).shmSize(h.shmSize())
+                .stateDir(stateDir)
                 .log(new LogSpec(log, h.log().maxSize(), h.log().maxFiles())).build();
     }
 

@@ -352,6 +352,37 @@ class LocalContainerServiceTest {
     }
 
     @Test
+    void shmSizeSizesDevShmSurvivesARestartedEngineAndStaysOutOfCommits() throws Exception {
+        String mounts = "grep ' /dev/shm ' /proc/mounts";
+        Container sized = service.create(TestEngine.request(HostConfig.builder().shmSize(128L << 20).build(), "sh", "-c", mounts));
+        assertThat(service.start(sized.id()).get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(output(sized.id())).contains(" /dev/shm tmpfs ").contains("nosuid,nodev,noexec").contains("size=131072k");
+        assertThat(service.inspect(sized.id()).host().shmSize()).isEqualTo(134217728L);
+        // None given, or 0: docker's 64 MB.
+        for (HostConfig h : List.of(HostConfig.DEFAULT, HostConfig.builder().shmSize(0).build())) {
+            Container plain = service.create(TestEngine.request(h, "sh", "-c", mounts));
+            assertThat(service.start(plain.id()).get(60, TimeUnit.SECONDS)).isZero();
+            assertThat(output(plain.id())).contains("size=65536k");
+            assertThat(service.inspect(plain.id()).host().shmSize()).isEqualTo(67108864L);
+        }
+        assertThatThrownBy(() -> service.create(TestEngine.request(HostConfig.builder().shmSize(-1).build(), "true")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("SHM size can not be less than 0");
+        // A restarted engine reads it back from the container's config and mounts it again.
+        service.close();
+        service = engine.open();
+        assertThat(service.inspect(sized.id()).host().shmSize()).isEqualTo(134217728L);
+        assertThat(service.start(sized.id()).get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(output(sized.id()).lines()).hasSize(2).allMatch(l -> l.contains("size=131072k"));
+        // A commit keeps the container's own setting and, as docker, puts none in the image.
+        io.berth.api.image.Image image = service.commit(sized.id(), io.berth.api.container.CommitRequest.builder().build());
+        assertThat(service.inspect(sized.id()).host().shmSize()).isEqualTo(134217728L);
+        Container fromImage = service.create(CreateRequest.builder(image.id().toString()).build());
+        assertThat(service.start(fromImage.id()).get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(output(fromImage.id())).contains("size=65536k").doesNotContain("size=131072k");
+        assertThat(service.inspect(fromImage.id()).host().shmSize()).isEqualTo(67108864L);
+    }
+
+    @Test
     void anAutoRemoveContainerThatCannotStartIsRemovedByTheService() throws Exception {
         Container c = service.create(TestEngine.request(TestEngine.host(true), "no-such-command"));
         assertThatThrownBy(() -> service.start(c.id())).isInstanceOf(StartFailedException.class)

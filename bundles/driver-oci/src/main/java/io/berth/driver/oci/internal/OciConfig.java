@@ -120,7 +120,7 @@ final class OciConfig {
         mount(out, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", privileged ? "rw" : "ro");
         mount(out, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro");
         mount(out, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(out, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        mount(out, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=" + spec.shmSize());
         for (Mount m : spec.mounts()) {
             if (m.target() == null || !m.target().startsWith("/")) {
                 throw new InvalidArgumentException("mount target must be an absolute path: " + m.target());

@@ -422,9 +422,17 @@ public class ContainerCommands implements Commands {
         if (srcColon >= 0) {
             String container = src.substring(0, srcColon);
             String path = src.substring(srcColon + 1);
-            PathStat stat = containers.statPath(container, path, follow);
+            PathStat stat = containers.statPath(container, path, false);
+            // SRC_PATH's own name, which a followed link's content takes on the host (docker's rebase).
+            String srcName = stat.name().equals("/") ? "" : stat.name();
+            if (follow && !stat.linkTarget().isEmpty()) {
+                // As docker's client: copy where the link leads, resolved inside the container.
+                path = stat.linkTarget();
+                stat = containers.statPath(container, path, false);
+            }
             if (dst.equals("-")) {
-                containers.copyFrom(container, follow && !stat.directory() ? path : path, null, ctx.out());
+                // The tar as docker streams it: named after what is copied, the link's target with -L.
+                containers.copyFrom(container, path, null, ctx.out());
                 ctx.out().flush();
                 return 0;
             }
@@ -433,7 +441,7 @@ public class ContainerCommands implements Commands {
             Path into;
             if (Files.isDirectory(target)) {
                 into = target;
-                name = stat.name().equals("/") ? "" : stat.name();
+                name = srcName;
             } else {
                 if (stat.directory() && Files.exists(target)) {
                     throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);
@@ -458,8 +466,14 @@ public class ContainerCommands implements Commands {
         if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new NotFoundException("Could not find the file " + src);
         }
+        // SRC_PATH's own name: with -L the link's target is copied under it, as docker does.
+        String sourceName = source.getFileName() == null ? "" : source.getFileName().toString();
         if (follow) {
-            source = source.toRealPath();
+            try {
+                source = source.toRealPath();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new NotFoundException("Could not find the file " + src);
+            }
         }
         String into;
         String name;
@@ -471,7 +485,7 @@ public class ContainerCommands implements Commands {
         }
         if (target != null && target.directory()) {
             into = path;
-            name = source.getFileName() == null ? "" : source.getFileName().toString();
+            name = sourceName;
         } else {
             if (target != null && Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);

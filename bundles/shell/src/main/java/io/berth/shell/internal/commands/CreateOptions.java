@@ -10,6 +10,7 @@ import io.berth.api.runtime.Rlimit;
 import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Option;
 import io.berth.shell.internal.framework.Options;
+import io.berth.shell.internal.framework.UsageException;
 import io.berth.shell.internal.output.Units;
 
 import java.io.IOException;
@@ -100,6 +101,8 @@ public class CreateOptions {
     public List<String> logOpt;
     @Option(names = {"--ulimit"}, description = "Ulimit options (name=soft[:hard]); only lowering the engine's own")
     public List<String> ulimit;
+    @Option(names = {"--shm-size"}, description = "Size of /dev/shm", absentValue = UNSET)
+    public String shmSize;
 
     /** The request these options make, for {@code image} running {@code command}. */
     CreateRequest request(CommandContext ctx, String image, List<String> command) throws IOException {
@@ -130,7 +133,7 @@ public class CreateOptions {
         List<String> entry = UNSET.equals(entrypoint) ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint);
         HostConfig host = HostConfig.builder().runtime(blankToNull(runtime)).autoRemove(rm).privileged(privileged)
                 .readonlyRootfs(readOnly).capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfsMap).resources(resources())
-                .log(logConfig()).securityOpt(securityOpt).ulimits(ulimits())
+                .log(logConfig()).securityOpt(securityOpt).ulimits(ulimits()).shmSize(shmSize())
                 .restartPolicy(restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart)).build();
         return CreateRequest.builder(image).name(blankToNull(name)).command(command).entrypoint(entry).env(environment)
                 .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
@@ -197,6 +200,22 @@ public class CreateOptions {
         }
         return Resources.builder().memory(mem).memorySwap(swap).cpuQuota(quota).cpuPeriod(period).cpuShares(shares)
                 .cpusetCpus(blankToNull(cpusetCpus)).pidsLimit(pids).build();
+    }
+
+    /**
+     * {@code --shm-size} in bytes, parsed as docker's flag is (a number with an optional unit b, k,
+     * m, g…); 0 when not given, which means docker's default of 64 MB, as {@code --shm-size 0} does.
+     */
+    private long shmSize() {
+        if (UNSET.equals(shmSize)) {
+            return 0;
+        }
+        try {
+            return Units.parseBytes(shmSize);
+        } catch (IllegalArgumentException e) {
+            // A bad value is docker's flag error (status 125), as its flag parser reports it.
+            throw UsageException.flag("invalid argument \"" + shmSize + "\" for \"--shm-size\" flag: " + e.getMessage());
+        }
     }
 
     private LogConfig logConfig() {
