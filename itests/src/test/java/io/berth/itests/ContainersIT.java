@@ -73,7 +73,7 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(ok("logs", "three").out()).isEqualTo("out\n");
         Installation.Result tail = ok("logs", "--tail", "1", "-t", "three");
         assertThat(tail.out()).isEmpty();
-        assertThat(tail.err()).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z err\n");
+        assertThat(tail.err()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z err\n");
         assertThat(ok("wait", "three").out()).isEqualTo("3\n");
         Installation.Result again = berth.berth("start", "-a", "three");
         assertThat(again.status()).isEqualTo(3);

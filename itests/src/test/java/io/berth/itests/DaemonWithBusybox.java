@@ -69,6 +69,18 @@ abstract class DaemonWithBusybox {
         return r;
     }
 
+    /** The runtimes to try: native, and runc and crun, which the host must have. */
+    List<String> runtimes() throws Exception {
+        List<String> runtimes = new java.util.ArrayList<>(List.of("native"));
+        String drivers = ok("drivers").out();
+        for (String oci : List.of("runc", "crun")) {
+            Requirements.require(drivers.matches("(?s).*runtime\\s+" + oci + "\\s+available.*"),
+                    oci + " is not installed (apt-get install " + oci + ")");
+            runtimes.add(oci);
+        }
+        return runtimes;
+    }
+
     JsonNode inspect(String name) throws Exception {
         return JSON.readTree(ok("inspect", "--type", "container", name).out()).get(0);
     }

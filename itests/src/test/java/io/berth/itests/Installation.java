@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * then SIGKILL) and deletes the copy.
  */
 final class Installation implements AutoCloseable {
-    /** The result of a bin/berth command: its status, its stdout as text and as bytes, its stderr. */
-    record Result(int status, String out, String err, byte[] stdout) {
+    /** The result of a bin/berth command: its status, its stdout and stderr as text and as bytes. */
+    record Result(int status, String out, String err, byte[] stdout, byte[] stderr) {
     }
 
     final Path home;
@@ -144,8 +144,9 @@ final class Installation implements AutoCloseable {
             throw new AssertionError("bin/berth " + String.join(" ", args) + " did not finish in 60 s");
         }
         byte[] stdout = out.join();
+        byte[] stderr = err.join();
         return new Result(p.exitValue(), new String(stdout, StandardCharsets.UTF_8),
-                new String(err.join(), StandardCharsets.UTF_8), stdout);
+                new String(stderr, StandardCharsets.UTF_8), stdout, stderr);
     }
 
     private static CompletableFuture<byte[]> read(InputStream in) {

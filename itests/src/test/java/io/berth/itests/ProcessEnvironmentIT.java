@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,18 +25,6 @@ class ProcessEnvironmentIT extends DaemonWithBusybox {
     @Override
     Process startDaemon() throws Exception {
         return berth.startDaemonIgnoring("INT HUP");
-    }
-
-    /** The runtimes to try: native, and runc and crun, which the host must have. */
-    private List<String> runtimes() throws Exception {
-        List<String> runtimes = new ArrayList<>(List.of("native"));
-        String drivers = ok("drivers").out();
-        for (String oci : List.of("runc", "crun")) {
-            Requirements.require(drivers.matches("(?s).*runtime\\s+" + oci + "\\s+available.*"),
-                    oci + " is not installed (apt-get install " + oci + ")");
-            runtimes.add(oci);
-        }
-        return runtimes;
     }
 
     /** A field of the daemon's /proc/PID/status or limits line. */

@@ -29,6 +29,17 @@ public final class Times {
         return s.substring(0, dot) + (fraction.isEmpty() ? "" : "." + fraction) + "Z";
     }
 
+    private static final DateTimeFormatter NANO_FIXED = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Docker's RFC3339NanoFixed, as {@code logs --timestamps} prints times: always nine digits of
+     * nanoseconds ({@code 2021-03-25T22:33:44.100000000Z}), so that the lines align.
+     */
+    public static String rfc3339Fixed(Instant t) {
+        return NANO_FIXED.format(t);
+    }
+
     /**
      * A duration in words, as docker's {@code units.HumanDuration} gives it for the {@code CREATED}
      * and {@code STATUS} columns: {@code Less than a second}, {@code 5 seconds}, {@code About a minute},

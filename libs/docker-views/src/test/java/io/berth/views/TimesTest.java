@@ -34,4 +34,11 @@ class TimesTest {
         assertThat(Times.rfc3339(Instant.parse("2021-03-25T22:33:44.100Z"))).isEqualTo("2021-03-25T22:33:44.1Z");
         assertThat(Times.rfc3339(Instant.parse("2021-03-25T22:33:44Z"))).isEqualTo("2021-03-25T22:33:44Z");
     }
+
+    @Test
+    void rfc3339FixedAsDockersLogTimestamps() {
+        assertThat(Times.rfc3339Fixed(Instant.parse("2021-03-25T22:33:44.1Z"))).isEqualTo("2021-03-25T22:33:44.100000000Z");
+        assertThat(Times.rfc3339Fixed(Instant.parse("2021-03-25T22:33:44Z"))).isEqualTo("2021-03-25T22:33:44.000000000Z");
+        assertThat(Times.rfc3339Fixed(Instant.parse("2021-03-25T22:33:44.123456789Z"))).isEqualTo("2021-03-25T22:33:44.123456789Z");
+    }
 }

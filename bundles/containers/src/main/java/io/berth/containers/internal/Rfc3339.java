@@ -26,7 +26,8 @@ final class Rfc3339 {
             int minute = digits(b, off + 14, 2);
             int second = digits(b, off + 17, 2);
             int nanos = 0;
-            boolean ok = year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24
+            boolean ok = year >= 0 && month >= 1 && month <= 12 && day >= 1
+                    && day <= java.time.Month.of(month).length(java.time.Year.isLeap(year)) && hour >= 0 && hour < 24
                     && minute >= 0 && minute < 60 && second >= 0 && second < 60;
             int i = off + 19;
             if (ok && i < end - 1) {

@@ -183,7 +183,13 @@ public class ContainerCommands implements Commands {
             ctx.err().println("the input device is not a TTY");
             return 1;
         }
-        Interaction.detachKeys(detachKeys);
+        try {
+            Interaction.detachKeys(detachKeys);
+        } catch (InvalidArgumentException e) {
+            // Before anything is made; a flag error of run, so status 125.
+            ctx.err().println("Error: " + e.getMessage());
+            return 125;
+        }
         Container c;
         try {
             c = createContainer(ctx, options, args, !detach && options.interactive);

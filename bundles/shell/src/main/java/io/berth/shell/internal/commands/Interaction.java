@@ -200,7 +200,7 @@ final class Interaction {
                     continue;
                 }
             }
-            throw new InvalidArgumentException("Unknown character: '" + k + "'");
+            throw new InvalidArgumentException("Invalid detach keys (" + spec + ") provided: unknown key '" + k + "'");
         }
         return keys.toByteArray();
     }

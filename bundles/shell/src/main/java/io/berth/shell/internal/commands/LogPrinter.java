@@ -36,7 +36,7 @@ final class LogPrinter implements LogSink {
         }
         last = s;
         if (timestamps) {
-            s.write((Times.rfc3339(e.time()) + " ").getBytes(StandardCharsets.UTF_8));
+            s.write((Times.rfc3339Fixed(e.time()) + " ").getBytes(StandardCharsets.UTF_8));
         }
         e.writeTo(s);
     }
