@@ -6,47 +6,9 @@
 # Usage: benchmarks/commit-exec.sh [ROUNDS]   (after `mvn package`; as root; needs hyperfine, docker.io)
 set -euo pipefail
 rounds=${1:-5}
-top=$(cd "$(dirname "$0")/.." && pwd)
-berth_home=$(ls -d "$top"/distribution/target/berth-*/ | head -1)
-berth_home=${berth_home%/}
-berth="$berth_home/bin/berth"
 work=/var/tmp/berth-bench-commit
-rm -rf "$work"; mkdir -p "$work"
-berth_pid=""; docker_pid=""
-docker_() { docker -H "unix://$work/docker.sock" "$@"; }
-cleanup() {
-  if [ -n "$berth_pid" ]; then
-    ids=$("$berth" ps -aq 2>/dev/null || true); [ -n "$ids" ] && "$berth" rm -f $ids >/dev/null 2>&1 || true
-    kill "$berth_pid" 2>/dev/null && wait "$berth_pid" 2>/dev/null || true
-  fi
-  if [ -n "$docker_pid" ]; then
-    ids=$(docker_ ps -aq 2>/dev/null || true); [ -n "$ids" ] && docker_ rm -f $ids >/dev/null 2>&1 || true
-    kill "$docker_pid" 2>/dev/null && wait "$docker_pid" 2>/dev/null || true
-  fi
-  umount -R "$work/docker-exec" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-for tool in hyperfine dockerd docker; do
-  command -v $tool >/dev/null || { echo "$tool is missing (apt-get install hyperfine docker.io)" >&2; exit 1; }
-done
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
-
-fixtures="$top/test-fixtures/target/classes:$(cat "$top/benchmarks/target/classpath")"
-java -cp "$fixtures" io.berth.testing.BusyboxImage docker-archive "$work/busybox.tar" busybox:latest
-
-export BERTH_HOST="unix://$work/berth-run/berth.sock"
-"$berth" daemon --root "$work/berth-root" --run-root "$work/berth-run" >"$work/berth.log" 2>&1 &
-berth_pid=$!
-dockerd --data-root "$work/docker-root" --exec-root "$work/docker-exec" -H "unix://$work/docker.sock" \
-  --pidfile "$work/docker.pid" --iptables=false --bridge=none >"$work/dockerd.log" 2>&1 &
-docker_pid=$!
-until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
-until docker_ version >/dev/null 2>&1; do sleep 0.05; done
-"$berth" load -i "$work/busybox.tar" >/dev/null
-docker_ load -i "$work/busybox.tar" >/dev/null
+needs=hyperfine
+source "$(dirname "$0")/beside-dockerd.sh"
 
 write='mkdir /data && i=0 && while [ $i -lt 1000 ]; do head -c 10240 /dev/urandom > /data/f$i; i=$((i+1)); done'
 berth_commits=(); docker_commits=()

@@ -99,7 +99,7 @@ public class CreateOptions {
     public String pidsLimit;
     @Option(names = {"--log-opt"}, description = "Log driver options (max-size, max-file)")
     public List<String> logOpt;
-    @Option(names = {"--ulimit"}, description = "Ulimit options (name=soft[:hard]); only lowering the engine's own")
+    @Option(names = {"--ulimit"}, description = "Ulimit options (name=soft[:hard]); a hard limit above the engine's own fails the start")
     public List<String> ulimit;
     @Option(names = {"--shm-size"}, description = "Size of /dev/shm", absentValue = UNSET)
     public String shmSize;

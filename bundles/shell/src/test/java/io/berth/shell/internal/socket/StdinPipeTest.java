@@ -29,17 +29,21 @@ class StdinPipeTest {
         assertThat(asked).hasValue(1);
     }
 
-    @Test
-    void anOfferWaitsWhileLimitBytesWaitUntilTheCommandReadsThem() throws Exception {
-        StdinPipe pipe = new StdinPipe(() -> { });
-        pipe.offer(new byte[StdinPipe.LIMIT]);
-        CompletableFuture<Void> more = CompletableFuture.runAsync(() -> {
+    private static CompletableFuture<Void> offerFromAnotherThread(StdinPipe pipe, byte b) {
+        return CompletableFuture.runAsync(() -> {
             try {
-                pipe.offer(new byte[] {7});
+                pipe.offer(new byte[] {b});
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    @Test
+    void anOfferWaitsWhileLimitBytesWaitUntilTheCommandReadsThem() throws Exception {
+        StdinPipe pipe = new StdinPipe(() -> { });
+        pipe.offer(new byte[StdinPipe.LIMIT]);
+        CompletableFuture<Void> more = offerFromAnotherThread(pipe, (byte) 7);
         assertThatThrownBy(() -> more.get(200, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         byte[] chunk = new byte[StdinPipe.LIMIT];
         int read = 0;
@@ -54,13 +58,7 @@ class StdinPipeTest {
     void aDiscardedPipeReleasesAWaitingOfferAndDropsWhatComes() throws Exception {
         StdinPipe pipe = new StdinPipe(() -> { });
         pipe.offer(new byte[StdinPipe.LIMIT]);
-        CompletableFuture<Void> more = CompletableFuture.runAsync(() -> {
-            try {
-                pipe.offer(new byte[] {7});
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> more = offerFromAnotherThread(pipe, (byte) 7);
         pipe.discard();
         more.get(10, TimeUnit.SECONDS);
         pipe.offer(new byte[] {8});
