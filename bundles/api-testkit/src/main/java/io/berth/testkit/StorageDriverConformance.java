@@ -165,6 +165,53 @@ public abstract class StorageDriverConformance {
     }
 
     @Test
+    void aReplacedDirectoryAndNamesOfAnyBytesDiffAndCommitExactly() throws IOException {
+        String top = unpackBusybox();
+        driver.prepare("c1", top);
+        Path rootfs = mount("c1");
+        // rm -rf /home && mkdir /home, as a container does it; names that are not UTF-8.
+        try (var all = Files.walk(rootfs.resolve("home"))) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+        Files.createDirectories(rootfs.resolve("home/fresh"));
+        Path tmp = rootfs.resolve("tmp");
+        for (int c = 1; c < 256; c++) {
+            if (c != '/') {
+                Files.writeString(byteName(tmp, c), Integer.toString(c));
+            }
+        }
+        unmount(rootfs);
+
+        // A change's path holds a byte that is not UTF-8 as U+DC00 + the byte (Berth's names).
+        assertThat(driver.changes("c1")).extracting(Object::toString).contains("C /home", "D /home/user", "A /home/fresh",
+                "A /tmp/n\udcff", "A /tmp/n\udcfe", "A /tmp/na", "A /tmp/n\udce9");
+        ByteArrayOutputStream diff = new ByteArrayOutputStream();
+        driver.diff("c1", diff);
+        driver.apply("committed", top, new ByteArrayInputStream(diff.toByteArray()));
+        driver.view("check", "committed");
+        Path check = mount("check");
+        assertThat(check.resolve("home/fresh")).isDirectory();
+        assertThat(check.resolve("home/user")).doesNotExist();
+        Path checkTmp = check.resolve("tmp");
+        try (var listed = Files.list(checkTmp)) {
+            assertThat(listed.count()).isEqualTo(254);
+        }
+        for (int c = 1; c < 256; c++) {
+            if (c != '/') {
+                assertThat(Files.readString(byteName(checkTmp, c))).isEqualTo(Integer.toString(c));
+            }
+        }
+    }
+
+    /** {@code dir}'s entry named "n" and the byte {@code c}, whatever the byte (through the path's URI). */
+    private static Path byteName(Path dir, int c) {
+        return Path.of(java.net.URI.create("file://" + dir.toAbsolutePath().toUri().getRawPath().replaceAll("/$", "")
+                + "/n%" + String.format("%02x", c)));
+    }
+
+    @Test
     void commitTurnsAContainerIntoALayer() throws IOException {
         String top = unpackBusybox();
         driver.prepare("c1", top);

@@ -1,10 +1,12 @@
 package io.berth.layers;
 
-import io.berth.posix.Native;
-import io.berth.posix.Trees;
 import io.berth.api.InvalidArgumentException;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarReader;
+import io.berth.api.Names;
+import io.berth.posix.Native;
+import io.berth.posix.RawPaths;
+import io.berth.posix.Trees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +68,10 @@ public final class LayerApplier {
     private final Options options;
     private final List<Object[]> directoryTimes = new ArrayList<>();
     private final Set<Path> createdHere = new HashSet<>();
+    /** Paths whited out by this layer (overlay mode): a directory this layer makes there is new. */
+    private final Set<Path> whitedOutHere = new HashSet<>();
+    /** The entries' cleaned paths, a whiteout's included: docker refuses a layer naming one twice. */
+    private final Set<String> seen = new HashSet<>();
     private final byte[] buffer = new byte[BUFFER];
     private long entries;
     private long bytes;
@@ -95,14 +101,18 @@ public final class LayerApplier {
             } catch (InvalidArgumentException e) {
                 throw e;
             } catch (IOException e) {
-                throw new IOException("layer entry '" + h.name + "': " + e.getMessage(), e);
+                throw new IOException("layer entry '" + Names.printable(h.name) + "': " + e.getMessage(), e);
             }
         }
         tar.drain();
-        // Directory times last: creating their entries changed them.
+        // Directory times last: creating their entries changed them. A directory replaced since
+        // (by a later entry of another type) keeps the time its replacement has.
         for (int i = directoryTimes.size() - 1; i >= 0; i--) {
             Object[] t = directoryTimes.get(i);
-            Native.utimes((Path) t[0], (Long) t[1], (Integer) t[2]);
+            BasicFileAttributes now = attributes((Path) t[0]);
+            if (now != null && now.isDirectory()) {
+                Native.utimes((Path) t[0], (Long) t[1], (Integer) t[2]);
+            }
         }
         return new Stats(entries, bytes, tar.offset());
     }
@@ -112,6 +122,10 @@ public final class LayerApplier {
         if (parts.isEmpty()) {
             return;
         }
+        if (!seen.add(LayerPath.join(parts))) {
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name)
+                    + "': duplicates of file paths not supported");
+        }
         String base = parts.get(parts.size() - 1);
         List<String> parentParts = parts.subList(0, parts.size() - 1);
         if (base.startsWith(Whiteouts.PREFIX)) {
@@ -119,7 +133,7 @@ public final class LayerApplier {
             return;
         }
         Path parent = root.directory(parentParts, true, h.name);
-        Path target = parent.resolve(base);
+        Path target = RawPaths.resolve(parent, base);
         BasicFileAttributes existing = attributes(target);
         if (existing != null && !(existing.isDirectory() && h.isDirectory())) {
             Trees.delete(target);
@@ -132,31 +146,36 @@ public final class LayerApplier {
                 if (existing == null || !existing.isDirectory()) {
                     Files.createDirectory(target);
                 }
+                if (whitedOutHere.contains(target)) {
+                    // Whited out and made again by this layer: a new directory, the lower one's
+                    // content hidden, as deleting it first gives in DELETE mode.
+                    Native.setxattr(target, Whiteouts.OPAQUE_XATTR, "y".getBytes(StandardCharsets.US_ASCII));
+                }
             }
             case TarHeader.REGULAR, TarHeader.REGULAR_OLD, TarHeader.CONTIGUOUS -> writeFile(target, h, tar);
             case TarHeader.SYMLINK -> {
                 if (h.linkName.isEmpty()) {
-                    throw new InvalidArgumentException("layer entry '" + h.name + "': symbolic link with an empty target");
+                    throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': symbolic link with an empty target");
                 }
-                Files.createSymbolicLink(target, Path.of(h.linkName));
+                RawPaths.symlink(target, h.linkName);
                 root.invalidate(parts);
             }
             case TarHeader.HARDLINK -> hardLink(h, target);
             case TarHeader.CHAR_DEVICE, TarHeader.BLOCK_DEVICE -> {
                 if (!options.allowDevices()) {
-                    throw new InvalidArgumentException("layer entry '" + h.name + "': device nodes are not allowed");
+                    throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': device nodes are not allowed");
                 }
                 Native.mknod(target, h.type == TarHeader.CHAR_DEVICE ? Native.S_IFCHR : Native.S_IFBLK, h.mode,
                         h.devMajor, h.devMinor);
             }
             case TarHeader.FIFO -> Native.mknod(target, Native.S_IFIFO, h.mode, 0, 0);
-            default -> throw new InvalidArgumentException("layer entry '" + h.name + "': unsupported entry type '"
+            default -> throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': unsupported entry type '"
                     + (char) h.type + "'");
         }
         createdHere.add(target);
-        if (h.type != TarHeader.HARDLINK) {
-            metadata(target, h);
-        }
+        // A hard link's header sets the metadata of the inode it shares, as docker applies it.
+        metadata(target, h, h.type == TarHeader.SYMLINK
+                || h.type == TarHeader.HARDLINK && Files.isSymbolicLink(target));
     }
 
     private void whiteout(TarHeader h, List<String> parts, List<String> parentParts, String base) throws IOException {
@@ -182,10 +201,17 @@ public final class LayerApplier {
         }
         String victim = base.substring(Whiteouts.PREFIX.length());
         if (victim.isEmpty() || victim.equals(".") || victim.equals("..")) {
-            throw new InvalidArgumentException("layer entry '" + h.name + "': whiteout of '" + victim + "'");
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': whiteout of '" + victim + "'");
         }
-        Path target = dir.resolve(victim);
+        Path target = RawPaths.resolve(dir, victim);
+        if (createdHere.contains(target)) {
+            // A whiteout applies to the lower layers only, never to what its own layer has (OCI).
+            return;
+        }
         Trees.delete(target);
+        if (options.whiteouts() == Whiteouts.OVERLAY) {
+            whitedOutHere.add(target);
+        }
         List<String> victimParts = new ArrayList<>(parentParts);
         victimParts.add(victim);
         root.invalidate(victimParts);
@@ -215,37 +241,36 @@ public final class LayerApplier {
                 bytes += n;
             }
         } catch (FileAlreadyExistsException e) {
-            throw new InvalidArgumentException("layer entry '" + h.name + "': path exists and could not be replaced");
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': path exists and could not be replaced");
         }
     }
 
     private void hardLink(TarHeader h, Path target) throws IOException {
         List<String> linkParts = LayerPath.components(h.linkName,
-                "layer entry '" + h.name + "': hard link target '" + h.linkName + "'");
+                "layer entry '" + Names.printable(h.name) + "': hard link target '" + Names.printable(h.linkName) + "'");
         if (linkParts.isEmpty()) {
-            throw new InvalidArgumentException("layer entry '" + h.name + "': hard link to the layer's root");
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': hard link to the layer's root");
         }
         Path existing;
         try {
             Path dir = root.directory(linkParts.subList(0, linkParts.size() - 1), false, h.name);
-            existing = dir.resolve(linkParts.get(linkParts.size() - 1));
+            existing = RawPaths.resolve(dir, linkParts.get(linkParts.size() - 1));
         } catch (NoSuchFileException e) {
-            throw new InvalidArgumentException("layer entry '" + h.name + "': hard link target '" + h.linkName
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': hard link target '" + h.linkName
                     + "' is not in the layer");
         }
         BasicFileAttributes attrs = attributes(existing);
         if (attrs == null) {
-            throw new InvalidArgumentException("layer entry '" + h.name + "': hard link target '" + h.linkName
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': hard link target '" + h.linkName
                     + "' is not in the layer");
         }
         if (attrs.isDirectory()) {
-            throw new InvalidArgumentException("layer entry '" + h.name + "': hard link to directory '" + h.linkName + "'");
+            throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': hard link to directory '" + Names.printable(h.linkName) + "'");
         }
         Files.createLink(target, existing);
     }
 
-    private void metadata(Path target, TarHeader h) throws IOException {
-        boolean link = h.type == TarHeader.SYMLINK;
+    private void metadata(Path target, TarHeader h, boolean link) throws IOException {
         if (options.setOwners()) {
             setOwner(target, h.uid, h.gid);
         }

@@ -1,8 +1,9 @@
 package io.berth.layers;
 
-import io.berth.posix.Native;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarWriter;
+import io.berth.posix.Native;
+import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public final class LayerWriter {
      * skipped, as docker does.
      */
     public void add(Path root, String relative) throws IOException {
-        addAs(root.resolve(relative), relative);
+        addAs(RawPaths.resolve(root, relative), relative);
     }
 
     /** Writes the entry for {@code file} as it is on disk, named {@code relative} in the archive. */
@@ -64,7 +65,7 @@ public final class LayerWriter {
             case S_IFDIR -> h.type = TarHeader.DIRECTORY;
             case S_IFLNK -> {
                 h.type = TarHeader.SYMLINK;
-                h.linkName = Files.readSymbolicLink(file).toString();
+                h.linkName = RawPaths.readLink(file);
             }
             case S_IFCHR, S_IFBLK -> {
                 h.type = format == S_IFCHR ? TarHeader.CHAR_DEVICE : TarHeader.BLOCK_DEVICE;

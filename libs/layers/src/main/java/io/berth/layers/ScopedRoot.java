@@ -1,6 +1,8 @@
 package io.berth.layers;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.api.Names;
+import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +73,7 @@ public final class ScopedRoot {
 
     private Path step(Path current, Deque<String> stack, String component, boolean create, String entry, int[] links,
                       String wanted) throws IOException {
-        Path next = current.resolve(component);
+        Path next = RawPaths.resolve(current, component);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -90,9 +92,9 @@ public final class ScopedRoot {
         }
         if (attrs.isSymbolicLink()) {
             if (++links[0] > MAX_LINKS) {
-                throw new InvalidArgumentException("layer entry '" + entry + "': too many levels of symbolic links");
+                throw new InvalidArgumentException("layer entry '" + Names.printable(entry) + "': too many levels of symbolic links");
             }
-            String target = Files.readSymbolicLink(next).toString();
+            String target = RawPaths.readLink(next);
             Path at = current;
             if (target.startsWith("/")) {
                 stack.clear();
@@ -104,8 +106,8 @@ public final class ScopedRoot {
                 }
                 if (part.equals("..")) {
                     if (stack.isEmpty()) {
-                        throw new InvalidArgumentException("layer entry '" + entry + "': symbolic link '"
-                                + relative(next) + "' -> '" + target + "' points outside the layer");
+                        throw new InvalidArgumentException("layer entry '" + Names.printable(entry) + "': symbolic link '"
+                                + Names.printable(relative(next)) + "' -> '" + Names.printable(target) + "' points outside the layer");
                     }
                     stack.pop();
                     at = at.getParent();
@@ -115,10 +117,10 @@ public final class ScopedRoot {
             }
             return at;
         }
-        throw new InvalidArgumentException("layer entry '" + entry + "': '" + relative(next) + "' is not a directory");
+        throw new InvalidArgumentException("layer entry '" + Names.printable(entry) + "': '" + Names.printable(relative(next)) + "' is not a directory");
     }
 
     private String relative(Path p) {
-        return root.relativize(p).toString();
+        return RawPaths.relative(root, p);
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.layers;
 
+import io.berth.posix.RawPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,10 +28,11 @@ public final class TreeTar {
         }
         List<Path> children = new ArrayList<>();
         try (Stream<Path> list = Files.list(source)) {
+            // Paths compare by their bytes: the order of Go's walk.
             list.sorted().forEach(children::add);
         }
         for (Path child : children) {
-            String childName = name.isEmpty() ? child.getFileName().toString() : name + "/" + child.getFileName();
+            String childName = name.isEmpty() ? RawPaths.fileName(child) : name + "/" + RawPaths.fileName(child);
             write(child, childName, out);
         }
     }

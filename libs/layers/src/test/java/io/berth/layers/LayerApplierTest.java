@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,12 +134,63 @@ class LayerApplierTest {
 
     @Test
     void laterEntriesReplaceEarlierOnesWithoutFollowingLinks() throws IOException {
-        apply(new Tars().symlink("f", outside.resolve("secret").toString()).file("f", "replaced")
-                .symlink("d", outside.toString()).dir("d/").file("d/inner", "i"), DELETE);
+        apply(new Tars().symlink("f", outside.resolve("secret").toString()).symlink("d", outside.toString()), DELETE);
+        apply(new Tars().file("f", "replaced").dir("d/").file("d/inner", "i"), DELETE);
         assertThat(outside.resolve("secret")).hasContent("untouched");
         assertThat(root.resolve("f")).isRegularFile().hasContent("replaced");
         assertThat(root.resolve("d")).isDirectory();
         assertThat(outside.resolve("inner")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"OVERLAY", "DELETE"}, value = Whiteouts.class)
+    void aPathTwiceInOneLayerIsRefusedAsDockerRefusesIt(Whiteouts mode) throws IOException {
+        LayerApplier.Options options = mode == Whiteouts.OVERLAY ? OVERLAY : DELETE;
+        for (Tars tar : List.of(new Tars().file("f", "1").file("f", "2"), new Tars().dir("d/").file("x", "").dir("d"),
+                new Tars().file("a/./b", "1").file("a//b", "2"), new Tars().file(".wh.g", "").file("./.wh.g", ""))) {
+            Path layerRoot = Files.createDirectory(tmp.resolve("dup-" + mode + "-" + System.nanoTime()));
+            assertThatThrownBy(() -> LayerApplier.apply(tar.stream(), layerRoot, options))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageEndingWith(": duplicates of file paths not supported");
+        }
+    }
+
+    @Test
+    void aWhiteoutHidesLowerLayersOnlyAndANameMadeAgainIsNew() throws IOException {
+        // Lower: a directory with content, a file.
+        for (LayerApplier.Options options : List.of(DELETE, OVERLAY)) {
+            Path lower = Files.createDirectory(tmp.resolve("lower-" + options.whiteouts()));
+            LayerApplier.apply(new Tars().dir("d/").file("d/old", "o").file("f", "lower").stream(), lower, DELETE);
+            Path upper = options == DELETE ? lower : Files.createDirectory(tmp.resolve("upper"));
+            // One layer: the directory whited out and made again with new content, then a file
+            // of the layer whited out by a later entry of the same layer (which OCI says it is not).
+            LayerApplier.apply(new Tars().file(".wh.d", "").dir("d/").file("d/new", "n").file("g", "mine")
+                    .file(".wh.g", "").stream(), upper, options);
+            assertThat(upper.resolve("g")).as(options.whiteouts().toString()).hasContent("mine");
+            assertThat(upper.resolve("d/new")).hasContent("n");
+            if (options == DELETE) {
+                assertThat(upper.resolve("d/old")).doesNotExist();
+            } else {
+                assertThat(Native.getxattr(upper.resolve("d"), Whiteouts.OPAQUE_XATTR)).isEqualTo(new byte[] {'y'});
+            }
+            assertThat(Files.getLastModifiedTime(upper.resolve("d")).toMillis()).isEqualTo(1_700_000_000_000L);
+        }
+    }
+
+    @Test
+    void aHardLinksHeaderSetsTheSharedInodesOwnerModeAndTime() throws IOException {
+        TarHeader link = new TarHeader("hard", TarHeader.HARDLINK);
+        link.linkName = "file";
+        link.mode = 0600;
+        link.uid = 1234;
+        link.gid = 5678;
+        link.mtimeSeconds = 1_600_000_000L;
+        apply(new Tars().file("file", "shared").entry(link, null), DELETE);
+        Map<String, Object> a = Files.readAttributes(root.resolve("file"), "unix:mode,uid,gid,nlink,lastModifiedTime");
+        assertThat((Integer) a.get("mode") & 07777).isEqualTo(0600);
+        assertThat(a.get("uid")).isEqualTo(1234);
+        assertThat(a.get("gid")).isEqualTo(5678);
+        assertThat(a.get("nlink")).isEqualTo(2);
+        assertThat(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis()).isEqualTo(1_600_000_000_000L);
     }
 
     @Test
@@ -202,6 +255,72 @@ class LayerApplierTest {
                 case DEVICE_NOT_ALLOWED -> new Tars().add("dev/sda", TarHeader.BLOCK_DEVICE, 0600, "", null);
             };
         }
+    }
+
+    /** Every byte value but NUL and '/', in a name: "n" and the byte. */
+    static List<String> everyByteName() {
+        List<String> names = new ArrayList<>();
+        for (int c = 1; c < 256; c++) {
+            if (c != '/') {
+                names.add(io.berth.api.Names.decode(new byte[] {'n', (byte) c}));
+            }
+        }
+        return names;
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"OVERLAY", "DELETE"}, value = Whiteouts.class)
+    void namesAreBytesKeptExactlyThroughApplyAndWrite(Whiteouts mode) throws IOException {
+        LayerApplier.Options options = mode == Whiteouts.OVERLAY ? OVERLAY : DELETE;
+        Tars layer = new Tars().dir("d\udcff/");
+        for (String name : everyByteName()) {
+            layer.file("d\udcff/" + name, name.substring(1));
+        }
+        // Two names that decoding as UTF-8 would make one (U+FFFD), a link to each, a hard link.
+        layer.file("col\udcff", "ff").file("col\udcfe", "fe").symlink("link\udc80", "d\udcff/n\udce9")
+                .hardlink("hard\udc81", "col\udcfe").file("gone\udcc0", "x");
+        apply(layer, options);
+        apply(new Tars().file(".wh.gone\udcc0", ""), options);
+
+        Path d = io.berth.posix.RawPaths.resolve(root, "d\udcff");
+        try (var listed = Files.list(d)) {
+            assertThat(listed.map(io.berth.posix.RawPaths::fileName).sorted().toList())
+                    .isEqualTo(everyByteName().stream().sorted().toList());
+        }
+        for (String name : everyByteName()) {
+            assertThat(io.berth.api.Names.decode(Files.readAllBytes(io.berth.posix.RawPaths.resolve(d, name))))
+                    .as(io.berth.api.Names.printable(name)).isEqualTo(name.substring(1));
+        }
+        assertThat(Files.readString(io.berth.posix.RawPaths.resolve(root, "col\udcff"))).isEqualTo("ff");
+        assertThat(Files.readString(io.berth.posix.RawPaths.resolve(root, "col\udcfe"))).isEqualTo("fe");
+        assertThat(io.berth.posix.RawPaths.readLink(io.berth.posix.RawPaths.resolve(root, "link\udc80")))
+                .isEqualTo("d\udcff/n\udce9");
+        assertThat(Files.isSameFile(io.berth.posix.RawPaths.resolve(root, "hard\udc81"),
+                io.berth.posix.RawPaths.resolve(root, "col\udcfe"))).isTrue();
+        Path gone = io.berth.posix.RawPaths.resolve(root, "gone\udcc0");
+        if (mode == Whiteouts.OVERLAY) {
+            assertThat(Files.getAttribute(gone, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
+        } else {
+            assertThat(Files.exists(gone, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        }
+
+        // Written back as a layer, the same names, byte for byte.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        LayerWriter writer = new LayerWriter(out);
+        TreeTar.write(root, "", writer);
+        writer.finish();
+        List<String> written = new ArrayList<>();
+        io.berth.layers.tar.TarReader reader = new io.berth.layers.tar.TarReader(new ByteArrayInputStream(out.toByteArray()));
+        for (io.berth.layers.tar.TarHeader h; (h = reader.next()) != null; ) {
+            written.add(h.name + (h.linkName.isEmpty() ? "" : " -> " + h.linkName));
+        }
+        List<String> expected = new ArrayList<>(List.of("col\udcfe", "col\udcff", "d\udcff/", "hard\udc81 -> col\udcfe",
+                "link\udc80 -> d\udcff/n\udce9"));
+        everyByteName().forEach(n -> expected.add("d\udcff/" + n));
+        if (mode == Whiteouts.OVERLAY) {
+            expected.add("gone\udcc0");
+        }
+        assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test

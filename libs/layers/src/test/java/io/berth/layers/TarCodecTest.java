@@ -87,6 +87,42 @@ class TarCodecTest {
     }
 
     @Test
+    void namesThatAreNotUtf8GoBothWaysWithGnuTarInEveryFormat() throws Exception {
+        Requirements.require(Requirements.which("tar") != null, "GNU tar is not installed");
+        String deep = "d\udcff/" + "x\udce9".repeat(40);
+        // Ours, extracted by GNU tar: the bytes on disk are the names' bytes.
+        Files.write(tmp.resolve("ours.tar"), new Tars().file("col\udcff", "ff").file("col\udcfe", "fe").dir("d\udcff/")
+                .file(deep, "deep").symlink("l\udc80", "col\udcff").bytes());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        run("tar", "-xf", tmp.resolve("ours.tar").toString(), "-C", out.toString());
+        assertThat(Files.readString(io.berth.posix.RawPaths.resolve(out, "col\udcff"))).isEqualTo("ff");
+        assertThat(Files.readString(io.berth.posix.RawPaths.resolve(out, "col\udcfe"))).isEqualTo("fe");
+        assertThat(Files.readString(io.berth.posix.RawPaths.resolve(out, deep))).isEqualTo("deep");
+        assertThat(io.berth.posix.RawPaths.readLink(io.berth.posix.RawPaths.resolve(out, "l\udc80"))).isEqualTo("col\udcff");
+        // GNU tar's, in each format (GNU long names, PAX with hdrcharset=BINARY, ustar), read by ours.
+        for (String format : List.of("gnu", "pax", "ustar")) {
+            Path archive = tmp.resolve(format + ".tar");
+            List<String> create = new ArrayList<>(List.of("tar", "--format=" + format, "-cf", archive.toString(), "-C",
+                    out.toString(), "col\udcff", "col\udcfe", "l\udc80"));
+            if (!format.equals("ustar")) {
+                create.add("d\udcff");
+            }
+            run(create.stream().map(a -> new String(io.berth.api.Names.encode(a), StandardCharsets.ISO_8859_1))
+                    .toArray(String[]::new), true);
+            List<String> names = new ArrayList<>();
+            TarReader reader = new TarReader(Files.newInputStream(archive));
+            for (TarHeader h; (h = reader.next()) != null; ) {
+                names.add(h.name + (h.linkName.isEmpty() ? "" : " -> " + h.linkName));
+            }
+            List<String> expected = new ArrayList<>(List.of("col\udcff", "col\udcfe", "l\udc80 -> col\udcff"));
+            if (!format.equals("ustar")) {
+                expected.addAll(List.of("d\udcff/", deep));
+            }
+            assertThat(names).as(format).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
     void corruptAndTruncatedArchivesAreErrors() throws IOException {
         byte[] tar = new Tars().file("a", "hello").bytes();
         byte[] corrupt = tar.clone();
@@ -104,7 +140,22 @@ class TarCodecTest {
     }
 
     static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, false);
+    }
+
+    /**
+     * Runs a command; with {@code latin1} each argument's characters are its bytes (a way to give
+     * a program names that are not UTF-8, as the JDK encodes arguments in the locale's charset).
+     */
+    static String run(String[] command, boolean latin1) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (latin1) {
+            pb = new ProcessBuilder("python3", "-c", "import os,sys; a=[x.encode('latin-1') for x in sys.argv[1:]];"
+                    + " os.execvp(a[0], a)");
+            pb.command().addAll(List.of(command));
+            pb.redirectErrorStream(true);
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();

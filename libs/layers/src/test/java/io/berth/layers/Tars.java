@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /** Builds tars entry by entry for tests, hostile ones included: names are written as given. */
 public final class Tars {
@@ -31,7 +30,7 @@ public final class Tars {
     }
 
     public Tars entry(TarHeader h, String content) throws IOException {
-        byte[] data = content == null ? new byte[0] : content.getBytes(StandardCharsets.UTF_8);
+        byte[] data = content == null ? new byte[0] : io.berth.api.Names.encode(content);
         h.size = data.length;
         tar.putEntry(h);
         if (data.length > 0) {

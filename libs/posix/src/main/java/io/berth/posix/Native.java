@@ -1,5 +1,6 @@
 package io.berth.posix;
 
+import io.berth.api.Names;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LibraryOption;
 import jnr.ffi.annotations.SaveError;
@@ -19,19 +20,19 @@ public final class Native {
     /** The libc functions bound. */
     public interface LibC {
         @SaveError
-        int mknod(String path, int mode, long dev);
+        int mknod(byte[] path, int mode, long dev);
 
         @SaveError
-        int lsetxattr(String path, String name, byte[] value, long size, int flags);
+        int lsetxattr(byte[] path, String name, byte[] value, long size, int flags);
 
         @SaveError
-        long lgetxattr(String path, String name, byte[] value, long size);
+        long lgetxattr(byte[] path, String name, byte[] value, long size);
 
         @SaveError
-        long llistxattr(String path, byte[] list, long size);
+        long llistxattr(byte[] path, byte[] list, long size);
 
         @SaveError
-        int utimensat(int dirfd, String path, long[] times, int flags);
+        int utimensat(int dirfd, byte[] path, long[] times, int flags);
 
         @SaveError
         int mount(String source, String target, String type, long flags, String data);
@@ -62,7 +63,39 @@ public final class Native {
         @SaveError
         int getrlimit(int resource, long[] limits);
 
+        @SaveError
+        long readlink(byte[] path, byte[] buffer, long size);
+
+        @SaveError
+        int symlink(byte[] target, byte[] linkpath);
+
         String strerror(int errnum);
+    }
+
+    /** A path as a C string: its bytes as the kernel has them, then NUL. */
+    private static byte[] c(Path path) {
+        return cString(RawPaths.bytes(path));
+    }
+
+    private static byte[] cString(byte[] b) {
+        return java.util.Arrays.copyOf(b, b.length + 1);
+    }
+
+    /** The target of a symbolic link, as bytes. */
+    public static byte[] readlink(Path link) throws IOException {
+        byte[] buffer = new byte[4096];
+        long n = libc().readlink(c(link), buffer, buffer.length);
+        if (n < 0) {
+            throw failure("readlink", link);
+        }
+        return java.util.Arrays.copyOf(buffer, (int) n);
+    }
+
+    /** Makes a symbolic link to {@code target}, any bytes. */
+    public static void symlink(byte[] target, Path link) throws IOException {
+        if (libc().symlink(cString(target), c(link)) != 0) {
+            throw failure("symlink", link);
+        }
     }
 
     public static final int S_IFIFO = 0010000;
@@ -107,7 +140,8 @@ public final class Native {
 
     private static IOException failure(String call, Path path) {
         int errno = runtime.getLastError();
-        return new IOException(call + "(" + path + "): " + libc.strerror(errno) + " (errno " + errno + ")");
+        return new IOException(call + "(" + Names.printable(RawPaths.name(path)) + "): " + libc.strerror(errno) + " (errno "
+                + errno + ")");
     }
 
     /** Linux's {@code makedev}. */
@@ -131,7 +165,7 @@ public final class Native {
      * @param type {@link #S_IFCHR}, {@link #S_IFBLK} or {@link #S_IFIFO}
      */
     public static void mknod(Path path, int type, int permissions, long major, long minor) throws IOException {
-        if (libc().mknod(path.toString(), type | (permissions & 07777), makedev(major, minor)) != 0) {
+        if (libc().mknod(c(path), type | (permissions & 07777), makedev(major, minor)) != 0) {
             throw failure("mknod", path);
         }
     }
@@ -145,7 +179,7 @@ public final class Native {
      */
     public static void utimes(Path path, long seconds, int nanos) throws IOException {
         long[] times = {seconds, nanos, seconds, nanos};
-        if (libc().utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (libc().utimensat(AT_FDCWD, c(path), times, AT_SYMLINK_NOFOLLOW) != 0) {
             throw failure("utimensat", path);
         }
     }
@@ -262,7 +296,7 @@ public final class Native {
 
     /** Sets an extended attribute on the path itself (not what a symbolic link points to). */
     public static void setxattr(Path path, String name, byte[] value) throws IOException {
-        if (libc().lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
+        if (libc().lsetxattr(c(path), name, value, value.length, 0) != 0) {
             throw failure("lsetxattr " + name, path);
         }
     }
@@ -271,7 +305,7 @@ public final class Native {
     public static byte[] getxattr(Path path, String name) throws IOException {
         byte[] buffer = new byte[256];
         while (true) {
-            long n = libc().lgetxattr(path.toString(), name, buffer, buffer.length);
+            long n = libc().lgetxattr(c(path), name, buffer, buffer.length);
             if (n >= 0) {
                 return java.util.Arrays.copyOf(buffer, (int) n);
             }
@@ -291,7 +325,7 @@ public final class Native {
         byte[] buffer = new byte[1024];
         long n;
         while (true) {
-            n = libc().llistxattr(path.toString(), buffer, buffer.length);
+            n = libc().llistxattr(c(path), buffer, buffer.length);
             if (n >= 0) {
                 break;
             }

@@ -3,6 +3,8 @@ package io.berth.layers.tar;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import io.berth.api.Names;
+
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -230,7 +232,8 @@ public final class TarReader {
         for (Map.Entry<String, byte[]> r : records.entrySet()) {
             String key = r.getKey();
             byte[] raw = r.getValue();
-            String value = new String(raw, StandardCharsets.UTF_8);
+            // Names are bytes: kept as they are whatever hdrcharset says (docker's reader does the same).
+            String value = Names.decode(raw);
             try {
                 switch (key) {
                     case "path" -> h.name = value;
@@ -341,7 +344,7 @@ public final class TarReader {
         while (n < b.length && b[n] != 0) {
             n++;
         }
-        return new String(b, 0, n, StandardCharsets.UTF_8);
+        return Names.decode(b, 0, n);
     }
 
     private static boolean isZero(byte[] b) {

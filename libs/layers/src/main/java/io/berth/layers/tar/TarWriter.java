@@ -1,5 +1,7 @@
 package io.berth.layers.tar;
 
+import io.berth.api.Names;
+
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,8 +35,8 @@ public final class TarWriter implements Closeable {
             throw new IllegalStateException("the previous entry's data is " + remaining + " bytes short");
         }
         Map<String, byte[]> pax = new LinkedHashMap<>();
-        byte[] name = h.name.getBytes(StandardCharsets.UTF_8);
-        byte[] link = h.linkName.getBytes(StandardCharsets.UTF_8);
+        byte[] name = Names.encode(h.name);
+        byte[] link = Names.encode(h.linkName);
         String prefix = "";
         String shortName = h.name;
         if (name.length > 100) {
@@ -126,18 +128,18 @@ public final class TarWriter implements Closeable {
 
     private void writeHeader(TarHeader h, String name, String link, long size, String prefix) throws IOException {
         byte[] b = new byte[BLOCK];
-        put(b, 0, 100, name.getBytes(StandardCharsets.UTF_8));
+        put(b, 0, 100, Names.encode(name));
         octal(b, 100, 8, h.mode & 07777);
         octal(b, 108, 8, Math.min(h.uid, 07777777));
         octal(b, 116, 8, Math.min(h.gid, 07777777));
         octal(b, 124, 12, Math.min(size, 077777777777L));
         octal(b, 136, 12, Math.max(0, Math.min(h.mtimeSeconds, 077777777777L)));
         b[156] = h.type;
-        put(b, 157, 100, link.getBytes(StandardCharsets.UTF_8));
+        put(b, 157, 100, Names.encode(link));
         put(b, 257, 6, "ustar\0".getBytes(StandardCharsets.US_ASCII));
         put(b, 263, 2, "00".getBytes(StandardCharsets.US_ASCII));
-        put(b, 265, 32, truncate(h.userName, 32).getBytes(StandardCharsets.UTF_8));
-        put(b, 297, 32, truncate(h.groupName, 32).getBytes(StandardCharsets.UTF_8));
+        put(b, 265, 32, Names.encode(truncate(h.userName, 32)));
+        put(b, 297, 32, Names.encode(truncate(h.groupName, 32)));
         if (h.type == TarHeader.CHAR_DEVICE || h.type == TarHeader.BLOCK_DEVICE) {
             octal(b, 329, 8, h.devMajor);
             octal(b, 337, 8, h.devMinor);
@@ -214,7 +216,7 @@ public final class TarWriter implements Closeable {
     }
 
     private static String truncate(String s, int bytes) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Names.encode(s);
         return b.length <= bytes ? s : new String(b, 0, bytes, StandardCharsets.US_ASCII).replaceAll("[^\\x20-\\x7e]", "_");
     }
 }

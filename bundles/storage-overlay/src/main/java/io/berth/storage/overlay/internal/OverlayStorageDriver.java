@@ -9,6 +9,7 @@ import io.berth.api.storage.Usage;
 import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
 import io.berth.posix.Native;
+import io.berth.posix.RawPaths;
 import io.berth.layers.SnapshotStore;
 import io.berth.posix.Trees;
 import io.berth.layers.Whiteouts;
@@ -184,7 +185,7 @@ public final class OverlayStorageDriver implements StorageDriver {
             children = list.sorted().toList();
         }
         for (Path child : children) {
-            String relative = upper.relativize(child).toString();
+            String relative = RawPaths.relative(upper, child);
             Map<String, Object> a = Files.readAttributes(child, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
             int format = (Integer) a.get("mode") & 0170000;
             if (format == Native.S_IFCHR && (Long) a.get("rdev") == 0L) {
@@ -220,6 +221,9 @@ public final class OverlayStorageDriver implements StorageDriver {
         Path upper = top.dir().resolve("fs");
         List<io.berth.api.storage.Change> out = new ArrayList<>();
         changes(upper, upper, lowers, out);
+        // As docker lists them: by path.
+        out.sort((x, y) -> java.util.Arrays.compareUnsigned(io.berth.api.Names.encode(x.path()),
+                io.berth.api.Names.encode(y.path())));
         return out;
     }
 
@@ -230,7 +234,7 @@ public final class OverlayStorageDriver implements StorageDriver {
             children = list.sorted().toList();
         }
         for (Path child : children) {
-            String relative = upper.relativize(child).toString();
+            String relative = RawPaths.relative(upper, child);
             Map<String, Object> a = Files.readAttributes(child, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
             int format = (Integer) a.get("mode") & 0170000;
             if (format == Native.S_IFCHR && (Long) a.get("rdev") == 0L) {
@@ -240,15 +244,65 @@ public final class OverlayStorageDriver implements StorageDriver {
             out.add(new io.berth.api.storage.Change(existsBelow(lowers, relative)
                     ? io.berth.api.storage.Change.Kind.CHANGED : io.berth.api.storage.Change.Kind.ADDED, "/" + relative));
             if (format == 0040000) {
+                if (isOpaque(child)) {
+                    // A directory made anew: what the lower ones had there is deleted.
+                    java.util.Set<String> kept = new java.util.HashSet<>();
+                    try (Stream<Path> list = Files.list(child)) {
+                        list.forEach(c -> kept.add(RawPaths.fileName(c)));
+                    }
+                    for (String name : lowerNames(lowers, relative)) {
+                        if (!kept.contains(name)) {
+                            out.add(new io.berth.api.storage.Change(io.berth.api.storage.Change.Kind.DELETED,
+                                    "/" + relative + "/" + name));
+                        }
+                    }
+                }
                 changes(upper, child, lowers, out);
             }
         }
     }
 
+    private static boolean isOpaque(Path dir) throws IOException {
+        byte[] opaque = Native.getxattr(dir, Whiteouts.OPAQUE_XATTR);
+        return opaque != null && opaque.length == 1 && opaque[0] == 'y';
+    }
+
+    private static boolean isWhiteout(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+        return ((Integer) a.get("mode") & 0170000) == Native.S_IFCHR && (Long) a.get("rdev") == 0L;
+    }
+
+    /** The names the merged lower layers have in directory {@code relative}, whiteouts and opaque directories honoured. */
+    private static java.util.Set<String> lowerNames(List<Path> lowers, String relative) throws IOException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.Set<String> decided = new java.util.HashSet<>();
+        for (Path lower : lowers) {
+            Path dir = RawPaths.resolve(lower, relative);
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                break; // a file or a whiteout there hides the layers below
+            }
+            try (Stream<Path> list = Files.list(dir)) {
+                for (Path c : (Iterable<Path>) list::iterator) {
+                    String name = RawPaths.fileName(c);
+                    if (decided.add(name) && !isWhiteout(c)) {
+                        names.add(name);
+                    }
+                }
+            }
+            if (isOpaque(dir)) {
+                break;
+            }
+        }
+        return names;
+    }
+
     /** Whether the merged lower layers have {@code relative}, whiteouts and opaque directories honoured. */
     private static boolean existsBelow(List<Path> lowers, String relative) throws IOException {
         for (Path lower : lowers) {
-            Path p = lower.resolve(relative);
+            Path p = RawPaths.resolve(lower, relative);
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
                 return !(((Integer) a.get("mode") & 0170000) == Native.S_IFCHR && (Long) a.get("rdev") == 0L);

@@ -1,7 +1,9 @@
 package io.berth.storage.vfs.internal;
 
 import io.berth.layers.LayerWriter;
+import io.berth.api.Names;
 import io.berth.posix.Native;
+import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,15 +78,15 @@ final class TreeDiff {
     }
 
     private static void walk(Path before, Path after, String relative, Visitor writer) throws IOException {
-        Path newDir = relative.isEmpty() ? after : after.resolve(relative);
-        Path oldDir = before == null ? null : relative.isEmpty() ? before : before.resolve(relative);
+        Path newDir = relative.isEmpty() ? after : RawPaths.resolve(after, relative);
+        Path oldDir = before == null ? null : relative.isEmpty() ? before : RawPaths.resolve(before, relative);
         TreeSet<String> names = new TreeSet<>(list(newDir));
         List<String> oldNames = oldDir == null ? List.of() : list(oldDir);
         names.addAll(oldNames);
         for (String name : names) {
             String child = relative.isEmpty() ? name : relative + "/" + name;
-            Map<String, Object> now = attributes(after.resolve(child));
-            Map<String, Object> then = oldDir == null ? null : attributes(before.resolve(child));
+            Map<String, Object> now = attributes(RawPaths.resolve(after, child));
+            Map<String, Object> then = oldDir == null ? null : attributes(RawPaths.resolve(before, child));
             if (now == null) {
                 writer.deleted(child);
                 continue;
@@ -95,7 +97,7 @@ final class TreeDiff {
                 continue;
             }
             boolean wasDir = ((Integer) then.get("mode") & 0170000) == 0040000;
-            if (changed(before.resolve(child), after.resolve(child), then, now)) {
+            if (changed(RawPaths.resolve(before, child), RawPaths.resolve(after, child), then, now)) {
                 writer.changed(after, child);
                 if (isDir && !wasDir) {
                     addChildren(after, child, writer);
@@ -118,9 +120,9 @@ final class TreeDiff {
     }
 
     private static void addChildren(Path root, String relative, Visitor writer) throws IOException {
-        for (String name : list(root.resolve(relative))) {
+        for (String name : list(RawPaths.resolve(root, relative))) {
             String child = relative + "/" + name;
-            Map<String, Object> a = attributes(root.resolve(child));
+            Map<String, Object> a = attributes(RawPaths.resolve(root, child));
             addAll(root, child, a != null && ((Integer) a.get("mode") & 0170000) == 0040000, writer);
         }
     }
@@ -154,9 +156,14 @@ final class TreeDiff {
         return true;
     }
 
+    /** Names in the order of their bytes, as Go's walk has them. */
+    private static int byBytes(String a, String b) {
+        return Arrays.compareUnsigned(Names.encode(a), Names.encode(b));
+    }
+
     private static List<String> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(RawPaths::fileName).sorted(TreeDiff::byBytes).toList();
         } catch (NoSuchFileException e) {
             return List.of();
         }
