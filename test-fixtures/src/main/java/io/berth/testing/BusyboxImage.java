@@ -106,6 +106,25 @@ public final class BusyboxImage {
         return new BusyboxImage(layers, JSON.writeValueAsBytes(c));
     }
 
+    /**
+     * This image with more layers on top (uncompressed tars, lowest first): its config lists
+     * their diff ids and a history entry for each.
+     */
+    public BusyboxImage plus(List<byte[]> more) throws IOException {
+        List<byte[]> all = new ArrayList<>(layers);
+        all.addAll(more);
+        ObjectNode c = (ObjectNode) JSON.readTree(config);
+        ArrayNode diffIds = ((ObjectNode) c.get("rootfs")).putArray("diff_ids");
+        for (byte[] layer : all) {
+            diffIds.add(sha256(layer));
+        }
+        ArrayNode history = (ArrayNode) c.get("history");
+        for (int i = 0; i < more.size(); i++) {
+            history.addObject().put("created", CREATED.toString()).put("created_by", "crafted layer " + (i + 1));
+        }
+        return new BusyboxImage(all, JSON.writeValueAsBytes(c));
+    }
+
     /** The uncompressed layer tars, base first. */
     public List<byte[]> layers() {
         return layers;

@@ -8,6 +8,7 @@ import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
 import io.berth.layers.TreeTar;
 import io.berth.layers.Whiteouts;
+import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,9 +93,9 @@ final class ContainerFiles {
         String link = "";
         if (Files.isSymbolicLink(p)) {
             Path target = inside(root, path, true);
-            link = "/" + root.relativize(target);
+            link = "/" + RawPaths.relative(root, target);
         }
-        String name = p.equals(root) ? "/" : p.getFileName().toString();
+        String name = p.equals(root) ? "/" : RawPaths.fileName(p);
         return new PathStat(name, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), (Long) a.get("size"),
                 (Integer) a.get("mode"), link);
     }
@@ -105,7 +106,7 @@ final class ContainerFiles {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
             }
-            String top = name != null ? name : p.equals(root) ? "" : p.getFileName().toString();
+            String top = name != null ? name : p.equals(root) ? "" : RawPaths.fileName(p);
             LayerWriter out = new LayerWriter(tar);
             TreeTar.write(p, top, out);
             out.finish();

@@ -2,6 +2,7 @@ package io.berth.containers.internal;
 
 import io.berth.api.InvalidArgumentException;
 import io.berth.layers.ScopedRoot;
+import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ final class ContainerPaths {
                 inDirectory = Files.isDirectory(join(root, resolved), LinkOption.NOFOLLOW_LINKS);
                 continue;
             }
-            Path next = join(root, resolved).resolve(component);
+            Path next = RawPaths.resolve(join(root, resolved), component);
             BasicFileAttributes attributes = null;
             if (inDirectory) {
                 try {
@@ -95,7 +96,7 @@ final class ContainerPaths {
                 if (++links > MAX_LINKS) {
                     throw new InvalidArgumentException("too many levels of symbolic links at " + path);
                 }
-                String target = Files.readSymbolicLink(next).toString();
+                String target = RawPaths.readLink(next);
                 if (target.startsWith("/")) {
                     resolved.clear();
                     inDirectory = true;
@@ -127,7 +128,7 @@ final class ContainerPaths {
     }
 
     private static Path join(Path root, List<String> components) {
-        return components.isEmpty() ? root : root.resolve(String.join("/", components));
+        return components.isEmpty() ? root : RawPaths.resolve(root, String.join("/", components));
     }
 
     /** Makes a directory in the container (and its parents, mode 0755, owned by root) if missing; returns its host path. */
@@ -146,7 +147,7 @@ final class ContainerPaths {
         }
         ScopedRoot root = new ScopedRoot(rootfs);
         Path parent = root.directory(components.subList(0, components.size() - 1), true, path);
-        Path target = parent.resolve(components.get(components.size() - 1));
+        Path target = RawPaths.resolve(parent, components.get(components.size() - 1));
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -248,6 +248,8 @@ final class ArchiveLoader {
                 sizes[i] = layer.size();
             }
         }
+        // One verdict, whichever driver unpacks the layers now or later.
+        store.checkChain(layers, config.diffIds());
         if (driver != null) {
             long[] applied = store.unpack(driver, layers, config.diffIds(), progress);
             for (int i = 0; i < sizes.length; i++) {

@@ -68,6 +68,7 @@ final class LayerUnpacker implements AutoCloseable {
         if (missing.isEmpty()) {
             return sizes;
         }
+        store.checkChain(layers, diffIds);
         if (driver.parallelApply() && missing.size() > 1) {
             List<Future<?>> futures = new ArrayList<>();
             for (int i : missing) {

@@ -30,6 +30,8 @@ import io.berth.api.image.PruneResult;
 import io.berth.api.image.RemovedImage;
 import io.berth.api.storage.StorageDriver;
 
+import io.berth.layers.chain.LayerChain;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -490,6 +492,9 @@ public final class LocalImageStore implements ImageStore {
             } catch (io.berth.layers.tar.TarFormatException | java.io.EOFException e) {
                 throw new InvalidArgumentException("the imported archive is not a tar: " + e.getMessage());
             }
+            try (InputStream check = content.open(layer.digest())) {
+                new LayerChain().add(check, "the imported archive's");
+            }
             Instant now = Instant.now();
             Platform host = Platform.host();
             io.berth.api.image.ContainerConfig cc = DockerfileChanges.apply(
@@ -653,6 +658,32 @@ public final class LocalImageStore implements ImageStore {
     long[] unpack(StorageDriver driver, List<Descriptor> layers, List<Digest> diffIds, ProgressListener progress)
             throws IOException {
         return unpacker.unpack(driver, layers, diffIds, progress);
+    }
+
+    /** The top chain ids of layer chains found good since the engine started: each is read once. */
+    private final Set<String> goodChains = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The one verdict on a chain of layers whatever driver unpacks it ({@link LayerChain}): reads
+     * the layers' headers from the content store, before any driver has the chain's top.
+     *
+     * @throws InvalidArgumentException naming the layer and entry that drivers would apply differently
+     */
+    void checkChain(List<Descriptor> layers, List<Digest> diffIds) throws IOException {
+        if (layers.isEmpty()) {
+            return;
+        }
+        String top = ChainIds.of(diffIds).get(diffIds.size() - 1);
+        if (goodChains.contains(top)) {
+            return;
+        }
+        LayerChain chain = new LayerChain();
+        for (Descriptor layer : layers) {
+            try (InputStream blob = content.open(layer.digest())) {
+                chain.add(Compression.decompress(blob, "layer " + layer.digest()), "layer " + layer.digest());
+            }
+        }
+        goodChains.add(top);
     }
 
     /** Blobs of images and what they name, for the collector. */

@@ -121,6 +121,7 @@ final class Receiver {
         long[] sizes = new long[n];
         boolean[] unpacked = new boolean[n];
         boolean[] pulled = new boolean[n];
+        boolean[] streamed = new boolean[n];
         java.util.Set<Digest> seen = new java.util.HashSet<>();
         Map<Digest, Integer> downloads = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -163,6 +164,7 @@ final class Receiver {
                         if (applyNow) {
                             sizes[i] = size;
                             unpacked[i] = true;
+                            streamed[i] = true;
                         }
                         return null;
                     }));
@@ -171,6 +173,21 @@ final class Receiver {
             } finally {
                 pool.shutdownNow();
             }
+        }
+        try {
+            store.checkChain(layers, diffIds);
+        } catch (InvalidArgumentException e) {
+            // Refused: what this pull unpacked goes too, top first.
+            for (int i = n - 1; i >= 0; i--) {
+                if (streamed[i]) {
+                    try {
+                        driver.remove(chain.get(i));
+                    } catch (IOException | RuntimeException removal) {
+                        e.addSuppressed(removal);
+                    }
+                }
+            }
+            throw e;
         }
         if (driver != null) {
             long[] applied = store.unpack(driver, layers, diffIds, progress);

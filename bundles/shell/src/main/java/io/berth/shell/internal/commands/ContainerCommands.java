@@ -456,7 +456,7 @@ public class ContainerCommands implements Commands {
                     throw new InvalidArgumentException("destination directory " + target.getParent() + " does not exist");
                 }
                 into = target.getParent();
-                name = target.getFileName().toString();
+                name = CommandContext.fileName(target);
             }
             // On the host, as the user who runs berth: the container's owners only with -a.
             containers.copyToHost(container, path, into, name, archive);
@@ -473,7 +473,7 @@ public class ContainerCommands implements Commands {
             throw new NotFoundException("Could not find the file " + src);
         }
         // SRC_PATH's own name: with -L the link's target is copied under it, as docker does.
-        String sourceName = source.getFileName() == null ? "" : source.getFileName().toString();
+        String sourceName = CommandContext.fileName(source);
         if (follow) {
             try {
                 source = source.toRealPath();
@@ -496,9 +496,19 @@ public class ContainerCommands implements Commands {
             if (target != null && Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);
             }
-            Path p = Path.of("/").resolve(path).normalize();
-            into = p.getParent() == null ? "/" : p.getParent().toString();
-            name = p.getFileName() == null ? "" : p.getFileName().toString();
+            // The container's path as a string: its names may hold any byte (io.berth.api.Names).
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            for (String part : path.split("/")) {
+                if (part.equals("..")) {
+                    if (!parts.isEmpty()) {
+                        parts.remove(parts.size() - 1);
+                    }
+                } else if (!part.isEmpty() && !part.equals(".")) {
+                    parts.add(part);
+                }
+            }
+            into = "/" + String.join("/", parts.subList(0, Math.max(0, parts.size() - 1)));
+            name = parts.isEmpty() ? "" : parts.get(parts.size() - 1);
         }
         containers.copyFromHost(source, name, container, into);
         return 0;

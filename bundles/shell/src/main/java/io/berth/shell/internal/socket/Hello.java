@@ -2,7 +2,6 @@ package io.berth.shell.internal.socket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +37,8 @@ public record Hello(boolean stdinTty, boolean stdoutTty, boolean stderrTty, int 
         int start = b.position();
         for (int i = start; i < payload.length; i++) {
             if (payload[i] == 0) {
-                strings.add(new String(payload, start, i - start, StandardCharsets.UTF_8));
+                // Arguments are bytes: a file name that is not UTF-8 is kept (io.berth.api.Names).
+                strings.add(io.berth.api.Names.decode(payload, start, i - start));
                 start = i + 1;
             }
         }
@@ -62,7 +62,7 @@ public record Hello(boolean stdinTty, boolean stdoutTty, boolean stderrTty, int 
         strings.add(term);
         strings.addAll(args);
         for (String s : strings) {
-            out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(io.berth.api.Names.encode(s));
             out.write(0);
         }
         return out.toByteArray();

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -79,8 +78,8 @@ final class SocketConnection implements Runnable {
         reader.setDaemon(true);
         reader.start();
 
-        PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true, NameBytes.INSTANCE);
+        PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true, NameBytes.INSTANCE);
         CommandSession session = processor.createSession(stdin, out, err);
         try {
             Path cwd = Path.of(hello.cwd().isEmpty() ? "/" : hello.cwd());

@@ -1,0 +1,184 @@
+package io.berth.itests;
+
+import io.berth.api.Names;
+import io.berth.layers.tar.TarHeader;
+import io.berth.layers.tar.TarReader;
+import io.berth.layers.tar.TarWriter;
+import io.berth.testing.BusyboxImage;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Crafted layers through bin/berth: names that are not UTF-8 kept byte for byte on both storage
+ * drivers and through cp, export, diff and commit; a chain that drivers would apply differently
+ * refused when it is loaded, with nothing left of it.
+ */
+class LayersIT extends DaemonWithBusybox {
+    /**
+     * A layer tar: entries {@code name -> content} (a name ending in '/' a directory, "@target" a
+     * symbolic link, "=target" a hard link).
+     */
+    private static byte[] layer(Map<String, String> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue();
+            TarHeader h;
+            byte[] data = new byte[0];
+            if (name.endsWith("/")) {
+                h = new TarHeader(name, TarHeader.DIRECTORY);
+                h.mode = 0755;
+            } else if (value.startsWith("=")) {
+                h = new TarHeader(name, TarHeader.HARDLINK);
+                h.linkName = value.substring(1);
+                h.mode = 0644;
+            } else if (value.startsWith("@")) {
+                h = new TarHeader(name, TarHeader.SYMLINK);
+                h.linkName = value.substring(1);
+                h.mode = 0777;
+            } else {
+                h = new TarHeader(name, TarHeader.REGULAR);
+                h.mode = 0644;
+                data = Names.encode(value);
+            }
+            h.mtimeSeconds = 1_700_000_000L;
+            h.size = data.length;
+            tar.putEntry(h);
+            if (data.length > 0) {
+                tar.write(data, 0, data.length);
+            }
+        }
+        tar.finish();
+        return out.toByteArray();
+    }
+
+    /** Loads busybox with more layers on top as {@code tag}; the result of {@code load}. */
+    private Installation.Result load(String tag, List<byte[]> layers) throws Exception {
+        Path archive = berth.root.resolveSibling(tag.replace(':', '-') + ".tar");
+        BusyboxImage.build().plus(layers).writeDockerArchive(archive, tag);
+        return berth.berth("load", "-i", archive.toString());
+    }
+
+    /**
+     * Runs bin/berth with arguments holding bytes that are not UTF-8 (as {@link Names} strings):
+     * through a script, whose bytes are the arguments' bytes, as a shell passes them.
+     */
+    private Installation.Result raw(String... args) throws Exception {
+        StringBuilder script = new StringBuilder("exec \"$1\"");
+        for (String a : args) {
+            script.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        Path file = berth.root.resolveSibling("raw-" + System.nanoTime() + ".sh");
+        Files.write(file, Names.encode(script.toString()));
+        return berth.run(Map.of("BERTH_HOST", berth.host()), null, "/bin/sh", file.toString());
+    }
+
+    private long snapshots() throws IOException {
+        try (var all = Files.list(berth.root.resolve("storage/overlay/snapshots"))) {
+            return all.count();
+        }
+    }
+
+    private static String name(int c) {
+        return Names.decode(new byte[] {'n', (byte) c});
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreKeptOnEveryDriverAndThroughCpExportDiffAndCommit() throws Exception {
+        Map<String, String> entries = new java.util.LinkedHashMap<>();
+        entries.put("data/", "");
+        for (int c = 1; c < 256; c++) {
+            if (c != '/') {
+                entries.put("data/" + name(c), Integer.toString(c));
+            }
+        }
+        entries.put("data/col\udcff", "ff");
+        entries.put("data/col\udcfe", "fe");
+        entries.put("data/link\udc80", "@col\udcff");
+        assertThat(load("bytes:1", List.of(layer(entries))).status()).isZero();
+
+        // The same tree, listed with each file's content, on both drivers.
+        String list = "cd /data && for f in *; do printf '%s=' \"$f\"; cat \"$f\"; echo; done; readlink \"$(printf 'link\\200')\"";
+        byte[] overlay = ok("run", "--rm", "--storage-driver", "overlay", "bytes:1", "sh", "-c", list).stdout();
+        byte[] vfs = ok("run", "--rm", "--storage-driver", "vfs", "bytes:1", "sh", "-c", list).stdout();
+        assertThat(vfs).isEqualTo(overlay);
+        String shown = Names.decode(overlay);
+        assertThat(shown).contains("col\udcff=ff\n", "col\udcfe=fe\n", "n\udce9=233\n", "n\udc80=128\n", "n\u0001=1\n",
+                "link\udc80=ff\n").endsWith("col\udcff\n");
+
+        // cp out and in, by names with those bytes.
+        ok("create", "--name", "src", "bytes:1", "true");
+        Path out = Files.createDirectories(berth.root.resolveSibling("cp-out"));
+        Installation.Result cp = raw("cp", "src:/data/col\udcff", out.toString() + "/got\udcfe");
+        assertThat(cp.status()).as(cp.err()).isZero();
+        try (var listed = Files.list(out)) {
+            assertThat(listed.map(p -> io.berth.posix.RawPaths.fileName(p)).toList()).containsExactly("got\udcfe");
+        }
+        Path in = berth.root.resolveSibling("cp-in");
+        Files.writeString(in, "in");
+        assertThat(raw("cp", in.toString(), "src:/data/put\udcfa").status()).isZero();
+
+        // export has the names as they are.
+        List<String> exported = new ArrayList<>();
+        TarReader tar = new TarReader(new ByteArrayInputStream(ok("export", "src").stdout()));
+        for (TarHeader h; (h = tar.next()) != null; ) {
+            exported.add(h.name);
+        }
+        assertThat(exported).contains("data/col\udcff", "data/col\udcfe", "data/put\udcfa", "data/" + name(0x80));
+
+        // diff prints them as bytes; commit keeps them; the committed image runs on vfs.
+        ok("run", "--name", "writer", "bytes:1", "sh", "-c", "echo new > \"$(printf '/data/new\\376')\"; rm \"$(printf '/data/n\\377')\"");
+        String diff = Names.decode(ok("diff", "writer").stdout());
+        assertThat(diff).contains("A /data/new\udcfe\n", "D /data/n\udcff\n");
+        ok("commit", "writer", "bytes:2");
+        String after = Names.decode(ok("run", "--rm", "--storage-driver", "vfs", "bytes:2", "sh", "-c",
+                "cat \"$(printf '/data/new\\376')\"; set -- /data/n*; echo $#").stdout());
+        // 254 names "n" + a byte, one removed, "new\xfe" added.
+        assertThat(after).isEqualTo("new\n254\n");
+    }
+
+    @Test
+    void aChainDriversWouldApplyDifferentlyIsRefusedAtLoadLeavingNothing() throws Exception {
+        String images = ok("images", "-q").out();
+        long snapshots = snapshots();
+        Installation.Result below = load("below-link:1", List.of(layer(Map.of("lnk", "@/etc")),
+                layer(Map.of("lnk/planted", "x"))));
+        assertThat(below.status()).isNotZero();
+        assertThat(below.err().lines()).hasSize(1);
+        assertThat(below.err()).startsWith("Error: layer sha256:")
+                .contains(" entry 'lnk/planted': its parent 'lnk' is a symbolic link");
+
+        // A hard link to a lower layer's file: docker's overlay2 refuses it, its vfs does not.
+        Installation.Result hard = load("hard:1", List.of(layer(Map.of("a", "x")), layer(Map.of("b", "=a"))));
+        assertThat(hard.status()).isNotZero();
+        assertThat(hard.err()).contains(" entry 'b': hard link target 'a' is not a file of the layer");
+        ByteArrayOutputStream dup = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(dup);
+        for (String content : List.of("1", "2")) {
+            TarHeader h = new TarHeader("twice", TarHeader.REGULAR);
+            h.mode = 0644;
+            h.size = 1;
+            tar.putEntry(h);
+            tar.write(content.getBytes(), 0, 1);
+        }
+        tar.finish();
+        Installation.Result twice = load("twice:1", List.of(dup.toByteArray()));
+        assertThat(twice.status()).isNotZero();
+        assertThat(twice.err()).contains(" entry 'twice': duplicates of file paths not supported");
+
+        assertThat(ok("images", "-q").out()).isEqualTo(images);
+        assertThat(snapshots()).as("snapshots of the storage driver").isEqualTo(snapshots);
+        assertThat(ok("images", "--format", "{{.Repository}}").out()).doesNotContain("below-link", "hard", "twice");
+    }
+}
