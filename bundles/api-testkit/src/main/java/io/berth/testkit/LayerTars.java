@@ -45,6 +45,29 @@ public final class LayerTars {
         return this;
     }
 
+    /** Adds a symbolic link. */
+    public LayerTars symlink(String name, String target) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+        e.setLinkName(target);
+        e.setMode(0120777);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
+    }
+
+    /** Adds a hard link to {@code target} (an earlier entry) whose header says mode, owner and time. */
+    public LayerTars hardlink(String name, String target, int mode, int uid, long mtimeSeconds) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+        e.setLinkName(target);
+        e.setMode(0100000 | mode);
+        e.setUserId(uid);
+        e.setGroupId(uid);
+        e.setModTime(mtimeSeconds * 1000);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
+    }
+
     /** The tar, finished. */
     public byte[] bytes() throws IOException {
         tar.finish();

@@ -212,6 +212,68 @@ public abstract class StorageDriverConformance {
     }
 
     @Test
+    void craftedLayersGiveTheSameTreeOnEveryDriver() throws IOException {
+        driver.apply("base", null, new LayerTars().dir("d/").file("d/old", "o").file("f", "lower").dir("keep/")
+                .file("keep/k", "k").stream());
+        // A whiteout and the same name made again in one layer: a new, empty directory; a whiteout
+        // of a file its own layer has does not remove it; a hard link whose header sets the inode.
+        driver.apply("top", "base", new LayerTars().file(".wh.d", "").dir("d/").file("d/new", "n").file("g", "mine")
+                .file(".wh.g", "").file("h", "shared").hardlink("h2", "h", 0600, 4321, 1_600_000_000L)
+                .symlink("keep/link", "../f").stream());
+        driver.view("v", "top");
+        Path v = mount("v");
+        assertThat(tree(v)).isEqualTo(String.join("\n",
+                "d dir 755",
+                "d/new file 644 n",
+                "f file 644 lower",
+                "g file 644 mine",
+                "h file 600 shared uid=4321 links=2 mtime=1600000000",
+                "h2 file 600 shared uid=4321 links=2 mtime=1600000000",
+                "keep dir 755",
+                "keep/k file 644 k",
+                "keep/link link ../f"));
+    }
+
+    @Test
+    void aLayerNamingAPathTwiceIsRefusedAndLeavesNothing() throws IOException {
+        driver.apply("base", null, new LayerTars().file("f", "1").stream());
+        assertThatThrownBy(() -> driver.apply("dup", "base", new LayerTars().file("x", "1").file("./x", "2").stream()))
+                .isInstanceOf(io.berth.api.InvalidArgumentException.class).hasMessageContaining("duplicates of file paths not supported");
+        assertThatThrownBy(() -> driver.stat("dup")).isInstanceOf(io.berth.api.NotFoundException.class);
+    }
+
+    /** A tree as lines: path, type, mode, content or target, and for files with several links their owner, count and time. */
+    private static String tree(Path root) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        try (var all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted()::iterator) {
+                if (p.equals(root)) {
+                    continue;
+                }
+                String rel = root.relativize(p).toString();
+                java.util.Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,nlink,lastModifiedTime",
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) a.get("mode");
+                String perm = Integer.toOctalString(mode & 07777);
+                if (Files.isSymbolicLink(p)) {
+                    lines.add(rel + " link " + Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    lines.add(rel + " dir " + perm);
+                } else {
+                    String line = rel + " file " + perm + " " + Files.readString(p);
+                    int links = (Integer) a.get("nlink");
+                    if (links > 1) {
+                        line += " uid=" + a.get("uid") + " links=" + links + " mtime="
+                                + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
+                    }
+                    lines.add(line);
+                }
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    @Test
     void commitTurnsAContainerIntoALayer() throws IOException {
         String top = unpackBusybox();
         driver.prepare("c1", top);
