@@ -248,9 +248,8 @@ final class ArchiveLoader {
                 sizes[i] = layer.size();
             }
         }
-        // One verdict, whichever driver unpacks the layers now or later.
-        store.checkChain(layers, config.diffIds());
         if (driver != null) {
+            // Checks the chain too (one verdict, whichever driver unpacks it now or later).
             long[] applied = store.unpack(driver, layers, config.diffIds(), progress);
             for (int i = 0; i < sizes.length; i++) {
                 if (applied[i] > 0) {
@@ -258,6 +257,8 @@ final class ArchiveLoader {
                 }
             }
         }
+        // One verdict, whichever driver unpacks the layers now or later (known already if unpacked).
+        store.checkChain(layers, config.diffIds());
         for (int i = 0; i < layers.size(); i++) {
             if (sizes[i] == 0) {
                 // Compressed and not unpacked now: read it to verify it and learn its size.

@@ -8,11 +8,15 @@ import io.berth.api.ProgressListener;
 import io.berth.api.content.Descriptor;
 import io.berth.api.content.Digest;
 import io.berth.api.storage.StorageDriver;
+import io.berth.layers.tar.TarHeader;
+import io.berth.layers.tar.TarHeaderTap;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,6 +55,15 @@ final class LayerUnpacker implements AutoCloseable {
      */
     long[] unpack(StorageDriver driver, List<Descriptor> layers, List<Digest> diffIds, ProgressListener progress)
             throws IOException {
+        return unpack(driver, layers, diffIds, progress, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * As {@link #unpack(StorageDriver, List, List, ProgressListener)}; {@code seen} holds the
+     * headers of layers read already (by index), and gets those of the layers unpacked now.
+     */
+    long[] unpack(StorageDriver driver, List<Descriptor> layers, List<Digest> diffIds, ProgressListener progress,
+                  Map<Integer, List<TarHeader>> seen) throws IOException {
         if (layers.size() != diffIds.size()) {
             throw new InvalidArgumentException("image has " + layers.size() + " layers but its config lists "
                     + diffIds.size());
@@ -68,37 +81,57 @@ final class LayerUnpacker implements AutoCloseable {
         if (missing.isEmpty()) {
             return sizes;
         }
-        store.checkChain(layers, diffIds);
         if (driver.parallelApply() && missing.size() > 1) {
             List<Future<?>> futures = new ArrayList<>();
             for (int i : missing) {
                 futures.add(threads.submit(() -> {
-                    sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
+                    sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress, seen);
                     return null;
                 }));
             }
             ReadThrough.awaitAll(futures, "unpacking");
         } else {
             for (int i : missing) {
-                sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress);
+                sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress, seen);
             }
+        }
+        try {
+            store.checkChain(layers, diffIds, seen);
+        } catch (InvalidArgumentException e) {
+            // Refused: what was unpacked now goes, top first (no image has it yet).
+            for (int k = missing.size() - 1; k >= 0; k--) {
+                int i = missing.get(k);
+                if (sizes[i] > 0) {
+                    try {
+                        driver.remove(chain.get(i));
+                    } catch (IOException | RuntimeException removal) {
+                        e.addSuppressed(removal);
+                    }
+                }
+            }
+            throw e;
         }
         return sizes;
     }
 
     private long applyLayer(StorageDriver driver, Descriptor layer, Digest diffId, List<String> chain, int i,
-                            ProgressListener progress) throws IOException {
+                            ProgressListener progress, Map<Integer, List<TarHeader>> seen) throws IOException {
         String shortId = layer.digest().shortHex();
         progress.progress(ProgressEvent.of(shortId, "Extracting"));
         try (InputStream blob = store.content.open(layer.digest())) {
             CountingInputStream counted = new CountingInputStream(blob, layer.size(), shortId, progress);
             HashingInputStream verified = new HashingInputStream(
                     Compression.decompress(counted, "layer " + layer.digest()), diffId, "layer " + layer.digest());
+            // The headers are read on the way, for the chain's verdict.
+            TarHeaderTap tap = new TarHeaderTap(verified);
             try {
-                driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), verified);
+                driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), tap);
             } catch (ConflictException e) {
                 // Unpacked meanwhile by another operation.
                 return 0;
+            }
+            if (tap.ended()) {
+                seen.put(i, tap.headers());
             }
             return verified.count();
         }

@@ -660,6 +660,12 @@ public final class LocalImageStore implements ImageStore {
         return unpacker.unpack(driver, layers, diffIds, progress);
     }
 
+    /** As {@link #unpack(StorageDriver, List, List, ProgressListener)}, with the headers of layers read already. */
+    long[] unpack(StorageDriver driver, List<Descriptor> layers, List<Digest> diffIds, ProgressListener progress,
+                  Map<Integer, List<io.berth.layers.tar.TarHeader>> seen) throws IOException {
+        return unpacker.unpack(driver, layers, diffIds, progress, seen);
+    }
+
     /** The top chain ids of layer chains found good since the engine started: each is read once. */
     private final Set<String> goodChains = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -670,6 +676,15 @@ public final class LocalImageStore implements ImageStore {
      * @throws InvalidArgumentException naming the layer and entry that drivers would apply differently
      */
     void checkChain(List<Descriptor> layers, List<Digest> diffIds) throws IOException {
+        checkChain(layers, diffIds, new java.util.HashMap<>());
+    }
+
+    /**
+     * As {@link #checkChain(List, List)}, with the headers of layers read while they were unpacked
+     * ({@code seen}, by index): only the others are read again.
+     */
+    void checkChain(List<Descriptor> layers, List<Digest> diffIds,
+                    Map<Integer, List<io.berth.layers.tar.TarHeader>> seen) throws IOException {
         if (layers.isEmpty()) {
             return;
         }
@@ -678,7 +693,13 @@ public final class LocalImageStore implements ImageStore {
             return;
         }
         LayerChain chain = new LayerChain();
-        for (Descriptor layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Descriptor layer = layers.get(i);
+            List<io.berth.layers.tar.TarHeader> headers = seen.get(i);
+            if (headers != null) {
+                chain.add(headers, "layer " + layer.digest());
+                continue;
+            }
             try (InputStream blob = content.open(layer.digest())) {
                 chain.add(Compression.decompress(blob, "layer " + layer.digest()), "layer " + layer.digest());
             }

@@ -17,6 +17,8 @@ import io.berth.api.image.Image;
 import io.berth.api.image.ImageConfig;
 import io.berth.api.image.ReceiveRequest;
 import io.berth.api.storage.StorageDriver;
+import io.berth.layers.tar.TarHeader;
+import io.berth.layers.tar.TarHeaderTap;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,8 @@ final class Receiver {
     private static final int MAX_MANIFEST = 4 << 20;
     private static final long REPORT_EVERY = 512 * 1024;
 
+    /** The headers of layers unpacked while they downloaded, by index, for the chain's verdict. */
+    private final Map<Integer, List<TarHeader>> headersSeen = new java.util.concurrent.ConcurrentHashMap<>();
     private final LocalImageStore store;
     private final ReceiveRequest request;
     private final BlobSource source;
@@ -175,9 +179,18 @@ final class Receiver {
             }
         }
         try {
-            store.checkChain(layers, diffIds);
+            if (driver != null) {
+                // Checks the chain, with the headers read while the layers streamed.
+                long[] applied = store.unpack(driver, layers, diffIds, progress, headersSeen);
+                for (int i = 0; i < n; i++) {
+                    if (applied[i] > 0) {
+                        sizes[i] = applied[i];
+                    }
+                }
+            }
+            store.checkChain(layers, diffIds, headersSeen);
         } catch (InvalidArgumentException e) {
-            // Refused: what this pull unpacked goes too, top first.
+            // Refused: what this pull unpacked while downloading goes too, top first.
             for (int i = n - 1; i >= 0; i--) {
                 if (streamed[i]) {
                     try {
@@ -188,14 +201,6 @@ final class Receiver {
                 }
             }
             throw e;
-        }
-        if (driver != null) {
-            long[] applied = store.unpack(driver, layers, diffIds, progress);
-            for (int i = 0; i < n; i++) {
-                if (applied[i] > 0) {
-                    sizes[i] = applied[i];
-                }
-            }
         }
         for (int i = 0; i < n; i++) {
             if (sizes[i] == 0) {
@@ -228,8 +233,13 @@ final class Receiver {
             }
             HashingInputStream plain = new HashingInputStream(
                     new DrainAtEnd(Compression.decompress(tee, what), tee), diffId, what);
+            // The headers are read on the way, for the chain's verdict.
+            TarHeaderTap tap = new TarHeaderTap(plain);
             try {
-                driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), plain);
+                driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), tap);
+                if (tap.ended()) {
+                    headersSeen.put(i, tap.headers());
+                }
             } catch (ConflictException e) {
                 // Unpacked meanwhile by another pull: the blob is still wanted.
                 tee.transferTo(OutputStream.nullOutputStream());

@@ -46,8 +46,22 @@ public final class LayerChain {
      */
     public void add(InputStream tar, String layer) throws IOException {
         TarReader reader = new TarReader(tar);
-        Set<String> own = new HashSet<>();
+        List<TarHeader> headers = new ArrayList<>();
         for (TarHeader h; (h = reader.next()) != null; ) {
+            headers.add(h);
+        }
+        add(headers, layer);
+    }
+
+    /**
+     * Checks the next layer, given by its entries' headers (read by a {@link
+     * io.berth.layers.tar.TarHeaderTap} while the layer was unpacked), and adds it.
+     *
+     * @throws InvalidArgumentException if drivers would apply it differently, naming the entry
+     */
+    public void add(List<TarHeader> headers, String layer) {
+        Set<String> own = new HashSet<>();
+        for (TarHeader h : headers) {
             List<String> parts = components(h.name);
             if (parts == null || parts.isEmpty()) {
                 continue; // the root, or a name the applier refuses as hostile

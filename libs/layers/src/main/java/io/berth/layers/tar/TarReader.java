@@ -118,9 +118,7 @@ public final class TarReader {
                     if (h.name.isEmpty()) {
                         throw new TarFormatException("tar entry at offset " + headerOffset + " has an empty name");
                     }
-                    boolean hasData = h.isRegular() || (type != TarHeader.DIRECTORY && type != TarHeader.SYMLINK
-                            && type != TarHeader.HARDLINK && type != TarHeader.CHAR_DEVICE
-                            && type != TarHeader.BLOCK_DEVICE && type != TarHeader.FIFO);
+                    boolean hasData = hasData(h);
                     remaining = hasData ? h.size : 0;
                     if (!hasData) {
                         // Links, directories and devices carry no data, whatever the size field says.
@@ -132,6 +130,13 @@ public final class TarReader {
                 }
             }
         }
+    }
+
+    /** Whether an entry's size counts: links, directories and devices carry no data, whatever it says. */
+    static boolean hasData(TarHeader h) {
+        byte type = h.type;
+        return h.isRegular() || (type != TarHeader.DIRECTORY && type != TarHeader.SYMLINK && type != TarHeader.HARDLINK
+                && type != TarHeader.CHAR_DEVICE && type != TarHeader.BLOCK_DEVICE && type != TarHeader.FIFO);
     }
 
     /** The current entry's data; reading past its end returns end of stream. */
