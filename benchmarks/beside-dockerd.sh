@@ -3,11 +3,18 @@
 # at exit), busybox loaded into both, every container removed and both daemons stopped at exit.
 # Gives: $berth (bin/berth, with BERTH_HOST exported), docker_ (docker on the private socket),
 # median, ratio, now_ms. $needs lists other commands the caller needs. The caller's `set -euo pipefail` applies.
+# Optional: $dockerd_args, more arguments for dockerd (e.g. "--storage-driver vfs"); $berth_storage, the
+# storage driver Berth unpacks images into and runs on (defaultStorage, set in a copy of the distribution).
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 berth_home=$(ls -d "$top"/distribution/target/berth-*/ | head -1)
 berth_home=${berth_home%/}
-berth="$berth_home/bin/berth"
 rm -rf "$work"; mkdir -p "$work"
+if [ -n "${berth_storage:-}" ]; then
+  cp -a "$berth_home" "$work/berth-dist"
+  berth_home="$work/berth-dist"
+  sed -i "s/^defaultStorage *=.*/defaultStorage = $berth_storage/" "$berth_home/conf/berth.engine.cfg"
+fi
+berth="$berth_home/bin/berth"
 berth_pid=""; docker_pid=""
 docker_() { docker -H "unix://$work/docker.sock" "$@"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -37,7 +44,7 @@ export BERTH_HOST="unix://$work/berth-run/berth.sock"
 "$berth" daemon --root "$work/berth-root" --run-root "$work/berth-run" >"$work/berth.log" 2>&1 &
 berth_pid=$!
 dockerd --data-root "$work/docker-root" --exec-root "$work/docker-exec" -H "unix://$work/docker.sock" \
-  --pidfile "$work/docker.pid" --iptables=false --bridge=none >"$work/dockerd.log" 2>&1 &
+  --pidfile "$work/docker.pid" --iptables=false --bridge=none ${dockerd_args:-} >"$work/dockerd.log" 2>&1 &
 docker_pid=$!
 until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
 until docker_ version >/dev/null 2>&1; do sleep 0.05; done

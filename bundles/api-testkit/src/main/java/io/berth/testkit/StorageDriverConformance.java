@@ -68,10 +68,14 @@ public abstract class StorageDriverConformance {
         driver = create(home);
     }
 
+    /** Unmounts what the test mounted; closes the driver if it is {@link AutoCloseable} (work in the background). */
     @AfterEach
-    void unmountAll() throws IOException {
+    void unmountAll() throws Exception {
         for (Path p : List.copyOf(mounted)) {
             unmount(p);
+        }
+        if (driver instanceof AutoCloseable closeable) {
+            closeable.close();
         }
     }
 
@@ -203,6 +207,34 @@ public abstract class StorageDriverConformance {
                 assertThat(Files.readString(byteName(checkTmp, c))).isEqualTo(Integer.toString(c));
             }
         }
+    }
+
+    @Test
+    void hardLinksAContainerMadeSurviveDiffAndCommit() throws IOException {
+        String top = unpackBusybox();
+        driver.prepare("c1", top);
+        Path rootfs = mount("c1");
+        // A new name for a file of the image, which itself does not change, and a new linked pair.
+        Files.createLink(rootfs.resolve("root/group"), rootfs.resolve("etc/group"));
+        Files.writeString(rootfs.resolve("root/new"), "new");
+        Files.createDirectories(rootfs.resolve("var/deep/er"));
+        Files.createLink(rootfs.resolve("var/deep/er/new-link"), rootfs.resolve("root/new"));
+        String group = Files.readString(rootfs.resolve("etc/group"));
+        unmount(rootfs);
+
+        assertThat(driver.changes("c1")).extracting(Object::toString).contains("A /root/group", "A /root/new",
+                "A /var/deep/er/new-link");
+        ByteArrayOutputStream diff = new ByteArrayOutputStream();
+        driver.diff("c1", diff);
+        driver.apply("committed", top, new ByteArrayInputStream(diff.toByteArray()));
+        driver.prepare("c2", "committed");
+        Path check = mount("c2");
+        assertThat(Files.isSameFile(check.resolve("root/group"), check.resolve("etc/group"))).isTrue();
+        assertThat(check.resolve("etc/group")).hasContent(group.strip());
+        assertThat(Files.isSameFile(check.resolve("root/new"), check.resolve("var/deep/er/new-link"))).isTrue();
+        assertThat(Files.getAttribute(check.resolve("root/new"), "unix:nlink")).isEqualTo(2);
+        driver.view("v", "committed");
+        assertThat(mount("v").resolve("etc/group")).hasContent(group.strip());
     }
 
     /** {@code dir}'s entry named "n" and the byte {@code c}, whatever the byte (through the path's URI). */

@@ -47,8 +47,14 @@ public final class LayerApplier {
      * @param whiteouts how deletions are stored
      * @param allowDevices whether device nodes may be created
      * @param setOwners whether to set owners (only root can)
+     * @param sharedInodes whether what the directory holds before the layer may share its inodes
+     *     with other trees (hard links to a parent layer's files): such an inode is never changed
+     *     in place; a hard link entry to one copies it first
      */
-    public record Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners) {
+    public record Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners, boolean sharedInodes) {
+        public Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners) {
+            this(whiteouts, allowDevices, setOwners, false);
+        }
     }
 
     /**
@@ -72,6 +78,8 @@ public final class LayerApplier {
     private final Set<Path> whitedOutHere = new HashSet<>();
     /** The entries' cleaned paths, a whiteout's included: docker refuses a layer naming one twice. */
     private final Set<String> seen = new HashSet<>();
+    /** Inodes shared with other trees that this layer copied before changing them. */
+    private final Set<Object> copiedUp = new HashSet<>();
     private final byte[] buffer = new byte[BUFFER];
     private long entries;
     private long bytes;
@@ -267,7 +275,72 @@ public final class LayerApplier {
         if (attrs.isDirectory()) {
             throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': hard link to directory '" + Names.printable(h.linkName) + "'");
         }
+        if (options.sharedInodes() && !createdHere.contains(existing) && copiedUp.add(attrs.fileKey())) {
+            // The header's metadata goes to the shared inode below: give this tree its own first.
+            copyUp(existing, attrs.fileKey());
+        }
         Files.createLink(target, existing);
+    }
+
+    /**
+     * Replaces the inode of {@code file} by a private copy at every path of this tree that has
+     * it, keeping the times of the directories touched.
+     */
+    private void copyUp(Path file, Object inode) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        try (var all = Files.walk(rootDir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                BasicFileAttributes a = attributes(p);
+                if (a != null && !a.isDirectory() && inode.equals(a.fileKey())) {
+                    paths.add(p);
+                }
+            }
+        }
+        Path copy = RawPaths.resolve(file.getParent(), ".berth-copy-" + java.util.UUID.randomUUID());
+        Map<Path, BasicFileAttributes> dirTimes = new java.util.HashMap<>();
+        dirTimes.put(file.getParent(), attributes(file.getParent()));
+        for (Path p : paths) {
+            dirTimes.putIfAbsent(p.getParent(), attributes(p.getParent()));
+        }
+        privateCopy(file, copy);
+        for (Path p : paths) {
+            Files.delete(p);
+            Files.createLink(p, copy);
+        }
+        Files.delete(copy);
+        for (Map.Entry<Path, BasicFileAttributes> d : dirTimes.entrySet()) {
+            java.nio.file.attribute.FileTime t = d.getValue().lastModifiedTime();
+            java.time.Instant i = t.toInstant();
+            Native.utimes(d.getKey(), i.getEpochSecond(), i.getNano());
+        }
+    }
+
+    /** A new inode at {@code copy} with the type, content and metadata of {@code file}'s (not a directory). */
+    private static void privateCopy(Path file, Path copy) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        int format = mode & 0170000;
+        boolean symlink = format == 0120000;
+        switch (format) {
+            case 0100000 -> Files.copy(file, copy, LinkOption.NOFOLLOW_LINKS);
+            case 0120000 -> RawPaths.symlink(copy, RawPaths.readLink(file));
+            default -> {
+                long rdev = (Long) a.get("rdev");
+                Native.mknod(copy, format, mode & 07777, Native.major(rdev), Native.minor(rdev));
+            }
+        }
+        setOwner(copy, Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")));
+        if (!symlink) {
+            Files.setAttribute(copy, "unix:mode", mode & 07777);
+        }
+        for (String name : Native.listxattr(file)) {
+            byte[] value = Native.getxattr(file, name);
+            if (value != null) {
+                Native.setxattr(copy, name, value);
+            }
+        }
+        java.time.Instant mtime = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant();
+        Native.utimes(copy, mtime.getEpochSecond(), mtime.getNano());
     }
 
     private void metadata(Path target, TarHeader h, boolean link) throws IOException {

@@ -174,6 +174,16 @@ public final class SnapshotStore {
      * @throws ConflictException if another snapshot has it as parent
      */
     public void remove(String key) throws IOException {
+        Trees.delete(detach(key));
+    }
+
+    /**
+     * Removes a snapshot, leaving its data for the caller to delete: the directory returned is in
+     * {@code tmp/}, where the next opening of the store deletes it if the caller did not.
+     *
+     * @throws ConflictException if another snapshot has it as parent
+     */
+    public Path detach(String key) throws IOException {
         Path doomed;
         synchronized (this) {
             Entry e = get(key);
@@ -186,7 +196,7 @@ public final class SnapshotStore {
             Files.move(e.dir(), doomed, StandardCopyOption.ATOMIC_MOVE);
             byKey.remove(key);
         }
-        Trees.delete(doomed);
+        return doomed;
     }
 
     /** Every snapshot, parents before children. */

@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -37,23 +40,93 @@ final class TreeDiff {
         void deleted(String relative) throws IOException;
     }
 
+    /**
+     * Writes the changes as a layer. Hard links are kept: a changed or added file whose inode has
+     * other paths in the new tree is written with all of them (the first as the file, the others
+     * as links to it, with the directories on their way), so the layer recreates the link on its
+     * own, on any driver, even to a file that did not change.
+     */
     static void write(Path before, Path after, LayerWriter writer) throws IOException {
+        List<String[]> entries = new ArrayList<>();
+        Set<Object> linkedInodes = new HashSet<>();
         walk(before, after, "", new Visitor() {
             @Override
             public void added(Path root, String relative) throws IOException {
-                writer.add(root, relative);
+                entries.add(new String[]{"+", relative});
+                noteLinked(RawPaths.resolve(root, relative), linkedInodes);
             }
 
             @Override
             public void changed(Path root, String relative) throws IOException {
-                writer.add(root, relative);
+                added(root, relative);
             }
 
             @Override
-            public void deleted(String relative) throws IOException {
-                writer.whiteout(relative);
+            public void deleted(String relative) {
+                entries.add(new String[]{"-", relative});
             }
         });
+        for (String[] e : linkedInodes.isEmpty() ? entries : withLinkGroups(after, entries, linkedInodes)) {
+            if (e[0].equals("-")) {
+                writer.whiteout(e[1]);
+            } else {
+                writer.add(after, e[1]);
+            }
+        }
+    }
+
+    private static void noteLinked(Path file, Set<Object> inodes) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,nlink,ino,dev", LinkOption.NOFOLLOW_LINKS);
+        if (((Integer) a.get("mode") & 0170000) != 0040000 && (Integer) a.get("nlink") > 1) {
+            inodes.add(a.get("dev") + ":" + a.get("ino"));
+        }
+    }
+
+    /**
+     * {@code entries} with every other path of {@code inodes} in {@code root}, and the directories
+     * above those, added in walk order.
+     */
+    private static List<String[]> withLinkGroups(Path root, List<String[]> entries, Set<Object> inodes) throws IOException {
+        Set<String> present = new HashSet<>();
+        for (String[] e : entries) {
+            present.add(e[1]);
+        }
+        List<String[]> all = new ArrayList<>(entries);
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) tree::iterator) {
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,nlink,ino,dev", LinkOption.NOFOLLOW_LINKS);
+                if (((Integer) a.get("mode") & 0170000) == 0040000 || (Integer) a.get("nlink") < 2
+                        || !inodes.contains(a.get("dev") + ":" + a.get("ino"))) {
+                    continue;
+                }
+                String relative = RawPaths.relative(root, p);
+                for (String path = relative; path != null && present.add(path); path = parentOf(path)) {
+                    all.add(new String[]{"+", path});
+                }
+            }
+        }
+        all.sort((x, y) -> walkOrder(x[1], y[1]));
+        return all;
+    }
+
+    private static String parentOf(String relative) {
+        int slash = relative.lastIndexOf('/');
+        return slash < 0 ? null : relative.substring(0, slash);
+    }
+
+    /** The order of the walk: by the names' bytes, component by component, a directory before what it holds. */
+    private static int walkOrder(String a, String b) {
+        byte[] x = Names.encode(a);
+        byte[] y = Names.encode(b);
+        int n = Math.min(x.length, y.length);
+        for (int i = 0; i < n; i++) {
+            int cx = x[i] == '/' ? 0 : x[i] & 0xff;
+            int cy = y[i] == '/' ? 0 : y[i] & 0xff;
+            if (cx != cy) {
+                return Integer.compare(cx, cy);
+            }
+        }
+        return Integer.compare(x.length, y.length);
     }
 
     static List<io.berth.api.storage.Change> changes(Path before, Path after) throws IOException {

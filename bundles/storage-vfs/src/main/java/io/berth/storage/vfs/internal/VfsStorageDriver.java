@@ -20,21 +20,54 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Snapshots as full copies: each snapshot's {@code fs/} is a whole tree, a child made by copying
- * its parent ({@code cp -a --reflink=auto}, which keeps owners, modes, times, extended
- * attributes, hard links and devices, and shares blocks where the filesystem can). Works on any
- * filesystem; costs a copy per layer and per container.
+ * Snapshots as whole trees, each in its own {@code fs/}. A layer is its parent's tree as a hard
+ * link farm ({@code cp -al}: new directories, every other entry a link to the parent's inode) with
+ * the layer applied on it; committed snapshots never change, and the applier copies a shared inode
+ * before it would change one in place, so layers share their unchanged files. A container's tree
+ * (an active snapshot) is a real copy ({@code cp -a --reflink=auto}, which keeps owners, modes,
+ * times, extended attributes, hard links and devices, and shares blocks where the filesystem
+ * can): nothing it writes reaches a layer. Works on any filesystem with hard links; where the farm
+ * cannot be made (too many links to one inode), a layer is a copy too. Removed snapshots leave the
+ * store at once and their files are deleted in the background.
  */
-public final class VfsStorageDriver implements StorageDriver {
+public final class VfsStorageDriver implements StorageDriver, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VfsStorageDriver.class.getName());
+
     private final SnapshotStore store;
     private final boolean allowDevices;
+    /** Deletes removed snapshots' files, one tree after the other; no thread while idle. */
+    private final ThreadPoolExecutor reaper = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "berth-vfs-reaper");
+                t.setDaemon(true);
+                return t;
+            });
 
     public VfsStorageDriver(Path home, boolean allowDevices) throws IOException {
         this.store = new SnapshotStore(home);
         this.allowDevices = allowDevices;
+        reaper.allowCoreThreadTimeOut(true);
+    }
+
+    /** Waits until the files of removed snapshots are deleted. */
+    @Override
+    public void close() throws IOException {
+        reaper.shutdown();
+        try {
+            if (!reaper.awaitTermination(10, TimeUnit.MINUTES)) {
+                throw new IOException("removed snapshots are still being deleted after 10 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while deleting removed snapshots");
+        }
     }
 
     @Override
@@ -99,13 +132,57 @@ public final class VfsStorageDriver implements StorageDriver {
 
     @Override
     public void remove(String key) throws IOException {
-        store.remove(key);
+        Path doomed = store.detach(key);
+        try {
+            reaper.execute(() -> {
+                try {
+                    Trees.delete(doomed);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot delete removed snapshot " + key + " (" + doomed
+                            + "); the store deletes it when it opens next: " + e.getMessage(), e);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            Trees.delete(doomed);
+        }
     }
 
     @Override
     public Usage usage(String key) throws IOException {
-        long[] u = Trees.usage(store.get(key).dir().resolve("fs"));
-        return new Usage(u[0], u[1]);
+        SnapshotStore.Entry e = store.get(key);
+        Path fs = e.dir().resolve("fs");
+        String parent = e.snapshot().parent();
+        if (e.snapshot().kind() != SnapshotKind.COMMITTED || parent == null || !store.contains(parent)) {
+            long[] u = Trees.usage(fs);
+            return new Usage(u[0], u[1]);
+        }
+        // A layer's own: what it does not share with its parent (the farm's links are the parent's).
+        Path below = store.get(parent).dir().resolve("fs");
+        long[] totals = new long[2];
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        try (var all = Files.walk(fs)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!a.isDirectory() && a.fileKey() != null && a.fileKey().equals(fileKey(below.resolve(fs.relativize(p))))) {
+                    continue;
+                }
+                if (a.fileKey() == null || seen.add(a.fileKey())) {
+                    totals[0] += a.isDirectory() ? 0 : a.size();
+                    totals[1]++;
+                }
+            }
+        }
+        return new Usage(totals[0], totals[1]);
+    }
+
+    private static Object fileKey(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
     }
 
     @Override
@@ -144,11 +221,11 @@ public final class VfsStorageDriver implements StorageDriver {
         try {
             Path fs = work.resolve("fs");
             if (parent != null) {
-                copy(committed(parent).dir().resolve("fs"), fs);
+                linkFarm(committed(parent).dir().resolve("fs"), fs);
             } else {
                 Files.createDirectory(fs);
             }
-            LayerApplier.apply(tar, fs, new LayerApplier.Options(Whiteouts.DELETE, allowDevices, true));
+            LayerApplier.apply(tar, fs, new LayerApplier.Options(Whiteouts.DELETE, allowDevices, true, parent != null));
             Native.syncfs(work);
             return store.publish(work, name, parent, SnapshotKind.COMMITTED, Map.of()).snapshot();
         } catch (IOException | RuntimeException e) {
@@ -175,8 +252,30 @@ public final class VfsStorageDriver implements StorageDriver {
         return e;
     }
 
+    /** {@code to} as a copy of the tree {@code from}, sharing blocks where the filesystem can. */
     private static void copy(Path from, Path to) throws IOException {
-        Process p = new ProcessBuilder("cp", "-a", "--reflink=auto", "--", from.toString(), to.toString())
+        cp(from, to, "--reflink=auto");
+    }
+
+    /**
+     * {@code to} as new directories holding hard links to everything else in {@code from}; a copy
+     * if that fails (an inode with the most links the filesystem allows, a filesystem without
+     * hard links).
+     */
+    private static void linkFarm(Path from, Path to) throws IOException {
+        try {
+            cp(from, to, "--link");
+        } catch (java.io.InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.INFO, "cannot link " + from + ", copying it: " + e.getMessage());
+            Trees.delete(to);
+            copy(from, to);
+        }
+    }
+
+    private static void cp(Path from, Path to, String how) throws IOException {
+        Process p = new ProcessBuilder("cp", "-a", how, "--", from.toString(), to.toString())
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         try {

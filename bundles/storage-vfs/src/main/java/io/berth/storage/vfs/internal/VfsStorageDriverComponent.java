@@ -38,19 +38,21 @@ public class VfsStorageDriverComponent {
     }
 
     private final ServiceRegistration<StorageDriver> registration;
+    private final VfsStorageDriver driver;
 
     @Activate
     public VfsStorageDriverComponent(@Reference Engine engine, BundleContext context, Config config) throws IOException {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(BerthStorage.NAME, NAME);
         properties.put(Constants.SERVICE_RANKING, config.service_ranking());
-        registration = context.registerService(StorageDriver.class,
-                new VfsStorageDriver(engine.settings().root().resolve("storage").resolve(NAME), config.allowDevices()),
-                properties);
+        driver = new VfsStorageDriver(engine.settings().root().resolve("storage").resolve(NAME), config.allowDevices());
+        registration = context.registerService(StorageDriver.class, driver, properties);
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws IOException {
         registration.unregister();
+        // Removed snapshots' files are deleted in the background: finish before the bundle goes.
+        driver.close();
     }
 }
