@@ -169,7 +169,7 @@ class LayersIT extends DaemonWithBusybox {
         // A hard link to a lower layer's file: docker's overlay2 refuses it, its vfs does not.
         Installation.Result hard = load("hard:1", List.of(layer(Map.of("a", "x")), layer(Map.of("b", "=a"))));
         assertThat(hard.status()).isNotZero();
-        assertThat(hard.err()).contains(" entry 'b': hard link target 'a' is not a file of the layer");
+        assertThat(hard.err()).contains(" entry 'b': hard link target 'a' is not in the layer");
         ByteArrayOutputStream dup = new ByteArrayOutputStream();
         TarWriter tar = new TarWriter(dup);
         for (String content : List.of("1", "2")) {
@@ -187,5 +187,29 @@ class LayersIT extends DaemonWithBusybox {
         assertThat(ok("images", "-q").out()).isEqualTo(images);
         assertThat(snapshots()).as("snapshots of the storage driver").isEqualTo(snapshots);
         assertThat(ok("images", "--format", "{{.Repository}}").out()).doesNotContain("below-link", "hard", "twice");
+    }
+
+    @Test
+    void aPullOfSuchAChainIsRefusedAndWhatItUnpackedIsRemoved() throws Exception {
+        java.nio.file.Path skopeo = io.berth.testing.Requirements.requireTool("skopeo", "skopeo");
+        Path archive = berth.root.resolveSibling("crafted.tar");
+        BusyboxImage.build().plus(List.of(layer(Map.of("lnk", "@/etc")), layer(Map.of("lnk/planted", "x"))))
+                .writeDockerArchive(archive, "crafted:1");
+        String images = ok("images", "-q").out();
+        long snapshots = snapshots();
+        try (io.berth.testing.LocalRegistry registry = new io.berth.testing.LocalRegistry(
+                Files.createDirectories(berth.root.resolveSibling("registry")))) {
+            String name = registry.host() + "/crafted:1";
+            Process p = new ProcessBuilder(skopeo.toString(), "copy", "--quiet", "--dest-tls-verify=false",
+                    "docker-archive:" + archive, "docker://" + name).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as("skopeo: " + out).isZero();
+            // overlay unpacks each layer while it downloads: the refusal comes after, and removes them.
+            Installation.Result pull = berth.berth("pull", name);
+            assertThat(pull.status()).isNotZero();
+            assertThat(pull.err()).contains(" entry 'lnk/planted': its parent 'lnk' is a symbolic link");
+        }
+        assertThat(ok("images", "-q").out()).isEqualTo(images);
+        assertThat(snapshots()).as("snapshots of the storage driver").isEqualTo(snapshots);
     }
 }

@@ -81,24 +81,25 @@ final class LayerUnpacker implements AutoCloseable {
         if (missing.isEmpty()) {
             return sizes;
         }
-        if (driver.parallelApply() && missing.size() > 1) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i : missing) {
-                futures.add(threads.submit(() -> {
-                    sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress, seen);
-                    return null;
-                }));
-            }
-            ReadThrough.awaitAll(futures, "unpacking");
-        } else {
-            for (int i : missing) {
-                sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress, seen);
-            }
-        }
         try {
+            if (driver.parallelApply() && missing.size() > 1) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i : missing) {
+                    futures.add(threads.submit(() -> {
+                        sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress, seen);
+                        return null;
+                    }));
+                }
+                ReadThrough.awaitAll(futures, "unpacking");
+            } else {
+                for (int i : missing) {
+                    sizes[i] = applyLayer(driver, layers.get(i), diffIds.get(i), chain, i, progress, seen);
+                }
+            }
             store.checkChain(layers, diffIds, seen);
         } catch (InvalidArgumentException e) {
-            // Refused: what was unpacked now goes, top first (no image has it yet).
+            // A layer refused, by its driver or the chain's verdict: what was unpacked now goes,
+            // top first (no image has it yet).
             for (int k = missing.size() - 1; k >= 0; k--) {
                 int i = missing.get(k);
                 if (sizes[i] > 0) {

@@ -114,7 +114,7 @@ public final class LayerChain {
                     Byte targetKind = t == null ? null : tree.get(t);
                     if (t == null || !own.contains(t) || targetKind == null || targetKind == DIRECTORY) {
                         throw refused(layer, h.name, "hard link target '" + Names.printable(h.linkName)
-                                + "' is not a file of the layer");
+                                + "' is not in the layer");
                     }
                     kind = targetKind;
                 }

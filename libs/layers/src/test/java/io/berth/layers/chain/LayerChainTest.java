@@ -55,9 +55,9 @@ class LayerChainTest {
     void aHardLinkMustLinkAFileOfItsOwnLayer() throws IOException {
         assertThatCode(() -> accept(new Tars().file("a", "x").hardlink("b", "a"))).doesNotThrowAnyException();
         assertThat(refusal(new Tars().file("a", "x"), new Tars().hardlink("b", "a")))
-                .isEqualTo("layer 1 entry 'b': hard link target 'a' is not a file of the layer");
-        assertThat(refusal(new Tars().dir("d/").hardlink("b", "d"))).endsWith("hard link target 'd' is not a file of the layer");
-        assertThat(refusal(new Tars().hardlink("b", "missing"))).endsWith("hard link target 'missing' is not a file of the layer");
+                .isEqualTo("layer 1 entry 'b': hard link target 'a' is not in the layer");
+        assertThat(refusal(new Tars().dir("d/").hardlink("b", "d"))).endsWith("hard link target 'd' is not in the layer");
+        assertThat(refusal(new Tars().hardlink("b", "missing"))).endsWith("hard link target 'missing' is not in the layer");
     }
 
     @Test
