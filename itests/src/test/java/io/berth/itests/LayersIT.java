@@ -212,4 +212,28 @@ class LayersIT extends DaemonWithBusybox {
         assertThat(ok("images", "-q").out()).isEqualTo(images);
         assertThat(snapshots()).as("snapshots of the storage driver").isEqualTo(snapshots);
     }
+
+    @Test
+    void anImportDriversWouldApplyDifferentlyIsRefused() throws Exception {
+        String images = ok("images", "-q").out();
+        Path twice = berth.root.resolveSibling("twice.tar");
+        Files.write(twice, concatTars(layer(Map.of("a", "1")), layer(Map.of("./a", "2"))));
+        Installation.Result dup = berth.berth("import", twice.toString(), "imported:1");
+        assertThat(dup.status()).isNotZero();
+        assertThat(dup.err()).startsWith("Error: ").contains("entry './a': duplicates of file paths not supported");
+        Path hard = berth.root.resolveSibling("hard.tar");
+        Files.write(hard, layer(Map.of("b", "=missing")));
+        Installation.Result link = berth.berth("import", hard.toString(), "imported:2");
+        assertThat(link.status()).isNotZero();
+        assertThat(link.err()).contains("entry 'b': hard link target 'missing' is not in the layer");
+        assertThat(ok("images", "-q").out()).isEqualTo(images);
+    }
+
+    /** Two tars' entries in one tar (the first's end-of-archive blocks dropped). */
+    private static byte[] concatTars(byte[] first, byte[] second) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(first, 0, first.length - 1024);
+        out.writeBytes(second);
+        return out.toByteArray();
+    }
 }

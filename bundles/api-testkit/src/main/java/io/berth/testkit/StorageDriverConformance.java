@@ -256,13 +256,13 @@ public abstract class StorageDriverConformance {
         Path v = mount("v");
         assertThat(tree(v)).isEqualTo(String.join("\n",
                 "d dir 755",
-                "d/new file 644 n",
-                "f file 644 lower",
-                "g file 644 mine",
+                "d/new file 644 n uid=0",
+                "f file 644 lower uid=0",
+                "g file 644 mine uid=0",
                 "h file 600 shared uid=4321 links=2 mtime=1600000000",
                 "h2 file 600 shared uid=4321 links=2 mtime=1600000000",
                 "keep dir 755",
-                "keep/k file 644 k",
+                "keep/k file 644 k uid=0",
                 "keep/link link ../f"));
     }
 
@@ -274,32 +274,42 @@ public abstract class StorageDriverConformance {
         assertThatThrownBy(() -> driver.stat("dup")).isInstanceOf(io.berth.api.NotFoundException.class);
     }
 
-    /** A tree as lines: path, type, mode, content or target, and for files with several links their owner, count and time. */
+    /**
+     * A tree as lines: path, type, mode, content and owner or target, and for files with several
+     * names in the tree (a hard link group, whatever the driver shares underneath) the group's
+     * size and time.
+     */
     private static String tree(Path root) throws IOException {
-        List<String> lines = new java.util.ArrayList<>();
+        List<Path> paths;
         try (var all = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) all.sorted()::iterator) {
-                if (p.equals(root)) {
-                    continue;
+            paths = all.sorted().filter(p -> !p.equals(root)).toList();
+        }
+        java.util.Map<Object, Integer> names = new java.util.HashMap<>();
+        for (Path p : paths) {
+            if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                names.merge(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey(), 1, Integer::sum);
+            }
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        for (Path p : paths) {
+            String rel = root.relativize(p).toString();
+            java.util.Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,lastModifiedTime",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            String perm = Integer.toOctalString((Integer) a.get("mode") & 07777);
+            if (Files.isSymbolicLink(p)) {
+                lines.add(rel + " link " + Files.readSymbolicLink(p));
+            } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                lines.add(rel + " dir " + perm);
+            } else {
+                String line = rel + " file " + perm + " " + Files.readString(p) + " uid=" + a.get("uid");
+                int group = names.get(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey());
+                if (group > 1) {
+                    line += " links=" + group + " mtime="
+                            + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
                 }
-                String rel = root.relativize(p).toString();
-                java.util.Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,nlink,lastModifiedTime",
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                int mode = (Integer) a.get("mode");
-                String perm = Integer.toOctalString(mode & 07777);
-                if (Files.isSymbolicLink(p)) {
-                    lines.add(rel + " link " + Files.readSymbolicLink(p));
-                } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    lines.add(rel + " dir " + perm);
-                } else {
-                    String line = rel + " file " + perm + " " + Files.readString(p);
-                    int links = (Integer) a.get("nlink");
-                    if (links > 1) {
-                        line += " uid=" + a.get("uid") + " links=" + links + " mtime="
-                                + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
-                    }
-                    lines.add(line);
-                }
+                lines.add(line);
             }
         }
         return String.join("\n", lines);
