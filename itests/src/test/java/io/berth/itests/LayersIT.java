@@ -123,7 +123,7 @@ class LayersIT extends DaemonWithBusybox {
         Installation.Result cp = raw("cp", "src:/data/col\udcff", out.toString() + "/got\udcfe");
         assertThat(cp.status()).as(cp.err()).isZero();
         try (var listed = Files.list(out)) {
-            assertThat(listed.map(p -> io.berth.posix.RawPaths.fileName(p)).toList()).containsExactly("got\udcfe");
+            assertThat(listed.map(p -> io.berth.api.Names.fileName(p)).toList()).containsExactly("got\udcfe");
         }
         Path in = berth.root.resolveSibling("cp-in");
         Files.writeString(in, "in");

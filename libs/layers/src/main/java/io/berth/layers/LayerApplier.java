@@ -1,9 +1,10 @@
 package io.berth.layers;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.api.Names;
+import io.berth.layers.tar.LayerPath;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarReader;
-import io.berth.api.Names;
 import io.berth.posix.Native;
 import io.berth.posix.RawPaths;
 import io.berth.posix.Trees;
@@ -141,7 +142,7 @@ public final class LayerApplier {
             return;
         }
         Path parent = root.directory(parentParts, true, h.name);
-        Path target = RawPaths.resolve(parent, base);
+        Path target = Names.resolve(parent, base);
         BasicFileAttributes existing = attributes(target);
         if (existing != null && !(existing.isDirectory() && h.isDirectory())) {
             Trees.delete(target);
@@ -211,7 +212,7 @@ public final class LayerApplier {
         if (victim.isEmpty() || victim.equals(".") || victim.equals("..")) {
             throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': whiteout of '" + victim + "'");
         }
-        Path target = RawPaths.resolve(dir, victim);
+        Path target = Names.resolve(dir, victim);
         if (createdHere.contains(target)) {
             // A whiteout applies to the lower layers only, never to what its own layer has (OCI).
             return;
@@ -262,7 +263,7 @@ public final class LayerApplier {
         Path existing;
         try {
             Path dir = root.directory(linkParts.subList(0, linkParts.size() - 1), false, h.name);
-            existing = RawPaths.resolve(dir, linkParts.get(linkParts.size() - 1));
+            existing = Names.resolve(dir, linkParts.get(linkParts.size() - 1));
         } catch (NoSuchFileException e) {
             throw new InvalidArgumentException("layer entry '" + Names.printable(h.name) + "': hard link target '" + h.linkName
                     + "' is not in the layer");
@@ -296,7 +297,7 @@ public final class LayerApplier {
                 }
             }
         }
-        Path copy = RawPaths.resolve(file.getParent(), ".berth-copy-" + java.util.UUID.randomUUID());
+        Path copy = Names.resolve(file.getParent(), ".berth-copy-" + java.util.UUID.randomUUID());
         Map<Path, BasicFileAttributes> dirTimes = new java.util.HashMap<>();
         dirTimes.put(file.getParent(), attributes(file.getParent()));
         for (Path p : paths) {

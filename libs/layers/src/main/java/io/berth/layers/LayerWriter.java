@@ -1,5 +1,6 @@
 package io.berth.layers;
 
+import io.berth.api.Names;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarWriter;
 import io.berth.posix.Native;
@@ -42,7 +43,7 @@ public final class LayerWriter {
      * skipped, as docker does.
      */
     public void add(Path root, String relative) throws IOException {
-        addAs(RawPaths.resolve(root, relative), relative);
+        addAs(Names.resolve(root, relative), relative);
     }
 
     /** Writes the entry for {@code file} as it is on disk, named {@code relative} in the archive. */

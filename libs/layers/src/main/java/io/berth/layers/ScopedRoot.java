@@ -2,6 +2,7 @@ package io.berth.layers;
 
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.Names;
+import io.berth.layers.tar.LayerPath;
 import io.berth.posix.RawPaths;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class ScopedRoot {
 
     private Path step(Path current, Deque<String> stack, String component, boolean create, String entry, int[] links,
                       String wanted) throws IOException {
-        Path next = RawPaths.resolve(current, component);
+        Path next = Names.resolve(current, component);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -121,6 +122,6 @@ public final class ScopedRoot {
     }
 
     private String relative(Path p) {
-        return RawPaths.relative(root, p);
+        return Names.relative(root, p);
     }
 }

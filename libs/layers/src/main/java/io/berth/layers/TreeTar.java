@@ -1,6 +1,7 @@
 package io.berth.layers;
 
-import io.berth.posix.RawPaths;
+import io.berth.api.Names;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,7 +33,7 @@ public final class TreeTar {
             list.sorted().forEach(children::add);
         }
         for (Path child : children) {
-            String childName = name.isEmpty() ? RawPaths.fileName(child) : name + "/" + RawPaths.fileName(child);
+            String childName = name.isEmpty() ? Names.fileName(child) : name + "/" + Names.fileName(child);
             write(child, childName, out);
         }
     }

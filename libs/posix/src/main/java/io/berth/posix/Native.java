@@ -74,7 +74,7 @@ public final class Native {
 
     /** A path as a C string: its bytes as the kernel has them, then NUL. */
     private static byte[] c(Path path) {
-        return cString(RawPaths.bytes(path));
+        return cString(Names.bytes(path));
     }
 
     private static byte[] cString(byte[] b) {
@@ -140,7 +140,7 @@ public final class Native {
 
     private static IOException failure(String call, Path path) {
         int errno = runtime.getLastError();
-        return new IOException(call + "(" + Names.printable(RawPaths.name(path)) + "): " + libc.strerror(errno) + " (errno "
+        return new IOException(call + "(" + Names.printable(Names.name(path)) + "): " + libc.strerror(errno) + " (errno "
                 + errno + ")");
     }
 

@@ -1,6 +1,7 @@
 package io.berth.containers.internal;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.api.Names;
 import io.berth.api.NotFoundException;
 import io.berth.api.container.PathStat;
 import io.berth.api.driver.DriverRegistry;
@@ -8,7 +9,6 @@ import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
 import io.berth.layers.TreeTar;
 import io.berth.layers.Whiteouts;
-import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,9 +93,9 @@ final class ContainerFiles {
         String link = "";
         if (Files.isSymbolicLink(p)) {
             Path target = inside(root, path, true);
-            link = "/" + RawPaths.relative(root, target);
+            link = "/" + Names.relative(root, target);
         }
-        String name = p.equals(root) ? "/" : RawPaths.fileName(p);
+        String name = p.equals(root) ? "/" : Names.fileName(p);
         return new PathStat(name, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), (Long) a.get("size"),
                 (Integer) a.get("mode"), link);
     }
@@ -106,7 +106,7 @@ final class ContainerFiles {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
             }
-            String top = name != null ? name : p.equals(root) ? "" : RawPaths.fileName(p);
+            String top = name != null ? name : p.equals(root) ? "" : Names.fileName(p);
             LayerWriter out = new LayerWriter(tar);
             TreeTar.write(p, top, out);
             out.finish();

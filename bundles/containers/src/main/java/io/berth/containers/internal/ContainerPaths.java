@@ -1,6 +1,7 @@
 package io.berth.containers.internal;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.api.Names;
 import io.berth.layers.ScopedRoot;
 import io.berth.posix.RawPaths;
 
@@ -83,7 +84,7 @@ final class ContainerPaths {
                 inDirectory = Files.isDirectory(join(root, resolved), LinkOption.NOFOLLOW_LINKS);
                 continue;
             }
-            Path next = RawPaths.resolve(join(root, resolved), component);
+            Path next = Names.resolve(join(root, resolved), component);
             BasicFileAttributes attributes = null;
             if (inDirectory) {
                 try {
@@ -128,7 +129,7 @@ final class ContainerPaths {
     }
 
     private static Path join(Path root, List<String> components) {
-        return components.isEmpty() ? root : RawPaths.resolve(root, String.join("/", components));
+        return components.isEmpty() ? root : Names.resolve(root, String.join("/", components));
     }
 
     /** Makes a directory in the container (and its parents, mode 0755, owned by root) if missing; returns its host path. */
@@ -147,7 +148,7 @@ final class ContainerPaths {
         }
         ScopedRoot root = new ScopedRoot(rootfs);
         Path parent = root.directory(components.subList(0, components.size() - 1), true, path);
-        Path target = RawPaths.resolve(parent, components.get(components.size() - 1));
+        Path target = Names.resolve(parent, components.get(components.size() - 1));
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -98,21 +98,28 @@ final class LayerUnpacker implements AutoCloseable {
             }
             store.checkChain(layers, diffIds, seen);
         } catch (InvalidArgumentException e) {
-            // A layer refused, by its driver or the chain's verdict: what was unpacked now goes,
-            // top first (no image has it yet).
-            for (int k = missing.size() - 1; k >= 0; k--) {
-                int i = missing.get(k);
-                if (sizes[i] > 0) {
-                    try {
-                        driver.remove(chain.get(i));
-                    } catch (IOException | RuntimeException removal) {
-                        e.addSuppressed(removal);
-                    }
-                }
-            }
+            // A layer refused, by its driver or the chain's verdict: what was unpacked now goes.
+            takeBack(driver, chain, i -> sizes[i] > 0, e);
             throw e;
         }
         return sizes;
+    }
+
+    /**
+     * Removes the snapshots of a chain that {@code unpackedNow} says this operation made, top
+     * first (no image has them yet); failures are added to {@code cause}.
+     */
+    static void takeBack(StorageDriver driver, List<String> chain, java.util.function.IntPredicate unpackedNow,
+                         Exception cause) {
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            if (unpackedNow.test(i)) {
+                try {
+                    driver.remove(chain.get(i));
+                } catch (IOException | RuntimeException removal) {
+                    cause.addSuppressed(removal);
+                }
+            }
+        }
     }
 
     private long applyLayer(StorageDriver driver, Descriptor layer, Digest diffId, List<String> chain, int i,

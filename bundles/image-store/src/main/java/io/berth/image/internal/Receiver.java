@@ -190,15 +190,9 @@ final class Receiver {
             }
             store.checkChain(layers, diffIds, headersSeen);
         } catch (InvalidArgumentException e) {
-            // Refused: what this pull unpacked while downloading goes too, top first.
-            for (int i = n - 1; i >= 0; i--) {
-                if (streamed[i]) {
-                    try {
-                        driver.remove(chain.get(i));
-                    } catch (IOException | RuntimeException removal) {
-                        e.addSuppressed(removal);
-                    }
-                }
+            // Refused: what this pull unpacked while downloading goes too.
+            if (driver != null) {
+                LayerUnpacker.takeBack(driver, chain, i -> streamed[i], e);
             }
             throw e;
         }

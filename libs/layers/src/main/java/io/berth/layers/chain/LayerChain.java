@@ -2,6 +2,7 @@ package io.berth.layers.chain;
 
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.Names;
+import io.berth.layers.tar.LayerPath;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarReader;
 
@@ -138,22 +139,13 @@ public final class LayerChain {
         tree.subMap(path + "/", true, path + "0", false).clear();
     }
 
-    /** The components of an entry name, or {@code null} for a name climbing out or absolute. */
+    /** The components of an entry name, or {@code null} for a hostile one (the applier refuses it). */
     private static List<String> components(String name) {
-        if (name.startsWith("/")) {
+        try {
+            return LayerPath.components(name);
+        } catch (InvalidArgumentException e) {
             return null;
         }
-        List<String> parts = new ArrayList<>();
-        for (String part : name.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                return null;
-            }
-            parts.add(part);
-        }
-        return parts;
     }
 
     private static InvalidArgumentException refused(String layer, String entry, String why) {

@@ -456,7 +456,7 @@ public class ContainerCommands implements Commands {
                     throw new InvalidArgumentException("destination directory " + target.getParent() + " does not exist");
                 }
                 into = target.getParent();
-                name = CommandContext.fileName(target);
+                name = io.berth.api.Names.fileName(target);
             }
             // On the host, as the user who runs berth: the container's owners only with -a.
             containers.copyToHost(container, path, into, name, archive);
@@ -473,7 +473,7 @@ public class ContainerCommands implements Commands {
             throw new NotFoundException("Could not find the file " + src);
         }
         // SRC_PATH's own name: with -L the link's target is copied under it, as docker does.
-        String sourceName = CommandContext.fileName(source);
+        String sourceName = io.berth.api.Names.fileName(source);
         if (follow) {
             try {
                 source = source.toRealPath();

@@ -1,5 +1,6 @@
 package io.berth.shell.internal.framework;
 
+import io.berth.api.Names;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Process;
 
@@ -82,54 +83,10 @@ public final class CommandContext {
 
     /** A path from the command line, made absolute against the user's working directory. */
     public Path resolve(String path) {
-        if (!io.berth.api.Names.hasEscapes(path)) {
-            return cwd.resolve(path).normalize();
+        if (path.startsWith("/")) {
+            return Names.resolve(cwd.getRoot(), path.substring(1)).normalize();
         }
-        // Bytes that are not UTF-8 (io.berth.api.Names): through the URI, which carries any byte.
-        StringBuilder uri = new StringBuilder("file://");
-        if (!path.startsWith("/")) {
-            uri.append(cwd.toAbsolutePath().toUri().getRawPath().replaceAll("/$", "")).append('/');
-        }
-        for (byte b : io.berth.api.Names.encode(path)) {
-            int c = b & 0xff;
-            if (c > 0x20 && c < 0x7f && c != '%' && c != '#' && c != '?' && c != '[' && c != ']' && c != '\\') {
-                uri.append((char) c);
-            } else {
-                uri.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
-            }
-        }
-        return Path.of(java.net.URI.create(uri.toString())).normalize();
-    }
-
-    /**
-     * The last name of a host path, every byte kept ({@link io.berth.api.Names}): the JDK's
-     * {@code getFileName().toString()} turns bytes that are not UTF-8 into U+FFFD.
-     */
-    public static String fileName(Path p) {
-        Path f = p.getFileName();
-        if (f == null) {
-            return "";
-        }
-        String s = f.toString();
-        if (s.indexOf('\ufffd') < 0) {
-            return s;
-        }
-        String raw = p.toAbsolutePath().toUri().getRawPath();
-        if (raw.endsWith("/") && raw.length() > 1) {
-            raw = raw.substring(0, raw.length() - 1);
-        }
-        String last = raw.substring(raw.lastIndexOf('/') + 1);
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < last.length(); i++) {
-            char c = last.charAt(i);
-            if (c == '%' && i + 2 < last.length()) {
-                bytes.write(Integer.parseInt(last.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                bytes.write(c);
-            }
-        }
-        return io.berth.api.Names.decode(bytes.toByteArray());
+        return Names.resolve(cwd, path).normalize();
     }
 
     /** Records the exit status of the command that ran in this session. */

@@ -1,6 +1,7 @@
 package io.berth.storage.overlay.internal;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.api.Names;
 import io.berth.api.storage.Mount;
 import io.berth.api.storage.Snapshot;
 import io.berth.api.storage.SnapshotKind;
@@ -8,11 +9,10 @@ import io.berth.api.storage.StorageDriver;
 import io.berth.api.storage.Usage;
 import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
-import io.berth.posix.Native;
-import io.berth.posix.RawPaths;
 import io.berth.layers.SnapshotStore;
-import io.berth.posix.Trees;
 import io.berth.layers.Whiteouts;
+import io.berth.posix.Native;
+import io.berth.posix.Trees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -185,7 +185,7 @@ public final class OverlayStorageDriver implements StorageDriver {
             children = list.sorted().toList();
         }
         for (Path child : children) {
-            String relative = RawPaths.relative(upper, child);
+            String relative = Names.relative(upper, child);
             Map<String, Object> a = Files.readAttributes(child, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
             int format = (Integer) a.get("mode") & 0170000;
             if (format == Native.S_IFCHR && (Long) a.get("rdev") == 0L) {
@@ -234,7 +234,7 @@ public final class OverlayStorageDriver implements StorageDriver {
             children = list.sorted().toList();
         }
         for (Path child : children) {
-            String relative = RawPaths.relative(upper, child);
+            String relative = Names.relative(upper, child);
             Map<String, Object> a = Files.readAttributes(child, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
             int format = (Integer) a.get("mode") & 0170000;
             if (format == Native.S_IFCHR && (Long) a.get("rdev") == 0L) {
@@ -248,7 +248,7 @@ public final class OverlayStorageDriver implements StorageDriver {
                     // A directory made anew: what the lower ones had there is deleted.
                     java.util.Set<String> kept = new java.util.HashSet<>();
                     try (Stream<Path> list = Files.list(child)) {
-                        list.forEach(c -> kept.add(RawPaths.fileName(c)));
+                        list.forEach(c -> kept.add(Names.fileName(c)));
                     }
                     for (String name : lowerNames(lowers, relative)) {
                         if (!kept.contains(name)) {
@@ -277,7 +277,7 @@ public final class OverlayStorageDriver implements StorageDriver {
         java.util.Set<String> names = new java.util.TreeSet<>();
         java.util.Set<String> decided = new java.util.HashSet<>();
         for (Path lower : lowers) {
-            Path dir = RawPaths.resolve(lower, relative);
+            Path dir = Names.resolve(lower, relative);
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
@@ -286,7 +286,7 @@ public final class OverlayStorageDriver implements StorageDriver {
             }
             try (Stream<Path> list = Files.list(dir)) {
                 for (Path c : (Iterable<Path>) list::iterator) {
-                    String name = RawPaths.fileName(c);
+                    String name = Names.fileName(c);
                     if (decided.add(name) && !isWhiteout(c)) {
                         names.add(name);
                     }
@@ -302,7 +302,7 @@ public final class OverlayStorageDriver implements StorageDriver {
     /** Whether the merged lower layers have {@code relative}, whiteouts and opaque directories honoured. */
     private static boolean existsBelow(List<Path> lowers, String relative) throws IOException {
         for (Path lower : lowers) {
-            Path p = RawPaths.resolve(lower, relative);
+            Path p = Names.resolve(lower, relative);
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
                 return !(((Integer) a.get("mode") & 0170000) == Native.S_IFCHR && (Long) a.get("rdev") == 0L);

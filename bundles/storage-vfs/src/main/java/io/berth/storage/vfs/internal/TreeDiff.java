@@ -3,7 +3,6 @@ package io.berth.storage.vfs.internal;
 import io.berth.layers.LayerWriter;
 import io.berth.api.Names;
 import io.berth.posix.Native;
-import io.berth.posix.RawPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ final class TreeDiff {
             @Override
             public void added(Path root, String relative) throws IOException {
                 entries.add(new String[]{"+", relative});
-                noteLinked(RawPaths.resolve(root, relative), linkedInodes);
+                noteLinked(Names.resolve(root, relative), linkedInodes);
             }
 
             @Override
@@ -99,7 +98,7 @@ final class TreeDiff {
                         || !inodes.contains(a.get("dev") + ":" + a.get("ino"))) {
                     continue;
                 }
-                String relative = RawPaths.relative(root, p);
+                String relative = Names.relative(root, p);
                 for (String path = relative; path != null && present.add(path); path = parentOf(path)) {
                     all.add(new String[]{"+", path});
                 }
@@ -151,15 +150,15 @@ final class TreeDiff {
     }
 
     private static void walk(Path before, Path after, String relative, Visitor writer) throws IOException {
-        Path newDir = relative.isEmpty() ? after : RawPaths.resolve(after, relative);
-        Path oldDir = before == null ? null : relative.isEmpty() ? before : RawPaths.resolve(before, relative);
+        Path newDir = relative.isEmpty() ? after : Names.resolve(after, relative);
+        Path oldDir = before == null ? null : relative.isEmpty() ? before : Names.resolve(before, relative);
         TreeSet<String> names = new TreeSet<>(list(newDir));
         List<String> oldNames = oldDir == null ? List.of() : list(oldDir);
         names.addAll(oldNames);
         for (String name : names) {
             String child = relative.isEmpty() ? name : relative + "/" + name;
-            Map<String, Object> now = attributes(RawPaths.resolve(after, child));
-            Map<String, Object> then = oldDir == null ? null : attributes(RawPaths.resolve(before, child));
+            Map<String, Object> now = attributes(Names.resolve(after, child));
+            Map<String, Object> then = oldDir == null ? null : attributes(Names.resolve(before, child));
             if (now == null) {
                 writer.deleted(child);
                 continue;
@@ -170,7 +169,7 @@ final class TreeDiff {
                 continue;
             }
             boolean wasDir = ((Integer) then.get("mode") & 0170000) == 0040000;
-            if (changed(RawPaths.resolve(before, child), RawPaths.resolve(after, child), then, now)) {
+            if (changed(Names.resolve(before, child), Names.resolve(after, child), then, now)) {
                 writer.changed(after, child);
                 if (isDir && !wasDir) {
                     addChildren(after, child, writer);
@@ -193,9 +192,9 @@ final class TreeDiff {
     }
 
     private static void addChildren(Path root, String relative, Visitor writer) throws IOException {
-        for (String name : list(RawPaths.resolve(root, relative))) {
+        for (String name : list(Names.resolve(root, relative))) {
             String child = relative + "/" + name;
-            Map<String, Object> a = attributes(RawPaths.resolve(root, child));
+            Map<String, Object> a = attributes(Names.resolve(root, child));
             addAll(root, child, a != null && ((Integer) a.get("mode") & 0170000) == 0040000, writer);
         }
     }
@@ -236,7 +235,7 @@ final class TreeDiff {
 
     private static List<String> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(RawPaths::fileName).sorted(TreeDiff::byBytes).toList();
+            return s.map(Names::fileName).sorted(TreeDiff::byBytes).toList();
         } catch (NoSuchFileException e) {
             return List.of();
         }

@@ -1,4 +1,4 @@
-package io.berth.layers;
+package io.berth.layers.tar;
 
 import io.berth.api.InvalidArgumentException;
 
