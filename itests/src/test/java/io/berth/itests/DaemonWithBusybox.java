@@ -57,7 +57,8 @@ abstract class DaemonWithBusybox {
                 ok(args.toArray(String[]::new));
             }
             assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(berth.root.toString())
-                    .doesNotContain(berth.runRoot.toString() + "/containers");
+                    .doesNotContain(berth.runRoot.toString() + "/containers")
+                    .doesNotContain(berth.runRoot.toString() + "/netns/");
         } finally {
             berth.close();
         }

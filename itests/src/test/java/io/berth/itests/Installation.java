@@ -31,12 +31,37 @@ final class Installation implements AutoCloseable {
     private final Path work;
     private final List<Process> daemons = Collections.synchronizedList(new ArrayList<>());
 
+    /** This installation's default bridge and iptables chain prefix: its own, so it can remove them after. */
+    final String bridge;
+    final String chainPrefix;
+
     Installation() throws IOException {
         work = Files.createTempDirectory("berth-it");
         home = work.resolve("berth");
         root = work.resolve("root");
         runRoot = work.resolve("run");
         copyTree(DistributionBundles.home(), home);
+        String tag = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(3));
+        bridge = "bit" + tag;
+        chainPrefix = "BIT" + tag.toUpperCase(java.util.Locale.ROOT);
+        Path cfg = home.resolve("conf/berth.engine.cfg");
+        Files.writeString(cfg, Files.readString(cfg).replace("bridgeName = berth0", "bridgeName = " + bridge)
+                .replace("chainPrefix = BERTH", "chainPrefix = " + chainPrefix));
+    }
+
+    /** The bridges of this installation's networks: the default one and those of the user networks it made. */
+    List<String> bridges() throws IOException {
+        List<String> out = new ArrayList<>(List.of(bridge));
+        Path networks = root.resolve("networks");
+        if (Files.isDirectory(networks)) {
+            try (Stream<Path> files = Files.list(networks)) {
+                for (Path f : files.filter(x -> x.toString().endsWith(".json")).toList()) {
+                    String id = f.getFileName().toString().substring(0, 12);
+                    out.add("br-" + id);
+                }
+            }
+        }
+        return out;
     }
 
     Path socket() {
@@ -183,6 +208,13 @@ final class Installation implements AutoCloseable {
                     p.destroyForcibly();
                 }
             }
+        }
+        try {
+            // What its daemons made on the host's network: bridges and rules (namespaces went with the containers).
+            io.berth.testing.HostNetwork.deleteLinks(bridges());
+            io.berth.testing.HostNetwork.deleteChains(chainPrefix);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try (Stream<Path> paths = Files.walk(work)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

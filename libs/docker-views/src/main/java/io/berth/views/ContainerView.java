@@ -5,6 +5,11 @@ import io.berth.api.container.ContainerDetails;
 import io.berth.api.container.ContainerState;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.HostConfig;
+import io.berth.api.network.Endpoint;
+import io.berth.api.network.EndpointSettings;
+import io.berth.api.network.PortBinding;
+import io.berth.api.network.PortMapping;
+import io.berth.api.network.Sandbox;
 import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** Containers as docker's daemon gives them: {@code inspect}'s object and the human status. */
 public final class ContainerView {
@@ -44,8 +50,21 @@ public final class ContainerView {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
-    /** {@code docker container inspect}'s object ({@code GET /containers/NAME/json}). */
+    /**
+     * {@code docker container inspect}'s object ({@code GET /containers/NAME/json}), the ids of
+     * networks the container is not connected to now unknown.
+     */
     public static Map<String, Object> inspect(ContainerDetails d) {
+        return inspect(d, name -> null);
+    }
+
+    /**
+     * {@code docker container inspect}'s object ({@code GET /containers/NAME/json}).
+     *
+     * @param networkIds a network's id by its name, or {@code null} when unknown: for the networks
+     *        of a container that is not running, which have no connection to take the id from
+     */
+    public static Map<String, Object> inspect(ContainerDetails d, Function<String, String> networkIds) {
         Container c = d.container();
         ContainerState s = c.state();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -87,8 +106,8 @@ public final class ContainerView {
         graph.put("Name", c.storage());
         m.put("GraphDriver", graph);
         m.put("Mounts", List.of());
-        m.put("Config", ConfigView.of(d.config()));
-        m.put("NetworkSettings", networkSettings());
+        m.put("Config", withMacAddress(ConfigView.of(d.config()), macAddress(d)));
+        m.put("NetworkSettings", networkSettings(d, networkIds));
         return m;
     }
 
@@ -108,8 +127,8 @@ public final class ContainerView {
         }
         log.put("Config", logOptions);
         m.put("LogConfig", log);
-        m.put("NetworkMode", "none");
-        m.put("PortBindings", Map.of());
+        m.put("NetworkMode", h.networkMode());
+        m.put("PortBindings", portBindings(h));
         Map<String, Object> restart = new LinkedHashMap<>();
         restart.put("Name", h.restartPolicy().name());
         restart.put("MaximumRetryCount", h.restartPolicy().maximumRetryCount());
@@ -121,10 +140,10 @@ public final class ContainerView {
         m.put("CapAdd", h.capAdd().isEmpty() ? null : h.capAdd());
         m.put("CapDrop", h.capDrop().isEmpty() ? null : h.capDrop());
         m.put("CgroupnsMode", "private");
-        m.put("Dns", List.of());
-        m.put("DnsOptions", List.of());
-        m.put("DnsSearch", List.of());
-        m.put("ExtraHosts", null);
+        m.put("Dns", h.dns());
+        m.put("DnsOptions", h.dnsOptions());
+        m.put("DnsSearch", h.dnsSearch());
+        m.put("ExtraHosts", h.extraHosts().isEmpty() ? null : h.extraHosts());
         m.put("GroupAdd", null);
         m.put("IpcMode", "private");
         m.put("Cgroup", "");
@@ -132,7 +151,7 @@ public final class ContainerView {
         m.put("OomScoreAdj", 0);
         m.put("PidMode", "");
         m.put("Privileged", h.privileged());
-        m.put("PublishAllPorts", false);
+        m.put("PublishAllPorts", h.publishAllPorts());
         m.put("ReadonlyRootfs", h.readonlyRootfs());
         m.put("SecurityOpt", h.securityOpt().isEmpty() ? null : h.securityOpt());
         if (!h.tmpfs().isEmpty()) {
@@ -172,42 +191,199 @@ public final class ContainerView {
         return m;
     }
 
-    /** A container with a network namespace of its own and only its loopback in it: docker's {@code --network none}. */
-    private static Map<String, Object> networkSettings() {
-        Map<String, Object> endpoint = new LinkedHashMap<>();
-        endpoint.put("IPAMConfig", null);
-        endpoint.put("Links", null);
-        endpoint.put("Aliases", null);
-        endpoint.put("MacAddress", "");
-        endpoint.put("NetworkID", "");
-        endpoint.put("EndpointID", "");
-        endpoint.put("Gateway", "");
-        endpoint.put("IPAddress", "");
-        endpoint.put("IPPrefixLen", 0);
-        endpoint.put("IPv6Gateway", "");
-        endpoint.put("GlobalIPv6Address", "");
-        endpoint.put("GlobalIPv6PrefixLen", 0);
-        endpoint.put("DriverOpts", null);
-        endpoint.put("DNSNames", null);
+    /**
+     * {@code HostConfig.PortBindings} as docker gives it:
+     * {@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}, keys sorted as Go writes a map;
+     * {@code {}} when nothing is published.
+     */
+    public static Map<String, Object> portBindings(HostConfig h) {
+        Map<String, Object> m = new TreeMap<>();
+        h.portBindings().forEach((port, bindings) -> {
+            List<Map<String, String>> list = new ArrayList<>();
+            for (PortBinding b : bindings) {
+                list.add(binding(b.hostIp(), b.hostPort()));
+            }
+            m.put(port, list);
+        });
+        return m;
+    }
+
+    /**
+     * {@code NetworkSettings.Ports} as docker gives it: while the container's network is set up on
+     * networks that publish ports (not {@code host}, {@code none} or another container's), every
+     * exposed port to where it is published on the host, {@code null} for one that is not
+     * ({@code {"443/tcp":null,"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"}]}}); {@code {}}
+     * otherwise. This is also what {@code docker port} lists.
+     */
+    public static Map<String, List<Map<String, String>>> ports(ContainerDetails d) {
+        Map<String, List<Map<String, String>>> m = new TreeMap<>();
+        Sandbox s = d.sandbox();
+        if (s == null || s.endpoints().isEmpty() || !publishes(s.mode())) {
+            return m;
+        }
+        if (d.config().exposedPorts() != null) {
+            d.config().exposedPorts().forEach(p -> m.put(p, null));
+        }
+        d.host().portBindings().keySet().forEach(p -> m.putIfAbsent(p, null));
+        for (PortMapping p : s.ports()) {
+            // A null value (exposed, not published) counts as absent here.
+            m.computeIfAbsent(p.port(), k -> new ArrayList<>()).add(binding(p.hostIp(), Integer.toString(p.hostPort())));
+        }
+        return m;
+    }
+
+    private static boolean publishes(String mode) {
+        return !mode.equals("host") && !mode.equals("none") && !NetworkView.isContainerMode(mode);
+    }
+
+    private static Map<String, String> binding(String hostIp, String hostPort) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("HostIp", hostIp);
+        m.put("HostPort", hostPort);
+        return m;
+    }
+
+    /**
+     * The MAC address asked for with {@code --mac-address}: docker's {@code Config.MacAddress}; it
+     * is asked on the network of the container's mode, whatever name or id the mode gives it.
+     */
+    private static String macAddress(ContainerDetails d) {
+        EndpointSettings own = d.networks().get(d.host().networkMode());
+        if (own != null) {
+            return own.macAddress();
+        }
+        return d.networks().values().stream().map(EndpointSettings::macAddress).filter(m -> m != null && !m.isEmpty())
+                .findFirst().orElse(null);
+    }
+
+    /** Docker's {@code Config} with {@code MacAddress} where docker has it (after Entrypoint), when set. */
+    private static Map<String, Object> withMacAddress(Map<String, Object> config, String mac) {
+        if (mac == null || mac.isEmpty()) {
+            return config;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        config.forEach((k, v) -> {
+            if (k.equals("OnBuild")) {
+                m.put("MacAddress", mac);
+            }
+            m.put(k, v);
+        });
+        m.putIfAbsent("MacAddress", mac);
+        return m;
+    }
+
+    /**
+     * Docker 20.10's {@code NetworkSettings}: the sandbox (the container's network namespace) while
+     * it runs, its published ports, the addresses on the default {@code bridge} network at the
+     * top (empty on any other), and one entry per network it is connected to, with empty
+     * addresses while it is stopped. A container sharing another's network has none.
+     */
+    private static Map<String, Object> networkSettings(ContainerDetails d, Function<String, String> networkIds) {
+        Container c = d.container();
+        Sandbox s = d.sandbox();
+        String mode = d.host().networkMode();
+        boolean shared = NetworkView.isContainerMode(mode) || s != null && NetworkView.isContainerMode(s.mode());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Bridge", "");
-        m.put("SandboxID", "");
-        m.put("SandboxKey", "");
-        m.put("Ports", Map.of());
+        m.put("SandboxID", s == null || shared ? ""
+                : NetworkView.sha256Hex(s.containerId() + (s.netns() == null ? "" : s.netns().toString())));
         m.put("HairpinMode", false);
         m.put("LinkLocalIPv6Address", "");
         m.put("LinkLocalIPv6PrefixLen", 0);
+        m.put("Ports", ports(d));
+        m.put("SandboxKey", s == null || shared || s.netns() == null ? "" : s.netns().toString());
         m.put("SecondaryIPAddresses", null);
         m.put("SecondaryIPv6Addresses", null);
-        m.put("EndpointID", "");
-        m.put("Gateway", "");
-        m.put("GlobalIPv6Address", "");
-        m.put("GlobalIPv6PrefixLen", 0);
-        m.put("IPAddress", "");
-        m.put("IPPrefixLen", 0);
-        m.put("IPv6Gateway", "");
-        m.put("MacAddress", "");
-        m.put("Networks", Map.of("none", endpoint));
+        Endpoint bridge = s == null ? null : s.endpoints().get("bridge");
+        m.put("EndpointID", bridge == null ? "" : NetworkView.endpointId(bridge));
+        m.put("Gateway", bridge == null ? "" : orEmpty(bridge.gateway()));
+        m.put("GlobalIPv6Address", bridge == null ? "" : orEmpty(bridge.ipv6Address()));
+        m.put("GlobalIPv6PrefixLen", bridge == null ? 0 : prefixLength(bridge.ipv6()));
+        m.put("IPAddress", bridge == null ? "" : orEmpty(bridge.ipv4Address()));
+        m.put("IPPrefixLen", bridge == null ? 0 : prefixLength(bridge.ipv4()));
+        m.put("IPv6Gateway", bridge == null ? "" : orEmpty(bridge.gateway6()));
+        m.put("MacAddress", bridge == null ? "" : orEmpty(bridge.macAddress()));
+        Map<String, Object> networks = new TreeMap<>();
+        if (!shared) {
+            Map<String, EndpointSettings> connected = new LinkedHashMap<>(d.networks());
+            if (s != null) {
+                s.endpoints().keySet().forEach(n -> connected.putIfAbsent(n, EndpointSettings.DEFAULT));
+            }
+            if (connected.isEmpty()) {
+                connected.put(mode, EndpointSettings.DEFAULT);
+            }
+            connected.forEach((name, asked) -> networks.put(name, endpoint(c, name, asked,
+                    s == null ? null : s.endpoints().get(name), s != null, networkIds)));
+        }
+        m.put("Networks", networks);
         return m;
+    }
+
+    /** One entry of {@code NetworkSettings.Networks}: docker's {@code EndpointSettings}. */
+    private static Map<String, Object> endpoint(Container c, String name, EndpointSettings asked, Endpoint e,
+                                                boolean running, Function<String, String> networkIds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> ipam = new LinkedHashMap<>();
+        if (asked.ipv4Address() != null && !asked.ipv4Address().isEmpty()) {
+            ipam.put("IPv4Address", asked.ipv4Address());
+        }
+        if (asked.ipv6Address() != null && !asked.ipv6Address().isEmpty()) {
+            ipam.put("IPv6Address", asked.ipv6Address());
+        }
+        m.put("IPAMConfig", ipam.isEmpty() ? null : ipam);
+        m.put("Links", null);
+        m.put("Aliases", aliases(c, name, asked, e != null));
+        String networkId = e != null ? e.networkId() : networkIds == null ? null : networkIds.apply(name);
+        m.put("NetworkID", orEmpty(networkId));
+        String endpointId = "";
+        if (e != null) {
+            endpointId = NetworkView.endpointId(e);
+        } else if (running && networkId != null && (name.equals("host") || name.equals("none"))) {
+            // The host's and the no-network modes have no interface to set up, yet docker names their endpoint.
+            endpointId = NetworkView.endpointId(networkId, c.id());
+        }
+        m.put("EndpointID", endpointId);
+        m.put("Gateway", e == null ? "" : orEmpty(e.gateway()));
+        m.put("IPAddress", e == null ? "" : orEmpty(e.ipv4Address()));
+        m.put("IPPrefixLen", e == null ? 0 : prefixLength(e.ipv4()));
+        m.put("IPv6Gateway", e == null ? "" : orEmpty(e.gateway6()));
+        m.put("GlobalIPv6Address", e == null ? "" : orEmpty(e.ipv6Address()));
+        m.put("GlobalIPv6PrefixLen", e == null ? 0 : prefixLength(e.ipv6()));
+        m.put("MacAddress", e == null ? "" : orEmpty(e.macAddress()));
+        m.put("DriverOpts", null);
+        return m;
+    }
+
+    /**
+     * A container's names on a network: on a user's network those asked for and, from its first
+     * start on, its short id, which docker's daemon adds then; {@code null} when none (always on
+     * the predefined networks).
+     */
+    private static List<String> aliases(Container c, String network, EndpointSettings asked, boolean connected) {
+        if (!NetworkView.isUserDefined(network)) {
+            return null;
+        }
+        List<String> aliases = new ArrayList<>(asked.aliases());
+        String shortId = c.id().substring(0, Math.min(12, c.id().length()));
+        if ((connected || c.state().startedAt() != null) && !aliases.contains(shortId)) {
+            aliases.add(shortId);
+        }
+        return aliases.isEmpty() ? null : aliases;
+    }
+
+    /** The prefix length of an address in CIDR form ({@code 10.80.0.2/20}), 0 for none. */
+    private static int prefixLength(String cidr) {
+        if (cidr == null || cidr.indexOf('/') < 0) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -77,6 +77,7 @@ public final class SystemView {
         info.put("Images", images == null ? 0 : images.list().size());
         info.put("ServerVersion", engine.version());
         info.put("Driver", nullToEmpty(drivers.defaultName(DriverType.STORAGE)));
+        info.put("Plugins", plugins(all));
         info.put("Runtimes", available(all, DriverType.RUNTIME));
         info.put("DefaultRuntime", nullToEmpty(drivers.defaultName(DriverType.RUNTIME)));
         info.put("Drivers", all.stream().map(SystemView::driver).toList());
@@ -102,6 +103,19 @@ public final class SystemView {
         }
         info.put("Bundles", bundles);
         return info;
+    }
+
+    /**
+     * Docker's {@code Plugins}: the network drivers available, sorted by name as docker lists them,
+     * beside the log driver Berth has; Berth has no volume or authorization plugins.
+     */
+    static Map<String, Object> plugins(List<DriverInfo> all) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Volume", List.of());
+        m.put("Network", available(all, DriverType.NETWORK).stream().sorted().distinct().toList());
+        m.put("Authorization", null);
+        m.put("Log", List.of("json-file"));
+        return m;
     }
 
     /** A driver as {@code drivers} and {@code info} list it. */

@@ -108,7 +108,8 @@ final class ShimSpec {
     static byte[] of(ContainerSpec spec, Path rootfs, List<Path> cgroupProcs, List<String> cgroupMounts) throws IOException {
         ShimSpec s = new ShimSpec();
         s.add("rootfs", rootfs.toString(), spec.readonlyRootfs() ? "1" : "0");
-        int namespaces = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP;
+        int namespaces = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP
+                | (spec.hostNetwork() ? 0 : CLONE_NEWNET);
         s.add("namespaces", Integer.toHexString(namespaces));
         if (spec.netns() != null) {
             s.add("netns", spec.netns().toString());

@@ -21,6 +21,8 @@ public final class Container {
     private final String storage;
     private final Map<String, String> labels;
     private final long sizeRw;
+    private final List<io.berth.api.network.PortMapping> ports;
+    private final List<String> networks;
 
     private Container(Builder b) {
         id = Objects.requireNonNull(b.id, "id");
@@ -34,6 +36,8 @@ public final class Container {
         storage = b.storage;
         labels = b.labels == null ? Map.of() : Map.copyOf(b.labels);
         sizeRw = b.sizeRw;
+        ports = b.ports == null ? List.of() : List.copyOf(b.ports);
+        networks = b.networks == null ? List.of() : List.copyOf(b.networks);
     }
 
     /** A builder with nothing set. */
@@ -55,6 +59,8 @@ public final class Container {
         b.storage = storage;
         b.labels = labels;
         b.sizeRw = sizeRw;
+        b.ports = ports;
+        b.networks = networks;
         return b;
     }
 
@@ -113,6 +119,16 @@ public final class Container {
         return sizeRw;
     }
 
+    /** Its ports as {@code ps} shows them: published ones, and exposed ones with host port 0. @since 2.2 */
+    public List<io.berth.api.network.PortMapping> ports() {
+        return ports;
+    }
+
+    /** The names of the networks it is connected to (its network mode for {@code host}, {@code none}, {@code container:ID}). @since 2.2 */
+    public List<String> networks() {
+        return networks;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Container c && Objects.equals(id, c.id) && Objects.equals(name, c.name)
@@ -147,6 +163,8 @@ public final class Container {
         private String storage;
         private Map<String, String> labels;
         private long sizeRw;
+        private List<io.berth.api.network.PortMapping> ports;
+        private List<String> networks;
 
         private Builder() {
         }
@@ -203,6 +221,16 @@ public final class Container {
 
         public Builder sizeRw(long sizeRw) {
             this.sizeRw = sizeRw;
+            return this;
+        }
+
+        public Builder ports(List<io.berth.api.network.PortMapping> ports) {
+            this.ports = ports;
+            return this;
+        }
+
+        public Builder networks(List<String> networks) {
+            this.networks = networks;
             return this;
         }
 

@@ -22,6 +22,8 @@ public final class ContainerDetails {
     private final String hostnamePath;
     private final String resolvConfPath;
     private final boolean runtimeAvailable;
+    private final io.berth.api.network.Sandbox sandbox;
+    private final Map<String, io.berth.api.network.EndpointSettings> networks;
 
     private ContainerDetails(Builder b) {
         container = Objects.requireNonNull(b.container, "container");
@@ -36,6 +38,8 @@ public final class ContainerDetails {
         hostnamePath = b.hostnamePath;
         resolvConfPath = b.resolvConfPath;
         runtimeAvailable = b.runtimeAvailable;
+        sandbox = b.sandbox;
+        networks = b.networks == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.networks));
     }
 
     /** A builder with nothing set. */
@@ -58,6 +62,8 @@ public final class ContainerDetails {
         b.hostnamePath = hostnamePath;
         b.resolvConfPath = resolvConfPath;
         b.runtimeAvailable = runtimeAvailable;
+        b.sandbox = sandbox;
+        b.networks = networks;
         return b;
     }
 
@@ -121,6 +127,16 @@ public final class ContainerDetails {
         return runtimeAvailable;
     }
 
+    /** Its network as set up while it runs, or {@code null}. @since 2.2 */
+    public io.berth.api.network.Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** The networks it is connected to, with what it asked on each, in order. @since 2.2 */
+    public Map<String, io.berth.api.network.EndpointSettings> networks() {
+        return networks;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerDetails c && Objects.equals(container, c.container)
@@ -160,6 +176,8 @@ public final class ContainerDetails {
         private String hostnamePath;
         private String resolvConfPath;
         private boolean runtimeAvailable;
+        private io.berth.api.network.Sandbox sandbox;
+        private Map<String, io.berth.api.network.EndpointSettings> networks;
 
         private Builder() {
         }
@@ -221,6 +239,16 @@ public final class ContainerDetails {
 
         public Builder runtimeAvailable(boolean runtimeAvailable) {
             this.runtimeAvailable = runtimeAvailable;
+            return this;
+        }
+
+        public Builder sandbox(io.berth.api.network.Sandbox sandbox) {
+            this.sandbox = sandbox;
+            return this;
+        }
+
+        public Builder networks(Map<String, io.berth.api.network.EndpointSettings> networks) {
+            this.networks = networks;
             return this;
         }
 

@@ -209,4 +209,20 @@ public interface ContainerService {
      * interrupted). An exception of the sink ends it and is thrown here.
      */
     void logs(String idOrName, LogOptions options, LogSink sink) throws IOException, InterruptedException;
+
+    /**
+     * {@code network connect}: connects a container to a network; a running one at once, a stopped
+     * one from its next start.
+     *
+     * @since 2.2
+     */
+    void connect(String idOrName, String network, io.berth.api.network.EndpointSettings settings) throws IOException;
+
+    /**
+     * {@code network disconnect}: disconnects a container from a network.
+     *
+     * @param force disconnect even when the network is gone
+     * @since 2.2
+     */
+    void disconnect(String idOrName, String network, boolean force) throws IOException;
 }

@@ -1,5 +1,9 @@
 package io.berth.api.container;
 
+import io.berth.api.network.EndpointSettings;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +30,8 @@ public final class CreateRequest {
     private final boolean tty;
     private final boolean openStdin;
     private final boolean stdinOnce;
+    private final List<String> exposedPorts;
+    private final Map<String, EndpointSettings> networks;
 
     private CreateRequest(Builder b) {
         image = Objects.requireNonNull(b.image, "image");
@@ -44,6 +50,8 @@ public final class CreateRequest {
         tty = b.tty;
         openStdin = b.openStdin;
         stdinOnce = b.stdinOnce;
+        exposedPorts = b.exposedPorts == null ? List.of() : List.copyOf(b.exposedPorts);
+        networks = b.networks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.networks));
     }
 
     /** A request for a container of {@code image} (as the user named it), everything else the image's. */
@@ -55,7 +63,7 @@ public final class CreateRequest {
     public Builder toBuilder() {
         return new Builder().image(image).name(name).command(command).entrypoint(entrypoint).env(env).workingDir(workingDir)
                 .user(user).hostname(hostname).labels(labels).stopSignal(stopSignal).stopTimeout(stopTimeout)
-                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce);
+                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce).exposedPorts(exposedPorts).networks(networks);
     }
 
     /** The image, as the user named it. */
@@ -141,6 +149,21 @@ public final class CreateRequest {
         return stdinOnce;
     }
 
+    /** {@code --expose}: ports exposed besides the image's ({@code 80/tcp}). @since 2.2 */
+    public List<String> exposedPorts() {
+        return exposedPorts;
+    }
+
+    /**
+     * What the container asks on each network it is connected to at creation (docker's
+     * {@code NetworkingConfig}): {@code --network-alias}, {@code --ip}, {@code --mac-address} for
+     * the network of its mode. Empty: nothing asked.
+     * @since 2.2
+     */
+    public Map<String, EndpointSettings> networks() {
+        return networks;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof CreateRequest r && image.equals(r.image) && Objects.equals(name, r.name)
@@ -148,13 +171,14 @@ public final class CreateRequest {
                 && Objects.equals(workingDir, r.workingDir) && Objects.equals(user, r.user)
                 && Objects.equals(hostname, r.hostname) && labels.equals(r.labels) && Objects.equals(stopSignal, r.stopSignal)
                 && Objects.equals(stopTimeout, r.stopTimeout) && Objects.equals(storage, r.storage) && host.equals(r.host)
-                && tty == r.tty && openStdin == r.openStdin && stdinOnce == r.stdinOnce;
+                && tty == r.tty && openStdin == r.openStdin && stdinOnce == r.stdinOnce
+                && exposedPorts.equals(r.exposedPorts) && networks.equals(r.networks);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(image, name, command, entrypoint, env, workingDir, user, hostname, labels, stopSignal,
-                stopTimeout, storage, host, tty, openStdin, stdinOnce);
+                stopTimeout, storage, host, tty, openStdin, stdinOnce, exposedPorts, networks);
     }
 
     @Override
@@ -162,7 +186,7 @@ public final class CreateRequest {
         return "CreateRequest[image=" + image + ", name=" + name + ", command=" + command + ", entrypoint=" + entrypoint
                 + ", env=" + env + ", workingDir=" + workingDir + ", user=" + user + ", hostname=" + hostname + ", labels="
                 + labels + ", stopSignal=" + stopSignal + ", stopTimeout=" + stopTimeout + ", storage=" + storage
-                + ", host=" + host + ", tty=" + tty + ", openStdin=" + openStdin + ", stdinOnce=" + stdinOnce + "]";
+                + ", host=" + host + ", tty=" + tty + ", openStdin=" + openStdin + ", stdinOnce=" + stdinOnce + ", exposedPorts=" + exposedPorts + ", networks=" + networks + "]";
     }
 
     /** Sets a {@link CreateRequest}'s fields; what is not set is the image's or docker's default. */
@@ -183,6 +207,8 @@ public final class CreateRequest {
         private boolean tty;
         private boolean openStdin;
         private boolean stdinOnce;
+        private List<String> exposedPorts;
+        private Map<String, EndpointSettings> networks;
 
         private Builder() {
         }
@@ -268,6 +294,16 @@ public final class CreateRequest {
 
         public Builder stdinOnce(boolean stdinOnce) {
             this.stdinOnce = stdinOnce;
+            return this;
+        }
+
+        public Builder exposedPorts(List<String> exposedPorts) {
+            this.exposedPorts = exposedPorts;
+            return this;
+        }
+
+        public Builder networks(Map<String, EndpointSettings> networks) {
+            this.networks = networks;
             return this;
         }
 

@@ -4,6 +4,10 @@ import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
 
+import io.berth.api.network.PortBinding;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +34,13 @@ public final class HostConfig {
     private final List<Rlimit> ulimits;
     private final RestartPolicy restartPolicy;
     private final long shmSize;
+    private final String networkMode;
+    private final Map<String, List<PortBinding>> portBindings;
+    private final boolean publishAllPorts;
+    private final List<String> dns;
+    private final List<String> dnsSearch;
+    private final List<String> dnsOptions;
+    private final List<String> extraHosts;
 
     private HostConfig(Builder b) {
         runtime = b.runtime;
@@ -45,9 +56,23 @@ public final class HostConfig {
         ulimits = b.ulimits == null ? List.of() : List.copyOf(b.ulimits);
         restartPolicy = b.restartPolicy == null ? RestartPolicy.NO : b.restartPolicy;
         shmSize = b.shmSize == 0 ? ContainerDefaults.SHM_SIZE : b.shmSize;
+        networkMode = b.networkMode == null || b.networkMode.isEmpty() || b.networkMode.equals("default")
+                ? "bridge" : b.networkMode;
+        portBindings = b.portBindings == null ? Map.of() : orderedCopy(b.portBindings);
+        publishAllPorts = b.publishAllPorts;
+        dns = b.dns == null ? List.of() : List.copyOf(b.dns);
+        dnsSearch = b.dnsSearch == null ? List.of() : List.copyOf(b.dnsSearch);
+        dnsOptions = b.dnsOptions == null ? List.of() : List.copyOf(b.dnsOptions);
+        extraHosts = b.extraHosts == null ? List.of() : List.copyOf(b.extraHosts);
         if (autoRemove && !restartPolicy.name().equals("no")) {
             throw new io.berth.api.InvalidArgumentException("Conflicting options: --restart and --rm");
         }
+    }
+
+    private static Map<String, List<PortBinding>> orderedCopy(Map<String, List<PortBinding>> m) {
+        Map<String, List<PortBinding>> copy = new LinkedHashMap<>();
+        m.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** A builder with nothing set. */
@@ -59,7 +84,9 @@ public final class HostConfig {
     public Builder toBuilder() {
         return new Builder().runtime(runtime).autoRemove(autoRemove).privileged(privileged).readonlyRootfs(readonlyRootfs)
                 .capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfs).resources(resources).log(log).securityOpt(securityOpt)
-                .ulimits(ulimits).restartPolicy(restartPolicy).shmSize(shmSize);
+                .ulimits(ulimits).restartPolicy(restartPolicy).shmSize(shmSize).networkMode(networkMode)
+                .portBindings(portBindings).publishAllPorts(publishAllPorts).dns(dns).dnsSearch(dnsSearch)
+                .dnsOptions(dnsOptions).extraHosts(extraHosts);
     }
 
     /** The runtime driver's name ({@code --runtime}), or {@code null} for the default one. */
@@ -134,19 +161,61 @@ public final class HostConfig {
         return shmSize;
     }
 
+    /**
+     * {@code --network}: {@code bridge} (the default), {@code host}, {@code none},
+     * {@code container:ID}, or a user network's name or id.
+     * @since 2.2
+     */
+    public String networkMode() {
+        return networkMode;
+    }
+
+    /** {@code -p}: a container port ({@code 80/tcp}) to where it is published on the host. @since 2.2 */
+    public Map<String, List<PortBinding>> portBindings() {
+        return portBindings;
+    }
+
+    /** {@code -P}: every exposed port published on a port the engine picks. @since 2.2 */
+    public boolean publishAllPorts() {
+        return publishAllPorts;
+    }
+
+    /** {@code --dns}. @since 2.2 */
+    public List<String> dns() {
+        return dns;
+    }
+
+    /** {@code --dns-search}. @since 2.2 */
+    public List<String> dnsSearch() {
+        return dnsSearch;
+    }
+
+    /** {@code --dns-option}. @since 2.2 */
+    public List<String> dnsOptions() {
+        return dnsOptions;
+    }
+
+    /** {@code --add-host}: {@code name:address}. @since 2.2 */
+    public List<String> extraHosts() {
+        return extraHosts;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HostConfig h && Objects.equals(runtime, h.runtime) && autoRemove == h.autoRemove
                 && privileged == h.privileged && readonlyRootfs == h.readonlyRootfs && capAdd.equals(h.capAdd)
                 && capDrop.equals(h.capDrop) && tmpfs.equals(h.tmpfs) && resources.equals(h.resources) && log.equals(h.log)
                 && securityOpt.equals(h.securityOpt) && ulimits.equals(h.ulimits) && restartPolicy.equals(h.restartPolicy)
-                && shmSize == h.shmSize;
+                && shmSize == h.shmSize && networkMode.equals(h.networkMode) && portBindings.equals(h.portBindings)
+                && publishAllPorts == h.publishAllPorts && dns.equals(h.dns) && dnsSearch.equals(h.dnsSearch)
+                && dnsOptions.equals(h.dnsOptions) && extraHosts.equals(h.extraHosts);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log,
-                securityOpt, ulimits, restartPolicy, shmSize);
+                securityOpt, ulimits, restartPolicy, shmSize, networkMode, portBindings, publishAllPorts, dns, dnsSearch,
+                dnsOptions, extraHosts);
     }
 
     @Override
@@ -154,7 +223,9 @@ public final class HostConfig {
         return "HostConfig[runtime=" + runtime + ", autoRemove=" + autoRemove + ", privileged=" + privileged
                 + ", readonlyRootfs=" + readonlyRootfs + ", capAdd=" + capAdd + ", capDrop=" + capDrop + ", tmpfs=" + tmpfs
                 + ", resources=" + resources + ", log=" + log + ", securityOpt=" + securityOpt + ", ulimits=" + ulimits
-                + ", restartPolicy=" + restartPolicy + ", shmSize=" + shmSize + "]";
+                + ", restartPolicy=" + restartPolicy + ", shmSize=" + shmSize + ", networkMode=" + networkMode
+                + ", portBindings=" + portBindings + ", publishAllPorts=" + publishAllPorts + ", dns=" + dns
+                + ", dnsSearch=" + dnsSearch + ", dnsOptions=" + dnsOptions + ", extraHosts=" + extraHosts + "]";
     }
 
     /** Sets a {@link HostConfig}'s fields; {@code null} (or nothing) means docker's default. */
@@ -172,6 +243,13 @@ public final class HostConfig {
         private List<Rlimit> ulimits;
         private RestartPolicy restartPolicy;
         private long shmSize;
+        private String networkMode;
+        private Map<String, List<PortBinding>> portBindings;
+        private boolean publishAllPorts;
+        private List<String> dns;
+        private List<String> dnsSearch;
+        private List<String> dnsOptions;
+        private List<String> extraHosts;
 
         private Builder() {
         }
@@ -239,6 +317,41 @@ public final class HostConfig {
         /** The size of {@code /dev/shm} in bytes; 0 means docker's default, 64 MB. */
         public Builder shmSize(long shmSize) {
             this.shmSize = shmSize;
+            return this;
+        }
+
+        public Builder networkMode(String networkMode) {
+            this.networkMode = networkMode;
+            return this;
+        }
+
+        public Builder portBindings(Map<String, List<PortBinding>> portBindings) {
+            this.portBindings = portBindings;
+            return this;
+        }
+
+        public Builder publishAllPorts(boolean publishAllPorts) {
+            this.publishAllPorts = publishAllPorts;
+            return this;
+        }
+
+        public Builder dns(List<String> dns) {
+            this.dns = dns;
+            return this;
+        }
+
+        public Builder dnsSearch(List<String> dnsSearch) {
+            this.dnsSearch = dnsSearch;
+            return this;
+        }
+
+        public Builder dnsOptions(List<String> dnsOptions) {
+            this.dnsOptions = dnsOptions;
+            return this;
+        }
+
+        public Builder extraHosts(List<String> extraHosts) {
+            this.extraHosts = extraHosts;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.berth.api.driver;
 
 import io.berth.api.UnavailableException;
+import io.berth.api.network.NetworkDriver;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.StorageDriver;
 import org.osgi.annotation.versioning.ProviderType;
@@ -41,6 +42,16 @@ public interface DriverRegistry {
      *         the drivers that are available
      */
     StorageDriver storage(String name);
+
+    /**
+     * Selects a network driver.
+     *
+     * @param name the driver's name, or {@code null} for the default ({@code bridge} when there is one)
+     * @throws UnavailableException if there is no such driver, or none at all; the message names
+     *         the drivers that are available
+     * @since 1.1
+     */
+    NetworkDriver network(String name);
 
     /**
      * The name the default driver of a type has now, or {@code null} if there is none.

@@ -1,5 +1,6 @@
 package io.berth.api.driver;
 
+import io.berth.api.network.NetworkDriver;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.StorageDriver;
 
@@ -11,7 +12,9 @@ public enum DriverType {
     /** Runs containers; service property {@value BerthRuntime#NAME}. */
     RUNTIME("runtime", RuntimeDriver.class, BerthRuntime.NAME),
     /** Provides container filesystems; service property {@value BerthStorage#NAME}. */
-    STORAGE("storage", StorageDriver.class, BerthStorage.NAME);
+    STORAGE("storage", StorageDriver.class, BerthStorage.NAME),
+    /** Makes networks and connects containers to them; service property {@value BerthNetwork#NAME}. */
+    NETWORK("network", NetworkDriver.class, BerthNetwork.NAME);
 
     private final String label;
     private final Class<?> serviceType;
@@ -23,7 +26,7 @@ public enum DriverType {
         this.property = property;
     }
 
-    /** The lowercase word users see: {@code runtime}, {@code storage}. */
+    /** The lowercase word users see: {@code runtime}, {@code storage}, {@code network}. */
     public String label() {
         return label;
     }

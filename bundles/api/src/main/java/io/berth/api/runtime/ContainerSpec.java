@@ -28,6 +28,7 @@ public final class ContainerSpec {
     private final LogSpec log;
     private final Map<String, String> annotations;
     private final long shmSize;
+    private final boolean hostNetwork;
 
     private ContainerSpec(Builder b) {
         id = Objects.requireNonNull(b.id, "id");
@@ -48,6 +49,7 @@ public final class ContainerSpec {
             throw new IllegalArgumentException("the size of /dev/shm cannot be negative: " + b.shmSize);
         }
         shmSize = b.shmSize == 0 ? ContainerDefaults.SHM_SIZE : b.shmSize;
+        hostNetwork = b.hostNetwork;
     }
 
     /** A builder with nothing set. */
@@ -73,6 +75,7 @@ public final class ContainerSpec {
         b.log = log;
         b.annotations = annotations;
         b.shmSize = shmSize;
+        b.hostNetwork = hostNetwork;
         return b;
     }
 
@@ -154,6 +157,11 @@ public final class ContainerSpec {
         return shmSize;
     }
 
+    /** Whether it shares the host's network namespace ({@code --network host}); then {@link #netns} is {@code null}. @since 2.2 */
+    public boolean hostNetwork() {
+        return hostNetwork;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerSpec c && Objects.equals(id, c.id) && Objects.equals(rootfs, c.rootfs)
@@ -161,7 +169,7 @@ public final class ContainerSpec {
                 && Objects.equals(hostname, c.hostname) && Objects.equals(mounts, c.mounts)
                 && Objects.equals(resources, c.resources) && Objects.equals(maskedPaths, c.maskedPaths)
                 && Objects.equals(readonlyPaths, c.readonlyPaths) && privileged == c.privileged
-                && Objects.equals(netns, c.netns) && Objects.equals(stateDir, c.stateDir)
+                && Objects.equals(netns, c.netns) && hostNetwork == c.hostNetwork && Objects.equals(stateDir, c.stateDir)
                 && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations) && shmSize == c.shmSize;
     }
 
@@ -197,6 +205,7 @@ public final class ContainerSpec {
         private LogSpec log;
         private Map<String, String> annotations;
         private long shmSize;
+        private boolean hostNetwork;
 
         private Builder() {
         }
@@ -274,6 +283,11 @@ public final class ContainerSpec {
         /** The size of {@code /dev/shm} in bytes; 0 means {@link ContainerDefaults#SHM_SIZE}. */
         public Builder shmSize(long shmSize) {
             this.shmSize = shmSize;
+            return this;
+        }
+
+        public Builder hostNetwork(boolean hostNetwork) {
+            this.hostNetwork = hostNetwork;
             return this;
         }
 

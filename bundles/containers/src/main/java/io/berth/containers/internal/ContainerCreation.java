@@ -10,6 +10,9 @@ import io.berth.api.driver.DriverType;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.image.Image;
 import io.berth.api.image.ImageStore;
+import io.berth.api.network.EndpointSettings;
+import io.berth.api.network.Network;
+import io.berth.api.network.NetworkService;
 import io.berth.api.runtime.Resources;
 import io.berth.api.storage.StorageDriver;
 
@@ -34,9 +37,11 @@ final class ContainerCreation {
     private final DriverRegistry drivers;
     private final ContainerSnapshots snapshots;
     private final Path hostResolvConf;
+    private final Networking networking;
 
     ContainerCreation(ContainerStore store, ImageStore images, DriverRegistry drivers, ContainerSnapshots snapshots,
-                      Path hostResolvConf) {
+                      Path hostResolvConf, Networking networking) {
+        this.networking = networking;
         this.store = store;
         this.images = images;
         this.drivers = drivers;
@@ -90,7 +95,11 @@ final class ContainerCreation {
         StorageDriver storage = drivers.storage(storageName);
 
         String id = Names.newId();
-        String hostname = req.hostname() != null && !req.hostname().isEmpty() ? req.hostname() : id.substring(0, 12);
+        Map<String, EndpointSettings> networks = new LinkedHashMap<>();
+        host = network(req, host, networks);
+        String mode = host.networkMode();
+        String hostname = req.hostname() != null && !req.hostname().isEmpty() ? req.hostname()
+                : mode.equals("host") ? hostHostname() : id.substring(0, 12);
         if (hostname.length() > 64 || !hostname.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
             throw new InvalidArgumentException("invalid hostname format: " + hostname);
         }
@@ -101,7 +110,7 @@ final class ContainerCreation {
         labels.putAll(req.labels());
         ContainerConfig config = ContainerConfig.builder().hostname(hostname)
                 .user(req.user() != null ? req.user() : ic.user()).attachStdin(req.openStdin()).attachStdout(true)
-                .attachStderr(true).exposedPorts(ic.exposedPorts()).tty(req.tty()).openStdin(req.openStdin())
+                .attachStderr(true).exposedPorts(exposedPorts(ic.exposedPorts(), req, host)).tty(req.tty()).openStdin(req.openStdin())
                 .stdinOnce(req.stdinOnce()).env(RuntimeSpecs.mergeEnv(orEmpty(ic.env()), req.env()))
                 .cmd(cmd.isEmpty() ? null : cmd).healthcheck(ic.healthcheck()).image(req.image()).volumes(ic.volumes())
                 .workingDir(workingDir).entrypoint(entrypoint.isEmpty() ? null : entrypoint).onBuild(ic.onBuild())
@@ -121,7 +130,8 @@ final class ContainerCreation {
             String init = snapshots.prepare(storage, id, chain);
             try {
                 ContainerRecord record = new ContainerRecord(id, name, Instant.now().toString(), req.image(),
-                        image.id().toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init);
+                        image.id().toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init,
+                        networks);
                 Map<String, byte[]> files = new LinkedHashMap<>();
                 files.put("hosts", HostFiles.hosts(hostname));
                 files.put("hostname", HostFiles.hostname(hostname));
@@ -134,6 +144,113 @@ final class ContainerCreation {
         } catch (IOException | RuntimeException ex) {
             store.release(name, id);
             throw ex;
+        }
+    }
+
+    /**
+     * Checks the network mode and the networks asked for, as docker's daemon does, and fills
+     * {@code networks} with those the container is connected to (its mode's first).
+     *
+     * @return the host config, with a {@code container:} mode naming the full id
+     */
+    private HostConfig network(CreateRequest req, HostConfig host, Map<String, EndpointSettings> networks) {
+        String mode = host.networkMode();
+        boolean asksEndpoint = req.networks().values().stream().anyMatch(s -> s.macAddress() != null);
+        if (mode.startsWith("container:")) {
+            String target = mode.substring("container:".length());
+            if (req.hostname() != null && !req.hostname().isEmpty()) {
+                throw new InvalidArgumentException("conflicting options: hostname and the network mode");
+            }
+            if (!host.portBindings().isEmpty() || host.publishAllPorts() || !req.exposedPorts().isEmpty()) {
+                throw new InvalidArgumentException("conflicting options: port publishing and the container type network mode");
+            }
+            if (!host.dns().isEmpty() || !host.dnsSearch().isEmpty() || !host.dnsOptions().isEmpty()) {
+                throw new InvalidArgumentException("conflicting options: dns and the network mode");
+            }
+            if (!host.extraHosts().isEmpty()) {
+                throw new InvalidArgumentException("conflicting options: custom host-to-IP mapping and the network mode");
+            }
+            if (asksEndpoint) {
+                throw new InvalidArgumentException("conflicting options: mac-address and the network mode");
+            }
+            ContainerStore.Entry joined = store.find(target);
+            return host.toBuilder().networkMode("container:" + joined.id()).build();
+        }
+        if (mode.equals("host") || mode.equals("none")) {
+            for (String other : req.networks().keySet()) {
+                if (!other.equals(mode)) {
+                    throw new InvalidArgumentException("conflicting options: cannot attach both user-defined and non-user-defined "
+                            + "network-modes");
+                }
+            }
+            return host;
+        }
+        if (!networking.available()) {
+            // An engine embedded without networking: the container runs with only its loopback.
+            return host;
+        }
+        NetworkService service = networking.service();
+        Network first = service.get(mode);
+        if (NetworkService.PREDEFINED.contains(first.name()) && !first.name().equals("bridge")) {
+            return host.toBuilder().networkMode(first.name()).build();
+        }
+        add(networks, first, settings(req, mode, first));
+        for (Map.Entry<String, EndpointSettings> other : req.networks().entrySet()) {
+            Network n = service.get(other.getKey());
+            if (n.name().equals("host") || n.name().equals("none")) {
+                throw new InvalidArgumentException("conflicting options: cannot attach both user-defined and non-user-defined "
+                        + "network-modes");
+            }
+            if (!networks.containsKey(n.name())) {
+                add(networks, n, other.getValue());
+            }
+        }
+        return host;
+    }
+
+    private static EndpointSettings settings(CreateRequest req, String mode, Network n) {
+        EndpointSettings s = req.networks().get(mode);
+        if (s == null) {
+            s = req.networks().get(n.name());
+        }
+        return s == null ? EndpointSettings.DEFAULT : s;
+    }
+
+    /** Adds a network; the default bridge takes neither an address nor aliases, as docker's daemon says. */
+    private static void add(Map<String, EndpointSettings> networks, Network n, EndpointSettings s) {
+        if (n.name().equals("bridge")) {
+            if (s.ipv4Address() != null || s.ipv6Address() != null) {
+                throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
+            }
+            if (!s.aliases().isEmpty()) {
+                throw new InvalidArgumentException("network-scoped alias is supported only for containers in user defined "
+                        + "networks");
+            }
+        }
+        networks.put(n.name(), s);
+    }
+
+    /** The image's exposed ports, {@code --expose}'s and the published ones ({@code 80/tcp}). */
+    private static List<String> exposedPorts(List<String> image, CreateRequest req, HostConfig host) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        for (String p : orEmpty(image)) {
+            all.add(p.contains("/") ? p : p + "/tcp");
+        }
+        for (String p : req.exposedPorts()) {
+            all.add(p.contains("/") ? p : p + "/tcp");
+        }
+        for (String p : host.portBindings().keySet()) {
+            all.add(p.contains("/") ? p : p + "/tcp");
+        }
+        return all.isEmpty() ? null : List.copyOf(all);
+    }
+
+    /** The host's name, which a container on the host's network has unless given one. */
+    private static String hostHostname() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 

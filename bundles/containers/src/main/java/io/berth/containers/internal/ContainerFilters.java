@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 final class ContainerFilters {
     /** The keys {@code ps} takes. */
     static final Set<String> KEYS = Set.of("id", "name", "label", "status", "exited", "ancestor", "before", "since",
-            "health");
+            "health", "network", "publish", "expose");
     private static final Set<String> HEALTH = Set.of("starting", "healthy", "unhealthy", "none");
 
     /** What the filters need to know beyond the containers listed. */
@@ -40,6 +40,11 @@ final class ContainerFilters {
 
         /** The ids of an image and of every image built on it, or an empty set if there is no such image. */
         Set<String> imageAndDescendants(String nameOrId);
+
+        /** A network's name, given its name or id; the value itself if there is no such network. */
+        default String networkName(String nameOrId) {
+            return nameOrId;
+        }
     }
 
     private final ContainerListOptions options;
@@ -85,6 +90,9 @@ final class ContainerFilters {
         Set<String> ancestors = f.has("ancestor")
                 ? f.get("ancestor").stream().flatMap(a -> lookups.imageAndDescendants(a).stream()).collect(Collectors.toSet())
                 : null;
+        Set<String> networks = f.get("network").stream().map(lookups::networkName).collect(Collectors.toSet());
+        List<String> published = f.get("publish").stream().map(ContainerFilters::portKey).toList();
+        List<String> exposed = f.get("expose").stream().map(ContainerFilters::portKey).toList();
         List<Pattern> ids = patterns(f.get("id"));
         List<Pattern> names = patterns(f.get("name"));
         Predicate<Container> p = c -> (ids.isEmpty() || ids.stream().anyMatch(x -> x.matcher(c.id()).find()))
@@ -93,7 +101,10 @@ final class ContainerFilters {
                 && (!f.has("status") || f.get("status").contains(c.state().status().label()))
                 && (exited.isEmpty() || c.state().status() == ContainerStatus.EXITED && exited.contains(c.state().exitCode()))
                 && (ancestors == null || ancestors.contains(c.imageId()))
-                && (!f.has("health") || f.get("health").contains(health(c)));
+                && (!f.has("health") || f.get("health").contains(health(c)))
+                && (networks.isEmpty() || c.networks().stream().anyMatch(networks::contains))
+                && (published.isEmpty() || c.ports().stream().anyMatch(x -> x.hostPort() != 0 && published.contains(x.port())))
+                && (exposed.isEmpty() || c.ports().stream().anyMatch(x -> exposed.contains(x.port())));
         return new ContainerFilters(options, p, before, since);
     }
 
@@ -134,6 +145,15 @@ final class ContainerFilters {
     }
 
     /** Docker's regular expressions; one that does not compile matches nothing, as in its daemon. */
+    /** A port filter's value as {@code 80/tcp}. */
+    private static String portKey(String value) {
+        String v = value.contains("/") ? value : value + "/tcp";
+        if (!v.matches("\\d{1,5}/(tcp|udp|sctp)")) {
+            throw new InvalidArgumentException("invalid port format: " + value);
+        }
+        return v;
+    }
+
     private static List<Pattern> patterns(List<String> values) {
         List<Pattern> out = new ArrayList<>();
         for (String v : values) {

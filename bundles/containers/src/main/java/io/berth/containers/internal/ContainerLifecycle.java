@@ -10,6 +10,9 @@ import io.berth.api.container.ExecRequest;
 import io.berth.api.container.PrunedContainers;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.image.ContainerConfig;
+import io.berth.api.network.EndpointSettings;
+import io.berth.api.network.Network;
+import io.berth.api.network.Sandbox;
 import io.berth.api.runtime.Attachment;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
@@ -23,7 +26,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +52,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     private final RootFilesystems rootfs;
     private final ExitMonitor monitor = new ExitMonitor(this);
     private final RestartPolicies policies;
+    private final Networking networking;
 
-    ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs) {
+    ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking) {
+        this.networking = networking;
         this.store = store;
         this.drivers = drivers;
         this.rootfs = rootfs;
@@ -61,6 +68,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
 
     RestartPolicies policies() {
         return policies;
+    }
+
+    Networking networking() {
+        return networking;
     }
 
     // ------------------------------------------------------------------ start
@@ -110,7 +121,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         startLocked(e, false, false, null, byPolicy);
     }
 
-    /** Starts a run: mounts the root filesystem, has the runtime make and start the container, watches it. */
+    /**
+     * Starts a run: mounts the root filesystem, sets up the network (its namespace, connections and
+     * files, ready before the process starts), has the runtime make and start the container, watches it.
+     */
     private Started startLocked(ContainerStore.Entry e, boolean attach, boolean stdin, ConsoleSize size, boolean byPolicy)
             throws IOException {
         ContainerRecord r = e.record;
@@ -120,11 +134,19 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         boolean started = false;
         try {
             Path root = rootfs.mount(r, storage);
+            Sandbox sandbox = networking.setUp(r);
+            if (sandbox != null) {
+                writeInPlace(e.dir.resolve("hosts"), sandbox.hosts());
+                writeInPlace(e.dir.resolve("resolv.conf"), sandbox.resolvConf());
+            }
             ContainerSpec spec;
             try {
                 spec = RuntimeSpecs.container(r, e.dir, root, rootfs.runRoot().resolve(r.id()), store.logPath(e), size);
             } catch (InvalidArgumentException ex) {
                 throw new StartFailedException(1, ex.getMessage());
+            }
+            if (sandbox != null) {
+                spec = spec.toBuilder().netns(sandbox.netns()).hostNetwork(sandbox.mode().equals("host")).build();
             }
             runtime.delete(r.id());
             runtime.create(spec);
@@ -155,9 +177,18 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             throw ex;
         } finally {
             if (!started) {
+                networking.tearDown(r.id());
                 rootfs.release(r);
             }
         }
+    }
+
+    /**
+     * Rewrites a file a running container may have bind-mounted (a new file would not be seen
+     * through the mount, which holds the old one).
+     */
+    static void writeInPlace(Path file, String content) throws IOException {
+        java.nio.file.Files.writeString(file, content);
     }
 
     /**
@@ -217,6 +248,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 LOG.log(System.Logger.Level.WARNING, "cannot clean up container " + e.record.shortId() + " in its runtime: "
                         + ex.getMessage());
             }
+            networking.tearDown(e.id());
             rootfs.release(e.record);
             exit = e.exit;
             e.exit = null;
@@ -510,6 +542,86 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         runtimeOf(e).resize(e.id(), size);
     }
 
+    // ------------------------------------------------------------------ network connect, disconnect
+
+    /**
+     * Connects a container to a network: recorded for its next starts, and made at once if it runs.
+     * docker's daemon refuses a container sharing another's or the host's namespace, and a second
+     * connection to the same network.
+     */
+    void connect(String idOrName, String network, EndpointSettings settings) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        if (!networking.available()) {
+            throw new UnavailableException("cannot connect to network " + network + ": networking is not available");
+        }
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            ContainerRecord r = e.record;
+            String mode = r.host().networkMode();
+            Network n = networking.service().get(network);
+            if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")
+                    || n.name().equals("host") || n.name().equals("none")) {
+                throw new ConflictException("container sharing network namespace with another container or host cannot be "
+                        + "connected to any other network");
+            }
+            if (r.networks().containsKey(n.name())) {
+                throw new ConflictException("endpoint with name " + r.name() + " already exists in network " + n.name());
+            }
+            EndpointSettings s = settings == null ? EndpointSettings.DEFAULT : settings;
+            if (n.name().equals("bridge") && (s.ipv4Address() != null || !s.aliases().isEmpty())) {
+                throw new InvalidArgumentException(s.ipv4Address() != null
+                        ? "user specified IP address is supported on user defined networks only"
+                        : "network-scoped alias is supported only for containers in user defined networks");
+            }
+            if (e.state.running() && e.exit != null) {
+                networking.service().connect(r.id(), r.name(), n.name(), s);
+            }
+            Map<String, EndpointSettings> networks = new LinkedHashMap<>(r.networks());
+            networks.put(n.name(), s);
+            store.saveRecord(e, r.withNetworks(networks));
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /** Disconnects a container from a network: at once if it runs, and from its next starts. */
+    void disconnect(String idOrName, String network, boolean force) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        if (!networking.available()) {
+            throw new UnavailableException("cannot disconnect from network " + network + ": networking is not available");
+        }
+        e.lock.lock();
+        try {
+            checkNotRemoved(e);
+            ContainerRecord r = e.record;
+            String name;
+            try {
+                name = networking.service().get(network).name();
+            } catch (NotFoundException gone) {
+                if (!force || !r.networks().containsKey(network)) {
+                    throw gone;
+                }
+                name = network;
+            }
+            if (name.equals("host") || name.equals("none") || r.host().networkMode().startsWith("container:")) {
+                throw new ConflictException("container cannot be disconnected from host network or connected to host network");
+            }
+            if (!r.networks().containsKey(name)) {
+                throw new ConflictException("container " + r.id() + " is not connected to network " + network);
+            }
+            if (e.state.running() && e.exit != null && networking.sandbox(r.id()) != null
+                    && networking.sandbox(r.id()).endpoints().containsKey(name)) {
+                networking.service().disconnect(r.id(), name);
+            }
+            Map<String, EndpointSettings> networks = new LinkedHashMap<>(r.networks());
+            networks.remove(name);
+            store.saveRecord(e, r.withNetworks(networks));
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ remove
 
     void remove(String idOrName, boolean force) throws IOException, InterruptedException {
@@ -580,6 +692,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         } catch (IOException | RuntimeException ex) {
             LOG.log(System.Logger.Level.WARNING, "cannot clean up container " + r.shortId() + " in its runtime: " + ex.getMessage());
         }
+        networking.tearDown(r.id());
         rootfs.release(r);
         try {
             ContainerSnapshots.remove(drivers.storage(r.storage()), r.snapshot());

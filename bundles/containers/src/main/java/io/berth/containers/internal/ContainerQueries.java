@@ -4,6 +4,8 @@ import io.berth.api.ConflictException;
 import io.berth.api.NotFoundException;
 import io.berth.api.UnavailableException;
 import io.berth.api.container.Container;
+import io.berth.api.network.PortMapping;
+import io.berth.api.network.Sandbox;
 import io.berth.api.container.ContainerDetails;
 import io.berth.api.container.ContainerListOptions;
 import io.berth.api.container.LogSink;
@@ -59,6 +61,19 @@ final class ContainerQueries {
             public Set<String> imageAndDescendants(String nameOrId) {
                 return ContainerQueries.this.imageAndDescendants(nameOrId);
             }
+
+            @Override
+            public String networkName(String nameOrId) {
+                Networking n = lifecycle.networking();
+                if (!n.available()) {
+                    return nameOrId;
+                }
+                try {
+                    return n.service().get(nameOrId).name();
+                } catch (NotFoundException e) {
+                    return nameOrId;
+                }
+            }
         });
         List<ContainerStore.Entry> entries = new ArrayList<>();
         for (ContainerStore.Entry e : store.all()) {
@@ -113,7 +128,45 @@ final class ContainerQueries {
         return Container.builder().id(r.id()).name(r.name()).image(r.image()).imageId(r.imageId())
                 .command(RuntimeSpecs.command(r)).created(Instant.parse(r.created())).state(e.state.toApi())
                 .runtime(r.host().runtime()).storage(r.storage()).labels(r.config().labels())
-                .sizeRw(size ? sizeRw(drivers, r) : -1).build();
+                .sizeRw(size ? sizeRw(drivers, r) : -1).ports(ports(e)).networks(networkNames(r)).build();
+    }
+
+    /** Its ports as docker's {@code ps} lists them: published ones while it runs, then exposed ones not published. */
+    private List<PortMapping> ports(ContainerStore.Entry e) {
+        List<PortMapping> out = new ArrayList<>();
+        Sandbox sandbox = e.state.running() ? lifecycle.networking().sandbox(e.id()) : null;
+        Set<String> published = new java.util.HashSet<>();
+        if (sandbox != null) {
+            for (PortMapping p : sandbox.ports()) {
+                out.add(p);
+                published.add(p.port());
+            }
+        }
+        for (String exposed : orEmpty(e.record.config().exposedPorts())) {
+            String key = exposed.contains("/") ? exposed : exposed + "/tcp";
+            if (!published.contains(key)) {
+                String[] f = key.split("/", 2);
+                try {
+                    out.add(new PortMapping(f[1], Integer.parseInt(f[0]), "", 0));
+                } catch (NumberFormatException ignored) {
+                    // A malformed image config: not listed.
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    /** The names of the networks a container is on: its connections, or its mode for host, none and container:. */
+    static List<String> networkNames(ContainerRecord r) {
+        if (!r.networks().isEmpty()) {
+            return List.copyOf(r.networks().keySet());
+        }
+        String mode = r.host().networkMode();
+        return List.of(mode.startsWith("container:") ? "container:" + mode.substring("container:".length()) : mode);
     }
 
     /** The bytes a container's writable layer holds, or -1 if that cannot be told now. */
@@ -149,7 +202,8 @@ final class ContainerQueries {
                 .restartCount(e.state.restartCount()).config(r.config()).host(r.host()).graphData(graph)
                 .logPath(store.logPath(e).toString()).hostsPath(e.dir.resolve("hosts").toString())
                 .hostnamePath(e.dir.resolve("hostname").toString()).resolvConfPath(e.dir.resolve("resolv.conf").toString())
-                .runtimeAvailable(available).build();
+                .runtimeAvailable(available)
+                .sandbox(e.state.running() ? lifecycle.networking().sandbox(e.id()) : null).networks(r.networks()).build();
     }
 
     List<Change> changes(String idOrName) throws IOException {

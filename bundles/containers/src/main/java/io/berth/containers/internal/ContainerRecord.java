@@ -2,13 +2,17 @@ package io.berth.containers.internal;
 
 import io.berth.api.container.HostConfig;
 import io.berth.api.image.ContainerConfig;
+import io.berth.api.network.EndpointSettings;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * What makes a container, saved as its {@code config.json}: fixed when it is created, except its
- * name.
+ * name and its networks ({@code network connect}, {@code disconnect}).
  *
  * @param created when it was made, ISO-8601
  * @param image the image as the user named it
@@ -20,21 +24,29 @@ import java.util.Objects;
  * @param storage the storage driver its filesystem is on
  * @param snapshot its writable snapshot's key
  * @param initSnapshot the snapshot it sits on: the image's layers plus empty mount points
+ * @param networks the networks it is connected to (its mode's first), with what it asks on each;
+ *        empty for {@code host}, {@code none} and {@code container:ID}
  */
 record ContainerRecord(String id, String name, String created, String image, String imageId, String path,
                        List<String> args, ContainerConfig config, HostConfig host, String storage, String snapshot,
-                       String initSnapshot) {
+                       String initSnapshot, Map<String, EndpointSettings> networks) {
     ContainerRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         args = args == null ? List.of() : List.copyOf(args);
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(host, "host");
+        networks = networks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(networks));
     }
 
     ContainerRecord withName(String newName) {
         return new ContainerRecord(id, newName, created, image, imageId, path, args, config, host, storage, snapshot,
-                initSnapshot);
+                initSnapshot, networks);
+    }
+
+    ContainerRecord withNetworks(Map<String, EndpointSettings> newNetworks) {
+        return new ContainerRecord(id, name, created, image, imageId, path, args, config, host, storage, snapshot,
+                initSnapshot, newNetworks);
     }
 
     String shortId() {

@@ -4,6 +4,7 @@ import io.berth.api.container.ContainerService;
 import io.berth.api.driver.BerthRuntime;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.engine.Engine;
+import io.berth.api.network.NetworkService;
 import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImageUsers;
 import org.osgi.framework.BundleContext;
@@ -39,10 +40,10 @@ public class ContainerServiceComponent {
     });
 
     @Activate
-    public ContainerServiceComponent(@Reference Engine engine, @Reference ImageStore images, @Reference DriverRegistry drivers)
-            throws IOException {
+    public ContainerServiceComponent(@Reference Engine engine, @Reference ImageStore images, @Reference DriverRegistry drivers,
+                                     @Reference NetworkService networks) throws IOException {
         service = new LocalContainerService(engine.settings().root().resolve("containers"),
-                engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"));
+                engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"), networks);
     }
 
     /** After the runtimes present were bound (and their containers reconciled): the service is ready. */

@@ -16,6 +16,8 @@ import io.berth.api.content.Digest;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.image.Image;
 import io.berth.api.image.ImageStore;
+import io.berth.api.network.EndpointSettings;
+import io.berth.api.network.NetworkService;
 import io.berth.api.image.ImageUsers;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.RuntimeDriver;
@@ -53,20 +55,24 @@ public final class LocalContainerService implements ContainerService, ImageUsers
      * @param root where containers are kept ({@code <root>/containers})
      * @param runRoot where their root filesystems are mounted ({@code <runRoot>/containers})
      * @param hostResolvConf the host's {@code resolv.conf}, which containers get a copy of
+     * @param networks the engine's networks, or {@code null} to run containers with only their loopback
      */
-    public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf)
-            throws IOException {
+    public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf,
+                                 NetworkService networks) throws IOException {
         // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
         Native.load();
         store = new ContainerStore(root);
         RootFilesystems rootfs = new RootFilesystems(runRoot);
-        creation = new ContainerCreation(store, images, drivers, new ContainerSnapshots(rootfs.runRoot()), hostResolvConf);
-        lifecycle = new ContainerLifecycle(store, drivers, rootfs);
+        Networking networking = new Networking(networks);
+        creation = new ContainerCreation(store, images, drivers, new ContainerSnapshots(rootfs.runRoot()), hostResolvConf,
+                networking);
+        lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking);
         reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
         files = new ContainerFiles(store, drivers, rootfs);
         commits = new Commits(store, drivers, images, lifecycle);
         queries = new ContainerQueries(store, drivers, images, rootfs, lifecycle);
         store.load();
+        networking.tearDownStrays(store.all().stream().map(ContainerStore.Entry::id).collect(java.util.stream.Collectors.toSet()));
     }
 
     // ------------------------------------------------------------------ the engine's side
@@ -214,6 +220,16 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     @Override
     public ContainerDetails inspect(String idOrName) {
         return queries.inspect(idOrName);
+    }
+
+    @Override
+    public void connect(String idOrName, String network, EndpointSettings settings) throws IOException {
+        lifecycle.connect(idOrName, network, settings);
+    }
+
+    @Override
+    public void disconnect(String idOrName, String network, boolean force) throws IOException {
+        lifecycle.disconnect(idOrName, network, force);
     }
 
     @Override

@@ -84,6 +84,7 @@ final class Reconciler {
                     // Left over from a start the engine did not see through.
                     runtime.delete(e.id());
                 }
+                lifecycle.networking().tearDown(e.id());
                 rootfs.release(e.record);
                 return;
             }

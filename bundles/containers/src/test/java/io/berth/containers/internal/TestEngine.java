@@ -67,6 +67,11 @@ public final class TestEngine implements AutoCloseable {
         }
 
         @Override
+        public io.berth.api.network.NetworkDriver network(String name) {
+            throw new io.berth.api.UnavailableException("no network driver in this test");
+        }
+
+        @Override
         public StorageDriver storage(String name) {
             if (name == null || name.equals("overlay")) {
                 return overlay;
@@ -119,7 +124,7 @@ public final class TestEngine implements AutoCloseable {
     /** Starts the container service, as the engine does when it starts. */
     LocalContainerService open() throws IOException {
         service = new LocalContainerService(root.resolve("containers"), runRoot.resolve("containers"), images, registry,
-                Path.of("/etc/resolv.conf"));
+                Path.of("/etc/resolv.conf"), null);
         users.clear();
         users.add(service);
         service.collectOrphans();

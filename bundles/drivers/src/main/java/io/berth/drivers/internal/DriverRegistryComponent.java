@@ -6,6 +6,7 @@ import io.berth.api.driver.DriverType;
 import io.berth.api.driver.UnavailableDriver;
 import io.berth.api.engine.Engine;
 import io.berth.api.engine.EngineSettings;
+import io.berth.api.network.NetworkDriver;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.StorageDriver;
 import org.osgi.framework.Constants;
@@ -37,6 +38,8 @@ public class DriverRegistryComponent implements DriverRegistry {
             return switch (type) {
                 case RUNTIME -> s.defaultRuntime();
                 case STORAGE -> s.defaultStorage();
+                // docker's: a network made without --driver is a bridge network.
+                case NETWORK -> "bridge";
             };
         });
     }
@@ -59,6 +62,16 @@ public class DriverRegistryComponent implements DriverRegistry {
 
     void unbindStorage(ServiceReference<StorageDriver> ref) {
         remove(DriverType.STORAGE, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(berth.network=*)")
+    void bindNetwork(ServiceReference<NetworkDriver> ref, NetworkDriver driver) {
+        add(DriverType.NETWORK, ref, driver);
+    }
+
+    void unbindNetwork(ServiceReference<NetworkDriver> ref) {
+        remove(DriverType.NETWORK, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -87,6 +100,11 @@ public class DriverRegistryComponent implements DriverRegistry {
     @Override
     public StorageDriver storage(String name) {
         return table.select(DriverType.STORAGE, name, StorageDriver.class);
+    }
+
+    @Override
+    public NetworkDriver network(String name) {
+        return table.select(DriverType.NETWORK, name, NetworkDriver.class);
     }
 
     @Override

@@ -70,6 +70,11 @@ final class TestStore implements AutoCloseable, DriverRegistry, Engine {
     }
 
     @Override
+    public io.berth.api.network.NetworkDriver network(String name) {
+        throw new io.berth.api.UnavailableException("no network driver in this test");
+    }
+
+    @Override
     public StorageDriver storage(String name) {
         String n = name == null ? defaultStorage : name;
         return switch (n) {

@@ -53,9 +53,11 @@ final class OciConfig {
         for (String ns : List.of("pid", "ipc", "uts", "mount", "cgroup")) {
             namespaces.addObject().put("type", ns);
         }
-        ObjectNode net = namespaces.addObject().put("type", "network");
-        if (spec.netns() != null) {
-            net.put("path", spec.netns().toString());
+        if (!spec.hostNetwork()) {
+            ObjectNode net = namespaces.addObject().put("type", "network");
+            if (spec.netns() != null) {
+                net.put("path", spec.netns().toString());
+            }
         }
         linux.put("cgroupsPath", cgroupsPath);
         resources(linux.putObject("resources"), spec.resources(), spec.privileged(), deviceRules);

@@ -24,6 +24,7 @@ import io.berth.api.content.Platform;
 import io.berth.api.registry.Registry;
 import io.berth.api.UnavailableException;
 import io.berth.api.image.ImageStore;
+import io.berth.api.network.NetworkService;
 import io.berth.api.runtime.RuntimeStats;
 import io.berth.api.runtime.StartFailedException;
 import io.berth.api.storage.Change;
@@ -61,8 +62,8 @@ import java.util.Set;
 /**
  * The container commands: {@code create}, {@code run}, {@code start}, {@code stop}, {@code kill},
  * {@code restart}, {@code rm}, {@code wait}, {@code logs}, {@code ps}, {@code container inspect},
- * {@code top}, {@code stats}, {@code rename}, {@code container prune}, {@code diff}. Output, errors
- * and exit statuses as docker's.
+ * {@code top}, {@code stats}, {@code rename}, {@code container prune}, {@code diff}, {@code port}. Output,
+ * errors and exit statuses as docker's.
  */
 @Component(service = Commands.class)
 public class ContainerCommands implements Commands {
@@ -81,6 +82,10 @@ public class ContainerCommands implements Commands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile io.berth.api.driver.DriverRegistry drivers;
+    /** For the ids of a stopped container's networks in inspect; networking may be absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NetworkService networks;
 
     /** The names of the runtime drivers available now, or null when that is not known. */
     private Set<String> availableRuntimes() {
@@ -142,7 +147,12 @@ public class ContainerCommands implements Commands {
                 pullFor(ctx, image, platform);
             }
         }
-        return containers.create(request);
+        Container created = containers.create(request);
+        if (request.host().networkMode().equals("host") && !request.host().portBindings().isEmpty()) {
+            // docker's daemon's warning, which its CLI prints on stderr.
+            ctx.err().println("WARNING: Published ports are discarded when using host network mode");
+        }
+        return created;
     }
 
     /** Pulls an image for run or create, its progress on stderr as docker shows it there. */
@@ -653,7 +663,7 @@ public class ContainerCommands implements Commands {
     public void ps(CommandContext ctx,
                    @Descriptor("Show all containers (default shows just running)")
                    @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
-                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since, health)")
+                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since, health, network)")
                    @Parameter(names = {"-f", "--filter"}, absentValue = "") List<String> filter,
                    @Descriptor("Format output: 'table', 'json' or a Go template")
                    @Parameter(names = {"--format"}, absentValue = "") String format,
@@ -714,6 +724,10 @@ public class ContainerCommands implements Commands {
     }
 
     private long imageSize(String imageId) {
+        return imageSize(images, imageId);
+    }
+
+    private static long imageSize(ImageStore images, String imageId) {
         try {
             return images.get(imageId).size();
         } catch (IOException | BerthException e) {
@@ -747,15 +761,37 @@ public class ContainerCommands implements Commands {
 
     /** The inspect object of a container; with {@code size}, SizeRw and SizeRootFs too. */
     Map<String, Object> inspectObject(String name, boolean size) throws IOException {
-        Map<String, Object> m = ContainerView.inspect(containers.inspect(name));
+        return inspectObject(containers, images, networks, name, size);
+    }
+
+    /**
+     * The inspect object of a container; with {@code size}, SizeRw and SizeRootFs too.
+     *
+     * @param networks the network service, for the ids of the networks of a stopped container, or {@code null}
+     */
+    static Map<String, Object> inspectObject(ContainerService containers, ImageStore images, NetworkService networks,
+                                             String name, boolean size) throws IOException {
+        Map<String, Object> m = ContainerView.inspect(containers.inspect(name), network -> networkId(networks, network));
         if (size) {
             Filters id = Filters.of(Map.of("id", List.of("^" + m.get("Id") + "$")));
             for (Container c : containers.list(ContainerListOptions.builder().all(true).size(true).filters(id).build())) {
                 m.put("SizeRw", Math.max(0, c.sizeRw()));
-                m.put("SizeRootFs", Math.max(0, c.sizeRw()) + imageSize(c.imageId()));
+                m.put("SizeRootFs", Math.max(0, c.sizeRw()) + imageSize(images, c.imageId()));
             }
         }
         return m;
+    }
+
+    /** A network's id by its name, or {@code null} when there is no such network or no networking. */
+    private static String networkId(NetworkService networks, String name) {
+        if (networks == null) {
+            return null;
+        }
+        try {
+            return networks.get(name).id();
+        } catch (BerthException e) {
+            return null;
+        }
     }
 
     static void printInspected(CommandContext ctx, String format, List<Object> found) {
@@ -926,6 +962,47 @@ public class ContainerCommands implements Commands {
             ctx.out().println();
         }
         ctx.out().println("Total reclaimed space: " + Units.humanSize(pruned.spaceReclaimed()));
+    }
+
+    @Command(name = "port", usage = "CONTAINER [PRIVATE_PORT[/PROTO]]", minArgs = 1, maxArgs = 2,
+            aliases = {"container port"})
+    @Descriptor("List port mappings or a specific mapping for the container")
+    public void port(CommandContext ctx, @Descriptor("The container") String container,
+                     @Descriptor("A port of the container, and its protocol (default tcp)") String privatePort)
+            throws IOException {
+        Map<String, List<Map<String, String>>> ports = ContainerView.ports(containers.inspect(container));
+        if (privatePort != null) {
+            String[] asked;
+            try {
+                asked = PortSpecs.privatePort(privatePort);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgumentException(e.getMessage());
+            }
+            List<Map<String, String>> frontends = ports.get(asked[0]);
+            if (frontends == null) {
+                throw new NotFoundException("No public port '" + asked[1] + "' published for " + container);
+            }
+            for (Map<String, String> f : frontends) {
+                ctx.out().println(f.get("HostIp") + ":" + f.get("HostPort"));
+            }
+            return;
+        }
+        List<String> keys = new ArrayList<>(ports.keySet());
+        keys.sort(java.util.Comparator.comparingInt(ContainerCommands::portNumber).thenComparing(k -> k));
+        for (String from : keys) {
+            for (Map<String, String> f : ports.get(from) == null ? List.<Map<String, String>>of() : ports.get(from)) {
+                ctx.out().println(from + " -> " + f.get("HostIp") + ":" + f.get("HostPort"));
+            }
+        }
+    }
+
+    /** The number of a port key ({@code 80/tcp}), to list ports in order. */
+    private static int portNumber(String key) {
+        int i = 0;
+        while (i < key.length() && Character.isDigit(key.charAt(i))) {
+            i++;
+        }
+        return i == 0 || i > 5 ? Integer.MAX_VALUE : Integer.parseInt(key.substring(0, i));
     }
 
     @Command(name = "diff", usage = "CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container diff"})

@@ -103,6 +103,30 @@ public class CreateOptions {
     public List<String> ulimit;
     @Option(names = {"--shm-size"}, description = "Size of /dev/shm", absentValue = UNSET)
     public String shmSize;
+    @Option(names = {"--network", "--net"}, description = "Connect a container to a network")
+    public List<String> network;
+    @Option(names = {"--network-alias", "--net-alias"}, description = "Add network-scoped alias for the container")
+    public List<String> networkAlias;
+    @Option(names = {"--ip"}, description = "IPv4 address (e.g., 172.30.100.104)")
+    public String ip;
+    @Option(names = {"--ip6"}, description = "IPv6 address (e.g., 2001:db8::33)")
+    public String ip6;
+    @Option(names = {"--mac-address"}, description = "Container MAC address (e.g., 92:d0:c6:0a:29:33)")
+    public String macAddress;
+    @Option(names = {"-p", "--publish"}, description = "Publish a container's port(s) to the host")
+    public List<String> publish;
+    @Option(names = {"-P", "--publish-all"}, description = "Publish all exposed ports to random ports", absentValue = "false")
+    public boolean publishAll;
+    @Option(names = {"--expose"}, description = "Expose a port or a range of ports")
+    public List<String> expose;
+    @Option(names = {"--dns"}, description = "Set custom DNS servers")
+    public List<String> dns;
+    @Option(names = {"--dns-search"}, description = "Set custom DNS search domains")
+    public List<String> dnsSearch;
+    @Option(names = {"--dns-option", "--dns-opt"}, description = "Set DNS options")
+    public List<String> dnsOption;
+    @Option(names = {"--add-host"}, description = "Add a custom host-to-IP mapping (host:ip)")
+    public List<String> addHost;
 
     /** The request these options make, for {@code image} running {@code command}. */
     CreateRequest request(CommandContext ctx, String image, List<String> command) throws IOException {
@@ -111,6 +135,7 @@ public class CreateOptions {
 
     /** The request; {@code stdinOnce} when the container's stdin is to close with the attached client's (run -i). */
     CreateRequest request(CommandContext ctx, String image, List<String> command, boolean stdinOnce) throws IOException {
+        ContainerNetworking.Result net = ContainerNetworking.parse(this);
         List<String> environment = new ArrayList<>();
         for (String file : envFile) {
             environment.addAll(readEnvFile(ctx, file));
@@ -134,11 +159,14 @@ public class CreateOptions {
         HostConfig host = HostConfig.builder().runtime(blankToNull(runtime)).autoRemove(rm).privileged(privileged)
                 .readonlyRootfs(readOnly).capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfsMap).resources(resources())
                 .log(logConfig()).securityOpt(securityOpt).ulimits(ulimits()).shmSize(shmSize())
-                .restartPolicy(restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart)).build();
+                .restartPolicy(restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart))
+                .networkMode(net.mode()).portBindings(net.portBindings()).publishAllPorts(net.publishAll())
+                .dns(net.dns()).dnsSearch(net.dnsSearch()).dnsOptions(net.dnsOptions()).extraHosts(net.extraHosts()).build();
         return CreateRequest.builder(image).name(blankToNull(name)).command(command).entrypoint(entry).env(environment)
                 .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
                 .stopSignal(blankToNull(stopSignal)).stopTimeout(timeout).storage(blankToNull(storage)).host(host).tty(tty)
-                .openStdin(interactive).stdinOnce(interactive && stdinOnce).build();
+                .openStdin(interactive).stdinOnce(interactive && stdinOnce).exposedPorts(net.exposedPorts())
+                .networks(net.networks()).build();
     }
 
     private static String blankToNull(String s) {

@@ -14,6 +14,7 @@ import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImportOptions;
 import io.berth.api.image.PruneResult;
 import io.berth.api.image.RemovedImage;
+import io.berth.api.network.NetworkService;
 import io.berth.shell.internal.framework.Command;
 import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Commands;
@@ -65,6 +66,9 @@ public class ImageCommands implements Commands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile ContainerService containers;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile NetworkService networks;
 
     @Activate
     public ImageCommands(@Reference ImageStore images) {
@@ -231,12 +235,12 @@ public class ImageCommands implements Commands {
     public int inspect(CommandContext ctx,
                        @Descriptor("Format output using a Go template")
                        @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
-                       @Descriptor("Return JSON for the specified type (container, image)")
+                       @Descriptor("Return JSON for the specified type (container, image, network)")
                        @Parameter(names = {"--type"}, absentValue = "") String type,
                        @Descriptor("Display total file sizes if the type is container")
                        @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size,
                        @Descriptor("Objects to inspect") List<String> names) throws IOException {
-        if (!type.isEmpty() && !type.equals("image") && !type.equals("container")) {
+        if (!type.isEmpty() && !type.equals("image") && !type.equals("container") && !type.equals("network")) {
             throw new InvalidArgumentException("\"" + type + "\" is not a valid value for --type");
         }
         List<Object> found = new ArrayList<>();
@@ -244,16 +248,24 @@ public class ImageCommands implements Commands {
         for (String name : names) {
             Object o = null;
             ContainerService c = containers;
-            if (c != null && !type.equals("image")) {
+            NetworkService n = networks;
+            if (c != null && (type.isEmpty() || type.equals("container"))) {
                 try {
-                    o = new ContainerCommands(c, images).inspectObject(name, size);
+                    o = ContainerCommands.inspectObject(c, images, n, name, size);
                 } catch (NotFoundException e) {
                     // Maybe an image.
                 }
             }
-            if (o == null && !type.equals("container")) {
+            if (o == null && (type.isEmpty() || type.equals("image"))) {
                 try {
                     o = ImageView.inspect(images.inspect(name));
+                } catch (NotFoundException e) {
+                    // Maybe a network.
+                }
+            }
+            if (o == null && n != null && (type.isEmpty() || type.equals("network"))) {
+                try {
+                    o = NetworkCommands.inspectObject(n, c, name);
                 } catch (NotFoundException e) {
                     // Reported below.
                 }

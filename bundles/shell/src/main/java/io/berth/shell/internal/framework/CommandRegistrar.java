@@ -39,7 +39,8 @@ public class CommandRegistrar {
             "container", "Manage containers",
             "image", "Manage images",
             "system", "Manage Berth",
-            "driver", "Manage drivers");
+            "driver", "Manage drivers",
+            "network", "Manage networks");
 
     private final BundleContext context;
     private final Object lock = new Object();

@@ -123,10 +123,14 @@ public record CommandSpec(String name, List<String> aliases, String description,
         return new OptionSpec(List.copyOf(names), description, kind, word, absentValue, index, type, field);
     }
 
-    /** Finds an option by its name without dashes, short or long. */
+    /**
+     * Finds an option by its name without dashes, short or long; any of its names, so that docker's
+     * second spellings ({@code --net} beside {@code --network}) work too.
+     */
     public OptionSpec option(String nameWithoutDashes, boolean isLong) {
+        String wanted = (isLong ? "--" : "-") + nameWithoutDashes;
         for (OptionSpec o : options) {
-            if (nameWithoutDashes.equals(isLong ? o.longName() : o.shortName())) {
+            if (o.names().contains(wanted)) {
                 return o;
             }
         }

@@ -73,6 +73,24 @@ public final class Units {
         return t == null ? "" : GO_TIME.format(t);
     }
 
+    /**
+     * Go's {@code time.Time.String()} of a time with nanoseconds, as docker's {@code --format}
+     * shows a network's {@code CreatedAt}: {@code 2021-03-25 22:33:44.1234 +0000 UTC}, the fraction's
+     * trailing zeros dropped.
+     */
+    public static String goTimeNanos(java.time.Instant t) {
+        if (t == null) {
+            return "";
+        }
+        String base = GO_TIME.format(t);
+        String fraction = String.format(java.util.Locale.ROOT, "%09d", t.getNano()).replaceAll("0+$", "");
+        if (fraction.isEmpty()) {
+            return base;
+        }
+        int space = base.indexOf(' ', base.indexOf(' ') + 1);
+        return base.substring(0, space) + "." + fraction + base.substring(space);
+    }
+
     /** Docker's truncation of long cells: at most {@code width} characters, the last an ellipsis. */
     public static String ellipsis(String s, int width) {
         if (s.codePointCount(0, s.length()) <= width) {

@@ -1,0 +1,125 @@
+package io.berth.networks.internal;
+
+import io.berth.api.Filters;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.engine.Engine;
+import io.berth.api.network.Endpoint;
+import io.berth.api.network.EndpointSettings;
+import io.berth.api.network.Network;
+import io.berth.api.network.NetworkDriver;
+import io.berth.api.network.NetworkService;
+import io.berth.api.network.Sandbox;
+import io.berth.api.network.SandboxRequest;
+import io.berth.netlink.NetHelper;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Publishes the engine's {@link NetworkService}; follows the network drivers so that one that
+ * returns restores its networks' host side.
+ */
+@Component(service = NetworkService.class, configurationPid = Engine.PID)
+public class NetworkServiceComponent implements NetworkService {
+    private final LocalNetworkService service;
+
+    @Activate
+    public NetworkServiceComponent(@Reference Engine engine, @Reference DriverRegistry drivers,
+                                   NetworkConfiguration config) throws IOException {
+        Path runRoot = engine.settings().runRoot();
+        NetworkSettings settings = new NetworkSettings(config.bridgeName(), config.bridgeSubnet(), config.addressPool(),
+                config.addressPoolSize());
+        service = new LocalNetworkService(drivers, NetHelper.install(runRoot), engine.settings().root(), runRoot,
+                settings, Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
+        service.start();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(berth.network=*)")
+    void bindDriver(ServiceReference<NetworkDriver> ref, NetworkDriver driver) {
+        LocalNetworkService s = service;
+        if (s != null) {
+            s.driverArrived((String) ref.getProperty("berth.network"), driver);
+        }
+    }
+
+    void unbindDriver(ServiceReference<NetworkDriver> ref) {
+        // Its containers keep what they have; the driver registry reports it missing.
+    }
+
+    @Deactivate
+    void deactivate() {
+        service.close();
+    }
+
+    @Override
+    public Network create(Network request) throws IOException {
+        return service.create(request);
+    }
+
+    @Override
+    public List<Network> list(Filters filters) {
+        return service.list(filters);
+    }
+
+    @Override
+    public Network get(String idOrName) {
+        return service.get(idOrName);
+    }
+
+    @Override
+    public List<Endpoint> endpoints(String idOrName) {
+        return service.endpoints(idOrName);
+    }
+
+    @Override
+    public void remove(String idOrName) throws IOException {
+        service.remove(idOrName);
+    }
+
+    @Override
+    public List<Network> prune(Filters filters) throws IOException {
+        return service.prune(filters);
+    }
+
+    @Override
+    public Sandbox setUp(SandboxRequest request) throws IOException {
+        return service.setUp(request);
+    }
+
+    @Override
+    public Sandbox sandbox(String containerId) {
+        return service.sandbox(containerId);
+    }
+
+    @Override
+    public Set<String> sandboxes() {
+        return service.sandboxes();
+    }
+
+    @Override
+    public void tearDown(String containerId) throws IOException {
+        service.tearDown(containerId);
+    }
+
+    @Override
+    public Endpoint connect(String containerId, String containerName, String network, EndpointSettings settings)
+            throws IOException {
+        return service.connect(containerId, containerName, network, settings);
+    }
+
+    @Override
+    public void disconnect(String containerId, String network) throws IOException {
+        service.disconnect(containerId, network);
+    }
+}
