@@ -3,7 +3,8 @@
 # at exit), busybox loaded into both, every container removed and both daemons stopped at exit.
 # Gives: $berth (bin/berth, with BERTH_HOST exported), docker_ (docker on the private socket),
 # median, ratio, now_ms. $needs lists other commands the caller needs. The caller's `set -euo pipefail` applies.
-# Optional: $dockerd_args, more arguments for dockerd (e.g. "--storage-driver vfs"); $berth_storage, the
+# Optional: $dockerd_args, more arguments for dockerd (e.g. "--storage-driver vfs"; later ones win over
+# the defaults "--iptables=false --bridge=none"); $extra_cleanup, a command run at exit after both daemons stopped; $berth_storage, the
 # storage driver Berth unpacks images into and runs on (defaultStorage, set in a copy of the distribution).
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 berth_home=$(ls -d "$top"/distribution/target/berth-*/ | head -1)
@@ -30,6 +31,7 @@ cleanup() {
     kill "$docker_pid" 2>/dev/null && wait "$docker_pid" 2>/dev/null || true
   fi
   umount -R "$work/docker-exec" 2>/dev/null || true
+  ${extra_cleanup:-true}
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -13,7 +13,7 @@ source "$(dirname "$0")/beside-dockerd.sh"
 write='mkdir /data && i=0 && while [ $i -lt 1000 ]; do head -c 10240 /dev/urandom > /data/f$i; i=$((i+1)); done'
 berth_commits=(); docker_commits=()
 for i in $(seq 1 "$rounds"); do
-  "$berth" run --name "b$i" busybox sh -c "$write"
+  "$berth" run --network none --name "b$i" busybox sh -c "$write"
   t0=$(now_ms); "$berth" commit "b$i" "bc:$i" >/dev/null; berth_commits+=($(( $(now_ms) - t0 )))
   docker_ run --network none --name "d$i" busybox sh -c "$write"
   t0=$(now_ms); docker_ commit "d$i" "dc:$i" >/dev/null; docker_commits+=($(( $(now_ms) - t0 )))
@@ -23,7 +23,7 @@ done
 berth_commit=$(printf '%s\n' "${berth_commits[@]}" | median)
 docker_commit=$(printf '%s\n' "${docker_commits[@]}" | median)
 
-"$berth" run -d --name bx busybox sleep 600 >/dev/null
+"$berth" run -d --network none --name bx busybox sleep 600 >/dev/null
 docker_ run -d --network none --name dx busybox sleep 600 >/dev/null
 hyperfine -N --warmup 5 --runs 50 --export-json "$work/exec.json" \
   "$berth exec bx true" "docker -H unix://$work/docker.sock exec dx true" >/dev/null

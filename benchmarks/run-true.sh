@@ -10,6 +10,8 @@
 # crun 1.8 refuses this hybrid-cgroup host ("cgroups in hybrid mode not supported": the unified
 # hierarchy lists hugetlb), so everything runs in a private mount namespace where an empty file
 # covers /sys/fs/cgroup/unified/cgroup.controllers; the engine and runc run there too, alike.
+# Berth's containers run with --network none, as the runc and crun bundles have only a loopback;
+# benchmarks/network.sh measures what a network adds.
 # Usage: benchmarks/run-true.sh [ROUNDS]   (after `mvn package`; as root; needs runc, crun, umoci)
 set -euo pipefail
 rounds=${1:-50}
@@ -60,7 +62,7 @@ java -cp "$top/benchmarks/target/classes:$(cat "$top/benchmarks/target/classpath
 
 echo "== 50 containers sleep 300 with bin/berth run -d"
 start=$(date +%s%N)
-for i in $(seq 1 50); do "$berth" run -d busybox sleep 300 >/dev/null; done
+for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
 end=$(date +%s%N)
 echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
 rss=()

@@ -23,15 +23,15 @@ if [ "$kind" = text ]; then
 else
   make="head -c $size /dev/urandom > /out"
 fi
-"$berth" run --name mk busybox sh -c "$make"
+"$berth" run --network none --name mk busybox sh -c "$make"
 "$berth" commit mk streams >/dev/null
 "$berth" rm mk >/dev/null
 docker_ run --network none --name mk busybox sh -c "$make"
 docker_ commit mk streams >/dev/null
 docker_ rm mk >/dev/null
-"$berth" run -d --name ex streams sleep 3600 >/dev/null
+"$berth" run -d --network none --name ex streams sleep 3600 >/dev/null
 docker_ run -d --network none --name ex streams sleep 3600 >/dev/null
-"$berth" run --name lg streams cat /out >/dev/null
+"$berth" run --network none --name lg streams cat /out >/dev/null
 docker_ run --network none --name lg streams cat /out >/dev/null
 
 # Runs a command ($2...) with its stdout through wc -c; prints its wall time in ms. A count other
@@ -56,7 +56,7 @@ if [ "$kind" = text ]; then paths=(run run-t exec logs); else paths=(run exec lo
 for path in "${paths[@]}"; do ms[berth-$path]=""; ms[docker-$path]=""; done
 for i in $(seq 1 "$rounds"); do
   for engine in berth docker; do
-    if [ $engine = berth ]; then cli=("$berth"); net=(); else cli=(docker -H "unix://$work/docker.sock"); net=(--network none); fi
+    if [ $engine = berth ]; then cli=("$berth"); net=(--network none); else cli=(docker -H "unix://$work/docker.sock"); net=(--network none); fi
     ms[$engine-run]+=" $(timed $size "${cli[@]}" run --rm "${net[@]}" streams cat /out)"
     if [ "$kind" = text ]; then
       ms[$engine-run-t]+=" $(timed $tty_size "${cli[@]}" run --rm -t "${net[@]}" streams cat /out)"

@@ -54,7 +54,7 @@ drained() { while [ -d "$1/tmp" ] && [ -n "$(ls -A "$1/tmp")" ]; do sleep 0.05; 
 declare -A t
 one_round() { # ENGINE: berth or docker
   local e=$1 cli before_store before_root store root
-  if [ "$e" = berth ]; then cli=("$berth"); store=$b_store; root="$work/berth-root"; run=(run --rm)
+  if [ "$e" = berth ]; then cli=("$berth"); store=$b_store; root="$work/berth-root"; run=(run --rm --network none)
   else cli=(docker_); store=$d_store; root="$work/docker-root"; run=(run --rm --network none); fi
   mkdir -p "$store"; before_store=$(mb "$store"); before_root=$(mb "$root")
   cold; t[$e.load]+=" $(timed "${cli[@]}" load -i "$work/image.tar")"

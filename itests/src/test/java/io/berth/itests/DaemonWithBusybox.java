@@ -82,6 +82,16 @@ abstract class DaemonWithBusybox {
         return runtimes;
     }
 
+    /** The id of the daemon's bundle with this symbolic name, or {@code null}. */
+    String bundleId(String symbolicName) throws Exception {
+        for (String line : ok("felix:lb", "-s").out().lines().toList()) {
+            if (line.contains(symbolicName)) {
+                return line.split("\\|")[0].strip();
+            }
+        }
+        return null;
+    }
+
     JsonNode inspect(String name) throws Exception {
         return JSON.readTree(ok("inspect", "--type", "container", name).out()).get(0);
     }

@@ -127,6 +127,49 @@ class NetworkIT extends DaemonWithBusybox {
     }
 
     @Test
+    void connectDisconnectPublishAllAndTheFilesAContainerSees() throws Exception {
+        ok("network", "create", "front");
+        ok("network", "create", "--ipv6", "--subnet", "fd00:b1:0:1::/64", "back");
+        String web = ok("run", "-d", "--network", "back", "--name", "api", "--hostname", "api-host", "--add-host",
+                "db.example:10.1.2.3", "--add-host", "gw:host-gateway", "--expose", "8080", "-P", "busybox", "sh", "-c",
+                WEB).out().strip();
+        String hosts = ok("exec", web, "cat", "/etc/hosts").out();
+        String ip = inspect(web).path("NetworkSettings").path("Networks").path("back").path("IPAddress").asText();
+        String gateway = inspect(web).path("NetworkSettings").path("Networks").path("back").path("Gateway").asText();
+        assertThat(hosts).contains("10.1.2.3\tdb.example\n").contains(gateway + "\tgw\n").endsWith(ip + "\tapi-host\n");
+        assertThat(ok("exec", web, "hostname").out()).isEqualTo("api-host\n");
+        assertThat(ok("exec", web, "cat", "/etc/resolv.conf").out()).startsWith("nameserver " + gateway + "\n")
+                .contains("ndots:0");
+        // IPv6 on a network made with --ipv6.
+        String v6 = inspect(web).path("NetworkSettings").path("Networks").path("back").path("GlobalIPv6Address").asText();
+        assertThat(v6).startsWith("fd00:b1:0:1::");
+        assertThat(ok("run", "--rm", "--network", "back", "busybox", "ping", "-6", "-c1", "-W3", v6).status()).isZero();
+        // -P: the exposed port on a port the engine picks.
+        assertThat(ok("port", web, "8080").out()).matches("0\\.0\\.0\\.0:\\d+\n");
+        assertThat(ok("ps", "-q", "--no-trunc", "-f", "network=back").out()).isEqualTo(web + "\n");
+        assertThat(ok("ps", "-q", "-f", "network=front").out()).isEmpty();
+
+        // Connected to a second network while it runs: an interface there, found by name there at once.
+        ok("network", "connect", "--alias", "svc", "front", "api");
+        assertThat(ok("exec", web, "ls", "/sys/class/net").out()).isEqualTo("eth0\neth1\nlo\n");
+        assertThat(awaitPage("native", "front", "http://svc/")).startsWith("hello from");
+        assertThat(ok("ps", "-q", "--no-trunc", "-f", "network=front").out()).isEqualTo(web + "\n");
+        ok("network", "disconnect", "front", "api");
+        assertThat(ok("exec", web, "ls", "/sys/class/net").out()).isEqualTo("eth0\nlo\n");
+        assertThat(fetch("native", "front", "http://svc/").status()).isNotZero();
+        Installation.Result again = berth.berth("network", "disconnect", "front", "api");
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.err()).contains("is not connected to network front");
+        // Stopped, its name is gone at once; started, it is back.
+        ok("stop", "-t", "1", web);
+        assertThat(fetch("native", "back", "http://api/").status()).isNotZero();
+        ok("start", web);
+        assertThat(awaitPage("native", "back", "http://api/")).startsWith("hello from");
+        ok("rm", "-f", web);
+        ok("network", "rm", "front", "back");
+    }
+
+    @Test
     void aPublishedPortIsReachedFromTheHostAndFromContainers() throws Exception {
         String host = hostAddress();
         for (String runtime : runtimes()) {
@@ -306,5 +349,50 @@ class NetworkIT extends DaemonWithBusybox {
         ok("rm", "-f", user);
         ok("network", "rm", "taken");
         assertThat(ok("network", "ls", "--format", "{{.Name}}").out()).isEqualTo("bridge\nhost\nnone\n");
+    }
+
+    @Test
+    void aNetworkDriverLeavesAndReturnsAndOneDroppedIntoDeployWorks() throws Exception {
+        ok("network", "create", "swap");
+        int port = freePort();
+        String web = ok("run", "-d", "--network", "swap", "--name", "sw", "-p", port + ":80", "busybox", "sh", "-c", WEB)
+                .out().strip();
+        Conditions.await("port " + port, Duration.ofSeconds(30), () -> hostFetch("http://127.0.0.1:" + port + "/").status() == 0);
+        List<String> rules = berthRules();
+        String bridge = bundleId("io.berth.network-bridge");
+        try {
+            ok("felix:stop", bridge);
+            assertThat(ok("drivers").out()).doesNotContainPattern("network\\s+bridge");
+            // Its containers keep what they have...
+            assertThat(hostFetch("http://127.0.0.1:" + port + "/").status()).isZero();
+            assertThat(berthRules()).isEqualTo(rules);
+            // ...and what needs the driver says so.
+            Installation.Result refused = berth.berth("run", "--rm", "--network", "swap", "busybox", "true");
+            assertThat(refused.status()).isEqualTo(125);
+            assertThat(refused.err()).contains("bridge");
+        } finally {
+            ok("felix:start", bridge);
+        }
+        Conditions.await("the bridge driver back", Duration.ofSeconds(20),
+                () -> ok("drivers").out().matches("(?s).*network\\s+bridge\\s+available.*"));
+        assertThat(awaitPage("native", "swap", "http://sw/")).isEqualTo("hello from " + web.substring(0, 12) + "\n");
+        assertThat(berthRules()).isEqualTo(rules);
+        ok("rm", "-f", web);
+        ok("network", "rm", "swap");
+
+        // A network driver bundle dropped into deploy/ is picked up like a runtime driver.
+        String cni = bundleId("io.berth.network-cni");
+        Path jar;
+        try (Stream<Path> jars = Files.list(berth.home.resolve("bundle"))) {
+            jar = jars.filter(p -> p.getFileName().toString().startsWith("berth-network-cni")).findFirst().orElseThrow();
+        }
+        ok("felix:uninstall", cni);
+        assertThat(ok("drivers").out()).doesNotContainPattern("network\\s+cni");
+        Path staging = berth.home.resolve("cni.jar.tmp");
+        Files.copy(jar, staging);
+        Files.move(staging, berth.home.resolve("deploy").resolve(jar.getFileName()),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Conditions.await("the cni driver from deploy/", Duration.ofSeconds(30),
+                () -> ok("drivers").out().matches("(?s).*network\\s+cni\\s+available.*"));
     }
 }

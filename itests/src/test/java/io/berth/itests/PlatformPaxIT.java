@@ -152,7 +152,7 @@ public class PlatformPaxIT {
         String version = run("berth:version");
         assertTrue(version, version.contains("Version:") && version.contains("OSGi framework:"));
         String help = run("berth:help");
-        assertTrue(help, help.contains("List runtime and storage drivers"));
+        assertTrue(help, help.contains("List runtime, storage and network drivers"));
     }
 
     @Test

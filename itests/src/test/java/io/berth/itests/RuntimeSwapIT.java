@@ -15,15 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * installed again (stop, logs, exec work again).
  */
 class RuntimeSwapIT extends DaemonWithBusybox {
-    private String bundleId(String symbolicName) throws Exception {
-        for (String line : ok("felix:lb", "-s").out().lines().toList()) {
-            if (line.contains(symbolicName)) {
-                return line.split("\\|")[0].strip();
-            }
-        }
-        return null;
-    }
-
     /** Installs driver-oci from its jar at the distribution's driver level, starts it, waits for runc. */
     private void install(Path jar) throws Exception {
         String installed = ok("felix:install", jar.toUri().toString()).out();

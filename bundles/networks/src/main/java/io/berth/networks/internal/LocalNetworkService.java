@@ -71,7 +71,7 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
     private final Path netnsDir;
     private final NetworkStore store;
     private final SandboxStore sandboxStore;
-    private final NetworkSettings settings;
+    private volatile NetworkSettings settings;
     private final PortReservations ports = new PortReservations();
     private final DnsServer dns;
     private final Path hostResolvConf;
@@ -99,6 +99,11 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
     }
 
     // ------------------------------------------------------------------ start and stop
+
+    /** New settings: the pool applies to networks made from now on. */
+    void settings(NetworkSettings newSettings) {
+        settings = newSettings;
+    }
 
     /**
      * Loads the networks (making the predefined ones), takes back the containers' networks that
@@ -677,8 +682,16 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
         f = f.withPending(n.name(), pending);
         try {
             sandboxStore.save(f);
+            // The default route goes through the first network only (as docker's); the others' gateways are
+            // shown, not routed to.
+            boolean defaultRoute = f.endpoints().isEmpty();
             Endpoint made = driver.connect(n, new EndpointRequest(r.containerId(), r.containerName(), f.netns(), ifName, mac,
-                    ipv4, gateway, ipv6, gateway6, published));
+                    ipv4, defaultRoute ? gateway : null, ipv6, defaultRoute ? gateway6 : null, published));
+            if (!defaultRoute) {
+                made = new Endpoint(made.networkId(), made.containerId(), made.netns(), made.ifName(), made.hostIfName(),
+                        made.macAddress(), made.ipv4(), made.gateway() != null ? made.gateway() : gateway, made.ipv6(),
+                        made.gateway6() != null ? made.gateway6() : gateway6, made.ports(), made.driverState());
+            }
             f = f.withEndpoint(n.name(), made);
             sandboxStore.save(f);
             bindDns(n, made);

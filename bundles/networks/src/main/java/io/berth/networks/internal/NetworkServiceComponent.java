@@ -15,6 +15,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -37,11 +38,24 @@ public class NetworkServiceComponent implements NetworkService {
     public NetworkServiceComponent(@Reference Engine engine, @Reference DriverRegistry drivers,
                                    NetworkConfiguration config) throws IOException {
         Path runRoot = engine.settings().runRoot();
-        NetworkSettings settings = new NetworkSettings(config.bridgeName(), config.bridgeSubnet(), config.addressPool(),
-                config.addressPoolSize());
         service = new LocalNetworkService(drivers, NetHelper.install(runRoot), engine.settings().root(), runRoot,
-                settings, Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
+                settings(config), Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
         service.start();
+    }
+
+    private static NetworkSettings settings(NetworkConfiguration config) {
+        return new NetworkSettings(config.bridgeName(), config.bridgeSubnet(), config.addressPool(),
+                config.addressPoolSize());
+    }
+
+    /**
+     * The engine's configuration changed (any of its keys: it is one PID): the address pool applies
+     * to networks made from now on; the default bridge network keeps the device and subnet it was
+     * made with. The service is not restarted, so nothing that depends on it is.
+     */
+    @Modified
+    void modified(NetworkConfiguration config) {
+        service.settings(settings(config));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -9,6 +9,7 @@ import io.berth.api.network.NetworkDriver;
 import io.berth.netlink.NetHelper;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import java.io.IOException;
@@ -18,11 +19,27 @@ import java.util.List;
 @Component(service = NetworkDriver.class, configurationPid = Engine.PID)
 @BerthNetwork("bridge")
 public class BridgeDriverComponent implements NetworkDriver {
+    private static final System.Logger LOG = System.getLogger(BridgeDriverComponent.class.getName());
+
     private final BridgeDriver driver;
+    private final String chainPrefix;
 
     @Activate
     public BridgeDriverComponent(@Reference Engine engine, BridgeConfiguration config) throws IOException {
-        driver = new BridgeDriver(NetHelper.install(engine.settings().runRoot()), new Firewall(config.chainPrefix()));
+        chainPrefix = config.chainPrefix();
+        driver = new BridgeDriver(NetHelper.install(engine.settings().runRoot()), new Firewall(chainPrefix));
+    }
+
+    /**
+     * The engine's configuration changed (any key: it is one PID). The chains keep their prefix
+     * while the driver runs; a new one takes effect when it starts again.
+     */
+    @Modified
+    void modified(BridgeConfiguration config) {
+        if (!config.chainPrefix().equals(chainPrefix)) {
+            LOG.log(System.Logger.Level.WARNING, "chainPrefix is " + chainPrefix + " while the bridge driver runs; "
+                    + config.chainPrefix() + " takes effect when it starts again");
+        }
     }
 
     @Override

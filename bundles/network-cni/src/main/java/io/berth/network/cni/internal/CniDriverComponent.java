@@ -8,6 +8,7 @@ import io.berth.api.network.Network;
 import io.berth.api.network.NetworkDriver;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,10 +24,16 @@ import java.util.List;
 @Component(service = NetworkDriver.class, configurationPid = Engine.PID)
 @BerthNetwork("cni")
 public class CniDriverComponent implements NetworkDriver {
-    private final CniDriver driver;
+    private volatile CniDriver driver;
 
     @Activate
     public CniDriverComponent(CniConfiguration config) {
+        modified(config);
+    }
+
+    /** The engine's configuration changed: the directories and timeout apply from the next operation. */
+    @Modified
+    void modified(CniConfiguration config) {
         driver = new CniDriver(Path.of(config.cniConfigDir()),
                 new CniPlugins(config.cniPluginDirs(), Duration.ofSeconds(Math.max(1, config.cniPluginTimeout()))));
     }
