@@ -31,6 +31,7 @@ cleanup() {
     kill "$docker_pid" 2>/dev/null && wait "$docker_pid" 2>/dev/null || true
   fi
   umount -R "$work/docker-exec" 2>/dev/null || true
+  umount -R -l "$work/docker-root" 2>/dev/null || true
   ${extra_cleanup:-true}
   rm -rf "$work"
 }

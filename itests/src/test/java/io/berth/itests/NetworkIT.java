@@ -2,6 +2,7 @@ package io.berth.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.testing.HostNetwork;
+import io.berth.testing.Requirements;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -278,7 +279,7 @@ class NetworkIT extends DaemonWithBusybox {
             assertThat(ok("ps", "-a", "--format", "{{.Status}}", "-f", "name=clash").out()).startsWith("Created");
         }
         assertThat(berthRules()).isEqualTo(rules);
-        assertThat(ports(berth.bridge)).isEmpty();
+        Conditions.await("no veth on " + berth.bridge, Duration.ofSeconds(10), () -> ports(berth.bridge).isEmpty());
         try (Stream<Path> netns = Files.list(berth.runRoot.resolve("netns"))) {
             assertThat(netns).isEmpty();
         }
@@ -294,9 +295,10 @@ class NetworkIT extends DaemonWithBusybox {
             ok("run", "--rm", "--network", network, "-p", "80", "busybox", "true");
         }
         assertThat(berthRules()).isEqualTo(rules);
-        assertThat(ports(berth.bridge)).isEmpty();
+        // The host ends of the veth pairs are deleted off the containers' path, within moments.
+        Conditions.await("no veth on " + berth.bridge, Duration.ofSeconds(10), () -> ports(berth.bridge).isEmpty());
         String churnBridge = "br-" + ok("network", "inspect", "-f", "{{.Id}}", "churn").out().strip().substring(0, 12);
-        assertThat(ports(churnBridge)).isEmpty();
+        Conditions.await("no veth on " + churnBridge, Duration.ofSeconds(10), () -> ports(churnBridge).isEmpty());
         try (Stream<Path> netns = Files.list(berth.runRoot.resolve("netns"));
              Stream<Path> records = Files.list(berth.runRoot.resolve("networks"))) {
             assertThat(netns).isEmpty();
@@ -308,8 +310,11 @@ class NetworkIT extends DaemonWithBusybox {
     @Test
     void aKilledDaemonsContainerKeepsItsPortAndItsRules() throws Exception {
         int port = freePort();
-        String web = ok("run", "-d", "-p", port + ":80", "busybox", "sh", "-c", WEB).out().strip();
+        ok("network", "create", "kept");
+        String web = ok("run", "-d", "--network", "kept", "--name", "kw", "-p", port + ":80", "busybox", "sh", "-c", WEB)
+                .out().strip();
         Conditions.await("port " + port, Duration.ofSeconds(30), () -> hostFetch("http://127.0.0.1:" + port + "/").status() == 0);
+        awaitPage("native", "kept", "http://kw/");
         List<String> rules = berthRules();
         daemon.destroyForcibly().waitFor();
         assertThat(hostFetch("http://127.0.0.1:" + port + "/").status()).as("while the daemon is down").isZero();
@@ -317,11 +322,64 @@ class NetworkIT extends DaemonWithBusybox {
         assertThat(hostFetch("http://127.0.0.1:" + port + "/").out()).isEqualTo("hello from " + web.substring(0, 12) + "\n");
         assertThat(berthRules()).isEqualTo(rules);
         assertThat(ok("port", web).out()).isEqualTo("80/tcp -> 0.0.0.0:" + port + "\n");
+        // Its name is served again.
+        assertThat(fetch("native", "kept", "http://kw/").out()).isEqualTo("hello from " + web.substring(0, 12) + "\n");
         // The port is held again: a second container cannot take it.
         Installation.Result clash = berth.berth("run", "-d", "-p", port + ":80", "busybox", "sleep", "60");
         assertThat(clash.status()).isEqualTo(125);
         ok("rm", "-f", web);
         assertThat(berthRules()).noneMatch(r -> r.contains("--dport " + port + " "));
+        ok("network", "rm", "kept");
+    }
+
+    @Test
+    void theCniDriverPassesTheSameConnectivityTests() throws Exception {
+        Requirements.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+                "the CNI plugins are not installed (apt-get install containernetworking-plugins)");
+        boolean cniChainsBefore = HostNetwork.rules().stream().anyMatch(r -> r.contains("CNI-"));
+        String bridge = "bcn" + berth.bridge.substring(3);
+        Path dir = Files.createDirectories(berth.root.resolveSibling("cni"));
+        Files.writeString(dir.resolve("cnitest.conflist"), """
+                {"cniVersion": "1.0.0", "name": "cnitest", "plugins": [
+                  {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+                   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.219.9.0/24", "gateway": "10.219.9.1"}]],
+                            "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}},
+                  {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}]}
+                """.formatted(bridge, dir.resolve("ipam")));
+        Path cfg = berth.home.resolve("conf/berth.engine.cfg");
+        Files.writeString(cfg, Files.readString(cfg) + "\ncniConfigDir = " + dir + "\n");
+        try {
+            Conditions.await("the cni driver reading " + dir, Duration.ofSeconds(20),
+                    () -> berth.berth("network", "create", "--driver", "cni", "-o", "cni.config=cnitest", "cninet").status() == 0);
+            assertThat(ok("network", "inspect", "-f", "{{.Driver}} {{range .IPAM.Config}}{{.Subnet}}{{end}}", "cninet").out())
+                    .isEqualTo("cni 10.219.9.0/24\n");
+            String host = hostAddress();
+            for (String runtime : runtimes()) {
+                int port = freePort();
+                String web = ok("run", "-d", "--runtime", runtime, "--network", "cninet", "--name", "cw-" + runtime, "-p",
+                        port + ":80", "busybox", "sh", "-c", WEB).out().strip();
+                String ip = inspect(web).path("NetworkSettings").path("Networks").path("cninet").path("IPAddress").asText();
+                assertThat(ip).startsWith("10.219.9.");
+                String page = "hello from " + web.substring(0, 12) + "\n";
+                assertThat(awaitPage(runtime, "cninet", "http://" + ip + "/")).as(runtime).isEqualTo(page);
+                assertThat(fetch(runtime, "cninet", "http://cw-" + runtime + "/").out()).as(runtime + ", by name").isEqualTo(page);
+                Conditions.await("port " + port, Duration.ofSeconds(30),
+                        () -> hostFetch("http://127.0.0.1:" + port + "/").status() == 0);
+                assertThat(hostFetch("http://127.0.0.1:" + port + "/").out()).as(runtime).isEqualTo(page);
+                assertThat(hostFetch("http://" + host + ":" + port + "/").out()).as(runtime).isEqualTo(page);
+                assertThat(fetch(runtime, "cninet", "http://" + host + ":" + port + "/").out()).as(runtime + ", hairpin")
+                        .isEqualTo(page);
+                ok("rm", "-f", web);
+                assertThat(HostNetwork.rules()).noneMatch(r -> r.contains("--dport " + port + " ") || r.contains(ip + "/32"));
+            }
+            ok("network", "rm", "cninet");
+        } finally {
+            // The bridge plugin never deletes its bridge, nor portmap its chains (the reference's §2.6).
+            HostNetwork.deleteLinks(List.of(bridge));
+            if (!cniChainsBefore) {
+                HostNetwork.deleteChains("CNI");
+            }
+        }
     }
 
     @Test

@@ -73,6 +73,14 @@ public class PlatformPaxIT {
     /** The distribution's bundle set, on a fresh engine root, plus {@code extra}. */
     static Option[] distribution(Option... extra) throws IOException {
         Path work = Files.createTempDirectory("berth-paxit");
+        // Removed when the test JVM (which runs the framework in it) ends.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // Best effort: a temporary directory.
+            }
+        }));
         Files.createDirectories(work.resolve("deploy"));
         Files.createDirectories(work.resolve("conf"));
         List<Option> options = new ArrayList<>();

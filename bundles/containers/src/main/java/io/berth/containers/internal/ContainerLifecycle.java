@@ -146,7 +146,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 throw new StartFailedException(1, ex.getMessage());
             }
             if (sandbox != null) {
-                spec = spec.toBuilder().netns(sandbox.netns()).hostNetwork(sandbox.mode().equals("host")).build();
+                spec = withNetwork(spec, sandbox);
             }
             runtime.delete(r.id());
             runtime.create(spec);
@@ -181,6 +181,26 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 rootfs.release(r);
             }
         }
+    }
+
+    /**
+     * The network namespace a container's processes are in: the one made for it, the host's, or a
+     * new one the runtime makes ({@code none}); with {@code container:ID}, that container's, which
+     * for a {@code none} container is its init's.
+     */
+    private ContainerSpec withNetwork(ContainerSpec spec, Sandbox sandbox) {
+        Path netns = sandbox.netns();
+        boolean host = sandbox.mode().equals("host");
+        if (netns == null && sandbox.mode().startsWith("container:")) {
+            String target = sandbox.mode().substring("container:".length());
+            Sandbox owner = networking.sandbox(target);
+            if (owner != null && owner.mode().equals("host")) {
+                host = true;
+            } else {
+                netns = Path.of("/proc", Integer.toString(store.find(target).state.pid()), "ns", "net");
+            }
+        }
+        return spec.toBuilder().netns(netns).hostNetwork(host).build();
     }
 
     /**

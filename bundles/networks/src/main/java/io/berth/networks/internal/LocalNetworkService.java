@@ -81,6 +81,8 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
     private final Map<String, Network> networks = new LinkedHashMap<>();
     /** Running containers' networks by container id; changed under {@link #lock}, read by DNS lookups. */
     private final Map<String, SandboxFile> sandboxes = new ConcurrentHashMap<>();
+    /** The address last given on each network (by id): the next is taken after it; guarded by {@link #lock}. */
+    private final Map<String, BigInteger> lastGiven = new java.util.HashMap<>();
     /** Containers that ended while others still share their namespace; guarded by {@link #lock}. */
     private final Map<String, SandboxFile> lingering = new LinkedHashMap<>();
 
@@ -559,10 +561,19 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
         }
     }
 
-    /** A container with a namespace of its own: {@code none}, or connected to its networks. */
+    /**
+     * A container with a namespace of its own: {@code none} (the runtime makes the namespace, with
+     * only its loopback, as it starts the container: nothing to make here), or connected to its
+     * networks (the namespace made here, pinned by a bind mount, and connected before the start).
+     */
     private SandboxFile setUpOwn(SandboxRequest request) throws IOException {
+        if (request.mode().equals("none")) {
+            SandboxFile f = files(new SandboxFile(request, null, null, Map.of(), Map.of(), null, null, Phase.UP));
+            sandboxStore.save(f);
+            return f;
+        }
         List<Network> on = new ArrayList<>();
-        if (!request.mode().equals("none")) {
+        {
             // The networks it is connected to (network connect and disconnect change them); its mode's alone
             // for a container that names none.
             List<String> names = request.networks().isEmpty() ? List.of(request.mode())
@@ -739,11 +750,20 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
             }
             return subnet.text(a.base());
         }
+        // Serially, as docker's allocator: after the address given last, so an address just released
+        // (its interface may still be going away) is taken again only once the range has gone round.
         Cidr range = c.ipRange() == null ? subnet : Cidr.parse(c.ipRange());
         BigInteger last = subnet.ipv6() ? range.last() : range.last().subtract(BigInteger.ONE);
         BigInteger from = range.first().equals(subnet.first()) ? range.first().add(BigInteger.ONE) : range.first();
-        for (BigInteger a = from; a.compareTo(last) <= 0; a = a.add(BigInteger.ONE)) {
+        String key = n.id() + (subnet.ipv6() ? "/6" : "/4");
+        BigInteger previous = lastGiven.get(key);
+        BigInteger start = previous == null || previous.compareTo(from) < 0 || previous.compareTo(last) >= 0 ? from
+                : previous.add(BigInteger.ONE);
+        BigInteger span = last.subtract(from).add(BigInteger.ONE);
+        for (BigInteger i = BigInteger.ZERO; i.compareTo(span) < 0; i = i.add(BigInteger.ONE)) {
+            BigInteger a = from.add(start.subtract(from).add(i).mod(span));
             if (!used.contains(a)) {
+                lastGiven.put(key, a);
                 return subnet.text(a);
             }
         }

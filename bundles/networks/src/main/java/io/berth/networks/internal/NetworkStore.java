@@ -68,20 +68,25 @@ final class NetworkStore {
     }
 
     void save(Network n) throws IOException {
-        write(dir, n.id() + ".json", JSON.writeValueAsBytes(NetworkFile.of(n)));
+        write(dir, n.id() + ".json", JSON.writeValueAsBytes(NetworkFile.of(n)), true);
     }
 
     void delete(Network n) throws IOException {
         Files.deleteIfExists(dir.resolve(n.id() + ".json"));
     }
 
-    /** Writes a file atomically: a temporary file beside it, synced, renamed over it. */
-    static void write(Path dir, String name, byte[] content) throws IOException {
+    /**
+     * Writes a file atomically: a temporary file beside it, renamed over it; synced first when it
+     * must survive the host's crash (not what lives under the run root, which a reboot clears).
+     */
+    static void write(Path dir, String name, byte[] content, boolean durable) throws IOException {
         Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
         try {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(content));
-                ch.force(true);
+                if (durable) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);

@@ -122,7 +122,9 @@ final class SandboxStore {
     }
 
     void save(SandboxFile s) throws IOException {
-        NetworkStore.write(dir, s.containerId() + ".json", NetworkStore.JSON.writeValueAsBytes(s));
+        // Atomic, not synced: a process crash leaves the old or the new record; a reboot clears the run root
+        // and the namespaces together.
+        NetworkStore.write(dir, s.containerId() + ".json", NetworkStore.JSON.writeValueAsBytes(s), false);
     }
 
     void delete(String containerId) throws IOException {

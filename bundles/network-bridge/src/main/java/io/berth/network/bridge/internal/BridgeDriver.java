@@ -28,7 +28,7 @@ import java.util.Set;
  * default route), and the rules of {@link Firewall}, rewritten only when networks or published
  * ports change. A container without published ports costs one helper run and no firewall change.
  */
-final class BridgeDriver implements NetworkDriver {
+final class BridgeDriver implements NetworkDriver, java.io.Closeable {
     static final String BRIDGE_NAME = "com.docker.network.bridge.name";
     static final String MTU = "com.docker.network.driver.mtu";
     static final String MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
@@ -43,6 +43,17 @@ final class BridgeDriver implements NetworkDriver {
     private final Map<String, Network> up = new LinkedHashMap<>();
     /** Published ports by network id, then container id; guarded by {@code this}. */
     private final Map<String, Map<String, List<Firewall.Port>>> ports = new LinkedHashMap<>();
+    /**
+     * Deletes the host ends of disconnected veth pairs, in order, off the caller's path: the kernel
+     * takes tens of milliseconds to delete a link (it waits for an RCU grace period), which a
+     * container's end should not wait for. The engine gives addresses serially, so one being
+     * released is not given again meanwhile.
+     */
+    private final java.util.concurrent.ExecutorService deletions = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(null, r, "berth-bridge-links", 256 * 1024);
+        t.setDaemon(true);
+        return t;
+    });
 
     BridgeDriver(NetHelper net, Firewall firewall) {
         this.net = net;
@@ -220,7 +231,31 @@ final class BridgeDriver implements NetworkDriver {
             }
         }
         if (e.hostIfName() != null) {
-            net.linkDelete(e.hostIfName());
+            String link = e.hostIfName();
+            deletions.execute(() -> {
+                try {
+                    net.linkDelete(link);
+                } catch (IOException ex) {
+                    System.getLogger(BridgeDriver.class.getName()).log(System.Logger.Level.WARNING,
+                            "cannot delete link " + link + ": " + ex.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Waits for the links being deleted (for tests and a driver that stops). */
+    void awaitDeletions() throws Exception {
+        deletions.submit(() -> { }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Finishes the deletions under way and stops. */
+    @Override
+    public void close() {
+        deletions.shutdown();
+        try {
+            deletions.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

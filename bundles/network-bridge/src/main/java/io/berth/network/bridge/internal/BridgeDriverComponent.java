@@ -9,6 +9,7 @@ import io.berth.api.network.NetworkDriver;
 import io.berth.netlink.NetHelper;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
@@ -40,6 +41,11 @@ public class BridgeDriverComponent implements NetworkDriver {
             LOG.log(System.Logger.Level.WARNING, "chainPrefix is " + chainPrefix + " while the bridge driver runs; "
                     + config.chainPrefix() + " takes effect when it starts again");
         }
+    }
+
+    @Deactivate
+    void deactivate() {
+        driver.close();
     }
 
     @Override

@@ -66,6 +66,7 @@ class BridgeDriverTest {
         }
         if (driver != null) {
             driver.remove(network);
+            driver.close();
         }
         for (Path ns : namespaces) {
             net.netnsDelete(ns);
@@ -152,15 +153,18 @@ class BridgeDriverTest {
 
         // A restore (the engine started again) leaves the same rules, not doubled.
         String before = rules();
+        driver.close();
         driver = new BridgeDriver(net, new Firewall(prefix));
         driver.restore(network, List.of(ea, eb));
         assertThat(String.join("\n", ruleLines(rules()))).isEqualTo(String.join("\n", ruleLines(before)));
 
         driver.disconnect(network, ea);
+        driver.awaitDeletions();
         assertThat(NetHelper.linkExists(ea.hostIfName())).isFalse();
         assertThat(rules()).doesNotContain("--dport " + hostPort + " ");
         driver.disconnect(network, eb);
         driver.remove(network);
+        driver.close();
         driver = null;
         assertThat(NetHelper.linkExists("btb" + suffix)).isFalse();
         assertThat(rules()).doesNotContain(prefix);
