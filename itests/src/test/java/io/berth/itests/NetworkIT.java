@@ -171,6 +171,30 @@ class NetworkIT extends DaemonWithBusybox {
     }
 
     @Test
+    void resolverOptionsMacAddressesPruneAndTheDefaultBridge() throws Exception {
+        assertThat(ok("run", "--rm", "--dns", "10.1.1.1", "--dns-search", "x.test", "--dns-option", "ndots:2", "busybox",
+                "cat", "/etc/resolv.conf").out()).endsWith("nameserver 10.1.1.1\nsearch x.test\noptions ndots:2\n")
+                .containsOnlyOnce("nameserver");
+        assertThat(ok("run", "--rm", "--mac-address", "02:42:ac:11:00:99", "busybox", "cat", "/sys/class/net/eth0/address")
+                .out()).isEqualTo("02:42:ac:11:00:99\n");
+        // The default bridge: device and subnet of the configuration, the gateway its first address.
+        String routes = ok("run", "--rm", "busybox", "ip", "route").out();
+        assertThat(routes).startsWith("default via 10.66.0.1 dev eth0");
+        assertThat(Files.readString(Path.of("/sys/class/net", berth.bridge, "operstate")).strip()).isEqualTo("up");
+        JsonNode bridge = JSON.readTree(ok("network", "inspect", "bridge").out()).get(0);
+        assertThat(bridge.path("Options").path("com.docker.network.bridge.name").asText()).isEqualTo(berth.bridge);
+        assertThat(bridge.path("IPAM").path("Config").get(0).path("Subnet").asText()).isEqualTo("10.66.0.0/16");
+        // prune removes the user's networks no running container is on.
+        ok("network", "create", "unused");
+        ok("network", "create", "used");
+        String c = ok("run", "-d", "--network", "used", "busybox", "sleep", "60").out().strip();
+        assertThat(ok("network", "prune", "-f").out()).isEqualTo("Deleted Networks:\nunused\n\n");
+        assertThat(ok("network", "ls", "--format", "{{.Name}}").out()).isEqualTo("bridge\nhost\nnone\nused\n");
+        ok("rm", "-f", c);
+        ok("network", "rm", "used");
+    }
+
+    @Test
     void aPublishedPortIsReachedFromTheHostAndFromContainers() throws Exception {
         String host = hostAddress();
         for (String runtime : runtimes()) {

@@ -131,10 +131,16 @@ final class ContainerQueries {
                 .sizeRw(size ? sizeRw(drivers, r) : -1).ports(ports(e)).networks(networkNames(r)).build();
     }
 
-    /** Its ports as docker's {@code ps} lists them: published ones while it runs, then exposed ones not published. */
+    /**
+     * Its ports as docker's {@code ps} lists them: while it runs, the published ones, then the exposed
+     * ones not published; none when it does not run.
+     */
     private List<PortMapping> ports(ContainerStore.Entry e) {
         List<PortMapping> out = new ArrayList<>();
-        Sandbox sandbox = e.state.running() ? lifecycle.networking().sandbox(e.id()) : null;
+        if (!e.state.running()) {
+            return out;
+        }
+        Sandbox sandbox = lifecycle.networking().sandbox(e.id());
         Set<String> published = new java.util.HashSet<>();
         if (sandbox != null) {
             for (PortMapping p : sandbox.ports()) {
