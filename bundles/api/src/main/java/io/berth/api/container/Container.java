@@ -23,6 +23,7 @@ public final class Container {
     private final long sizeRw;
     private final List<io.berth.api.network.PortMapping> ports;
     private final List<String> networks;
+    private final List<MountPoint> mountPoints;
 
     private Container(Builder b) {
         id = Objects.requireNonNull(b.id, "id");
@@ -38,6 +39,7 @@ public final class Container {
         sizeRw = b.sizeRw;
         ports = b.ports == null ? List.of() : List.copyOf(b.ports);
         networks = b.networks == null ? List.of() : List.copyOf(b.networks);
+        mountPoints = b.mountPoints == null ? List.of() : List.copyOf(b.mountPoints);
     }
 
     /** A builder with nothing set. */
@@ -61,6 +63,7 @@ public final class Container {
         b.sizeRw = sizeRw;
         b.ports = ports;
         b.networks = networks;
+        b.mountPoints = mountPoints;
         return b;
     }
 
@@ -129,6 +132,11 @@ public final class Container {
         return networks;
     }
 
+    /** Its mounts (volumes, binds, tmpfs), as {@code ps --format {{.Mounts}}} and the {@code volume} filter see them. @since 2.3 */
+    public List<MountPoint> mountPoints() {
+        return mountPoints;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Container c && Objects.equals(id, c.id) && Objects.equals(name, c.name)
@@ -165,6 +173,7 @@ public final class Container {
         private long sizeRw;
         private List<io.berth.api.network.PortMapping> ports;
         private List<String> networks;
+        private List<MountPoint> mountPoints;
 
         private Builder() {
         }
@@ -231,6 +240,11 @@ public final class Container {
 
         public Builder networks(List<String> networks) {
             this.networks = networks;
+            return this;
+        }
+
+        public Builder mountPoints(List<MountPoint> mountPoints) {
+            this.mountPoints = mountPoints;
             return this;
         }
 

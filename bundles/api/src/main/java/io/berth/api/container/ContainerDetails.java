@@ -24,6 +24,7 @@ public final class ContainerDetails {
     private final boolean runtimeAvailable;
     private final io.berth.api.network.Sandbox sandbox;
     private final Map<String, io.berth.api.network.EndpointSettings> networks;
+    private final List<MountPoint> mountPoints;
 
     private ContainerDetails(Builder b) {
         container = Objects.requireNonNull(b.container, "container");
@@ -40,6 +41,7 @@ public final class ContainerDetails {
         runtimeAvailable = b.runtimeAvailable;
         sandbox = b.sandbox;
         networks = b.networks == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.networks));
+        mountPoints = b.mountPoints == null ? List.of() : List.copyOf(b.mountPoints);
     }
 
     /** A builder with nothing set. */
@@ -64,6 +66,7 @@ public final class ContainerDetails {
         b.runtimeAvailable = runtimeAvailable;
         b.sandbox = sandbox;
         b.networks = networks;
+        b.mountPoints = mountPoints;
         return b;
     }
 
@@ -137,6 +140,11 @@ public final class ContainerDetails {
         return networks;
     }
 
+    /** Its mounts, as {@code inspect} shows them. @since 2.3 */
+    public List<MountPoint> mountPoints() {
+        return mountPoints;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerDetails c && Objects.equals(container, c.container)
@@ -178,6 +186,7 @@ public final class ContainerDetails {
         private boolean runtimeAvailable;
         private io.berth.api.network.Sandbox sandbox;
         private Map<String, io.berth.api.network.EndpointSettings> networks;
+        private List<MountPoint> mountPoints;
 
         private Builder() {
         }
@@ -249,6 +258,11 @@ public final class ContainerDetails {
 
         public Builder networks(Map<String, io.berth.api.network.EndpointSettings> networks) {
             this.networks = networks;
+            return this;
+        }
+
+        public Builder mountPoints(List<MountPoint> mountPoints) {
+            this.mountPoints = mountPoints;
             return this;
         }
 

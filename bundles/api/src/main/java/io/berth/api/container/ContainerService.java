@@ -225,4 +225,12 @@ public interface ContainerService {
      * @since 2.2
      */
     void disconnect(String idOrName, String network, boolean force) throws IOException;
+
+    /**
+     * {@code rm -v}: removes a container as {@link #remove(String, boolean)} does, and its anonymous
+     * volumes that no other container uses; named volumes are never removed with a container.
+     *
+     * @since 2.3
+     */
+    void remove(String idOrName, boolean force, boolean volumes) throws IOException, InterruptedException;
 }

@@ -41,6 +41,10 @@ public final class HostConfig {
     private final List<String> dnsSearch;
     private final List<String> dnsOptions;
     private final List<String> extraHosts;
+    private final List<String> binds;
+    private final List<MountSpec> mounts;
+    private final List<String> volumesFrom;
+    private final String volumeDriver;
 
     private HostConfig(Builder b) {
         runtime = b.runtime;
@@ -67,6 +71,10 @@ public final class HostConfig {
         if (autoRemove && !restartPolicy.name().equals("no")) {
             throw new io.berth.api.InvalidArgumentException("Conflicting options: --restart and --rm");
         }
+        binds = b.binds == null ? List.of() : List.copyOf(b.binds);
+        mounts = b.mounts == null ? List.of() : List.copyOf(b.mounts);
+        volumesFrom = b.volumesFrom == null ? List.of() : List.copyOf(b.volumesFrom);
+        volumeDriver = b.volumeDriver;
     }
 
     private static Map<String, List<PortBinding>> orderedCopy(Map<String, List<PortBinding>> m) {
@@ -86,7 +94,7 @@ public final class HostConfig {
                 .capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfs).resources(resources).log(log).securityOpt(securityOpt)
                 .ulimits(ulimits).restartPolicy(restartPolicy).shmSize(shmSize).networkMode(networkMode)
                 .portBindings(portBindings).publishAllPorts(publishAllPorts).dns(dns).dnsSearch(dnsSearch)
-                .dnsOptions(dnsOptions).extraHosts(extraHosts);
+                .dnsOptions(dnsOptions).extraHosts(extraHosts).binds(binds).mounts(mounts).volumesFrom(volumesFrom).volumeDriver(volumeDriver);
     }
 
     /** The runtime driver's name ({@code --runtime}), or {@code null} for the default one. */
@@ -200,6 +208,26 @@ public final class HostConfig {
         return extraHosts;
     }
 
+    /** {@code -v}: {@code SOURCE:TARGET[:OPTIONS]} as given, docker's {@code HostConfig.Binds}. @since 2.3 */
+    public List<String> binds() {
+        return binds;
+    }
+
+    /** {@code --mount} (and what {@code -v} and {@code --tmpfs} ask), in order. @since 2.3 */
+    public List<MountSpec> mounts() {
+        return mounts;
+    }
+
+    /** {@code --volumes-from CONTAINER[:ro|rw]}. @since 2.3 */
+    public List<String> volumesFrom() {
+        return volumesFrom;
+    }
+
+    /** {@code --volume-driver}: the driver of volumes made for it, or {@code null} for the default. @since 2.3 */
+    public String volumeDriver() {
+        return volumeDriver;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HostConfig h && Objects.equals(runtime, h.runtime) && autoRemove == h.autoRemove
@@ -250,6 +278,10 @@ public final class HostConfig {
         private List<String> dnsSearch;
         private List<String> dnsOptions;
         private List<String> extraHosts;
+        private List<String> binds;
+        private List<MountSpec> mounts;
+        private List<String> volumesFrom;
+        private String volumeDriver;
 
         private Builder() {
         }
@@ -352,6 +384,26 @@ public final class HostConfig {
 
         public Builder extraHosts(List<String> extraHosts) {
             this.extraHosts = extraHosts;
+            return this;
+        }
+
+        public Builder binds(List<String> binds) {
+            this.binds = binds;
+            return this;
+        }
+
+        public Builder mounts(List<MountSpec> mounts) {
+            this.mounts = mounts;
+            return this;
+        }
+
+        public Builder volumesFrom(List<String> volumesFrom) {
+            this.volumesFrom = volumesFrom;
+            return this;
+        }
+
+        public Builder volumeDriver(String volumeDriver) {
+            this.volumeDriver = volumeDriver;
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.berth.api.UnavailableException;
 import io.berth.api.network.NetworkDriver;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.StorageDriver;
+import io.berth.api.volume.VolumeDriver;
 import org.osgi.annotation.versioning.ProviderType;
 
 import java.util.List;
@@ -52,6 +53,15 @@ public interface DriverRegistry {
      * @since 1.1
      */
     NetworkDriver network(String name);
+
+    /**
+     * Selects a volume driver.
+     *
+     * @param name the driver's name, or {@code null} for the default ({@code local})
+     * @throws UnavailableException if there is no such driver; the message names those available
+     * @since 1.2
+     */
+    VolumeDriver volume(String name);
 
     /**
      * The name the default driver of a type has now, or {@code null} if there is none.

@@ -3,6 +3,7 @@ package io.berth.api.driver;
 import io.berth.api.network.NetworkDriver;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.StorageDriver;
+import io.berth.api.volume.VolumeDriver;
 
 /**
  * The kinds of driver Berth selects by name. Each driver is an OSGi service of the type's
@@ -14,7 +15,9 @@ public enum DriverType {
     /** Provides container filesystems; service property {@value BerthStorage#NAME}. */
     STORAGE("storage", StorageDriver.class, BerthStorage.NAME),
     /** Makes networks and connects containers to them; service property {@value BerthNetwork#NAME}. */
-    NETWORK("network", NetworkDriver.class, BerthNetwork.NAME);
+    NETWORK("network", NetworkDriver.class, BerthNetwork.NAME),
+    /** Keeps volumes' data; service property {@value BerthVolume#NAME}. */
+    VOLUME("volume", VolumeDriver.class, BerthVolume.NAME);
 
     private final String label;
     private final Class<?> serviceType;
@@ -26,7 +29,7 @@ public enum DriverType {
         this.property = property;
     }
 
-    /** The lowercase word users see: {@code runtime}, {@code storage}, {@code network}. */
+    /** The lowercase word users see: {@code runtime}, {@code storage}, {@code network}, {@code volume}. */
     public String label() {
         return label;
     }

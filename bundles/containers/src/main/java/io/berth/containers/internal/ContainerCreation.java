@@ -5,6 +5,7 @@ import io.berth.api.ProgressListener;
 import io.berth.api.UnavailableException;
 import io.berth.api.container.CreateRequest;
 import io.berth.api.container.HostConfig;
+import io.berth.api.container.MountSpec;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.driver.DriverType;
 import io.berth.api.image.ContainerConfig;
@@ -38,10 +39,12 @@ final class ContainerCreation {
     private final ContainerSnapshots snapshots;
     private final Path hostResolvConf;
     private final Networking networking;
+    private final Volumes volumes;
 
     ContainerCreation(ContainerStore store, ImageStore images, DriverRegistry drivers, ContainerSnapshots snapshots,
-                      Path hostResolvConf, Networking networking) {
+                      Path hostResolvConf, Networking networking, Volumes volumes) {
         this.networking = networking;
+        this.volumes = volumes;
         this.store = store;
         this.images = images;
         this.drivers = drivers;
@@ -128,16 +131,24 @@ final class ContainerCreation {
         try {
             String chain = images.unpack(image.id().toString(), storageName, ProgressListener.NONE);
             String init = snapshots.prepare(storage, id, chain);
+            List<MountSpec> mounts;
             try {
-                ContainerRecord record = new ContainerRecord(id, name, Instant.now().toString(), req.image(),
-                        image.id().toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init,
-                        networks);
+                mounts = volumes.resolve(id, fixed, orEmpty(ic.volumes()), store);
+            } catch (IOException | RuntimeException ex) {
+                ContainerSnapshots.remove(storage, id);
+                throw ex;
+            }
+            ContainerRecord record = new ContainerRecord(id, name, Instant.now().toString(), req.image(),
+                    image.id().toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init,
+                    networks, mounts);
+            try {
                 Map<String, byte[]> files = new LinkedHashMap<>();
                 files.put("hosts", HostFiles.hosts(hostname));
                 files.put("hostname", HostFiles.hostname(hostname));
                 files.put("resolv.conf", HostFiles.resolvConf(hostResolvConf));
                 return store.add(record, StateRecord.CREATED, files);
             } catch (IOException | RuntimeException ex) {
+                volumes.release(record, true);
                 ContainerSnapshots.remove(storage, id);
                 throw ex;
             }

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 final class ContainerFilters {
     /** The keys {@code ps} takes. */
     static final Set<String> KEYS = Set.of("id", "name", "label", "status", "exited", "ancestor", "before", "since",
-            "health", "network", "publish", "expose");
+            "health", "network", "publish", "expose", "volume");
     private static final Set<String> HEALTH = Set.of("starting", "healthy", "unhealthy", "none");
 
     /** What the filters need to know beyond the containers listed. */
@@ -104,7 +104,9 @@ final class ContainerFilters {
                 && (!f.has("health") || f.get("health").contains(health(c)))
                 && (networks.isEmpty() || c.networks().stream().anyMatch(networks::contains))
                 && (published.isEmpty() || c.ports().stream().anyMatch(x -> x.hostPort() != 0 && published.contains(x.port())))
-                && (exposed.isEmpty() || c.ports().stream().anyMatch(x -> exposed.contains(x.port())));
+                && (exposed.isEmpty() || c.ports().stream().anyMatch(x -> exposed.contains(x.port())))
+                && (!f.has("volume") || c.mountPoints().stream().anyMatch(m -> f.get("volume").contains(m.name())
+                        || f.get("volume").contains(m.destination())));
         return new ContainerFilters(options, p, before, since);
     }
 

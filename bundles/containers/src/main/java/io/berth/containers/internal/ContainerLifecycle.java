@@ -53,9 +53,12 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     private final ExitMonitor monitor = new ExitMonitor(this);
     private final RestartPolicies policies;
     private final Networking networking;
+    private final Volumes volumes;
 
-    ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking) {
+    ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking,
+                       Volumes volumes) {
         this.networking = networking;
+        this.volumes = volumes;
         this.store = store;
         this.drivers = drivers;
         this.rootfs = rootfs;
@@ -72,6 +75,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
 
     Networking networking() {
         return networking;
+    }
+
+    Volumes volumes() {
+        return volumes;
     }
 
     // ------------------------------------------------------------------ start
@@ -107,7 +114,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         } catch (IOException | RuntimeException ex) {
             if (e.record.host().autoRemove() && !e.removed) {
                 try {
-                    removeLocked(e);
+                    removeLocked(e, true);
                 } catch (IOException | RuntimeException again) {
                     ex.addSuppressed(again);
                 }
@@ -132,6 +139,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         RuntimeDriver runtime = runtimeOf(e);
         StorageDriver storage = drivers.storage(r.storage());
         boolean started = false;
+        boolean mounted = false;
         try {
             Path root = rootfs.mount(r, storage);
             Sandbox sandbox = networking.setUp(r);
@@ -147,6 +155,12 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             if (sandbox != null) {
                 spec = withNetwork(spec, sandbox);
+            }
+            if (!r.mounts().isEmpty()) {
+                List<io.berth.api.storage.Mount> all = new ArrayList<>(spec.mounts());
+                all.addAll(volumes.mount(r, root));
+                mounted = true;
+                spec = spec.toBuilder().mounts(all).build();
             }
             runtime.delete(r.id());
             runtime.create(spec);
@@ -177,6 +191,9 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             throw ex;
         } finally {
             if (!started) {
+                if (mounted) {
+                    volumes.unmount(r);
+                }
                 networking.tearDown(r.id());
                 rootfs.release(r);
             }
@@ -269,6 +286,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                         + ex.getMessage());
             }
             networking.tearDown(e.id());
+            volumes.unmount(e.record);
             rootfs.release(e.record);
             exit = e.exit;
             e.exit = null;
@@ -276,7 +294,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             boolean removed = false;
             if (e.record.host().autoRemove() && !e.removing) {
                 try {
-                    removeLocked(e);
+                    removeLocked(e, true);
                     removed = true;
                 } catch (IOException | RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING, "cannot remove container " + e.record.shortId() + ": " + ex.getMessage());
@@ -645,13 +663,18 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     // ------------------------------------------------------------------ remove
 
     void remove(String idOrName, boolean force) throws IOException, InterruptedException {
+        remove(idOrName, force, false);
+    }
+
+    /** Removes a container; with {@code volumes}, its anonymous volumes too ({@code rm -v}). */
+    void remove(String idOrName, boolean force, boolean volumes) throws IOException, InterruptedException {
         ContainerStore.Entry e = store.find(idOrName);
         CompletableFuture<Integer> exit;
         e.lock.lock();
         try {
             checkNotRemoved(e);
             if (!e.state.running()) {
-                removeLocked(e);
+                removeLocked(e, volumes);
                 return;
             }
             if (!force) {
@@ -671,7 +694,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         e.lock.lock();
         try {
             if (!e.removed) {
-                removeLocked(e);
+                removeLocked(e, volumes);
             }
         } finally {
             e.removing = false;
@@ -700,8 +723,16 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         return new PrunedContainers(removed, reclaimed);
     }
 
-    /** Removes a stopped container and everything it had. Called with its lock held. */
+    /** Removes a stopped container and everything it had, its volumes kept. Called with its lock held. */
     void removeLocked(ContainerStore.Entry e) throws IOException {
+        removeLocked(e, false);
+    }
+
+    /**
+     * Removes a stopped container and everything it had; with {@code anonymousVolumes}, its anonymous
+     * volumes no other container uses. Called with its lock held.
+     */
+    void removeLocked(ContainerStore.Entry e, boolean anonymousVolumes) throws IOException {
         ContainerRecord r = e.record;
         policies.cancel(e);
         store.remove(e);
@@ -714,6 +745,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         }
         networking.tearDown(r.id());
         rootfs.release(r);
+        volumes.release(r, anonymousVolumes);
         try {
             ContainerSnapshots.remove(drivers.storage(r.storage()), r.snapshot());
         } catch (UnavailableException ex) {

@@ -128,7 +128,8 @@ final class ContainerQueries {
         return Container.builder().id(r.id()).name(r.name()).image(r.image()).imageId(r.imageId())
                 .command(RuntimeSpecs.command(r)).created(Instant.parse(r.created())).state(e.state.toApi())
                 .runtime(r.host().runtime()).storage(r.storage()).labels(r.config().labels())
-                .sizeRw(size ? sizeRw(drivers, r) : -1).ports(ports(e)).networks(networkNames(r)).build();
+                .sizeRw(size ? sizeRw(drivers, r) : -1).ports(ports(e)).networks(networkNames(r))
+                .mountPoints(lifecycle.volumes().mountPoints(r)).build();
     }
 
     /**
@@ -209,7 +210,8 @@ final class ContainerQueries {
                 .logPath(store.logPath(e).toString()).hostsPath(e.dir.resolve("hosts").toString())
                 .hostnamePath(e.dir.resolve("hostname").toString()).resolvConfPath(e.dir.resolve("resolv.conf").toString())
                 .runtimeAvailable(available)
-                .sandbox(e.state.running() ? lifecycle.networking().sandbox(e.id()) : null).networks(r.networks()).build();
+                .sandbox(e.state.running() ? lifecycle.networking().sandbox(e.id()) : null).networks(r.networks())
+                .mountPoints(lifecycle.volumes().mountPoints(r)).build();
     }
 
     List<Change> changes(String idOrName) throws IOException {

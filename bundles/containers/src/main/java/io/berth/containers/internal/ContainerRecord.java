@@ -1,6 +1,7 @@
 package io.berth.containers.internal;
 
 import io.berth.api.container.HostConfig;
+import io.berth.api.container.MountSpec;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.network.EndpointSettings;
 
@@ -26,10 +27,12 @@ import java.util.Objects;
  * @param initSnapshot the snapshot it sits on: the image's layers plus empty mount points
  * @param networks the networks it is connected to (its mode's first), with what it asks on each;
  *        empty for {@code host}, {@code none} and {@code container:ID}
+ * @param mounts its volumes, binds and tmpfs as resolved when it was made: every volume named (the
+ *        anonymous ones made for it, the image's {@code VOLUME}s and {@code --volumes-from}'s included)
  */
 record ContainerRecord(String id, String name, String created, String image, String imageId, String path,
                        List<String> args, ContainerConfig config, HostConfig host, String storage, String snapshot,
-                       String initSnapshot, Map<String, EndpointSettings> networks) {
+                       String initSnapshot, Map<String, EndpointSettings> networks, List<MountSpec> mounts) {
     ContainerRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -37,16 +40,17 @@ record ContainerRecord(String id, String name, String created, String image, Str
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(host, "host");
         networks = networks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(networks));
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
     ContainerRecord withName(String newName) {
         return new ContainerRecord(id, newName, created, image, imageId, path, args, config, host, storage, snapshot,
-                initSnapshot, networks);
+                initSnapshot, networks, mounts);
     }
 
     ContainerRecord withNetworks(Map<String, EndpointSettings> newNetworks) {
         return new ContainerRecord(id, name, created, image, imageId, path, args, config, host, storage, snapshot,
-                initSnapshot, newNetworks);
+                initSnapshot, newNetworks, mounts);
     }
 
     String shortId() {

@@ -5,6 +5,7 @@ import io.berth.api.driver.BerthRuntime;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.engine.Engine;
 import io.berth.api.network.NetworkService;
+import io.berth.api.volume.VolumeService;
 import io.berth.api.image.ImageStore;
 import io.berth.api.image.ImageUsers;
 import org.osgi.framework.BundleContext;
@@ -41,9 +42,9 @@ public class ContainerServiceComponent {
 
     @Activate
     public ContainerServiceComponent(@Reference Engine engine, @Reference ImageStore images, @Reference DriverRegistry drivers,
-                                     @Reference NetworkService networks) throws IOException {
+                                     @Reference NetworkService networks, @Reference VolumeService volumes) throws IOException {
         service = new LocalContainerService(engine.settings().root().resolve("containers"),
-                engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"), networks);
+                engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"), networks, volumes);
     }
 
     /** After the runtimes present were bound (and their containers reconciled): the service is ready. */

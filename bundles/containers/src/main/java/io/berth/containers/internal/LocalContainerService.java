@@ -18,6 +18,7 @@ import io.berth.api.image.Image;
 import io.berth.api.image.ImageStore;
 import io.berth.api.network.EndpointSettings;
 import io.berth.api.network.NetworkService;
+import io.berth.api.volume.VolumeService;
 import io.berth.api.image.ImageUsers;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.RuntimeDriver;
@@ -56,22 +57,25 @@ public final class LocalContainerService implements ContainerService, ImageUsers
      * @param runRoot where their root filesystems are mounted ({@code <runRoot>/containers})
      * @param hostResolvConf the host's {@code resolv.conf}, which containers get a copy of
      * @param networks the engine's networks, or {@code null} to run containers with only their loopback
+     * @param volumes the engine's volumes, or {@code null} for an engine without (volumes are then refused)
      */
     public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf,
-                                 NetworkService networks) throws IOException {
+                                 NetworkService networks, VolumeService volumes) throws IOException {
         // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
         Native.load();
         store = new ContainerStore(root);
         RootFilesystems rootfs = new RootFilesystems(runRoot);
         Networking networking = new Networking(networks);
+        Volumes mounts = new Volumes(volumes);
         creation = new ContainerCreation(store, images, drivers, new ContainerSnapshots(rootfs.runRoot()), hostResolvConf,
-                networking);
-        lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking);
+                networking, mounts);
+        lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking, mounts);
         reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
         files = new ContainerFiles(store, drivers, rootfs);
         commits = new Commits(store, drivers, images, lifecycle);
         queries = new ContainerQueries(store, drivers, images, rootfs, lifecycle);
         store.load();
+        mounts.rebuild(store.all());
         networking.tearDownStrays(store.all().stream().map(ContainerStore.Entry::id).collect(java.util.stream.Collectors.toSet()));
     }
 
@@ -220,6 +224,11 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     @Override
     public ContainerDetails inspect(String idOrName) {
         return queries.inspect(idOrName);
+    }
+
+    @Override
+    public void remove(String idOrName, boolean force, boolean volumes) throws IOException, InterruptedException {
+        lifecycle.remove(idOrName, force, volumes);
     }
 
     @Override

@@ -60,7 +60,7 @@ final class FakeRuntime implements RuntimeDriver {
     static ContainerRecord record(String id) {
         return new ContainerRecord(id, "c-" + id.substring(0, 4), Instant.now().toString(), "busybox", "sha256:" + "0".repeat(64),
                 "sleep", List.of("300"), ContainerConfig.EMPTY, HostConfig.builder().runtime("fake").build(), "none", id,
-                "init", null);
+                "init", null, null);
     }
 
     static String id(char c) {
@@ -142,6 +142,11 @@ final class FakeRuntime implements RuntimeDriver {
             @Override
             public StorageDriver storage(String name) {
                 throw new UnavailableException("storage driver " + name + " is not available");
+            }
+
+            @Override
+            public io.berth.api.volume.VolumeDriver volume(String name) {
+                throw new io.berth.api.UnavailableException("no volume driver in this test");
             }
 
             @Override

@@ -67,6 +67,11 @@ public final class TestEngine implements AutoCloseable {
         }
 
         @Override
+        public io.berth.api.volume.VolumeDriver volume(String name) {
+            throw new io.berth.api.UnavailableException("no volume driver in this test");
+        }
+
+        @Override
         public io.berth.api.network.NetworkDriver network(String name) {
             throw new io.berth.api.UnavailableException("no network driver in this test");
         }
@@ -124,7 +129,7 @@ public final class TestEngine implements AutoCloseable {
     /** Starts the container service, as the engine does when it starts. */
     LocalContainerService open() throws IOException {
         service = new LocalContainerService(root.resolve("containers"), runRoot.resolve("containers"), images, registry,
-                Path.of("/etc/resolv.conf"), null);
+                Path.of("/etc/resolv.conf"), null, null);
         users.clear();
         users.add(service);
         service.collectOrphans();

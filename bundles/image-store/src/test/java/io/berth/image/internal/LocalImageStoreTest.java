@@ -66,6 +66,11 @@ class LocalImageStoreTest {
         }
 
         @Override
+        public io.berth.api.volume.VolumeDriver volume(String name) {
+            throw new io.berth.api.UnavailableException("no volume driver in this test");
+        }
+
+        @Override
         public io.berth.api.network.NetworkDriver network(String name) {
             throw new io.berth.api.UnavailableException("no network driver in this test");
         }

@@ -249,6 +249,11 @@ class LocalNetworkServiceTest {
             }
 
             @Override
+            public io.berth.api.volume.VolumeDriver volume(String name) {
+                throw new io.berth.api.UnavailableException("no volume driver in this test");
+            }
+
+            @Override
             public NetworkDriver network(String name) {
                 if (name == null || name.equals("bridge")) {
                     return driver;

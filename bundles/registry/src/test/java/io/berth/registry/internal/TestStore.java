@@ -70,6 +70,11 @@ final class TestStore implements AutoCloseable, DriverRegistry, Engine {
     }
 
     @Override
+    public io.berth.api.volume.VolumeDriver volume(String name) {
+        throw new io.berth.api.UnavailableException("no volume driver in this test");
+    }
+
+    @Override
     public io.berth.api.network.NetworkDriver network(String name) {
         throw new io.berth.api.UnavailableException("no network driver in this test");
     }
