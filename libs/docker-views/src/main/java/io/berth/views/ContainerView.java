@@ -5,6 +5,8 @@ import io.berth.api.container.ContainerDetails;
 import io.berth.api.container.ContainerState;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.HostConfig;
+import io.berth.api.container.MountPoint;
+import io.berth.api.container.MountSpec;
 import io.berth.api.network.Endpoint;
 import io.berth.api.network.EndpointSettings;
 import io.berth.api.network.PortBinding;
@@ -17,10 +19,12 @@ import io.berth.api.runtime.Rlimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -105,8 +109,8 @@ public final class ContainerView {
         graph.put("Data", d.graphData().isEmpty() ? null : new TreeMap<>(d.graphData()));
         graph.put("Name", c.storage());
         m.put("GraphDriver", graph);
-        m.put("Mounts", List.of());
-        m.put("Config", withMacAddress(ConfigView.of(d.config()), macAddress(d)));
+        m.put("Mounts", mountPoints(d.mountPoints()));
+        m.put("Config", withMacAddress(withVolumes(ConfigView.of(d.config()), volumesOfV(d.host())), macAddress(d)));
         m.put("NetworkSettings", networkSettings(d, networkIds));
         return m;
     }
@@ -114,7 +118,7 @@ public final class ContainerView {
     private static Map<String, Object> hostConfig(HostConfig h) {
         Resources r = h.resources();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Binds", null);
+        m.put("Binds", h.binds().isEmpty() ? null : h.binds());
         m.put("ContainerIDFile", "");
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("Type", "json-file");
@@ -134,8 +138,8 @@ public final class ContainerView {
         restart.put("MaximumRetryCount", h.restartPolicy().maximumRetryCount());
         m.put("RestartPolicy", restart);
         m.put("AutoRemove", h.autoRemove());
-        m.put("VolumeDriver", "");
-        m.put("VolumesFrom", null);
+        m.put("VolumeDriver", h.volumeDriver() == null ? "" : h.volumeDriver());
+        m.put("VolumesFrom", h.volumesFrom().isEmpty() ? null : h.volumesFrom());
         m.put("ConsoleSize", List.of(0, 0));
         m.put("CapAdd", h.capAdd().isEmpty() ? null : h.capAdd());
         m.put("CapDrop", h.capDrop().isEmpty() ? null : h.capDrop());
@@ -186,9 +190,176 @@ public final class ContainerView {
             ulimits.add(x);
         }
         m.put("Ulimits", ulimits);
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        for (MountSpec spec : mountsOfMountFlag(h)) {
+            mounts.add(mount(spec));
+        }
+        if (!mounts.isEmpty()) {
+            m.put("Mounts", mounts);
+        }
         m.put("MaskedPaths", h.privileged() ? null : ContainerDefaults.MASKED_PATHS);
         m.put("ReadonlyPaths", h.privileged() ? null : ContainerDefaults.READONLY_PATHS);
         return m;
+    }
+
+    /**
+     * Docker's {@code Mounts} of a container ({@code types.MountPoint}): {@code Type}, {@code Name}
+     * and {@code Driver} only when set (a volume's), the others always.
+     */
+    public static List<Map<String, Object>> mountPoints(List<MountPoint> points) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (MountPoint p : points) {
+            out.add(mountPoint(p));
+        }
+        return out;
+    }
+
+    /** One entry of {@code Mounts}. */
+    public static Map<String, Object> mountPoint(MountPoint p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "Type", p.type());
+        putIfSet(m, "Name", p.name());
+        m.put("Source", orEmpty(p.source()));
+        m.put("Destination", orEmpty(p.destination()));
+        putIfSet(m, "Driver", p.driver());
+        m.put("Mode", orEmpty(p.mode()));
+        m.put("RW", p.rw());
+        m.put("Propagation", orEmpty(p.propagation()));
+        return m;
+    }
+
+    /**
+     * A {@code HostConfig.Mounts} entry as docker's {@code mount.Mount} is written: empty fields
+     * left out; {@code BindOptions} when a propagation was asked, {@code VolumeOptions} (with
+     * its {@code DriverConfig}, as docker's CLI always makes one) when a volume option was,
+     * {@code TmpfsOptions} when a size or mode was.
+     */
+    public static Map<String, Object> mount(MountSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "Type", s.type());
+        putIfSet(m, "Source", s.source());
+        putIfSet(m, "Target", s.target());
+        if (s.readOnly()) {
+            m.put("ReadOnly", true);
+        }
+        if (s.type().equals("bind") && !s.bindPropagation().isEmpty()) {
+            m.put("BindOptions", Map.of("Propagation", s.bindPropagation()));
+        }
+        boolean driver = s.volumeDriver() != null && !s.volumeDriver().isEmpty();
+        if (s.type().equals("volume") && (s.noCopy() || driver || !s.volumeOptions().isEmpty())) {
+            Map<String, Object> options = new LinkedHashMap<>();
+            if (s.noCopy()) {
+                options.put("NoCopy", true);
+            }
+            Map<String, Object> config = new LinkedHashMap<>();
+            if (driver) {
+                config.put("Name", s.volumeDriver());
+            }
+            if (!s.volumeOptions().isEmpty()) {
+                config.put("Options", new TreeMap<>(s.volumeOptions()));
+            }
+            options.put("DriverConfig", config);
+            m.put("VolumeOptions", options);
+        }
+        if (s.type().equals("tmpfs") && (s.tmpfsSize() != 0 || s.tmpfsMode() != 0)) {
+            Map<String, Object> options = new LinkedHashMap<>();
+            if (s.tmpfsSize() != 0) {
+                options.put("SizeBytes", s.tmpfsSize());
+            }
+            if (s.tmpfsMode() != 0) {
+                options.put("Mode", s.tmpfsMode());
+            }
+            m.put("TmpfsOptions", options);
+        }
+        return m;
+    }
+
+    /**
+     * The mounts asked with {@code --mount}, which docker keeps as {@code HostConfig.Mounts}: of
+     * the request's mounts, those {@code -v} did not give. A {@code -v} with a source gives the
+     * mount at its target (docker keeps the option as a bind, {@code HostConfig.Binds}); a
+     * {@code -v} without one gives a plain anonymous volume, which docker keeps in
+     * {@code Config.Volumes}. (A {@code --mount} of an anonymous volume with no option is taken
+     * for the latter: the request cannot tell them apart.)
+     */
+    public static List<MountSpec> mountsOfMountFlag(HostConfig h) {
+        Set<String> bound = bindTargets(h);
+        List<MountSpec> out = new ArrayList<>();
+        for (MountSpec s : h.mounts()) {
+            if (!bound.contains(cleanPath(s.target())) && !isPlainAnonymousVolume(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The targets of {@code -v PATH}: the anonymous volumes docker keeps in {@code Config.Volumes}. */
+    static List<String> volumesOfV(HostConfig h) {
+        Set<String> bound = bindTargets(h);
+        List<String> out = new ArrayList<>();
+        for (MountSpec s : h.mounts()) {
+            if (!bound.contains(cleanPath(s.target())) && isPlainAnonymousVolume(s)) {
+                out.add(s.target());
+            }
+        }
+        return out;
+    }
+
+    /** Where the binds ({@code SOURCE:TARGET[:MODE]}) are mounted, cleaned. */
+    private static Set<String> bindTargets(HostConfig h) {
+        Set<String> targets = new HashSet<>();
+        for (String bind : h.binds()) {
+            String[] parts = bind.split(":", 3);
+            targets.add(cleanPath(parts.length == 1 ? parts[0] : parts[1]));
+        }
+        return targets;
+    }
+
+    private static boolean isPlainAnonymousVolume(MountSpec s) {
+        return s.type().equals("volume") && s.source().isEmpty() && !s.readOnly() && !s.noCopy()
+                && (s.volumeDriver() == null || s.volumeDriver().isEmpty()) && s.volumeOptions().isEmpty();
+    }
+
+    /** {@code Config.Volumes} with the paths of {@code -v PATH} added, as docker's CLI adds them. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withVolumes(Map<String, Object> config, List<String> paths) {
+        if (paths.isEmpty()) {
+            return config;
+        }
+        Map<String, Object> volumes = new TreeMap<>();
+        if (config.get("Volumes") instanceof Map<?, ?> image) {
+            volumes.putAll((Map<String, Object>) image);
+        }
+        paths.forEach(p -> volumes.putIfAbsent(p, Map.of()));
+        config.put("Volumes", volumes);
+        return config;
+    }
+
+    /** Go's {@code path.Clean} of an absolute path; others as they are. */
+    static String cleanPath(String p) {
+        if (!p.startsWith("/")) {
+            return p;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : p.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else {
+                parts.add(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    private static void putIfSet(Map<String, Object> m, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            m.put(key, value);
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import io.berth.api.engine.Engine;
 import io.berth.api.engine.EngineSettings;
 import io.berth.api.image.DiskUsage;
 import io.berth.api.image.ImageStore;
+import io.berth.api.volume.Volume;
+import io.berth.api.volume.VolumeService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -106,12 +108,12 @@ public final class SystemView {
     }
 
     /**
-     * Docker's {@code Plugins}: the network drivers available, sorted by name as docker lists them,
-     * beside the log driver Berth has; Berth has no volume or authorization plugins.
+     * Docker's {@code Plugins}: the volume and network drivers available, sorted by name as docker
+     * lists them, beside the log driver Berth has; Berth has no authorization plugins.
      */
     static Map<String, Object> plugins(List<DriverInfo> all) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Volume", List.of());
+        m.put("Volume", available(all, DriverType.VOLUME).stream().sorted().distinct().toList());
         m.put("Network", available(all, DriverType.NETWORK).stream().sorted().distinct().toList());
         m.put("Authorization", null);
         m.put("Log", List.of("json-file"));
@@ -133,14 +135,28 @@ public final class SystemView {
     }
 
     /**
+     * {@code system df} without volumes: for images, containers, local volumes (none) and the
+     * build cache, how many there are, how many are in use, the bytes they take and the bytes
+     * removing the unused ones would free. Sizes in bytes.
+     *
+     * @param containers the container service, or {@code null}
+     * @param images the image store, or {@code null}
+     */
+    public static List<Map<String, Object>> diskUsage(ContainerService containers, ImageStore images) throws IOException {
+        return diskUsage(containers, images, null);
+    }
+
+    /**
      * {@code system df}: for images, containers, local volumes and the build cache, how many there
      * are, how many are in use, the bytes they take and the bytes removing the unused ones would
      * free. Sizes in bytes.
      *
      * @param containers the container service, or {@code null}
      * @param images the image store, or {@code null}
+     * @param volumes the volume service, or {@code null}
      */
-    public static List<Map<String, Object>> diskUsage(ContainerService containers, ImageStore images) throws IOException {
+    public static List<Map<String, Object>> diskUsage(ContainerService containers, ImageStore images,
+                                                      VolumeService volumes) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
         DiskUsage u = images == null ? new DiskUsage(0, 0, 0, 0) : images.diskUsage();
         rows.add(usage("Images", u.images(), u.active(), u.size(), u.reclaimable()));
@@ -160,9 +176,56 @@ public final class SystemView {
             }
         }
         rows.add(usage("Containers", total, running, size, reclaimable));
-        rows.add(usage("Local Volumes", 0, 0, 0, 0));
+        int volumeCount = 0;
+        int volumesUsed = 0;
+        long volumeSize = 0;
+        long volumesReclaimable = 0;
+        for (VolumeUsage v : localVolumes(volumes)) {
+            volumeCount++;
+            if (v.links() > 0) {
+                volumesUsed++;
+            }
+            if (v.size() >= 0) {
+                volumeSize += v.size();
+                if (v.links() == 0) {
+                    volumesReclaimable += v.size();
+                }
+            }
+        }
+        rows.add(usage("Local Volumes", volumeCount, volumesUsed, volumeSize, volumesReclaimable));
         rows.add(usage("Build Cache", 0, 0, 0, 0));
         return rows;
+    }
+
+    /**
+     * A volume as {@code system df} counts it: how many containers refer to it, and its size in
+     * bytes (-1 when its driver cannot tell).
+     */
+    public record VolumeUsage(Volume volume, int links, long size) {
+    }
+
+    /**
+     * The volumes {@code system df} counts, by name: as docker's daemon, those of the
+     * {@code local} driver made without options (one with options, a tmpfs or a network share,
+     * is not local disk).
+     *
+     * @param volumes the volume service, or {@code null} (then none)
+     */
+    public static List<VolumeUsage> localVolumes(VolumeService volumes) {
+        List<VolumeUsage> out = new ArrayList<>();
+        if (volumes == null) {
+            return out;
+        }
+        for (Volume v : volumes.list(io.berth.api.Filters.NONE)) {
+            if (v.driver().equals("local") && v.options().isEmpty()) {
+                try {
+                    out.add(new VolumeUsage(v, volumes.users(v.name()).size(), volumes.size(v.name())));
+                } catch (io.berth.api.NotFoundException e) {
+                    // Removed since it was listed.
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> usage(String type, int total, int active, long size, long reclaimable) {

@@ -236,14 +236,16 @@ public final class HostConfig {
                 && securityOpt.equals(h.securityOpt) && ulimits.equals(h.ulimits) && restartPolicy.equals(h.restartPolicy)
                 && shmSize == h.shmSize && networkMode.equals(h.networkMode) && portBindings.equals(h.portBindings)
                 && publishAllPorts == h.publishAllPorts && dns.equals(h.dns) && dnsSearch.equals(h.dnsSearch)
-                && dnsOptions.equals(h.dnsOptions) && extraHosts.equals(h.extraHosts);
+                && dnsOptions.equals(h.dnsOptions) && extraHosts.equals(h.extraHosts) && binds.equals(h.binds)
+                && mounts.equals(h.mounts) && volumesFrom.equals(h.volumesFrom)
+                && java.util.Objects.equals(volumeDriver, h.volumeDriver);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log,
                 securityOpt, ulimits, restartPolicy, shmSize, networkMode, portBindings, publishAllPorts, dns, dnsSearch,
-                dnsOptions, extraHosts);
+                dnsOptions, extraHosts, binds, mounts, volumesFrom, volumeDriver);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.berth.api.engine.EngineSettings;
 import io.berth.api.network.NetworkDriver;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.StorageDriver;
+import io.berth.api.volume.VolumeDriver;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -40,6 +41,8 @@ public class DriverRegistryComponent implements DriverRegistry {
                 case STORAGE -> s.defaultStorage();
                 // docker's: a network made without --driver is a bridge network.
                 case NETWORK -> "bridge";
+                // docker's: a volume made without --driver is a local volume.
+                case VOLUME -> "local";
             };
         });
     }
@@ -75,6 +78,16 @@ public class DriverRegistryComponent implements DriverRegistry {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(berth.volume=*)")
+    void bindVolume(ServiceReference<VolumeDriver> ref, VolumeDriver driver) {
+        add(DriverType.VOLUME, ref, driver);
+    }
+
+    void unbindVolume(ServiceReference<VolumeDriver> ref) {
+        remove(DriverType.VOLUME, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindUnavailable(ServiceReference<UnavailableDriver> ref, UnavailableDriver driver) {
         table.addUnavailable(new DriverTable.Unavailable(driver.type(), driver.name(), serviceId(ref),
@@ -105,6 +118,11 @@ public class DriverRegistryComponent implements DriverRegistry {
     @Override
     public NetworkDriver network(String name) {
         return table.select(DriverType.NETWORK, name, NetworkDriver.class);
+    }
+
+    @Override
+    public VolumeDriver volume(String name) {
+        return table.select(DriverType.VOLUME, name, VolumeDriver.class);
     }
 
     @Override

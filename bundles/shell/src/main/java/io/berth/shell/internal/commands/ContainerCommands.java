@@ -114,10 +114,21 @@ public class ContainerCommands implements Commands {
     @Command(name = "create", usage = "[OPTIONS] IMAGE [COMMAND] [ARG...]", minArgs = 1, interspersed = false,
             aliases = {"container create"})
     @Descriptor("Create a new container")
-    public void create(CommandContext ctx, CreateOptions options,
-                       @Descriptor("The image, then the command and its arguments") List<String> args) throws IOException {
-        Container c = createContainer(ctx, options, args);
+    public int create(CommandContext ctx, CreateOptions options,
+                      @Descriptor("The image, then the command and its arguments") List<String> args) {
+        Container c;
+        try {
+            c = createContainer(ctx, options, args);
+        } catch (BerthException e) {
+            // As docker's create (and run): what keeps the container from being made is status 125.
+            ctx.err().println("Error: " + e.getMessage());
+            return 125;
+        } catch (IOException e) {
+            ctx.err().println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 125;
+        }
         ctx.out().println(c.id());
+        return 0;
     }
 
     private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args) throws IOException {
@@ -597,7 +608,12 @@ public class ContainerCommands implements Commands {
     public int rm(CommandContext ctx,
                   @Descriptor("Force the removal of a running container (uses SIGKILL)")
                   @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force,
+                  @Descriptor("Remove anonymous volumes associated with the container")
+                  @Parameter(names = {"-v", "--volumes"}, absentValue = "false", presentValue = "true") boolean volumes,
                   @Descriptor("Containers to remove") List<String> names) throws InterruptedException {
+        if (volumes) {
+            return each(ctx, names, n -> containers.remove(n, force, true));
+        }
         return each(ctx, names, n -> containers.remove(n, force));
     }
 
@@ -663,7 +679,7 @@ public class ContainerCommands implements Commands {
     public void ps(CommandContext ctx,
                    @Descriptor("Show all containers (default shows just running)")
                    @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
-                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since, health, network)")
+                   @Descriptor("Filter output based on conditions provided (status, name, label, ancestor, id, exited, before, since, health, network, volume)")
                    @Parameter(names = {"-f", "--filter"}, absentValue = "") List<String> filter,
                    @Descriptor("Format output: 'table', 'json' or a Go template")
                    @Parameter(names = {"--format"}, absentValue = "") String format,

@@ -63,6 +63,14 @@ public class CreateOptions {
     public boolean readOnly;
     @Option(names = {"--tmpfs"}, description = "Mount a tmpfs directory")
     public List<String> tmpfs;
+    @Option(names = {"-v", "--volume"}, description = "Bind mount a volume")
+    public List<String> volume;
+    @Option(names = {"--mount"}, description = "Attach a filesystem mount to the container")
+    public List<String> mount;
+    @Option(names = {"--volumes-from"}, description = "Mount volumes from the specified container(s)")
+    public List<String> volumesFrom;
+    @Option(names = {"--volume-driver"}, description = "Optional volume driver for the container")
+    public String volumeDriver;
     @Option(names = {"--cap-add"}, description = "Add Linux capabilities")
     public List<String> capAdd;
     @Option(names = {"--cap-drop"}, description = "Drop Linux capabilities")
@@ -135,6 +143,8 @@ public class CreateOptions {
 
     /** The request; {@code stdinOnce} when the container's stdin is to close with the attached client's (run -i). */
     CreateRequest request(CommandContext ctx, String image, List<String> command, boolean stdinOnce) throws IOException {
+        // --mount's values are read with the flags, before docker's CLI looks at anything else.
+        List<io.berth.api.container.MountSpec> mountFlags = ContainerVolumes.parseMountFlags(mount);
         ContainerNetworking.Result net = ContainerNetworking.parse(this);
         List<String> environment = new ArrayList<>();
         for (String file : envFile) {
@@ -151,6 +161,8 @@ public class CreateOptions {
             int colon = t.indexOf(':');
             tmpfsMap.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
         }
+        ContainerVolumes.Result volumes = ContainerVolumes.parse(volume, mountFlags, volumesFrom, volumeDriver,
+                tmpfsMap.keySet());
         Integer timeout = null;
         if (!UNSET.equals(stopTimeout)) {
             timeout = integer("--stop-timeout", stopTimeout);
@@ -161,7 +173,9 @@ public class CreateOptions {
                 .log(logConfig()).securityOpt(securityOpt).ulimits(ulimits()).shmSize(shmSize())
                 .restartPolicy(restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart))
                 .networkMode(net.mode()).portBindings(net.portBindings()).publishAllPorts(net.publishAll())
-                .dns(net.dns()).dnsSearch(net.dnsSearch()).dnsOptions(net.dnsOptions()).extraHosts(net.extraHosts()).build();
+                .dns(net.dns()).dnsSearch(net.dnsSearch()).dnsOptions(net.dnsOptions()).extraHosts(net.extraHosts())
+                .binds(volumes.binds()).mounts(volumes.mounts()).volumesFrom(volumes.volumesFrom())
+                .volumeDriver(volumes.volumeDriver()).build();
         return CreateRequest.builder(image).name(blankToNull(name)).command(command).entrypoint(entry).env(environment)
                 .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
                 .stopSignal(blankToNull(stopSignal)).stopTimeout(timeout).storage(blankToNull(storage)).host(host).tty(tty)

@@ -15,6 +15,7 @@ import io.berth.api.image.ImportOptions;
 import io.berth.api.image.PruneResult;
 import io.berth.api.image.RemovedImage;
 import io.berth.api.network.NetworkService;
+import io.berth.api.volume.VolumeService;
 import io.berth.shell.internal.framework.Command;
 import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Commands;
@@ -25,6 +26,7 @@ import io.berth.shell.internal.output.Units;
 import io.berth.views.ImageView;
 import io.berth.views.SystemView;
 import io.berth.views.Times;
+import io.berth.views.VolumeView;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -69,10 +71,21 @@ public class ImageCommands implements Commands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile NetworkService networks;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile VolumeService volumes;
 
     @Activate
     public ImageCommands(@Reference ImageStore images) {
         this.images = images;
+    }
+
+    /** With the services given (tests); any but the image store may be {@code null}. */
+    ImageCommands(ImageStore images, ContainerService containers, NetworkService networks, VolumeService volumes) {
+        this.images = images;
+        this.containers = containers;
+        this.networks = networks;
+        this.volumes = volumes;
     }
 
     // ---------------------------------------------------------------- images
@@ -235,12 +248,12 @@ public class ImageCommands implements Commands {
     public int inspect(CommandContext ctx,
                        @Descriptor("Format output using a Go template")
                        @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
-                       @Descriptor("Return JSON for the specified type (container, image, network)")
+                       @Descriptor("Return JSON for the specified type (container, image, network, volume)")
                        @Parameter(names = {"--type"}, absentValue = "") String type,
                        @Descriptor("Display total file sizes if the type is container")
                        @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size,
                        @Descriptor("Objects to inspect") List<String> names) throws IOException {
-        if (!type.isEmpty() && !type.equals("image") && !type.equals("container") && !type.equals("network")) {
+        if (!type.isEmpty() && !Set.of("image", "container", "network", "volume").contains(type)) {
             throw new InvalidArgumentException("\"" + type + "\" is not a valid value for --type");
         }
         List<Object> found = new ArrayList<>();
@@ -266,6 +279,14 @@ public class ImageCommands implements Commands {
             if (o == null && n != null && (type.isEmpty() || type.equals("network"))) {
                 try {
                     o = NetworkCommands.inspectObject(n, c, name);
+                } catch (NotFoundException e) {
+                    // Maybe a volume.
+                }
+            }
+            VolumeService v = volumes;
+            if (o == null && v != null && (type.isEmpty() || type.equals("volume"))) {
+                try {
+                    o = VolumeView.inspect(v.get(name));
                 } catch (NotFoundException e) {
                     // Reported below.
                 }
@@ -426,14 +447,24 @@ public class ImageCommands implements Commands {
     @Descriptor("Show Berth disk usage")
     public void df(CommandContext ctx,
                    @Descriptor("Format output: 'table', 'json' or a Go template")
-                   @Parameter(names = {"--format"}, absentValue = "") String format) throws IOException {
+                   @Parameter(names = {"--format"}, absentValue = "") String format,
+                   @Descriptor("Show detailed information on space usage")
+                   @Parameter(names = {"-v", "--verbose"}, absentValue = "false", presentValue = "true") boolean verbose)
+            throws IOException {
+        if (verbose && Formats.isDefaultTable(format)) {
+            dfVerbose(ctx);
+            return;
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map<String, Object> u : SystemView.diskUsage(containers, images)) {
+        for (Map<String, Object> u : SystemView.diskUsage(containers, images, volumes)) {
             long size = (Long) u.get("Size");
             long reclaimable = (Long) u.get("Reclaimable");
             Map<String, Object> row = new LinkedHashMap<>(u);
-            row.put("Size", Units.humanSize(size));
-            row.put("Reclaimable", Units.humanSize(reclaimable) + (size > 0 ? " (" + (reclaimable * 100 / size) + "%)" : ""));
+            // docker's units.HumanSize: four significant digits (not the three of images and ps).
+            row.put("Size", Units.humanSize(size, 4));
+            // docker's build cache line has no percentage.
+            row.put("Reclaimable", Units.humanSize(reclaimable, 4) + (size > 0 && !"Build Cache".equals(u.get("Type"))
+                    ? " (" + (reclaimable * 100 / size) + "%)" : ""));
             rows.add(row);
         }
         if (!Formats.isDefaultTable(format)) {
@@ -447,5 +478,58 @@ public class ImageCommands implements Commands {
                     (String) r.get("Size"), (String) r.get("Reclaimable"));
         }
         table.print(ctx.out());
+    }
+
+    /**
+     * {@code system df -v} as docker prints it: images, containers, local volumes and the build
+     * cache, one table each. The images' shared and unique sizes are {@code N/A}, as docker shows
+     * sizes it does not know: the image store does not tell them.
+     */
+    private void dfVerbose(CommandContext ctx) throws IOException {
+        Instant now = Instant.now();
+        ContainerService c = containers;
+        List<io.berth.api.container.Container> all = c == null ? List.of()
+                : c.list(io.berth.api.container.ContainerListOptions.builder().all(true).size(true).build());
+        Map<String, Integer> users = new java.util.HashMap<>();
+        all.forEach(x -> users.merge(x.imageId() == null ? "" : x.imageId(), 1, Integer::sum));
+
+        ctx.out().print("Images space usage:\n\n");
+        Table imageTable = new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
+                "CONTAINERS");
+        for (Image image : images.list(ImageListOptions.DEFAULT)) {
+            String repository = "<none>";
+            String tag = "<none>";
+            if (!image.repoTags().isEmpty()) {
+                // Only the first tag, as docker.
+                ImageReference ref = ImageReference.parse(image.repoTags().get(0));
+                repository = ref.familiarName();
+                tag = ref.tag();
+            }
+            imageTable.row(repository, tag, image.id().shortHex(),
+                    image.created() == null ? "N/A" : Times.ago(image.created(), now), Units.humanSize(image.size()), "N/A",
+                    "N/A", Integer.toString(users.getOrDefault(image.id().toString(), 0)));
+        }
+        imageTable.print(ctx.out());
+
+        ctx.out().print("\nContainers space usage:\n\n");
+        Table containerTable = new Table("CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS",
+                "NAMES");
+        for (io.berth.api.container.Container x : all) {
+            Map<String, Object> r = io.berth.shell.internal.output.ContainerRows.row(x, false, -1, now);
+            containerTable.row((String) r.get("ID"), (String) r.get("Image"), (String) r.get("Command"),
+                    (String) r.get("LocalVolumes"), Units.humanSize(Math.max(0, x.sizeRw())), (String) r.get("RunningFor"),
+                    (String) r.get("Status"), (String) r.get("Names"));
+        }
+        containerTable.print(ctx.out());
+
+        ctx.out().print("\nLocal Volumes space usage:\n\n");
+        Table volumeTable = new Table("VOLUME NAME", "LINKS", "SIZE");
+        for (SystemView.VolumeUsage u : SystemView.localVolumes(volumes)) {
+            volumeTable.row(u.volume().name(), Integer.toString(u.links()), Units.humanSize(u.size(), 4));
+        }
+        volumeTable.print(ctx.out());
+
+        ctx.out().print("\nBuild cache usage: 0B\n\n");
+        new Table("CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE", "SHARED").print(ctx.out());
     }
 }

@@ -99,6 +99,7 @@ public class SystemCommands implements Commands {
         out.println(" Server Version: " + info.get("ServerVersion"));
         out.println(" Storage Driver: " + orNone(info.get("Driver")));
         out.println(" Plugins:");
+        out.println("  Volume: " + String.join(" ", strings(((Map<?, ?>) info.get("Plugins")).get("Volume"))));
         out.println("  Network: " + String.join(" ", strings(((Map<?, ?>) info.get("Plugins")).get("Network"))));
         out.println(" Runtimes: " + String.join(" ", strings(info.get("Runtimes"))));
         out.println(" Default Runtime: " + orNone(info.get("DefaultRuntime")));
@@ -135,7 +136,7 @@ public class SystemCommands implements Commands {
     }
 
     @Command(name = "drivers", maxArgs = 0, aliases = {"driver ls", "driver list"})
-    @Descriptor("List runtime, storage and network drivers, their state and which is the default")
+    @Descriptor("List runtime, storage, network and volume drivers, their state and which is the default")
     public void drivers(CommandContext ctx,
                         @Descriptor("Only display driver names")
                         @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,

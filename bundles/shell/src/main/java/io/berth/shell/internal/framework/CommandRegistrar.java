@@ -40,7 +40,8 @@ public class CommandRegistrar {
             "image", "Manage images",
             "system", "Manage Berth",
             "driver", "Manage drivers",
-            "network", "Manage networks");
+            "network", "Manage networks",
+            "volume", "Manage volumes");
 
     private final BundleContext context;
     private final Object lock = new Object();

@@ -1,6 +1,7 @@
 package io.berth.shell.internal.output;
 
 import io.berth.api.container.Container;
+import io.berth.api.container.MountPoint;
 import io.berth.api.network.PortMapping;
 import io.berth.views.ContainerView;
 import io.berth.views.Times;
@@ -39,8 +40,9 @@ public final class ContainerRows {
         List<String> labels = new ArrayList<>();
         new TreeMap<>(c.labels()).forEach((k, v) -> labels.add(k + "=" + v));
         m.put("Labels", String.join(",", labels));
-        m.put("LocalVolumes", "0");
-        m.put("Mounts", "");
+        m.put(Template.method("Label"), new TreeMap<>(c.labels()));
+        m.put("LocalVolumes", localVolumes(c.mountPoints()));
+        m.put("Mounts", mounts(c.mountPoints(), noTrunc));
         m.put("Names", c.name());
         m.put("Networks", String.join(",", c.networks()));
         m.put("Ports", ports(c.ports()));
@@ -49,6 +51,29 @@ public final class ContainerRows {
         m.put("State", c.state().status().label());
         m.put("Status", ContainerView.status(c.state(), now));
         return m;
+    }
+
+    /**
+     * docker's {@code .Mounts} of {@code ps}: each mount's volume name, or its source when it has
+     * none (a bind's path; nothing for a tmpfs), each cut to 15 characters unless
+     * {@code --no-trunc}, joined by commas.
+     */
+    public static String mounts(List<MountPoint> mounts, boolean noTrunc) {
+        List<String> names = new ArrayList<>();
+        for (MountPoint p : mounts) {
+            String name = p.name() == null || p.name().isEmpty() ? nullToEmpty(p.source()) : p.name();
+            names.add(noTrunc ? name : Units.ellipsis(name, 15));
+        }
+        return String.join(",", names);
+    }
+
+    /** docker's {@code .LocalVolumes}: how many of the mounts are volumes of the {@code local} driver. */
+    public static String localVolumes(List<MountPoint> mounts) {
+        return Long.toString(mounts.stream().filter(p -> "local".equals(p.driver())).count());
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /**

@@ -30,7 +30,7 @@ public final class Formats {
                                  Map<String, String> headers) {
         if (format.strip().equals("json")) {
             for (Map<String, ?> row : rows) {
-                out.println(Json.line(row));
+                out.println(Json.line(Template.withoutMethods(Json.tree(row))));
             }
             return;
         }

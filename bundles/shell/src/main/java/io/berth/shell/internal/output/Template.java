@@ -25,6 +25,11 @@ import java.util.TreeMap;
  * {@code index}, {@code len}, {@code print}, {@code printf}, {@code println}, {@code eq},
  * {@code ne}, {@code not}, {@code and}, {@code or}. A leading {@code table} makes a table with a
  * header row; {@code \t} and {@code \n} in the text stand for tab and newline, as in docker.
+ *
+ * <p>Docker's format contexts also have methods that take arguments ({@code {{.Label "com.x"}}}).
+ * A row gives such a method as a map under the key {@link #method(String) NAME()}, which a call
+ * indexes with its arguments ({@code ""} for a key it lacks, as docker's methods answer); those
+ * keys are not fields, and no JSON of the row shows them.
  */
 public final class Template {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -57,6 +62,37 @@ public final class Template {
             throw error("unexpected {{end}} or {{else}}");
         }
         return new Template(text, nodes, table);
+    }
+
+    /** The key under which a row gives a method that takes arguments: {@code Label()} for {@code .Label "k"}. */
+    public static String method(String name) {
+        return name + "()";
+    }
+
+    /** Whether a row's key is a {@link #method(String) method}'s, which its JSON leaves out. */
+    static boolean isMethod(String key) {
+        return key.endsWith("()");
+    }
+
+    /** A row's tree without its methods, for its JSON. */
+    public static JsonNode withoutMethods(JsonNode row) {
+        if (!row.isObject()) {
+            return row;
+        }
+        boolean any = false;
+        for (java.util.Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            any |= isMethod(it.next());
+        }
+        if (!any) {
+            return row;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = NODES.objectNode();
+        row.fields().forEachRemaining(e -> {
+            if (!isMethod(e.getKey())) {
+                copy.set(e.getKey(), e.getValue());
+            }
+        });
+        return copy;
     }
 
     /** Whether the format began with {@code table}. */
@@ -95,7 +131,10 @@ public final class Template {
                 for (Cmd c : a.pipe.cmds) {
                     for (Operand o : c.operands) {
                         if (o instanceof Field f && f.path.length > 0) {
-                            into.put(f.path[0], headers.getOrDefault(f.path[0], f.path[0].toUpperCase(Locale.ROOT)));
+                            String title = headers.getOrDefault(f.path[0], f.path[0].toUpperCase(Locale.ROOT));
+                            into.put(f.path[0], title);
+                            // A method's column is titled the same.
+                            into.put(method(f.path[0]), title);
                         }
                     }
                 }
@@ -244,6 +283,16 @@ public final class Template {
                 }
                 return Functions.call(f.name, args);
             }
+            if (head instanceof Field f && f.path.length > 0 && (operands.size() > 1 || piped != null)) {
+                List<JsonNode> args = new ArrayList<>();
+                for (Operand o : operands.subList(1, operands.size())) {
+                    args.add(o.eval(dot, root));
+                }
+                if (piped != null) {
+                    args.add(piped);
+                }
+                return f.call(dot, root, args);
+            }
             if (operands.size() > 1 || piped != null) {
                 throw error("can't give argument to non-function " + head);
             }
@@ -265,6 +314,30 @@ public final class Template {
                 v = v.get(p);
                 if (v == null) {
                     return MissingNode.getInstance();
+                }
+            }
+            return v;
+        }
+
+        /**
+         * A method call: the map the row gives as the method, indexed by the arguments; in a
+         * table's header, the column's title.
+         */
+        JsonNode call(JsonNode dot, JsonNode root, List<JsonNode> args) {
+            JsonNode owner = new Field(fromRoot, java.util.Arrays.copyOf(path, path.length - 1)).eval(dot, root);
+            String name = path[path.length - 1];
+            JsonNode v = owner.isObject() ? owner.get(method(name)) : null;
+            if (v == null) {
+                throw error("can't give argument to non-function " + this);
+            }
+            if (v.isTextual()) {
+                // A table's header: the column's title.
+                return v;
+            }
+            for (JsonNode key : args) {
+                v = v.isObject() ? v.get(print(key)) : null;
+                if (v == null) {
+                    return TextNode.valueOf("");
                 }
             }
             return v;
@@ -299,7 +372,7 @@ public final class Template {
     private static final class Functions {
         static JsonNode call(String name, List<JsonNode> a) {
             return switch (name) {
-                case "json" -> TextNode.valueOf(Json.line(arg(a, 0, name)));
+                case "json" -> TextNode.valueOf(Json.line(withoutMethods(arg(a, 0, name))));
                 case "join" -> {
                     List<String> parts = new ArrayList<>();
                     arg(a, 0, name).forEach(e -> parts.add(print(e)));

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every command of the shell is well formed: one name each, no option named twice (-p, --net, …). */
 class CommandSetTest {
     private static final List<Class<?>> GROUPS = List.of(ContainerCommands.class, ImageCommands.class,
-            NetworkCommands.class, SystemCommands.class, RegistryCommands.class, ConsoleCommands.class);
+            NetworkCommands.class, SystemCommands.class, RegistryCommands.class, ConsoleCommands.class, VolumeCommands.class);
 
     @Test
     void commandsAndOptionsAreUnique() {
@@ -38,7 +38,8 @@ class CommandSetTest {
         }
         assertThat(commandNames).contains("network create", "network ls", "network list", "network inspect",
                 "network rm", "network remove", "network connect", "network disconnect", "network prune", "port",
-                "container port");
+                "container port", "volume create", "volume ls", "volume list", "volume inspect", "volume rm",
+                "volume remove", "volume prune");
     }
 
     @Test

@@ -62,4 +62,23 @@ class ContainerRowsTest {
         java.util.Collections.reverse(ports);
         assertThat(ContainerRows.ports(ports)).isEqualTo(expected);
     }
+
+    @Test
+    void mountsAsDockersPsShowsThem() {
+        List<io.berth.api.container.MountPoint> mounts = List.of(
+                new io.berth.api.container.MountPoint("volume", "f".repeat(64), "/var/lib/berth/volumes/f/_data", "/data",
+                        "local", "z", true, ""),
+                new io.berth.api.container.MountPoint("bind", "", "/srv/www/htdocs/site", "/var/www", "", "", true, "rprivate"),
+                new io.berth.api.container.MountPoint("volume", "shared", "/n", "/n", "nfs", "z", true, ""),
+                new io.berth.api.container.MountPoint("tmpfs", "", "", "/run/t", "", "", true, ""));
+        assertThat(ContainerRows.mounts(mounts, false)).isEqualTo("ffffffffffffff…,/srv/www/htdoc…,shared,");
+        assertThat(ContainerRows.mounts(mounts, true)).isEqualTo("f".repeat(64) + ",/srv/www/htdocs/site,shared,");
+        assertThat(ContainerRows.localVolumes(mounts)).isEqualTo("1");
+        io.berth.api.container.Container c = io.berth.api.container.Container.builder().id("c".repeat(64)).name("web")
+                .image("busybox").created(java.time.Instant.EPOCH).mountPoints(mounts.subList(0, 1))
+                .state(io.berth.api.container.ContainerState.builder().status(io.berth.api.container.ContainerStatus.CREATED)
+                        .build()).build();
+        java.util.Map<String, Object> row = ContainerRows.row(c, false, -1, java.time.Instant.EPOCH);
+        assertThat(row).containsEntry("Mounts", "ffffffffffffff…").containsEntry("LocalVolumes", "1");
+    }
 }

@@ -69,4 +69,24 @@ class TemplateTest {
         assertThatThrownBy(() -> Template.parse("{{end}}")).hasMessageContaining("unexpected {{end}}");
         assertThatThrownBy(() -> run("{{nosuch .Id}}")).hasMessageContaining("function \"nosuch\" not defined");
     }
+
+    @Test
+    void methodsWithArgumentsAsDockersContexts() {
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("Name", "data");
+        row.put("Labels", "tier=db");
+        row.put(Template.method("Label"), Map.of("tier", "db", "com.x.y", "z"));
+        JsonNode tree = Json.tree(row);
+        assertThat(Template.parse("{{.Label \"tier\"}}/{{.Label \"com.x.y\"}}/{{.Label \"none\"}}").execute(tree))
+                .isEqualTo("db/z/");
+        assertThat(Template.parse("{{\"tier\" | .Label | upper}}").execute(tree)).isEqualTo("DB");
+        // The method is not a field of the row's JSON.
+        assertThat(Template.parse("{{json .}}").execute(tree)).isEqualTo("{\"Name\":\"data\",\"Labels\":\"tier=db\"}");
+        assertThat(Template.withoutMethods(tree).has(Template.method("Label"))).isFalse();
+        // A table's header shows the method's title.
+        assertThat(Template.parse("table {{.Name}}\t{{.Label \"tier\"}}").header(Map.of("Name", "VOLUME NAME")))
+                .isEqualTo("VOLUME NAME\tLABEL");
+        assertThatThrownBy(() -> Template.parse("{{.Name \"x\"}}").execute(tree))
+                .hasMessageContaining("can't give argument to non-function .Name");
+    }
 }

@@ -1,0 +1,156 @@
+package io.berth.itests;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Volumes, binds and tmpfs through bin/berth, on every runtime (native, runc, crun): a named
+ * volume's data outlives its container and is shared with another running one; read-only mounts
+ * refuse writes; an image's VOLUME is filled from the image (owners and modes kept); tmpfs sizes
+ * hold; links in an image never take a mount out of the container; names that are paths are
+ * refused; a volume in use is not removed; prune and rm -v remove only what they should; a churn of
+ * containers with volumes leaves no mount.
+ */
+class VolumesIT extends DaemonWithBusybox {
+    private String mounts() throws Exception {
+        return Files.readString(Path.of("/proc/self/mountinfo"));
+    }
+
+    @Test
+    void aNamedVolumeOutlivesItsContainerAndIsShared() throws Exception {
+        for (String runtime : runtimes()) {
+            String vol = "data-" + runtime;
+            ok("run", "--rm", "--runtime", runtime, "-v", vol + ":/data", "busybox", "sh", "-c", "echo kept > /data/f");
+            assertThat(ok("volume", "ls", "-q").out()).contains(vol + "\n");
+            String reader = ok("run", "-d", "--runtime", runtime, "-v", vol + ":/data:ro", "busybox", "sleep", "300").out().strip();
+            String writer = ok("run", "-d", "--runtime", runtime, "-v", vol + ":/data", "busybox", "sleep", "300").out().strip();
+            assertThat(ok("exec", reader, "cat", "/data/f").out()).as(runtime).isEqualTo("kept\n");
+            ok("exec", writer, "sh", "-c", "echo shared > /data/g");
+            assertThat(ok("exec", reader, "cat", "/data/g").out()).as(runtime).isEqualTo("shared\n");
+            Installation.Result refused = berth.berth("exec", reader, "sh", "-c", "echo x > /data/h");
+            assertThat(refused.status()).as(runtime).isNotZero();
+            assertThat(refused.err()).contains("Read-only file system");
+            String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", vol).out().strip();
+            assertThat(Files.readString(Path.of(mountpoint, "f"))).isEqualTo("kept\n");
+            Installation.Result inUse = berth.berth("volume", "rm", vol);
+            assertThat(inUse.status()).isEqualTo(1);
+            assertThat(inUse.err()).contains("volume is in use").contains(reader);
+            ok("rm", "-f", reader, writer);
+            ok("volume", "rm", vol);
+        }
+    }
+
+    @Test
+    void anImageVolumeIsFilledFromTheImageWithItsOwnersAndModes() throws Exception {
+        ok("run", "--name", "base", "busybox", "sh", "-c",
+                "mkdir -p /data/sub && echo from-image > /data/sub/f && chown 1234:5678 /data/sub/f && chmod 640 /data/sub/f "
+                        + "&& ln -s sub/f /data/link");
+        ok("commit", "-c", "VOLUME /data", "base", "withvolume");
+        for (String runtime : runtimes()) {
+            String c = ok("run", "-d", "--runtime", runtime, "withvolume", "sleep", "300").out().strip();
+            assertThat(ok("exec", c, "stat", "-c", "%u:%g %a", "/data/sub/f").out()).as(runtime).isEqualTo("1234:5678 640\n");
+            assertThat(ok("exec", c, "cat", "/data/link").out()).isEqualTo("from-image\n");
+            String volume = inspect(c).path("Mounts").get(0).path("Name").asText();
+            assertThat(volume).hasSize(64);
+            // nocopy: the same path, empty.
+            assertThat(ok("run", "--rm", "--runtime", runtime, "-v", "empty-" + runtime + ":/data:nocopy", "withvolume", "ls",
+                    "/data").out()).isEmpty();
+            ok("rm", "-f", "-v", c);
+            assertThat(ok("volume", "ls", "-q").out()).doesNotContain(volume).contains("empty-" + runtime);
+        }
+    }
+
+    @Test
+    void tmpfsSizesHold() throws Exception {
+        for (String runtime : runtimes()) {
+            Installation.Result small = berth.berth("run", "--rm", "--runtime", runtime, "--mount",
+                    "type=tmpfs,destination=/t,tmpfs-size=1048576", "busybox", "sh", "-c",
+                    "dd if=/dev/zero of=/t/f bs=1M count=2 2>&1; df -k /t | tail -1");
+            assertThat(small.out()).as(runtime).contains("No space left on device");
+            assertThat(ok("run", "--rm", "--runtime", runtime, "--tmpfs", "/u:size=2m", "busybox", "sh", "-c",
+                    "df -k /u | tail -1").out()).as(runtime).contains(" 2048 ");
+        }
+    }
+
+    @Test
+    void linksInAnImageNeverTakeAMountOutOfTheContainer() throws Exception {
+        ok("run", "--name", "links", "busybox", "sh", "-c", "ln -s /etc /data && ln -s ../../../../tmp /up");
+        ok("commit", "links", "linked");
+        Path host = Files.createTempDirectory(berth.root.getParent(), "bind");
+        Files.writeString(host.resolve("marker"), "from the host\n");
+        String hostEtc = Files.readString(Path.of("/etc/hostname"));
+        for (String runtime : runtimes()) {
+            // /data leads to the container's /etc: the bind lands there, not on the host's /etc.
+            assertThat(ok("run", "--rm", "--runtime", runtime, "-v", host + ":/data", "linked", "cat", "/etc/marker").out())
+                    .as(runtime).isEqualTo("from the host\n");
+            assertThat(Files.exists(Path.of("/etc/marker"))).isFalse();
+            assertThat(Files.readString(Path.of("/etc/hostname"))).isEqualTo(hostEtc);
+            // /up climbs above the root: it stops there, at the container's /tmp.
+            ok("run", "--rm", "--runtime", runtime, "-v", "esc-" + runtime + ":/up", "linked", "sh", "-c",
+                    "echo inside > /tmp/written");
+            assertThat(Files.exists(Path.of("/tmp/written"))).isFalse();
+            String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "esc-" + runtime).out().strip();
+            assertThat(Files.readString(Path.of(mountpoint, "written"))).isEqualTo("inside\n");
+        }
+        assertThat(mounts()).doesNotContain(host.toString());
+    }
+
+    @Test
+    void badNamesAndPathsAreRefused() throws Exception {
+        Installation.Result dots = berth.berth("run", "--rm", "-v", "../x:/data", "busybox", "true");
+        assertThat(dots.status()).isEqualTo(125);
+        Installation.Result slash = berth.berth("volume", "create", "a/b");
+        assertThat(slash.status()).isEqualTo(1);
+        assertThat(slash.err()).contains("includes invalid characters for a local volume name");
+        Installation.Result relative = berth.berth("run", "--rm", "-v", "vol:data", "busybox", "true");
+        assertThat(relative.status()).isEqualTo(125);
+        Installation.Result missing = berth.berth("run", "--rm", "--mount", "type=bind,source=/nonexistent/x,target=/x",
+                "busybox", "true");
+        assertThat(missing.status()).isEqualTo(125);
+        assertThat(missing.err()).contains("bind source path does not exist: /nonexistent/x");
+        assertThat(ok("volume", "ls", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void pruneAndRmVRemoveOnlyWhatTheyShould() throws Exception {
+        ok("volume", "create", "named-unused");
+        ok("volume", "create", "named-used");
+        String c = ok("create", "-v", "named-used:/a", "-v", "/anon", "busybox", "true").out().strip();
+        ok("run", "-v", "/dangling", "--name", "gone", "busybox", "true");
+        String dangling = inspect("gone").path("Mounts").get(0).path("Name").asText();
+        ok("rm", "gone");
+        // Without --all only anonymous volumes nobody uses go.
+        String pruned = ok("volume", "prune", "-f").out();
+        assertThat(pruned).contains(dangling).doesNotContain("named-unused");
+        assertThat(ok("volume", "prune", "-f", "--all").out()).contains("named-unused").doesNotContain("named-used");
+        String anon = inspect(c).path("Mounts").toString();
+        ok("rm", "-v", c);
+        String left = ok("volume", "ls", "-q").out();
+        assertThat(left).isEqualTo("named-used\n");
+        assertThat(anon).contains("/anon");
+        ok("volume", "rm", "named-used");
+    }
+
+    @Test
+    void aChurnOfContainersWithVolumesLeavesNoMount() throws Exception {
+        ok("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=4m", "mem");
+        Path bind = Files.createTempDirectory(berth.root.getParent(), "churn");
+        for (int i = 0; i < 30; i++) {
+            ok("run", "--rm", "-v", "mem:/m", "-v", "disk:/d", "-v", bind + ":/b", "-v", "/anon", "--tmpfs", "/t",
+                    "busybox", "sh", "-c", "echo " + i + " > /m/n; echo " + i + " > /d/n");
+        }
+        String mem = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "mem").out().strip();
+        // The tmpfs volume is unmounted after its last user: its data goes with it, as docker's.
+        Conditions.await("no mount of the volumes", Duration.ofSeconds(10), () -> !mounts().contains(mem));
+        String disk = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "disk").out().strip();
+        assertThat(Files.readString(Path.of(disk, "n"))).isEqualTo("29\n");
+        assertThat(ok("volume", "ls", "-q").out()).isEqualTo("disk\nmem\n");
+        assertThat(mounts()).doesNotContain(berth.root.toString()).doesNotContain(bind.toString());
+        ok("volume", "rm", "mem", "disk");
+    }
+}
