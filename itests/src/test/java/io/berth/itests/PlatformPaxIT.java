@@ -160,7 +160,7 @@ public class PlatformPaxIT {
         String version = run("berth:version");
         assertTrue(version, version.contains("Version:") && version.contains("OSGi framework:"));
         String help = run("berth:help");
-        assertTrue(help, help.contains("List runtime, storage and network drivers"));
+        assertTrue(help, help.contains("List runtime, storage, network and volume drivers"));
     }
 
     @Test
