@@ -219,6 +219,14 @@ final class Installation implements AutoCloseable {
         try (Stream<Path> paths = Files.walk(work)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        if (Files.exists(work)) {
+            // Names that are not UTF-8 (the layer tests make some) are beyond java.io.File: rm takes bytes.
+            try {
+                new ProcessBuilder("rm", "-rf", "--", work.toString()).inheritIO().start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -153,4 +153,24 @@ class VolumesIT extends DaemonWithBusybox {
         assertThat(mounts()).doesNotContain(berth.root.toString()).doesNotContain(bind.toString());
         ok("volume", "rm", "mem", "disk");
     }
+
+    @Test
+    void aKilledDaemonsContainersKeepTheirVolumesAndTheNextDaemonCountsTheirUsers() throws Exception {
+        ok("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=4m", "kept");
+        String c = ok("run", "-d", "-v", "kept:/k", "busybox", "sh", "-c", "echo before > /k/f; sleep 300").out().strip();
+        Conditions.await("the file", Duration.ofSeconds(10), () -> berth.berth("exec", c, "cat", "/k/f").status() == 0);
+        String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "kept").out().strip();
+        daemon.destroyForcibly().waitFor();
+        daemon = startDaemon();
+        ok("exec", c, "sh", "-c", "echo after >> /k/f");
+        assertThat(ok("exec", c, "cat", "/k/f").out()).isEqualTo("before\nafter\n");
+        // One mount, not a second one stacked by the new daemon.
+        assertThat(mounts().split(java.util.regex.Pattern.quote(" " + mountpoint + " "), -1)).hasSize(2);
+        Installation.Result inUse = berth.berth("volume", "rm", "kept");
+        assertThat(inUse.err()).contains("volume is in use - [" + c + "]");
+        ok("rm", "-f", c);
+        Conditions.await("the volume unmounted after its last user", Duration.ofSeconds(10),
+                () -> !mounts().contains(" " + mountpoint + " "));
+        ok("volume", "rm", "kept");
+    }
 }
