@@ -18,7 +18,6 @@ import io.berth.api.network.PortMapping;
 import io.berth.api.network.Sandbox;
 import io.berth.api.network.SandboxRequest;
 import io.berth.dns.DnsServer;
-import io.berth.dns.NameTable;
 import io.berth.dns.ResolvConf;
 import io.berth.netlink.NetHelper;
 import io.berth.networks.internal.SandboxStore.Phase;
@@ -59,7 +58,7 @@ import java.util.stream.Stream;
  * <p>Changes are serialized by one lock (they are short: a helper run and, for published ports, a
  * firewall update); DNS lookups read without it.
  */
-final class LocalNetworkService implements NetworkService, NameTable, Closeable {
+final class LocalNetworkService implements NetworkService, Closeable {
     private static final System.Logger LOG = System.getLogger(LocalNetworkService.class.getName());
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final Set<String> LIST_FILTERS = Set.of("driver", "id", "label", "name", "scope", "type", "dangling");
@@ -73,6 +72,7 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
     private final SandboxStore sandboxStore;
     private volatile NetworkSettings settings;
     private final PortReservations ports = new PortReservations();
+    private final ContainerNames names;
     private final DnsServer dns;
     private final Path hostResolvConf;
     private final Path hostHosts;
@@ -97,7 +97,8 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
         this.hostResolvConf = hostResolvConf;
         this.hostHosts = hostHosts;
         Files.createDirectories(netnsDir);
-        this.dns = new DnsServer(this, ResolvConf.read(hostResolvConf).upstreams());
+        this.names = new ContainerNames(sandboxes.values());
+        this.dns = new DnsServer(names, ResolvConf.read(hostResolvConf).upstreams());
     }
 
     // ------------------------------------------------------------------ start and stop
@@ -251,7 +252,7 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
                 throw new NotFoundException("plugin \"" + driverName + "\" not found");
             }
             String id = newId();
-            List<IpamConfig> ipam = driver.assignsAddresses() ? request.ipam() : addresses(request);
+            List<IpamConfig> ipam = driver.assignsAddresses() ? request.ipam() : Subnets.ranges(request, networks.values(), settings);
             Network n = request.toBuilder().id(id).driver(driverName).created(Instant.now()).ipam(ipam).build();
             Network made = driver.create(n);
             try {
@@ -266,83 +267,6 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
             }
             return made;
         }
-    }
-
-    /** A new network's ranges: the ones asked for, checked; or a free subnet of the pool. */
-    private List<IpamConfig> addresses(Network request) {
-        List<IpamConfig> out = new ArrayList<>();
-        List<Cidr> taken = new ArrayList<>();
-        for (Network n : networks.values()) {
-            for (IpamConfig c : n.ipam()) {
-                taken.add(Cidr.parse(c.subnet()));
-            }
-        }
-        boolean v4 = false;
-        for (IpamConfig c : request.ipam()) {
-            Cidr subnet = Cidr.parse(c.subnet());
-            if (!subnet.equals(subnet.network())) {
-                // docker takes 10.1.2.3/16 as 10.1.0.0/16.
-                subnet = subnet.network();
-            }
-            for (Cidr t : taken) {
-                if (t.overlaps(subnet)) {
-                    throw new ConflictException("Pool overlaps with other one on this address space");
-                }
-            }
-            if (subnet.size().compareTo(BigInteger.valueOf(4)) < 0) {
-                throw new InvalidArgumentException("invalid subnet " + c.subnet() + ": it has no room for containers");
-            }
-            String gateway;
-            if (c.gateway() != null && !c.gateway().isEmpty()) {
-                Cidr g = Cidr.address(c.gateway());
-                if (!subnet.contains(g.base()) || g.bits() != subnet.bits()) {
-                    throw new InvalidArgumentException("no matching subnet for gateway " + c.gateway());
-                }
-                gateway = subnet.text(g.base());
-            } else {
-                gateway = subnet.text(subnet.at(1));
-            }
-            String range = null;
-            if (c.ipRange() != null && !c.ipRange().isEmpty()) {
-                Cidr r = Cidr.parse(c.ipRange()).network();
-                if (!subnet.contains(r)) {
-                    throw new InvalidArgumentException("no matching subnet for range " + c.ipRange());
-                }
-                range = r.toString();
-            }
-            if (subnet.ipv6() && !request.enableIpv6()) {
-                throw new InvalidArgumentException("IPv6 subnet " + c.subnet() + " given without --ipv6");
-            }
-            v4 |= !subnet.ipv6();
-            taken.add(subnet);
-            out.add(new IpamConfig(subnet.toString(), gateway, range));
-        }
-        if (!v4) {
-            Cidr subnet = freeSubnet(taken);
-            out.add(0, new IpamConfig(subnet.toString(), subnet.text(subnet.at(1)), null));
-        }
-        if (request.enableIpv6() && out.stream().noneMatch(c -> Cidr.parse(c.subnet()).ipv6())) {
-            throw new InvalidArgumentException("could not find an available, non-overlapping IPv6 address pool among "
-                    + "the defaults to assign to the network: give one with --subnet");
-        }
-        return out;
-    }
-
-    /** The first subnet of the pool that overlaps neither a network nor a route of the host. */
-    private Cidr freeSubnet(List<Cidr> taken) {
-        Cidr pool = Cidr.parse(settings.addressPool()).network();
-        int size = settings.addressPoolSize();
-        List<Cidr> host = new ArrayList<>(taken);
-        host.addAll(HostRoutes.ipv4());
-        BigInteger step = BigInteger.ONE.shiftLeft(32 - size);
-        for (BigInteger a = pool.first(); pool.contains(a); a = a.add(step)) {
-            Cidr candidate = new Cidr(a, 32, size);
-            if (host.stream().noneMatch(candidate::overlaps)) {
-                return candidate;
-            }
-        }
-        throw new ConflictException("could not find an available, non-overlapping IPv4 address pool among the defaults "
-                + "to assign to the network");
     }
 
     @Override
@@ -1020,106 +944,9 @@ final class LocalNetworkService implements NetworkService, NameTable, Closeable 
         }
     }
 
-    @Override
-    public List<InetAddress> lookup(InetAddress client, String name) {
-        SandboxFile asking = byAddress(client);
-        if (asking == null) {
-            return null;
-        }
-        List<InetAddress> found = new ArrayList<>();
-        boolean known = false;
-        for (Map.Entry<String, Endpoint> mine : asking.endpoints().entrySet()) {
-            if (mine.getKey().equals("bridge")) {
-                continue;
-            }
-            String networkId = mine.getValue().networkId();
-            for (SandboxFile other : sandboxes.values()) {
-                for (Map.Entry<String, Endpoint> theirs : other.endpoints().entrySet()) {
-                    Endpoint e = theirs.getValue();
-                    if (!e.networkId().equals(networkId) || !answers(other, theirs.getKey(), name)) {
-                        continue;
-                    }
-                    known = true;
-                    addAddress(found, e.ipv4Address());
-                    addAddress(found, e.ipv6Address());
-                }
-            }
-        }
-        return known ? found : null;
-    }
-
-    private static void addAddress(List<InetAddress> found, String address) {
-        if (address != null) {
-            try {
-                InetAddress a = InetAddress.getByName(address);
-                if (!found.contains(a)) {
-                    found.add(a);
-                }
-            } catch (IOException e) {
-                // Records hold literals.
-            }
-        }
-    }
-
-    /** Whether a container answers to a name on a network: its name, its aliases there, its short id. */
-    private static boolean answers(SandboxFile f, String network, String name) {
-        SandboxRequest r = f.request();
-        if (r.containerName() != null && r.containerName().equalsIgnoreCase(name)) {
-            return true;
-        }
-        if (f.containerId().startsWith(name) && name.length() == 12) {
-            return true;
-        }
-        for (String alias : f.settings(network).aliases()) {
-            if (alias.equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public String reverse(InetAddress client, InetAddress address) {
-        SandboxFile asking = byAddress(client);
-        if (asking == null) {
-            return null;
-        }
-        Set<String> mine = new HashSet<>();
-        asking.endpoints().forEach((name, e) -> {
-            if (!name.equals("bridge")) {
-                mine.add(e.networkId());
-            }
-        });
-        for (SandboxFile other : sandboxes.values()) {
-            for (Map.Entry<String, Endpoint> e : other.endpoints().entrySet()) {
-                if (mine.contains(e.getValue().networkId()) && (address.getHostAddress().equals(e.getValue().ipv4Address())
-                        || sameV6(address, e.getValue().ipv6Address()))) {
-                    return other.request().containerName() + "." + e.getKey();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameV6(InetAddress a, String v6) {
-        try {
-            return v6 != null && a.equals(InetAddress.getByName(v6));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The container that has an address (on any of its networks), or {@code null}. */
-    private SandboxFile byAddress(InetAddress client) {
-        String text = client.getHostAddress();
-        for (SandboxFile f : sandboxes.values()) {
-            for (Endpoint e : f.endpoints().values()) {
-                if (text.equals(e.ipv4Address()) || sameV6(client, e.ipv6Address())) {
-                    return f;
-                }
-            }
-        }
-        return null;
+    /** The names the DNS server answers. */
+    ContainerNames names() {
+        return names;
     }
 
     private static String newId() {

@@ -141,12 +141,12 @@ class LocalNetworkServiceTest {
                 .hasMessageContaining("has active endpoints");
         // Names, as the embedded DNS server asks: scoped to the asking container's networks.
         InetAddress fromOne = InetAddress.getByName("10.214.0.2");
-        assertThat(s.lookup(fromOne, "two")).containsExactly(InetAddress.getByName("10.214.0.3"));
-        assertThat(s.lookup(fromOne, "db")).containsExactly(InetAddress.getByName("10.214.0.3"));
-        assertThat(s.lookup(fromOne, id('b').substring(0, 12))).containsExactly(InetAddress.getByName("10.214.0.3"));
-        assertThat(s.lookup(fromOne, "nosuch")).isNull();
-        assertThat(s.lookup(InetAddress.getByName("10.9.9.9"), "two")).isNull();
-        assertThat(s.reverse(fromOne, InetAddress.getByName("10.214.0.3"))).isEqualTo("two.u");
+        assertThat(s.names().lookup(fromOne, "two")).containsExactly(InetAddress.getByName("10.214.0.3"));
+        assertThat(s.names().lookup(fromOne, "db")).containsExactly(InetAddress.getByName("10.214.0.3"));
+        assertThat(s.names().lookup(fromOne, id('b').substring(0, 12))).containsExactly(InetAddress.getByName("10.214.0.3"));
+        assertThat(s.names().lookup(fromOne, "nosuch")).isNull();
+        assertThat(s.names().lookup(InetAddress.getByName("10.9.9.9"), "two")).isNull();
+        assertThat(s.names().reverse(fromOne, InetAddress.getByName("10.214.0.3"))).isEqualTo("two.u");
 
         s.tearDown(id('a'));
         assertThat(one.netns()).doesNotExist();
