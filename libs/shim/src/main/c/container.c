@@ -107,7 +107,12 @@ static int mounts_cgroupfs(const struct op *o)
 /* The rootfs and what the spec mounts and makes in it, from the host's side. */
 static void prepare_rootfs(void)
 {
-    CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+    CHECK(mount(NULL, "/", NULL, root_propagation, NULL), "set the propagation of /");
+    if (root_propagation & MS_SHARED) {
+        /* pivot_root refuses a shared new root or parent: the root is bound twice, the first made private. */
+        CHECK(mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL), "bind rootfs %s", rootfs);
+        CHECK(mount(NULL, rootfs, NULL, MS_PRIVATE, NULL), "make rootfs %s private", rootfs);
+    }
     CHECK(mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL), "bind rootfs %s", rootfs);
     for (int i = 0; i < nops; i++) {
         if (mounts_cgroupfs(&ops[i]))

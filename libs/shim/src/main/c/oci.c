@@ -49,7 +49,9 @@ static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
     dup2(out_fd >= 0 ? out_fd : devnull, 1);
     dup2(err_fd >= 0 ? err_fd : devnull, 2);
     if (oci_empty != NULL) {
-        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+        /* Only the unified hierarchy's mount is made private: the rest keeps propagating to and from
+         * the host, as bind mounts with shared or slave propagation need. */
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/sys/fs/cgroup/unified", NULL, MS_PRIVATE, NULL) < 0
                 || mount(oci_empty, "/sys/fs/cgroup/unified/cgroup.controllers", NULL, MS_BIND, NULL) < 0) {
             fprintf(stderr, "hide the unified hierarchy's controllers from %s: %s\n", oci_runtime, strerror(errno));
             _exit(1);

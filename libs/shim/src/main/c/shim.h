@@ -33,6 +33,7 @@ extern const char *cgroup_procs[64];
 extern int ncgroups;
 extern const char *rootfs, *hostname_value, *cwd, *log_path, *netns;
 extern int readonly_rootfs, no_new_privs, namespaces;
+extern unsigned long root_propagation; /* of the new mount namespace's / (docker's rootfsPropagation) */
 extern uid_t uid;
 extern gid_t gid;
 extern gid_t groups[256];

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "shim.h"
 #include "spec.h"
@@ -22,6 +23,7 @@ const char *cgroup_procs[64];
 int ncgroups;
 const char *rootfs, *hostname_value, *cwd = "/", *log_path, *netns;
 int readonly_rootfs, no_new_privs, namespaces;
+unsigned long root_propagation = MS_REC | MS_PRIVATE;
 uid_t uid;
 gid_t gid;
 gid_t groups[256];
@@ -77,6 +79,8 @@ static void apply_directive(const char *name, int argc, char **argv)
     } else if (!strcmp(name, "rootfs")) {
         rootfs = argv[0];
         readonly_rootfs = atoi(argv[1]);
+    } else if (!strcmp(name, "propagation")) {
+        root_propagation = strtoul(argv[0], NULL, 10);
     } else if (!strcmp(name, "hostname")) {
         hostname_value = argv[0];
     } else if (!strcmp(name, "cwd")) {

@@ -8,11 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,9 +74,9 @@ class ImagesIT {
         Path savedOci = berth.root.resolveSibling("saved-oci.tar");
         ok("save", "-o", saved.toString(), "busybox");
         ok("save", "--format", "oci", "-o", savedOci.toString(), "mybox:1.0");
-        String skopeoArchive = run("skopeo", "inspect", "--config", "docker-archive:" + saved);
+        String skopeoArchive = HostCommands.run("skopeo", "inspect", "--config", "docker-archive:" + saved);
         assertThat(skopeoArchive).contains(busybox.diffIds().get(0));
-        String skopeoStore = run("skopeo", "inspect", "oci:" + berth.root.resolve("content") + ":docker.io/library/busybox:latest");
+        String skopeoStore = HostCommands.run("skopeo", "inspect", "oci:" + berth.root.resolve("content") + ":docker.io/library/busybox:latest");
         assertThat(skopeoStore).contains("\"Layers\"");
 
         assertThat(ok("rmi", "busybox", "mybox:1.0").out()).isEqualTo("Untagged: busybox:latest\nUntagged: mybox:1.0\nDeleted: "
@@ -120,12 +118,4 @@ class ImagesIT {
         return new java.math.BigDecimal(total / 1e6).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString() + "MB";
     }
 
-    private static String run(String... command) throws Exception {
-        Requirements.requireTool(command[0], command[0]);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
-    }
 }

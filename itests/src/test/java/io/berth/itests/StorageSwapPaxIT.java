@@ -46,7 +46,9 @@ public class StorageSwapPaxIT {
     @Configuration
     public Option[] config() throws IOException {
         // Built outside the framework, where the fixtures are on the class path.
-        Path archive = Files.createTempFile("busybox", ".tar");
+        // Under target/, gone when this JVM exits (the framework runs in it).
+        Path archive = Files.createTempFile(Files.createDirectories(Path.of("target")), "busybox", ".tar");
+        archive.toFile().deleteOnExit();
         BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
         return PlatformPaxIT.distribution(systemProperty("berth.test.busybox").value(archive.toString()));
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -172,5 +173,128 @@ class VolumesIT extends DaemonWithBusybox {
         Conditions.await("the volume unmounted after its last user", Duration.ofSeconds(10),
                 () -> !mounts().contains(" " + mountpoint + " "));
         ok("volume", "rm", "kept");
+    }
+
+    @Test
+    void cpReadsAndWritesThroughVolumesAndBindsOfRunningAndStoppedContainers() throws Exception {
+        Path host = Files.createTempDirectory(berth.root.getParent(), "cpbind");
+        Path file = Files.writeString(berth.root.getParent().resolve("cp-in.txt"), "copied in\n");
+        for (String storage : List.of("overlay", "vfs")) {
+            for (String runtime : runtimes()) {
+                String what = runtime + " on " + storage;
+                String vol = "cp-" + runtime + "-" + storage;
+                String c = ok("run", "-d", "--runtime", runtime, "--storage-driver", storage, "-v", vol + ":/data",
+                        "-v", "ro-" + vol + ":/ro:ro", "-v", host + ":/bind", "--tmpfs", "/t", "busybox", "sh", "-c",
+                        "echo from-container > /data/f; echo in-tmpfs > /t/f; sleep 300").out().strip();
+                Conditions.await("the files", Duration.ofSeconds(10), () -> berth.berth("exec", c, "cat", "/t/f").status() == 0);
+                // Running: the container's own mounts, tmpfs included.
+                ok("cp", file.toString(), c + ":/data/in.txt");
+                ok("cp", file.toString(), c + ":/bind/in.txt");
+                assertThat(ok("exec", c, "cat", "/data/in.txt").out()).as(what).isEqualTo("copied in\n");
+                assertThat(Files.readString(host.resolve("in.txt"))).as(what).isEqualTo("copied in\n");
+                assertThat(ok("cp", c + ":/t/f", "-").out()).as(what).contains("in-tmpfs");
+                assertThat(ok("cp", c + ":/data/f", "-").out()).as(what).contains("from-container");
+                Installation.Result ro = berth.berth("cp", file.toString(), c + ":/ro/");
+                assertThat(ro.status()).as(what).isEqualTo(1);
+                assertThat(ro.err()).contains("mounted volume is marked read-only");
+                // A copy of the whole tree holds the volume, not what the kernel shows in /proc.
+                String tree = ok("cp", c + ":/", "-").out();
+                assertThat(tree).as(what).contains("from-container").doesNotContain("cgroup.procs");
+                ok("stop", "-t", "0", c);
+                // Stopped: its volumes and binds are mounted for the copy, then unmounted.
+                ok("cp", file.toString(), c + ":/data/later.txt");
+                assertThat(ok("cp", c + ":/data/later.txt", "-").out()).as(what).contains("copied in");
+                assertThat(ok("cp", c + ":/bind/in.txt", "-").out()).as(what).contains("copied in");
+                assertThat(berth.berth("cp", file.toString(), c + ":/ro/").err()).contains("mounted volume is marked read-only");
+                String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", vol).out().strip();
+                assertThat(Files.readString(Path.of(mountpoint, "later.txt"))).as(what).isEqualTo("copied in\n");
+                assertThat(mounts()).as(what).doesNotContain(mountpoint).doesNotContain(host.toString());
+                ok("rm", "-v", c);
+                ok("volume", "rm", vol, "ro-" + vol);
+            }
+        }
+        Installation.Result readOnly = berth.berth("run", "--name", "ro-root", "--read-only", "busybox", "true");
+        assertThat(readOnly.status()).isZero();
+        assertThat(berth.berth("cp", file.toString(), "ro-root:/").err()).contains("container rootfs is marked read-only");
+    }
+
+    @Test
+    void commitDiffAndExportLeaveVolumeContentsOut() throws Exception {
+        for (String storage : List.of("overlay", "vfs")) {
+            String c = ok("run", "--storage-driver", storage, "-v", "kept-" + storage + ":/data", "-v", "/anon",
+                    "busybox", "sh", "-c", "echo vol > /data/in-volume; echo anon > /anon/in-anon; echo layer > /in-layer")
+                    .out();
+            String id = ok("ps", "-lq").out().strip();
+            String diff = ok("diff", id).out();
+            assertThat(diff).as(storage).contains("A /in-layer").doesNotContain("in-volume").doesNotContain("in-anon");
+            String exported = new String(berth.berth("export", id).stdout(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(exported).as(storage).contains("in-layer").doesNotContain("in-volume").doesNotContain("in-anon");
+            ok("commit", id, "committed-" + storage);
+            assertThat(ok("run", "--rm", "-v", "other-" + storage + ":/data", "committed-" + storage, "sh", "-c",
+                    "cat /in-layer; find /data /anon -type f").out()).as(storage).isEqualTo("layer\n");
+            ok("rm", "-v", id);
+            assertThat(c).isEmpty();
+        }
+    }
+
+    @Test
+    void bindPropagationReachesTheContainerOnlyWhenAskedFor() throws Exception {
+        Path shared = Files.createTempDirectory(berth.root.getParent(), "shared");
+        Path sub = Files.createDirectories(shared.resolve("sub"));
+        Files.createDirectories(shared.resolve("back"));
+        Installation.Result notShared = berth.berth("run", "--rm", "--mount", "type=bind,source=" + shared
+                + ",target=/s,bind-propagation=rshared", "busybox", "true");
+        assertThat(notShared.status()).isEqualTo(125);
+        assertThat(notShared.err()).contains("path " + shared + " is mounted on ").contains("but it is not a shared mount");
+        HostCommands.run("mount", "--bind", shared.toString(), shared.toString());
+        try {
+            HostCommands.run("mount", "--make-shared", shared.toString());
+            java.util.Map<String, String> containers = new java.util.LinkedHashMap<>();
+            for (String runtime : runtimes()) {
+                for (String propagation : List.of("rprivate", "rslave", "rshared")) {
+                    containers.put(runtime + " " + propagation, ok("run", "-d", "--runtime", runtime, "--mount",
+                            "type=bind,source=" + shared + ",target=/s,bind-propagation=" + propagation,
+                            "busybox", "sleep", "300").out().strip());
+                }
+            }
+            assertThat(inspect(containers.get("native rslave")).path("Mounts").get(0).path("Propagation").asText())
+                    .isEqualTo("rslave");
+            HostCommands.run("mount", "-t", "tmpfs", "tmpfs", sub.toString());
+            try {
+                Files.writeString(sub.resolve("f"), "from the host\n");
+                containers.forEach((what, c) -> {
+                    try {
+                        Installation.Result r = berth.berth("exec", c, "cat", "/s/sub/f");
+                        if (what.endsWith("rprivate")) {
+                            assertThat(r.status()).as(what).isNotZero();
+                        } else {
+                            assertThat(r.out()).as(what).isEqualTo("from the host\n");
+                        }
+                    } catch (Exception e) {
+                        throw new AssertionError(what, e);
+                    }
+                });
+            } finally {
+                HostCommands.run("umount", sub.toString());
+            }
+            for (String c : containers.values()) {
+                ok("rm", "-f", c);
+            }
+            // rshared goes both ways: what a privileged container mounts there reaches the host.
+            for (String runtime : runtimes()) {
+                Path back = shared.resolve("back");
+                ok("run", "--rm", "--privileged", "--runtime", runtime, "--mount", "type=bind,source=" + shared
+                        + ",target=/s,bind-propagation=rshared", "busybox", "sh", "-c",
+                        "mount -t tmpfs tmpfs /s/back && echo from-" + runtime + " > /s/back/f");
+                try {
+                    assertThat(Files.readString(back.resolve("f"))).isEqualTo("from-" + runtime + "\n");
+                } finally {
+                    HostCommands.run("umount", back.toString());
+                }
+            }
+        } finally {
+            HostCommands.run("umount", "-l", shared.toString());
+        }
+        assertThat(mounts()).doesNotContain(shared.toString());
     }
 }

@@ -53,6 +53,41 @@ public final class Mounts {
         return false;
     }
 
+    /** A mount as /proc/self/mountinfo shows it: where it is, and whether it is shared or a slave. */
+    public record MountEntry(Path mountPoint, boolean shared, boolean slave) {
+    }
+
+    /**
+     * The mount that holds {@code path} (its real path, links followed): the deepest mount point
+     * above it, the last mounted there when several are.
+     */
+    public static MountEntry mountOf(Path path) throws IOException {
+        Path real = path.toRealPath();
+        MountEntry found = null;
+        int depth = -1;
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length < 7) {
+                continue;
+            }
+            Path point = Path.of(unescape(f[4]));
+            if (real.startsWith(point) && point.getNameCount() >= depth) {
+                boolean shared = false;
+                boolean slave = false;
+                for (int i = 6; i < f.length && !f[i].equals("-"); i++) {
+                    shared |= f[i].startsWith("shared:");
+                    slave |= f[i].startsWith("master:");
+                }
+                found = new MountEntry(point, shared, slave);
+                depth = point.getNameCount();
+            }
+        }
+        if (found == null) {
+            throw new IOException("no mount holds " + real);
+        }
+        return found;
+    }
+
     /** Mountinfo escapes space, tab, newline and backslash as octal. */
     static String unescape(String s) {
         if (s.indexOf('\\') < 0) {

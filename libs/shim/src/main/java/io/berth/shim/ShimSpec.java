@@ -27,7 +27,10 @@ final class ShimSpec {
     static final long MS_REMOUNT = 32;
     static final long MS_BIND = 4096;
     static final long MS_REC = 16384;
+    static final long MS_UNBINDABLE = 1 << 17;
     static final long MS_PRIVATE = 1 << 18;
+    static final long MS_SLAVE = 1 << 19;
+    static final long MS_SHARED = 1 << 20;
     static final long MS_RELATIME = 1 << 21;
     static final long MS_STRICTATIME = 1 << 24;
 
@@ -108,6 +111,7 @@ final class ShimSpec {
     static byte[] of(ContainerSpec spec, Path rootfs, List<Path> cgroupProcs, List<String> cgroupMounts) throws IOException {
         ShimSpec s = new ShimSpec();
         s.add("rootfs", rootfs.toString(), spec.readonlyRootfs() ? "1" : "0");
+        s.add("propagation", Long.toUnsignedString(propagation(spec.rootPropagation())));
         int namespaces = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP
                 | (spec.hostNetwork() ? 0 : CLONE_NEWNET);
         s.add("namespaces", Integer.toHexString(namespaces));
@@ -143,6 +147,12 @@ final class ShimSpec {
                 long flags = MS_BIND | (m.options().contains("rbind") || !m.options().contains("norbind") ? MS_REC : 0)
                         | (m.readOnly() ? MS_RDONLY : 0);
                 s.mount(m.source(), m.target(), "", flags, "");
+                for (String o : m.options()) {
+                    long propagation = propagation(o);
+                    if (propagation != 0) {
+                        s.mount("", m.target(), "", propagation, "");
+                    }
+                }
             } else {
                 StringBuilder data = new StringBuilder();
                 long flags = 0;
@@ -277,6 +287,21 @@ final class ShimSpec {
                     type.equals("cgroup2") ? "" : options);
         }
         mount("", "/sys/fs/cgroup", "", MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, "mode=755");
+    }
+
+    /** The mount(2) flags of a propagation option ({@code rshared}, {@code slave}, …), 0 for any other option. */
+    static long propagation(String option) {
+        return switch (option) {
+            case "private" -> MS_PRIVATE;
+            case "rprivate" -> MS_PRIVATE | MS_REC;
+            case "slave" -> MS_SLAVE;
+            case "rslave" -> MS_SLAVE | MS_REC;
+            case "shared" -> MS_SHARED;
+            case "rshared" -> MS_SHARED | MS_REC;
+            case "unbindable" -> MS_UNBINDABLE;
+            case "runbindable" -> MS_UNBINDABLE | MS_REC;
+            default -> 0;
+        };
     }
 
     private void mount(String source, String target, String type, long flags, String data) {

@@ -109,6 +109,26 @@ public final class ContainerSpec {
         return mounts;
     }
 
+    /**
+     * The propagation of the container's root mount, as docker chooses it from its bind mounts'
+     * propagation options: {@code rshared} when one asks for {@code shared} or {@code rshared},
+     * else {@code rslave} when one asks for {@code slave} or {@code rslave}, else {@code rprivate}.
+     *
+     * @since 2.3
+     */
+    public String rootPropagation() {
+        boolean slave = false;
+        for (Mount m : mounts) {
+            if (m.type().equals("bind")) {
+                if (m.options().contains("shared") || m.options().contains("rshared")) {
+                    return "rshared";
+                }
+                slave |= m.options().contains("slave") || m.options().contains("rslave");
+            }
+        }
+        return slave ? "rslave" : "rprivate";
+    }
+
     /** Cgroup limits. */
     public Resources resources() {
         return resources;

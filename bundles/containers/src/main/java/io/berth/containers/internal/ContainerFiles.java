@@ -1,14 +1,18 @@
 package io.berth.containers.internal;
 
+import io.berth.api.ConflictException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.Names;
 import io.berth.api.NotFoundException;
+import io.berth.api.container.MountSpec;
 import io.berth.api.container.PathStat;
 import io.berth.api.driver.DriverRegistry;
+import io.berth.api.storage.Mount;
 import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
 import io.berth.layers.TreeTar;
 import io.berth.layers.Whiteouts;
+import io.berth.posix.Mounts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +22,10 @@ import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,12 +38,17 @@ import java.util.concurrent.CompletionException;
  * outside the container is read or written.
  */
 final class ContainerFiles {
+    /** Where a runtime mounts the kernel's file systems in a container. */
+    private static final List<String> KERNEL_DIRECTORIES = List.of("/proc", "/sys", "/dev");
+
     private final ContainerStore store;
     private final DriverRegistry drivers;
     private final RootFilesystems rootfs;
+    private final Volumes volumes;
 
-    ContainerFiles(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs) {
+    ContainerFiles(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Volumes volumes) {
         this.store = store;
+        this.volumes = volumes;
         this.drivers = drivers;
         this.rootfs = rootfs;
     }
@@ -45,7 +57,10 @@ final class ContainerFiles {
         T apply(Path root) throws IOException;
     }
 
-    /** Runs {@code work} on the container's root filesystem, mounted for the while if it is not running. */
+    /**
+     * Runs {@code work} on the container's root filesystem alone, without its volumes and binds
+     * (as {@code export} and {@code diff} see it), mounted for the while if it is not running.
+     */
     private <T> T withRootfs(String idOrName, OnRootfs<T> work) throws IOException {
         ContainerStore.Entry e = store.find(idOrName);
         e.lock.lock();
@@ -66,16 +81,111 @@ final class ContainerFiles {
     }
 
     /**
+     * Runs {@code work} on the files the container's processes see: its root filesystem with its
+     * volumes and binds where they are mounted, as {@code cp} reads and writes them. A running
+     * container's own mount namespace is used ({@code /proc/PID/root}), so whatever its runtime
+     * mounted is there; a stopped one's root is mounted with its volumes and binds on it for the
+     * while (a volume made but never used is filled from the image first, as a start would).
+     * {@code work} is given the root and the container's mount targets, as the container names them.
+     */
+    private <T> T withFiles(String idOrName, OnView<T> work) throws IOException {
+        ContainerStore.Entry e = store.find(idOrName);
+        e.lock.lock();
+        try {
+            ContainerLifecycle.checkNotRemoved(e);
+            ContainerRecord r = e.record;
+            if (e.state.running()) {
+                return work.apply(new View(namespaceRoot(e), r.mounts(), true));
+            }
+            if (r.mounts().isEmpty()) {
+                try {
+                    return work.apply(new View(rootfs.mount(r, drivers.storage(r.storage())).toAbsolutePath().normalize(), List.of(), false));
+                } finally {
+                    rootfs.release(r);
+                }
+            }
+            Path mountpoint = rootfs.mountpoint(r);
+            boolean volumesMounted = false;
+            try {
+                Path root = rootfs.mount(r, drivers.storage(r.storage())).toAbsolutePath().normalize();
+                if (!root.equals(mountpoint)) {
+                    // A single directory (vfs): bound at the mount point, so that what is mounted on it
+                    // below lives under the run root, never in the storage driver's own tree.
+                    Mounts.mount(List.of(new Mount("bind", root.toString(), "/", List.of("rw"))), mountpoint);
+                    root = mountpoint;
+                }
+                List<Mount> mounts = volumes.mount(r, root);
+                volumesMounted = true;
+                for (Mount m : mounts) {
+                    if (m.type().equals("bind")) {
+                        Mounts.mount(List.of(m), root.resolve(m.target().substring(1)));
+                    }
+                }
+                return work.apply(new View(root, r.mounts(), false));
+            } finally {
+                // The mount point's subtree goes with it.
+                rootfs.release(r);
+                if (volumesMounted) {
+                    volumes.unmount(r);
+                }
+            }
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    private interface OnView<T> {
+        T apply(View view) throws IOException;
+    }
+
+    /** The files of a container: its root, its mounts as it names them, and whether it runs. */
+    private record View(Path root, List<MountSpec> mounts, boolean running) {
+    }
+
+    /**
+     * A running container's root as its processes see it, through its first process: checked to
+     * be the same directory as the container's root filesystem, so that a process that ended (and
+     * whose pid now names another) is never taken for it.
+     */
+    private Path namespaceRoot(ContainerStore.Entry e) throws IOException {
+        ContainerRecord r = e.record;
+        Path root = Path.of("/proc", Integer.toString(e.state.pid()), "root");
+        Path own = rootfs.running(r, drivers.storage(r.storage()));
+        try {
+            Object[] a = identity(root);
+            Object[] b = identity(own);
+            if (Arrays.equals(a, b)) {
+                return root;
+            }
+        } catch (NoSuchFileException ex) {
+            // Ended meanwhile.
+        }
+        throw new ConflictException("cannot reach the files of container " + r.shortId()
+                + ": its first process has left the container's root filesystem or ended");
+    }
+
+    private static Object[] identity(Path dir) throws IOException {
+        Map<String, Object> a = Files.readAttributes(dir.resolve("."), "unix:dev,ino");
+        return new Object[] {a.get("dev"), a.get("ino")};
+    }
+
+    /**
      * A path inside the container, resolved as docker resolves it (see {@link ContainerPaths#resolve}):
      * links on the way followed inside the container's root, never out of it; the last component's
-     * link too when {@code follow} says so.
+     * link too when {@code follow} says so. The root itself is named {@code ROOT/.}: a running
+     * container's root is reached through {@code /proc/PID/root}, a link to be followed.
      */
     static Path inside(Path root, String path, boolean follow) throws IOException {
-        return ContainerPaths.resolve(root, path.isEmpty() ? "/" : path, follow);
+        Path p = ContainerPaths.resolve(root, path.isEmpty() ? "/" : path, follow);
+        return p.equals(root.toAbsolutePath().normalize()) ? p.resolve(".") : p;
+    }
+
+    private static boolean isRoot(Path p, Path root) {
+        return p.normalize().equals(root.toAbsolutePath().normalize());
     }
 
     PathStat stat(String idOrName, String path, boolean follow) throws IOException {
-        return withRootfs(idOrName, root -> stat(root, path, follow, idOrName));
+        return withFiles(idOrName, view -> stat(view.root(), path, follow, idOrName));
     }
 
     /**
@@ -93,39 +203,66 @@ final class ContainerFiles {
         String link = "";
         if (Files.isSymbolicLink(p)) {
             Path target = inside(root, path, true);
-            link = "/" + Names.relative(root, target);
+            link = isRoot(target, root) ? "/" : "/" + Names.relative(root, target);
         }
-        String name = p.equals(root) ? "/" : Names.fileName(p);
+        String name = isRoot(p, root) ? "/" : Names.fileName(p);
         return new PathStat(name, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS), (Long) a.get("size"),
                 (Integer) a.get("mode"), link);
     }
 
     void copyFrom(String idOrName, String path, String name, OutputStream tar) throws IOException {
-        withRootfs(idOrName, root -> {
+        withFiles(idOrName, view -> {
+            Path root = view.root();
             Path p = inside(root, path, false);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NotFoundException("Could not find the file " + path + " in container " + idOrName);
             }
-            String top = name != null ? name : p.equals(root) ? "" : Names.fileName(p);
+            String top = name != null ? name : isRoot(p, root) ? "" : Names.fileName(p);
+            // A running container's kernel file systems are not its files: a copy of a tree holds
+            // their directories, not what the kernel shows in them, as docker's copy does.
+            List<Path> kernel = view.running()
+                    ? KERNEL_DIRECTORIES.stream().map(d -> root.resolve(d.substring(1))).toList() : List.of();
             LayerWriter out = new LayerWriter(tar);
-            TreeTar.write(p, top, out);
+            TreeTar.write(p, top, out, dir -> !kernel.contains(dir.normalize()));
             out.finish();
             return null;
         });
     }
 
     void copyTo(String idOrName, String directory, InputStream tar) throws IOException {
-        withRootfs(idOrName, root -> {
-            Path dir = inside(root, directory, true);
+        boolean readonlyRootfs = store.find(idOrName).record.host().readonlyRootfs();
+        withFiles(idOrName, view -> {
+            Path dir = inside(view.root(), directory, true);
             // A real directory of the container: links were resolved inside it, never followed here.
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidArgumentException(Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
                         ? "cannot copy to " + directory + ": not a directory"
                         : "Could not find the file " + directory + " in container " + idOrName);
             }
+            MountSpec mount = mountOf(view.root(), dir, view.mounts());
+            if (mount != null && mount.readOnly()) {
+                throw new InvalidArgumentException("mounted volume is marked read-only");
+            }
+            if (mount == null && readonlyRootfs) {
+                throw new InvalidArgumentException("container rootfs is marked read-only");
+            }
             LayerApplier.apply(tar, dir, new LayerApplier.Options(Whiteouts.DELETE, false, true));
             return null;
         });
+    }
+
+    /** The mount that {@code path} (a resolved host path under {@code root}) lies in, the deepest one, or {@code null}. */
+    private static MountSpec mountOf(Path root, Path path, List<MountSpec> mounts) throws IOException {
+        MountSpec found = null;
+        int depth = -1;
+        for (MountSpec m : mounts) {
+            Path target = ContainerPaths.resolve(root, m.target(), true);
+            if (path.normalize().startsWith(target) && target.getNameCount() > depth) {
+                found = m;
+                depth = target.getNameCount();
+            }
+        }
+        return found;
     }
 
     void copyToHost(String idOrName, String path, Path hostDirectory, String name, boolean owners) throws IOException {
@@ -141,9 +278,17 @@ final class ContainerFiles {
         }, in -> copyTo(idOrName, directory, in));
     }
 
-    /** The container's whole filesystem, its mounts left out, as an uncompressed tar. */
+    /**
+     * The container's whole filesystem as an uncompressed tar: its root filesystem alone, without
+     * its volumes, binds and tmpfs mounts, as docker's {@code export} writes it.
+     */
     void export(String idOrName, OutputStream tar) throws IOException {
-        copyFrom(idOrName, "/", "", tar);
+        withRootfs(idOrName, root -> {
+            LayerWriter out = new LayerWriter(tar);
+            TreeTar.write(root, "", out);
+            out.finish();
+            return null;
+        });
     }
 
     private interface TarSource {

@@ -188,8 +188,10 @@ final class Volumes {
                             Files.createDirectories(source);
                         }
                         boolean directory = Files.isDirectory(source);
+                        String propagation = m.bindPropagation().isEmpty() ? "rprivate" : m.bindPropagation();
+                        HostMounts.checkPropagation(source, propagation);
                         ContainerPaths.mountPoint(rootfs, target, directory);
-                        out.add(new Mount("bind", m.source(), target, List.of("rbind", m.readOnly() ? "ro" : "rw")));
+                        out.add(new Mount("bind", m.source(), target, List.of("rbind", m.readOnly() ? "ro" : "rw", propagation)));
                     }
                     default -> {
                         VolumeService.Mounted v = service().mount(m.source(), r.id());

@@ -60,6 +60,7 @@ final class OciConfig {
             }
         }
         linux.put("cgroupsPath", cgroupsPath);
+        linux.put("rootfsPropagation", spec.rootPropagation());
         resources(linux.putObject("resources"), spec.resources(), spec.privileged(), deviceRules);
         if (spec.privileged()) {
             devices(linux.putArray("devices"));
