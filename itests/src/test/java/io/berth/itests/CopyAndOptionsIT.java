@@ -22,6 +22,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CopyAndOptionsIT extends DaemonWithBusybox {
     @Test
+    void cpOfDirDotCopiesTheDirectorysContent() throws Exception {
+        Path dir = Files.createDirectories(berth.root.resolveSibling("dot-src"));
+        Files.writeString(dir.resolve("a"), "a\n");
+        ok("run", "-d", "--name", "dots", "busybox", "sh", "-c", "mkdir -p /into /from/sub && echo b > /from/sub/b; sleep 300");
+        ok("cp", dir + "/.", "dots:/into");
+        ok("cp", dir + "/.", "dots:/fresh");
+        assertThat(ok("exec", "dots", "find", "/into", "/fresh").out()).isEqualTo("/into\n/into/a\n/fresh\n/fresh/a\n");
+        Path out = Files.createDirectories(berth.root.resolveSibling("dot-out"));
+        ok("cp", "dots:/from/.", out.toString());
+        assertThat(Files.readString(out.resolve("sub/b"))).isEqualTo("b\n");
+        assertThat(out.resolve("from")).doesNotExist();
+    }
+
+    @Test
     void cpFollowLinkCopiesWhatTheLinkLeadsToResolvedInsideTheContainer() throws Exception {
         Path host = Files.createDirectories(berth.root.resolveSibling("cp-host"));
         // Where a link climbing out of the container with .. would land on the host if it escaped.

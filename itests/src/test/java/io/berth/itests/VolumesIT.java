@@ -219,6 +219,57 @@ class VolumesIT extends DaemonWithBusybox {
     }
 
     @Test
+    void aContainerSwappingADirectoryForALinkCannotTakeCpOutOfIt() throws Exception {
+        // A tree of many files: each one written is a chance for the swap below to win the race.
+        String marker = "berth-escape-" + Long.toHexString(System.nanoTime());
+        Path tree = Files.createDirectories(berth.root.getParent().resolve("tree"));
+        for (int i = 0; i < 500; i++) {
+            Files.writeString(tree.resolve(marker + "-" + i), "escaped\n");
+        }
+        // The container swaps /x, a directory, with a link to / as fast as the kernel lets it, in one
+        // system call (CVE-2018-15664): a copy that resolves /x and then writes through it may land on the host.
+        Path source = Files.writeString(berth.root.getParent().resolve("swap.c"), """
+                #define _GNU_SOURCE
+                #include <fcntl.h>
+                #include <stdio.h>
+                #include <sys/stat.h>
+                #include <unistd.h>
+                int main(void) {
+                    mkdir("/x", 0755);
+                    symlink("/", "/x.link");
+                    for (;;)
+                        renameat2(AT_FDCWD, "/x", AT_FDCWD, "/x.link", RENAME_EXCHANGE);
+                }
+                """);
+        Path swap = source.resolveSibling("swap");
+        HostCommands.run("gcc", "-static", "-O2", "-o", swap.toString(), source.toString());
+        String c = ok("create", "busybox", "/swap").out().strip();
+        ok("cp", swap.toString(), c + ":/swap");
+        ok("start", c);
+        try {
+            for (int i = 0; i < 20; i++) {
+                // The directory's content, each file straight into /x.
+                Installation.Result copy = berth.berth("cp", tree + "/.", c + ":/x/");
+                assertThat(escaped(marker)).as("copy " + i).isEmpty();
+                // The container is frozen while it is copied into: nothing moves under the copy.
+                assertThat(copy.err()).as("copy " + i).isEmpty();
+                assertThat(copy.status()).as("copy " + i).isZero();
+            }
+            assertThat(inspect(c).path("State").path("Status").asText()).isEqualTo("running");
+        } finally {
+            for (Path p : escaped(marker)) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static List<Path> escaped(String marker) throws Exception {
+        try (var list = Files.list(Path.of("/"))) {
+            return list.filter(p -> p.getFileName().toString().startsWith(marker)).toList();
+        }
+    }
+
+    @Test
     void commitDiffAndExportLeaveVolumeContentsOut() throws Exception {
         for (String storage : List.of("overlay", "vfs")) {
             String c = ok("run", "--storage-driver", storage, "-v", "kept-" + storage + ":/data", "-v", "/anon",

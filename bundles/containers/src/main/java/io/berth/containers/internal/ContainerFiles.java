@@ -4,9 +4,11 @@ import io.berth.api.ConflictException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.Names;
 import io.berth.api.NotFoundException;
+import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.MountSpec;
 import io.berth.api.container.PathStat;
 import io.berth.api.driver.DriverRegistry;
+import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.storage.Mount;
 import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
@@ -45,9 +47,12 @@ final class ContainerFiles {
     private final DriverRegistry drivers;
     private final RootFilesystems rootfs;
     private final Volumes volumes;
+    private final ContainerLifecycle lifecycle;
 
-    ContainerFiles(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Volumes volumes) {
+    ContainerFiles(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Volumes volumes,
+                   ContainerLifecycle lifecycle) {
         this.store = store;
+        this.lifecycle = lifecycle;
         this.volumes = volumes;
         this.drivers = drivers;
         this.rootfs = rootfs;
@@ -95,7 +100,24 @@ final class ContainerFiles {
             ContainerLifecycle.checkNotRemoved(e);
             ContainerRecord r = e.record;
             if (e.state.running()) {
-                return work.apply(new View(namespaceRoot(e), r.mounts(), true));
+                // Frozen for the while, so that no process of the container can swap a directory the
+                // copy has resolved for a link that leads out of it (CVE-2018-15664).
+                RuntimeDriver runtime = null;
+                if (e.state.status() == ContainerStatus.RUNNING) {
+                    runtime = lifecycle.runtimeOf(e);
+                    runtime.pause(r.id());
+                }
+                try {
+                    return work.apply(new View(namespaceRoot(e), r.mounts(), true));
+                } finally {
+                    if (runtime != null) {
+                        try {
+                            runtime.resume(r.id());
+                        } catch (ConflictException | NotFoundException ex) {
+                            // It ended meanwhile.
+                        }
+                    }
+                }
             }
             if (r.mounts().isEmpty()) {
                 try {

@@ -71,7 +71,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                 networking, mounts);
         lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking, mounts);
         reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
-        files = new ContainerFiles(store, drivers, rootfs, mounts);
+        files = new ContainerFiles(store, drivers, rootfs, mounts, lifecycle);
         commits = new Commits(store, drivers, images, lifecycle);
         queries = new ContainerQueries(store, drivers, images, rootfs, lifecycle);
         store.load();

@@ -28,7 +28,8 @@ class ContainerFilesTest {
         Files.writeString(root.resolve("etc/conf.d/a"), "a");
         Files.createSymbolicLink(root.resolve("conf"), Path.of("/etc/conf.d"));
         Files.createSymbolicLink(root.resolve("relative"), Path.of("etc/../etc/conf.d/a"));
-        assertThat(ContainerFiles.inside(root, "/", false)).isEqualTo(root);
+        // The root is named ROOT/. : a running container's root is a link (/proc/PID/root) to be followed.
+        assertThat(ContainerFiles.inside(root, "/", false)).isEqualTo(root.resolve("."));
         assertThat(ContainerFiles.inside(root, "/etc/conf.d/a", false)).isEqualTo(root.resolve("etc/conf.d/a"));
         // An absolute link target is the container's root, not the host's.
         assertThat(ContainerFiles.inside(root, "/conf/a", false)).isEqualTo(root.resolve("etc/conf.d/a"));
@@ -87,7 +88,7 @@ class ContainerFilesTest {
         assertThat(ContainerFiles.inside(root, "/tmp/out", true)).isEqualTo(root.resolve("etc/hostname"));
         assertThat(ContainerFiles.stat(root, "/tmp/out", false, "c").linkTarget()).isEqualTo("/etc/hostname");
         assertThat(ContainerFiles.inside(root, "/up/etc/hostname", false)).isEqualTo(root.resolve("etc/hostname"));
-        assertThat(ContainerFiles.inside(root, "/up", true)).isEqualTo(root);
+        assertThat(ContainerFiles.inside(root, "/up", true)).isEqualTo(root.resolve("."));
         // The host's file beside the root is never reached: the container has no /secret.
         assertThat(ContainerFiles.inside(root, "/secret-link", true)).isEqualTo(root.resolve("secret"));
         assertThatThrownBy(() -> ContainerFiles.stat(root, "/secret-link", true, "c")).isInstanceOf(NotFoundException.class)

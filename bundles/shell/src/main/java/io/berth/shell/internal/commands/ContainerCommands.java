@@ -468,7 +468,8 @@ public class ContainerCommands implements Commands {
             Path into;
             if (Files.isDirectory(target)) {
                 into = target;
-                name = srcName;
+                // SRC_PATH/. : the directory's content, not the directory.
+                name = stat.directory() && contentOnly(path) ? "" : srcName;
             } else {
                 if (stat.directory() && Files.exists(target)) {
                     throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);
@@ -512,7 +513,8 @@ public class ContainerCommands implements Commands {
         }
         if (target != null && target.directory()) {
             into = path;
-            name = sourceName;
+            // SRC_PATH/. : the directory's content, not the directory.
+            name = Files.isDirectory(source) && contentOnly(src) ? "" : sourceName;
         } else {
             if (target != null && Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidArgumentException("cannot copy a directory to a file: " + dst);
@@ -533,6 +535,11 @@ public class ContainerCommands implements Commands {
         }
         containers.copyFromHost(source, name, container, into);
         return 0;
+    }
+
+    /** Whether a cp source names a directory's content ({@code DIR/.}), as docker's cp reads it. */
+    private static boolean contentOnly(String path) {
+        return path.equals(".") || path.endsWith("/.");
     }
 
     /** Where CONTAINER: ends in a cp argument, or -1 for a local path (absolute, ./, or no colon). */
