@@ -30,6 +30,7 @@
 #include "cgroups.h"
 #include "console.h"
 #include "container.h"
+#include "seccomp_filter.h"
 #include "mounts.h"
 #include "process.h"
 #include "shim.h"
@@ -164,6 +165,8 @@ static int run_when_told(struct child_args *a)
     if (write(a->sync_write, "R", 1) != 1)
         _exit(1);
     wait_for(a->sync_read, 'E');
+    if (no_new_privs)
+        install_seccomp(); /* the last step: from here on the process is as it will run */
     exec_command();
     return 1;
 }
@@ -197,6 +200,8 @@ static int exec_child_main(struct child_args *a)
             apply_late_op(&ops[i]);
     setup_stdio(a, 0);
     int again = enter_cwd_as_root();
+    if (!no_new_privs)
+        install_seccomp(); /* without no_new_privs only CAP_SYS_ADMIN may, as runc does it */
     drop_privileges();
     finish_cwd(again);
     return run_when_told(a);
@@ -220,6 +225,8 @@ int child_main(void *arg)
     pivot_into_rootfs();
     setup_stdio(a, 1);
     int again = enter_cwd_as_root();
+    if (!no_new_privs)
+        install_seccomp(); /* without no_new_privs only CAP_SYS_ADMIN may, as runc does it */
     drop_privileges();
     finish_cwd(again);
     return run_when_told(a);

@@ -42,6 +42,7 @@
 #include "container.h"
 #include "log.h"
 #include "oci.h"
+#include "seccomp_filter.h"
 #include "shim.h"
 #include "spec.h"
 #include "utils.h"
@@ -53,6 +54,7 @@ static void read_spec(void)
     char spec_path[PATH_MAX];
     snprintf(spec_path, sizeof spec_path, "%s/spec", state_dir);
     parse_spec(spec_path);
+    prepare_seccomp();
 }
 
 /*

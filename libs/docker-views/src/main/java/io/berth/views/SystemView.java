@@ -83,6 +83,8 @@ public final class SystemView {
         info.put("Runtimes", available(all, DriverType.RUNTIME));
         info.put("DefaultRuntime", nullToEmpty(drivers.defaultName(DriverType.RUNTIME)));
         info.put("Drivers", all.stream().map(SystemView::driver).toList());
+        // As docker's: every container gets docker's default seccomp profile unless it says otherwise.
+        info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
         info.put("KernelVersion", System.getProperty("os.version"));
         info.put("OperatingSystem", HostFacts.operatingSystem());
         info.put("OSType", Platform.host().os());

@@ -101,8 +101,15 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         return "/" + Cgroups.PARENT + "/" + id;
     }
 
-    /** The native runtime's shim spec: every mount, device, mask and credential spelled out. */
-    protected final byte[] nativeSpec(ContainerSpec spec) throws IOException {
+    private static final String SECCOMP_FILE = "seccomp";
+
+    /**
+     * The native runtime's shim spec: every mount, device, mask and credential spelled out. The
+     * seccomp filter's directives are also kept in {@code dir}, for the processes added later.
+     */
+    protected final byte[] nativeSpec(ContainerSpec spec, Path dir) throws IOException {
+        byte[] seccomp = ShimSpec.seccomp(spec.seccomp(), Files.createDirectories(stateRoot.resolve(".seccomp")));
+        Files.write(dir.resolve(SECCOMP_FILE), seccomp);
         if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
             throw new InvalidArgumentException("the " + name + " runtime needs the root filesystem as one bind mount");
         }
@@ -110,12 +117,17 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         for (Cgroups.Hierarchy h : cgroups.hierarchies()) {
             mounts.add(h.v2() ? "cgroup2:" : "cgroup:" + String.join(",", h.controllers()));
         }
-        return ShimSpec.of(spec, Path.of(spec.rootfs().get(0).source()), cgroups.procsFiles(spec.id()), mounts);
+        return ShimSpec.of(spec, Path.of(spec.rootfs().get(0).source()), cgroups.procsFiles(spec.id()), mounts, seccomp);
     }
 
-    /** The native runtime's spec of an added process: the namespaces and cgroups of the init to join. */
-    protected final byte[] nativeExecSpec(String id, ProcessSpec process, int initPid) throws IOException {
-        return ShimSpec.exec(process, initPid, cgroups.procsFiles(id));
+    /**
+     * The native runtime's spec of an added process: the namespaces and cgroups of the init to
+     * join, and the container's seccomp filter (kept in its directory by {@link #nativeSpec}).
+     */
+    protected final byte[] nativeExecSpec(String id, Path dir, ProcessSpec process, int initPid) throws IOException {
+        Path seccomp = dir.resolve(SECCOMP_FILE);
+        return ShimSpec.exec(process, initPid, cgroups.procsFiles(id),
+                Files.exists(seccomp) ? Files.readAllBytes(seccomp) : new byte[0]);
     }
 
     /** The shim's spec for a container or process an OCI runtime makes (see the shim's {@code oci} directive). */

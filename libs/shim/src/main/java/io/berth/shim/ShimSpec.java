@@ -5,6 +5,7 @@ import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.Seccomp;
 import io.berth.api.runtime.Rlimit;
 import io.berth.api.storage.Mount;
 
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -107,8 +109,10 @@ final class ShimSpec {
      * @param rootfs the container's root filesystem, mounted on the host
      * @param cgroupProcs the files the container's init joins its cgroups through
      * @param cgroupMounts the cgroup hierarchies to show inside, as {@code type:options} (v2: one)
+     * @param seccomp the seccomp filter's directives, as {@link #seccomp} wrote them
      */
-    static byte[] of(ContainerSpec spec, Path rootfs, List<Path> cgroupProcs, List<String> cgroupMounts) throws IOException {
+    static byte[] of(ContainerSpec spec, Path rootfs, List<Path> cgroupProcs, List<String> cgroupMounts, byte[] seccomp)
+            throws IOException {
         ShimSpec s = new ShimSpec();
         s.add("rootfs", rootfs.toString(), spec.readonlyRootfs() ? "1" : "0");
         s.add("propagation", Long.toUnsignedString(propagation(spec.rootPropagation())));
@@ -178,6 +182,7 @@ final class ShimSpec {
             }
         }
         s.process(spec.process(), granted(spec.privileged() ? ALL_CAPABILITIES : capabilityMask(spec.process().capabilities())));
+        s.out.writeBytes(seccomp);
         s.add("log", spec.log().path().toString(), Long.toString(spec.log().maxSize()), Integer.toString(spec.log().maxFiles()));
         return s.out.toByteArray();
     }
@@ -186,13 +191,15 @@ final class ShimSpec {
      * The spec of a process added to a running container: the namespaces of its init to join,
      * its cgroups, and the process.
      */
-    static byte[] exec(ProcessSpec process, int initPid, List<Path> cgroupProcs) throws IOException {
+    /** @param seccomp the container's filter, as {@link #seccomp} wrote it: an added process gets it too */
+    static byte[] exec(ProcessSpec process, int initPid, List<Path> cgroupProcs, byte[] seccomp) throws IOException {
         ShimSpec s = new ShimSpec();
         s.add("join", Integer.toString(initPid));
         for (Path p : cgroupProcs) {
             s.add("cgroup", p.toString());
         }
         s.process(process, granted(capabilityMask(process.capabilities())));
+        s.out.writeBytes(seccomp);
         return s.out.toByteArray();
     }
 
@@ -287,6 +294,44 @@ final class ShimSpec {
                     type.equals("cgroup2") ? "" : options);
         }
         mount("", "/sys/fs/cgroup", "", MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, "mode=755");
+    }
+
+    /**
+     * The directives of a seccomp filter, which the shim builds with libseccomp and installs as
+     * the last step before the process is executed: {@code seccomp ACTION ERRNO} (the default),
+     * {@code seccomp-arch NAME} (libseccomp's names: {@code x86_64}, {@code x32}, …), and
+     * {@code seccomp-rule ACTION ERRNO SYSCALL [INDEX OP VALUE VALUE2]…} for each system call a
+     * rule names, then {@code seccomp-cache PATH}: where the shim keeps the filter compiled, in
+     * {@code cacheDir} under a digest of the directives. Empty for none.
+     */
+    static byte[] seccomp(Seccomp filter, Path cacheDir) {
+        ShimSpec s = new ShimSpec();
+        if (filter == null) {
+            return new byte[0];
+        }
+        s.add("seccomp", filter.defaultAction(), Integer.toString(filter.defaultErrno()));
+        for (String a : filter.architectures()) {
+            s.add("seccomp-arch", a.substring("SCMP_ARCH_".length()).toLowerCase(java.util.Locale.ROOT));
+        }
+        for (Seccomp.Rule r : filter.rules()) {
+            List<String> args = new ArrayList<>();
+            for (Seccomp.Condition c : r.conditions()) {
+                args.addAll(List.of(Integer.toString(c.index()), c.op(), Long.toUnsignedString(c.value()),
+                        Long.toUnsignedString(c.valueTwo())));
+            }
+            for (String name : r.names()) {
+                List<String> rule = new ArrayList<>(List.of(r.action(), Integer.toString(r.errno()), name));
+                rule.addAll(args);
+                s.add("seccomp-rule", rule.toArray(String[]::new));
+            }
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(s.out.toByteArray());
+            s.add("seccomp-cache", cacheDir.resolve(java.util.HexFormat.of().formatHex(digest) + ".bpf").toString());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return s.out.toByteArray();
     }
 
     /** The mount(2) flags of a propagation option ({@code rshared}, {@code slave}, …), 0 for any other option. */

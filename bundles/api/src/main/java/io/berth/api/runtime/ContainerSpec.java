@@ -29,6 +29,7 @@ public final class ContainerSpec {
     private final Map<String, String> annotations;
     private final long shmSize;
     private final boolean hostNetwork;
+    private final Seccomp seccomp;
 
     private ContainerSpec(Builder b) {
         id = Objects.requireNonNull(b.id, "id");
@@ -50,6 +51,7 @@ public final class ContainerSpec {
         }
         shmSize = b.shmSize == 0 ? ContainerDefaults.SHM_SIZE : b.shmSize;
         hostNetwork = b.hostNetwork;
+        seccomp = b.seccomp;
     }
 
     /** A builder with nothing set. */
@@ -76,6 +78,7 @@ public final class ContainerSpec {
         b.annotations = annotations;
         b.shmSize = shmSize;
         b.hostNetwork = hostNetwork;
+        b.seccomp = seccomp;
         return b;
     }
 
@@ -182,6 +185,16 @@ public final class ContainerSpec {
         return hostNetwork;
     }
 
+    /**
+     * The seccomp filter the container's processes (and those added to it) run under, installed
+     * as the last step before the process is executed; {@code null} for none (unconfined).
+     *
+     * @since 2.3
+     */
+    public Seccomp seccomp() {
+        return seccomp;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerSpec c && Objects.equals(id, c.id) && Objects.equals(rootfs, c.rootfs)
@@ -190,13 +203,14 @@ public final class ContainerSpec {
                 && Objects.equals(resources, c.resources) && Objects.equals(maskedPaths, c.maskedPaths)
                 && Objects.equals(readonlyPaths, c.readonlyPaths) && privileged == c.privileged
                 && Objects.equals(netns, c.netns) && hostNetwork == c.hostNetwork && Objects.equals(stateDir, c.stateDir)
-                && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations) && shmSize == c.shmSize;
+                && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations) && shmSize == c.shmSize
+                && Objects.equals(seccomp, c.seccomp);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, rootfs, readonlyRootfs, process, hostname, mounts, resources, maskedPaths,
-                readonlyPaths, privileged, netns, stateDir, log, annotations, shmSize);
+                readonlyPaths, privileged, netns, stateDir, log, annotations, shmSize, seccomp);
     }
 
     @Override
@@ -205,7 +219,7 @@ public final class ContainerSpec {
                 ", process=" + process + ", hostname=" + hostname + ", mounts=" + mounts +
                 ", resources=" + resources + ", maskedPaths=" + maskedPaths + ", readonlyPaths=" + readonlyPaths +
                 ", privileged=" + privileged + ", netns=" + netns + ", stateDir=" + stateDir + ", log=" + log +
-                ", annotations=" + annotations + ", shmSize=" + shmSize + "]";
+                ", annotations=" + annotations + ", shmSize=" + shmSize + ", seccomp=" + (seccomp == null ? "unconfined" : seccomp.rules().size() + " rules") + "]";
     }
 
     /** Sets a {@link ContainerSpec}'s fields. */
@@ -226,6 +240,7 @@ public final class ContainerSpec {
         private Map<String, String> annotations;
         private long shmSize;
         private boolean hostNetwork;
+        private Seccomp seccomp;
 
         private Builder() {
         }
@@ -308,6 +323,11 @@ public final class ContainerSpec {
 
         public Builder hostNetwork(boolean hostNetwork) {
             this.hostNetwork = hostNetwork;
+            return this;
+        }
+
+        public Builder seccomp(Seccomp seccomp) {
+            this.seccomp = seccomp;
             return this;
         }
 

@@ -289,12 +289,7 @@ final class ContainerCreation {
         if (r.cpusetCpus() != null && !r.cpusetCpus().isEmpty()) {
             CpuSets.check(r.cpusetCpus());
         }
-        for (String opt : host.securityOpt()) {
-            if (!opt.equals("no-new-privileges") && !opt.matches("no-new-privileges[=:](true|false)")) {
-                throw new InvalidArgumentException("invalid --security-opt: " + opt
-                        + " (supported: no-new-privileges, no-new-privileges=false)");
-            }
-        }
+        SecurityOptions.check(host.securityOpt());
         if (host.shmSize() < 0) {
             throw new InvalidArgumentException("SHM size can not be less than 0");
         }

@@ -64,17 +64,18 @@ final class RuntimeSpecs {
             ContainerPaths.mountPoint(rootfs, t.getKey(), true);
             mounts.add(new Mount("tmpfs", "tmpfs", t.getKey(), tmpfsOptions(t.getValue())));
         }
+        Set<String> capabilities = Capabilities.of(h.capAdd(), h.capDrop());
         ProcessSpec process = ProcessSpec.builder().args(command(r))
                 .env(environment(c, List.of(), user.home(), c.tty())).cwd(cwd).user(user.user()).terminal(c.tty())
-                .capabilities(Capabilities.of(h.capAdd(), h.capDrop()))
-                .noNewPrivileges(noNewPrivileges(h, h.privileged())).rlimits(h.ulimits())
+                .capabilities(capabilities)
+                .noNewPrivileges(SecurityOptions.noNewPrivileges(h.securityOpt(), h.privileged())).rlimits(h.ulimits())
                 .openStdin(c.openStdin()).stdinOnce(c.stdinOnce()).consoleSize(c.tty() ? size : null).build();
         return ContainerSpec.builder().id(r.id())
                 .rootfs(List.of(new Mount("bind", rootfs.toString(), null, List.of("rbind"))))
                 .readonlyRootfs(h.readonlyRootfs()).process(process).hostname(c.hostname()).mounts(mounts)
                 .resources(h.resources()).maskedPaths(ContainerDefaults.MASKED_PATHS)
                 .readonlyPaths(ContainerDefaults.READONLY_PATHS).privileged(h.privileged()).shmSize(h.shmSize())
-                .stateDir(stateDir)
+                .stateDir(stateDir).seccomp(SeccompProfiles.forContainer(h.securityOpt(), h.privileged(), capabilities))
                 .log(new LogSpec(log, h.log().maxSize(), h.log().maxFiles())).build();
     }
 
@@ -97,7 +98,7 @@ final class RuntimeSpecs {
         Set<String> caps = privileged ? Set.copyOf(ContainerDefaults.ALL_CAPABILITIES) : Capabilities.of(h.capAdd(), h.capDrop());
         return ProcessSpec.builder().args(request.command())
                 .env(environment(c, request.env(), user.home(), request.tty())).cwd(cwd).user(user.user())
-                .terminal(request.tty()).capabilities(caps).noNewPrivileges(noNewPrivileges(h, privileged))
+                .terminal(request.tty()).capabilities(caps).noNewPrivileges(SecurityOptions.noNewPrivileges(h.securityOpt(), privileged))
                 .rlimits(h.ulimits()).openStdin(request.stdin()).stdinOnce(request.stdin())
                 .consoleSize(request.tty() ? request.size() : null).build();
     }
@@ -147,18 +148,6 @@ final class RuntimeSpecs {
     private static String envKey(String entry) {
         int eq = entry.indexOf('=');
         return eq < 0 ? entry : entry.substring(0, eq);
-    }
-
-    /**
-     * {@code no_new_privs} is on unless privileged; a {@code --security-opt no-new-privileges[=...]}
-     * says otherwise (the last one counts).
-     */
-    private static boolean noNewPrivileges(HostConfig h, boolean privileged) {
-        boolean on = !privileged;
-        for (String opt : h.securityOpt()) {
-            on = !opt.endsWith("false");
-        }
-        return on;
     }
 
     /** docker's tmpfs defaults ({@code nosuid,nodev,noexec}) and the user's options; {@code exec} lifts {@code noexec}. */

@@ -19,11 +19,11 @@ public final class NativeRuntimeDriver extends ShimRuntimeDriver {
 
     @Override
     protected byte[] containerSpec(ContainerSpec spec, Path dir, Path finalDir) throws IOException {
-        return nativeSpec(spec);
+        return nativeSpec(spec, dir);
     }
 
     @Override
     protected byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid) throws IOException {
-        return nativeExecSpec(id, process, initPid);
+        return nativeExecSpec(id, dir, process, initPid);
     }
 }

@@ -61,6 +61,9 @@ final class OciConfig {
         }
         linux.put("cgroupsPath", cgroupsPath);
         linux.put("rootfsPropagation", spec.rootPropagation());
+        if (spec.seccomp() != null) {
+            seccomp(linux.putObject("seccomp"), spec.seccomp());
+        }
         resources(linux.putObject("resources"), spec.resources(), spec.privileged(), deviceRules);
         if (spec.privileged()) {
             devices(linux.putArray("devices"));
@@ -139,6 +142,36 @@ final class OciConfig {
                 m.options().forEach(options::add);
             }
         }
+    }
+
+    /** OCI's {@code linux.seccomp}: the filter as docker hands it to runc. */
+    private static void seccomp(ObjectNode out, io.berth.api.runtime.Seccomp filter) {
+        out.put("defaultAction", filter.defaultAction());
+        // An errno only where the action takes one: crun refuses it elsewhere.
+        if (takesErrno(filter.defaultAction())) {
+            out.put("defaultErrnoRet", filter.defaultErrno());
+        }
+        filter.architectures().forEach(out.putArray("architectures")::add);
+        ArrayNode syscalls = out.putArray("syscalls");
+        for (io.berth.api.runtime.Seccomp.Rule r : filter.rules()) {
+            ObjectNode n = syscalls.addObject();
+            r.names().forEach(n.putArray("names")::add);
+            n.put("action", r.action());
+            if (r.errno() >= 0 && takesErrno(r.action())) {
+                n.put("errnoRet", r.errno());
+            }
+            if (!r.conditions().isEmpty()) {
+                ArrayNode args = n.putArray("args");
+                for (io.berth.api.runtime.Seccomp.Condition c : r.conditions()) {
+                    args.addObject().put("index", c.index()).put("value", new java.math.BigInteger(Long.toUnsignedString(c.value())))
+                            .put("valueTwo", new java.math.BigInteger(Long.toUnsignedString(c.valueTwo()))).put("op", c.op());
+                }
+            }
+        }
+    }
+
+    private static boolean takesErrno(String action) {
+        return action.equals("SCMP_ACT_ERRNO") || action.equals("SCMP_ACT_TRACE");
     }
 
     private static void mount(ArrayNode out, String destination, String type, String source, String... options) {

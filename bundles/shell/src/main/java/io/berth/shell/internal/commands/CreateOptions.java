@@ -77,7 +77,7 @@ public class CreateOptions {
     public List<String> capDrop;
     @Option(names = {"--privileged"}, description = "Give extended privileges to this container", absentValue = "false")
     public boolean privileged;
-    @Option(names = {"--security-opt"}, description = "Security options (no-new-privileges[=false])")
+    @Option(names = {"--security-opt"}, description = "Security options (seccomp=unconfined|builtin|PROFILE.json, no-new-privileges[=false])")
     public List<String> securityOpt;
     @Option(names = {"--stop-signal"}, description = "Signal to stop the container")
     public String stopSignal;
@@ -170,7 +170,7 @@ public class CreateOptions {
         List<String> entry = UNSET.equals(entrypoint) ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint);
         HostConfig host = HostConfig.builder().runtime(blankToNull(runtime)).autoRemove(rm).privileged(privileged)
                 .readonlyRootfs(readOnly).capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfsMap).resources(resources())
-                .log(logConfig()).securityOpt(securityOpt).ulimits(ulimits()).shmSize(shmSize())
+                .log(logConfig()).securityOpt(securityOpts(ctx)).ulimits(ulimits()).shmSize(shmSize())
                 .restartPolicy(restart == null || restart.isEmpty() ? null : RestartPolicy.parse(restart))
                 .networkMode(net.mode()).portBindings(net.portBindings()).publishAllPorts(net.publishAll())
                 .dns(net.dns()).dnsSearch(net.dnsSearch()).dnsOptions(net.dnsOptions()).extraHosts(net.extraHosts())
@@ -186,6 +186,41 @@ public class CreateOptions {
     private static String blankToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
+
+    /**
+     * The {@code --security-opt}s as docker's client sends them: {@code seccomp=FILE} replaced by
+     * the profile's content, compacted, so the container keeps the profile it was made with.
+     */
+    private List<String> securityOpts(CommandContext ctx) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String opt : securityOpt == null ? List.<String>of() : securityOpt) {
+            int at = opt.indexOf('=') >= 0 ? opt.indexOf('=') : opt.indexOf(':');
+            String key = at < 0 ? opt : opt.substring(0, at);
+            String value = at < 0 ? "" : opt.substring(at + 1);
+            if (!key.equals("seccomp") || value.equals("unconfined") || value.equals("builtin")) {
+                out.add(opt);
+                continue;
+            }
+            String body;
+            try {
+                body = Files.readString(ctx.resolve(value), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new InvalidArgumentException("opening seccomp profile (" + value + ") failed: open " + value
+                        + ": no such file or directory");
+            } catch (IOException e) {
+                throw new InvalidArgumentException("opening seccomp profile (" + value + ") failed: " + e.getMessage());
+            }
+            try {
+                out.add("seccomp=" + COMPACT.writeValueAsString(COMPACT.readTree(body)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InvalidArgumentException("compacting json for seccomp profile (" + value + ") failed: "
+                        + e.getOriginalMessage());
+            }
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** docker's env file: NAME=value lines as they are, NAME alone, blank lines and # comments skipped. */
     private static List<String> readEnvFile(CommandContext ctx, String file) throws IOException {

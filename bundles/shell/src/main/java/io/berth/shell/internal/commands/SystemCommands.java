@@ -108,6 +108,18 @@ public class SystemCommands implements Commands {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
         table.print(new PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
         buffer.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(l -> out.println("  " + l));
+        out.println(" Security Options:");
+        for (String option : strings(info.get("SecurityOptions"))) {
+            // name=seccomp,profile=builtin -> "  seccomp" then "   Profile: builtin", as docker prints it.
+            for (String field : option.split(",")) {
+                String[] kv = field.split("=", 2);
+                if (kv[0].equals("name")) {
+                    out.println("  " + kv[1]);
+                } else if (kv.length == 2) {
+                    out.println("   " + Character.toUpperCase(kv[0].charAt(0)) + kv[0].substring(1) + ": " + kv[1]);
+                }
+            }
+        }
         out.println(" Kernel Version: " + info.get("KernelVersion"));
         out.println(" Operating System: " + info.get("OperatingSystem"));
         out.println(" OSType: " + info.get("OSType"));
