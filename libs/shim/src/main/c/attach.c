@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attach.h"
@@ -53,6 +54,18 @@ static int listener = -1;
 
 static int exited = 0, exit_code = 0;
 
+/*
+ * How long the output is still read once the process exited, in ms. A child it left running
+ * ("sh -c 'sleep 25 & echo started'") holds the output pipe (or the pty's slave) it inherited, so
+ * the end of the output comes only when that child ends, and the exit, reported after the output,
+ * would wait for it. Docker does not: once a container's or an exec's process exited, the daemon
+ * gives the copy of its streams 2 s to finish, then closes them and reports the exit, the child
+ * running on (daemon/monitor.go, StreamConfig.Wait with a 2 s timeout; containerd's shim waits
+ * as long for an exec's I/O). The shim does the same. What the streams held when the exit was
+ * seen is read in any case (struct stream's owed): the process wrote it before it exited.
+ */
+#define DRAIN_AFTER_EXIT_MS 2000
+
 /* ------------------------------------------------------------------ frames and output */
 
 static void send_frame(struct client *c, char type, const void *data, uint32_t len)
@@ -75,7 +88,20 @@ struct stream {
     int fd;
     char buf[LINE_MAX_BYTES];
     size_t len;
+    size_t owed; /* bytes it held when the process exited, still to read whatever the drain time */
 };
+
+/* The end of a stream, its own or the drain's: the partial line it left goes to the log. */
+static void close_stream(struct stream *s)
+{
+    if (s->len > 0)
+        log_line(s->name, s->buf, s->len);
+    log_flush();
+    s->len = 0;
+    s->owed = 0;
+    close(s->fd);
+    s->fd = -1;
+}
 
 /* Reads what a container stream has, sends it to attached clients, logs it line by line. */
 static void pump(struct stream *s)
@@ -85,14 +111,10 @@ static void pump(struct stream *s)
     if (n <= 0) {
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             return;
-        if (s->len > 0)
-            log_line(s->name, s->buf, s->len);
-        log_flush();
-        s->len = 0;
-        close(s->fd);
-        s->fd = -1;
+        close_stream(s);
         return;
     }
+    s->owed = (size_t) n < s->owed ? s->owed - (size_t) n : 0;
     for (int i = 0; i < MAX_CLIENTS; i++)
         if (clients[i].fd >= 0 && clients[i].attached)
             send_frame(&clients[i], s->frame_type, data, (uint32_t) n);
@@ -376,15 +398,57 @@ static void reap(int sigfd, pid_t child)
     }
 }
 
+/* ------------------------------------------------------------------ the drain after the exit */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The process just exited: what its streams hold now was written before, by it or its children,
+ * and is owed to the clients and the log however long reading it takes (a slow client blocks the
+ * loop in send_frame). Returns when the drain time ends.
+ */
+static long long start_drain(struct stream *streams)
+{
+    for (int i = 0; i < 2; i++) {
+        int pending = 0;
+        if (streams[i].fd >= 0 && ioctl(streams[i].fd, FIONREAD, &pending) == 0 && pending > 0)
+            streams[i].owed = (size_t) pending;
+    }
+    return now_ms() + DRAIN_AFTER_EXIT_MS;
+}
+
+/*
+ * Once the drain time is over, the streams that owe nothing are closed: only a child the process
+ * left running still holds them, and what it writes next gets EPIPE (or SIGPIPE), as with docker.
+ * Returns the poll timeout until then (-1 after it: only owed bytes are waited for, and they are there).
+ */
+static int drain(struct stream *streams, long long drain_end)
+{
+    long long left = drain_end - now_ms();
+    if (left > 0)
+        return (int) left;
+    for (int i = 0; i < 2; i++)
+        if (streams[i].fd >= 0 && streams[i].owed == 0)
+            close_stream(&streams[i]);
+    return -1;
+}
+
 int serve_until_exit(pid_t child, int sigfd, int out_fd, int err_fd)
 {
-    struct stream streams[2] = {{"stdout", 'O', out_fd, {0}, 0}, {"stderr", 'E', err_fd, {0}, 0}};
+    struct stream streams[2] = {{"stdout", 'O', out_fd, {0}, 0, 0}, {"stderr", 'E', err_fd, {0}, 0, 0}};
+    long long drain_end = 0;
     for (;;) {
+        int timeout = exited ? drain(streams, drain_end) : -1;
         struct pollfd fds[POLL_CLIENTS + MAX_CLIENTS];
         int nfds = fill_pollfds(fds, sigfd, streams);
         if (exited && streams[0].fd < 0 && streams[1].fd < 0)
             break;
-        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+        if (poll(fds, (nfds_t) nfds, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -401,8 +465,12 @@ int serve_until_exit(pid_t child, int sigfd, int out_fd, int err_fd)
             pump(&streams[0]);
         if (fds[POLL_STDERR].revents)
             pump(&streams[1]);
-        if (fds[POLL_SIGNALS].revents & POLLIN)
+        if (fds[POLL_SIGNALS].revents & POLLIN) {
+            int was_running = !exited;
             reap(sigfd, child);
+            if (was_running && exited)
+                drain_end = start_drain(streams);
+        }
     }
     return exit_code;
 }

@@ -13,8 +13,9 @@ void listen_for_clients(void);
 
 /*
  * Serves the container's output (out_fd, err_fd; -1: none), input and clients until the child
- * (reaped through sigfd, a signalfd for SIGCHLD) exited and its output is drained. Returns its
- * exit status, as a shell has it (128 + the signal when killed).
+ * (reaped through sigfd, a signalfd for SIGCHLD) exited and its output is drained: to its end, or,
+ * when a child it left running still holds it, for at most DRAIN_AFTER_EXIT_MS (as docker). Returns
+ * its exit status, as a shell has it (128 + the signal when killed).
  */
 int serve_until_exit(pid_t child, int sigfd, int out_fd, int err_fd);
 

@@ -243,7 +243,7 @@ int main(int argc, char **argv)
     int sigfd = watch_children();
     let_go_of_engine(ready);
     int exit_code = serve_until_exit(child, sigfd, p.out[0], p.err[0]);
-    /* The container ended and its output is drained: record the status, tell who waits. */
+    /* The container ended and its output is drained (or cut after the drain time): record the status, tell who waits. */
     record_exit(exit_code);
     tell_exit();
     stop_listening();
