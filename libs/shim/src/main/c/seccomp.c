@@ -65,9 +65,10 @@ static enum scmp_compare operator_of(const char *name)
  * must all hold (one rule); several on the same argument are alternatives (a rule each), as runc
  * adds them.
  */
-static void add_rule(scmp_filter_ctx ctx, uint32_t default_action, int default_errno, const struct op *o)
+static void add_rule(scmp_filter_ctx ctx, uint32_t default_action, const struct op *o)
 {
-    uint32_t action = action_of(o->argv[0], o->argv[1], default_errno);
+    /* A rule without an errno fails its calls with EPERM, as runc has it (OCI's errnoRet). */
+    uint32_t action = action_of(o->argv[0], o->argv[1], EPERM);
     if (action == default_action)
         return;
     int nr = seccomp_syscall_resolve_name(o->argv[2]);
@@ -126,7 +127,7 @@ static void compile(const struct op *head)
     }
     for (int i = 0; i < nops; i++)
         if (!strcmp(ops[i].name, "seccomp-rule") && ops[i].argc >= 3)
-            add_rule(ctx, default_action, default_errno, &ops[i]);
+            add_rule(ctx, default_action, &ops[i]);
     int fd = memfd_create("seccomp", MFD_CLOEXEC);
     if (fd < 0)
         die("seccomp: memfd_create: %s", strerror(errno));
@@ -139,6 +140,8 @@ static void compile(const struct op *head)
         die("seccomp: read the compiled filter: %s", strerror(errno));
     close(fd);
     program_len = (size_t) size / sizeof(struct sock_filter);
+    if (program_len == 0 || program_len > 0xffff)
+        die("seccomp: the compiled filter has %zu instructions", program_len);
 }
 
 /* Keeps the compiled filter at path for the next container with the same directives (atomically). */

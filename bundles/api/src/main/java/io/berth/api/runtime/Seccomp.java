@@ -25,7 +25,8 @@ public record Seccomp(String defaultAction, int defaultErrno, List<String> archi
     /**
      * System calls and what they get: the action when every condition on their arguments holds.
      *
-     * @param errno the errno of {@code SCMP_ACT_ERRNO} (or {@code SCMP_ACT_TRACE}'s value); -1 for the default errno
+     * @param errno the errno of {@code SCMP_ACT_ERRNO} (or {@code SCMP_ACT_TRACE}'s value); -1 when the profile
+     *        gives none ({@code EPERM}, as OCI's {@code errnoRet} and runc have it)
      */
     public record Rule(List<String> names, String action, int errno, List<Condition> conditions) {
         public Rule {
