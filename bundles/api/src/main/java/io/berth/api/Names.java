@@ -244,6 +244,32 @@ public final class Names {
         return s.indexOf('\ufffd') < 0 ? s : decode(bytes(p));
     }
 
+    /**
+     * Go's {@code path.Clean} of an absolute path ({@code /a/./b/../c/} is {@code /a/c}, {@code /..}
+     * is {@code /}), as docker cleans mount targets and sources; a relative path as it is.
+     *
+     * @since 1.2
+     */
+    public static String cleanPath(String p) {
+        if (!p.startsWith("/")) {
+            return p;
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String part : p.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else {
+                parts.add(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
     /** The last name of a path, every byte of it kept. */
     public static String fileName(Path p) {
         Path f = p.getFileName();

@@ -9,7 +9,7 @@
  * error (500).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.berth.api;
 
 import org.osgi.annotation.bundle.Export;

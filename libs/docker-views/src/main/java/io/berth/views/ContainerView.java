@@ -286,7 +286,7 @@ public final class ContainerView {
         Set<String> bound = bindTargets(h);
         List<MountSpec> out = new ArrayList<>();
         for (MountSpec s : h.mounts()) {
-            if (!bound.contains(cleanPath(s.target())) && !isPlainAnonymousVolume(s)) {
+            if (!bound.contains(io.berth.api.Names.cleanPath(s.target())) && !isPlainAnonymousVolume(s)) {
                 out.add(s);
             }
         }
@@ -298,7 +298,7 @@ public final class ContainerView {
         Set<String> bound = bindTargets(h);
         List<String> out = new ArrayList<>();
         for (MountSpec s : h.mounts()) {
-            if (!bound.contains(cleanPath(s.target())) && isPlainAnonymousVolume(s)) {
+            if (!bound.contains(io.berth.api.Names.cleanPath(s.target())) && isPlainAnonymousVolume(s)) {
                 out.add(s.target());
             }
         }
@@ -310,7 +310,7 @@ public final class ContainerView {
         Set<String> targets = new HashSet<>();
         for (String bind : h.binds()) {
             String[] parts = bind.split(":", 3);
-            targets.add(cleanPath(parts.length == 1 ? parts[0] : parts[1]));
+            targets.add(io.berth.api.Names.cleanPath(parts.length == 1 ? parts[0] : parts[1]));
         }
         return targets;
     }
@@ -333,27 +333,6 @@ public final class ContainerView {
         paths.forEach(p -> volumes.putIfAbsent(p, Map.of()));
         config.put("Volumes", volumes);
         return config;
-    }
-
-    /** Go's {@code path.Clean} of an absolute path; others as they are. */
-    static String cleanPath(String p) {
-        if (!p.startsWith("/")) {
-            return p;
-        }
-        List<String> parts = new ArrayList<>();
-        for (String part : p.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.remove(parts.size() - 1);
-                }
-            } else {
-                parts.add(part);
-            }
-        }
-        return "/" + String.join("/", parts);
     }
 
     private static void putIfSet(Map<String, Object> m, String key, String value) {

@@ -5,9 +5,10 @@ import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.ProcessSpec;
-import io.berth.api.runtime.Seccomp;
 import io.berth.api.runtime.Rlimit;
+import io.berth.api.runtime.Seccomp;
 import io.berth.api.storage.Mount;
+import io.berth.posix.MsFlags;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,25 +18,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static io.berth.posix.MsFlags.MS_BIND;
+import static io.berth.posix.MsFlags.MS_NODEV;
+import static io.berth.posix.MsFlags.MS_NOEXEC;
+import static io.berth.posix.MsFlags.MS_NOSUID;
+import static io.berth.posix.MsFlags.MS_RDONLY;
+import static io.berth.posix.MsFlags.MS_REC;
+import static io.berth.posix.MsFlags.MS_RELATIME;
+import static io.berth.posix.MsFlags.MS_REMOUNT;
+import static io.berth.posix.MsFlags.MS_STRICTATIME;
+
 /**
  * Turns a {@link ContainerSpec} into berth-shim's spec: every mount, device node, mask and
  * credential spelled out, the way docker sets a container up, so the shim decides nothing.
  */
 final class ShimSpec {
-    static final long MS_RDONLY = 1;
-    static final long MS_NOSUID = 2;
-    static final long MS_NODEV = 4;
-    static final long MS_NOEXEC = 8;
-    static final long MS_REMOUNT = 32;
-    static final long MS_BIND = 4096;
-    static final long MS_REC = 16384;
-    static final long MS_UNBINDABLE = 1 << 17;
-    static final long MS_PRIVATE = 1 << 18;
-    static final long MS_SLAVE = 1 << 19;
-    static final long MS_SHARED = 1 << 20;
-    static final long MS_RELATIME = 1 << 21;
-    static final long MS_STRICTATIME = 1 << 24;
-
     static final int CLONE_NEWNS = 0x00020000;
     static final int CLONE_NEWCGROUP = 0x02000000;
     static final int CLONE_NEWUTS = 0x04000000;
@@ -115,7 +112,7 @@ final class ShimSpec {
             throws IOException {
         ShimSpec s = new ShimSpec();
         s.add("rootfs", rootfs.toString(), spec.readonlyRootfs() ? "1" : "0");
-        s.add("propagation", Long.toUnsignedString(propagation(spec.rootPropagation())));
+        s.add("propagation", Long.toUnsignedString(MsFlags.propagation(spec.rootPropagation())));
         int namespaces = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP
                 | (spec.hostNetwork() ? 0 : CLONE_NEWNET);
         s.add("namespaces", Integer.toHexString(namespaces));
@@ -152,7 +149,7 @@ final class ShimSpec {
                         | (m.readOnly() ? MS_RDONLY : 0);
                 s.mount(m.source(), m.target(), "", flags, "");
                 for (String o : m.options()) {
-                    long propagation = propagation(o);
+                    long propagation = MsFlags.propagation(o);
                     if (propagation != 0) {
                         s.mount("", m.target(), "", propagation, "");
                     }
@@ -332,21 +329,6 @@ final class ShimSpec {
             throw new IllegalStateException(e);
         }
         return s.out.toByteArray();
-    }
-
-    /** The mount(2) flags of a propagation option ({@code rshared}, {@code slave}, …), 0 for any other option. */
-    static long propagation(String option) {
-        return switch (option) {
-            case "private" -> MS_PRIVATE;
-            case "rprivate" -> MS_PRIVATE | MS_REC;
-            case "slave" -> MS_SLAVE;
-            case "rslave" -> MS_SLAVE | MS_REC;
-            case "shared" -> MS_SHARED;
-            case "rshared" -> MS_SHARED | MS_REC;
-            case "unbindable" -> MS_UNBINDABLE;
-            case "runbindable" -> MS_UNBINDABLE | MS_REC;
-            default -> 0;
-        };
     }
 
     private void mount(String source, String target, String type, long flags, String data) {

@@ -31,20 +31,8 @@ final class ContainerPaths {
         if (path.indexOf('\0') >= 0) {
             throw new InvalidArgumentException("path " + path.replace('\0', '?') + " contains a NUL byte");
         }
-        List<String> parts = new ArrayList<>();
-        for (String p : path.split("/")) {
-            if (p.isEmpty() || p.equals(".")) {
-                continue;
-            }
-            if (p.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.remove(parts.size() - 1);
-                }
-                continue;
-            }
-            parts.add(p);
-        }
-        return parts;
+        String clean = Names.cleanPath("/" + path);
+        return clean.equals("/") ? List.of() : List.of(clean.substring(1).split("/"));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.berth.api.ConflictException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
 import io.berth.api.volume.VolumeDriver;
+import io.berth.posix.MsFlags;
 import io.berth.posix.Native;
 import io.berth.posix.Trees;
 
@@ -216,20 +217,20 @@ final class LocalVolumeDriver implements VolumeDriver {
         String type = opts.type() == null || opts.type().isEmpty() ? null : opts.type();
         LocalVolumeOptions.MountFlags f = LocalVolumeOptions.flags(opts.o());
         long flags = f.flags();
-        long plain = flags & ~LocalVolumeOptions.PROPAGATION;
+        long plain = flags & ~MsFlags.PROPAGATION;
         boolean mounted = false;
         try {
-            if ((flags & LocalVolumeOptions.MS_REMOUNT) == 0 || !f.data().isEmpty()) {
+            if ((flags & MsFlags.MS_REMOUNT) == 0 || !f.data().isEmpty()) {
                 Native.mount(device, data, type, plain, f.data().isEmpty() ? null : f.data());
                 mounted = true;
             }
-            if ((flags & LocalVolumeOptions.PROPAGATION) != 0) {
-                Native.mount("", data, null, flags & (LocalVolumeOptions.PROPAGATION | LocalVolumeOptions.MS_REC
-                        | LocalVolumeOptions.MS_SILENT), null);
+            if ((flags & MsFlags.PROPAGATION) != 0) {
+                Native.mount("", data, null, flags & (MsFlags.PROPAGATION | MsFlags.MS_REC
+                        | MsFlags.MS_SILENT), null);
             }
-            long readOnlyBind = LocalVolumeOptions.MS_BIND | LocalVolumeOptions.MS_RDONLY;
+            long readOnlyBind = MsFlags.MS_BIND | MsFlags.MS_RDONLY;
             if ((plain & readOnlyBind) == readOnlyBind) {
-                Native.mount("", data, null, plain | LocalVolumeOptions.MS_REMOUNT, null);
+                Native.mount("", data, null, plain | MsFlags.MS_REMOUNT, null);
             }
         } catch (IOException e) {
             if (mounted) {

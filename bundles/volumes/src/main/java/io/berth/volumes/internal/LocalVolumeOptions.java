@@ -1,6 +1,7 @@
 package io.berth.volumes.internal;
 
 import io.berth.api.InvalidArgumentException;
+import io.berth.posix.MsFlags;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,67 +34,6 @@ record LocalVolumeOptions(String type, String device, String o) {
             Map.entry("type", List.of("device")),
             Map.entry("o", List.of("device", "type")));
     private static final Pattern SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$");
-
-    static final long MS_RDONLY = 1;
-    static final long MS_NOSUID = 2;
-    static final long MS_NODEV = 4;
-    static final long MS_NOEXEC = 8;
-    static final long MS_SYNCHRONOUS = 16;
-    static final long MS_REMOUNT = 32;
-    static final long MS_MANDLOCK = 64;
-    static final long MS_DIRSYNC = 128;
-    static final long MS_NOATIME = 1024;
-    static final long MS_NODIRATIME = 2048;
-    static final long MS_BIND = 4096;
-    static final long MS_REC = 16384;
-    static final long MS_SILENT = 32768;
-    static final long MS_UNBINDABLE = 1 << 17;
-    static final long MS_PRIVATE = 1 << 18;
-    static final long MS_SLAVE = 1 << 19;
-    static final long MS_SHARED = 1 << 20;
-    static final long MS_RELATIME = 1 << 21;
-    static final long MS_STRICTATIME = 1 << 24;
-    /** The propagation types, which mount(2) takes alone, in a call of their own. */
-    static final long PROPAGATION = MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
-
-    /** A flag word of {@code o}: set, or cleared (its opposite, as {@code rw} clears {@code ro}). */
-    private record Flag(boolean clear, long flag) {
-    }
-
-    /** The words of {@code o} that are mount(2) flags (as docker's mount package knows them). */
-    private static final Map<String, Flag> FLAGS = Map.ofEntries(
-            Map.entry("ro", new Flag(false, MS_RDONLY)),
-            Map.entry("rw", new Flag(true, MS_RDONLY)),
-            Map.entry("suid", new Flag(true, MS_NOSUID)),
-            Map.entry("nosuid", new Flag(false, MS_NOSUID)),
-            Map.entry("dev", new Flag(true, MS_NODEV)),
-            Map.entry("nodev", new Flag(false, MS_NODEV)),
-            Map.entry("exec", new Flag(true, MS_NOEXEC)),
-            Map.entry("noexec", new Flag(false, MS_NOEXEC)),
-            Map.entry("sync", new Flag(false, MS_SYNCHRONOUS)),
-            Map.entry("async", new Flag(true, MS_SYNCHRONOUS)),
-            Map.entry("dirsync", new Flag(false, MS_DIRSYNC)),
-            Map.entry("remount", new Flag(false, MS_REMOUNT)),
-            Map.entry("mand", new Flag(false, MS_MANDLOCK)),
-            Map.entry("nomand", new Flag(true, MS_MANDLOCK)),
-            Map.entry("atime", new Flag(true, MS_NOATIME)),
-            Map.entry("noatime", new Flag(false, MS_NOATIME)),
-            Map.entry("diratime", new Flag(true, MS_NODIRATIME)),
-            Map.entry("nodiratime", new Flag(false, MS_NODIRATIME)),
-            Map.entry("bind", new Flag(false, MS_BIND)),
-            Map.entry("rbind", new Flag(false, MS_BIND | MS_REC)),
-            Map.entry("unbindable", new Flag(false, MS_UNBINDABLE)),
-            Map.entry("runbindable", new Flag(false, MS_UNBINDABLE | MS_REC)),
-            Map.entry("private", new Flag(false, MS_PRIVATE)),
-            Map.entry("rprivate", new Flag(false, MS_PRIVATE | MS_REC)),
-            Map.entry("shared", new Flag(false, MS_SHARED)),
-            Map.entry("rshared", new Flag(false, MS_SHARED | MS_REC)),
-            Map.entry("slave", new Flag(false, MS_SLAVE)),
-            Map.entry("rslave", new Flag(false, MS_SLAVE | MS_REC)),
-            Map.entry("relatime", new Flag(false, MS_RELATIME)),
-            Map.entry("norelatime", new Flag(true, MS_RELATIME)),
-            Map.entry("strictatime", new Flag(false, MS_STRICTATIME)),
-            Map.entry("nostrictatime", new Flag(true, MS_STRICTATIME)));
 
     /**
      * What {@code o} means to mount(2).
@@ -151,7 +91,7 @@ record LocalVolumeOptions(String type, String device, String o) {
         List<String> data = new ArrayList<>();
         if (o != null) {
             for (String word : o.split(",", -1)) {
-                Flag f = FLAGS.get(word);
+                MsFlags.Word f = MsFlags.word(word);
                 if (f != null) {
                     flags = f.clear() ? flags & ~f.flag() : flags | f.flag();
                 } else if (!word.isEmpty() && !word.equals("defaults")) {

@@ -5,13 +5,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_BIND;
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_NODEV;
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_NOEXEC;
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_NOSUID;
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_PRIVATE;
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_RDONLY;
-import static io.berth.volumes.internal.LocalVolumeOptions.MS_REC;
+import static io.berth.posix.MsFlags.MS_BIND;
+import static io.berth.posix.MsFlags.MS_NODEV;
+import static io.berth.posix.MsFlags.MS_NOEXEC;
+import static io.berth.posix.MsFlags.MS_NOSUID;
+import static io.berth.posix.MsFlags.MS_PRIVATE;
+import static io.berth.posix.MsFlags.MS_RDONLY;
+import static io.berth.posix.MsFlags.MS_REC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -111,7 +111,7 @@ final class ContainerVolumes {
             mounts.add(m);
         }
         for (MountSpec m : flagMounts) {
-            String target = clean(m.target());
+            String target = io.berth.api.Names.cleanPath(m.target());
             if (taken.contains(target)) {
                 // docker names the target as it was given here.
                 throw duplicate(m.target());
@@ -126,7 +126,7 @@ final class ContainerVolumes {
                 throw new InvalidArgumentException("invalid volume specification: ''");
             }
             // docker's daemon takes a relative path inside the container's root.
-            String target = clean("/" + a);
+            String target = io.berth.api.Names.cleanPath("/" + a);
             if (taken.add(target) && !tmpfs.contains(target)) {
                 mounts.add(new MountSpec("volume", "", target, false, "", false, false, null, Map.of(), 0, 0));
             }
@@ -187,7 +187,7 @@ final class ContainerVolumes {
         if (error != null) {
             throw new InvalidArgumentException("invalid volume specification: '" + raw + "': " + error);
         }
-        return new MountSpec(type, type.equals("bind") ? clean(source) : source, clean(target), readOnly, propagation,
+        return new MountSpec(type, type.equals("bind") ? io.berth.api.Names.cleanPath(source) : source, io.berth.api.Names.cleanPath(target), readOnly, propagation,
                 type.equals("bind"), noCopy, null, Map.of(), 0, 0);
     }
 
@@ -456,7 +456,7 @@ final class ContainerVolumes {
         String why = null;
         if (target.isEmpty()) {
             why = "field Target must not be empty";
-        } else if (clean(target.replace('\\', '/')).equals("/")) {
+        } else if (io.berth.api.Names.cleanPath(target.replace('\\', '/')).equals("/")) {
             why = "invalid specification: destination can't be '/'";
         } else if (!target.replace('\\', '/').startsWith("/")) {
             why = "invalid mount path: '" + target.replace('\\', '/') + "' mount path must be absolute";
@@ -544,26 +544,5 @@ final class ContainerVolumes {
         }
         List<String> options = List.of(mode.split(",", -1));
         return options.contains("ro") ? parts[0] + ":ro" : options.contains("rw") ? parts[0] + ":rw" : parts[0];
-    }
-
-    /** Go's {@code path.Clean} of an absolute path; a relative one as it is. */
-    static String clean(String p) {
-        if (!p.startsWith("/")) {
-            return p;
-        }
-        List<String> parts = new ArrayList<>();
-        for (String part : p.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.remove(parts.size() - 1);
-                }
-            } else {
-                parts.add(part);
-            }
-        }
-        return "/" + String.join("/", parts);
     }
 }

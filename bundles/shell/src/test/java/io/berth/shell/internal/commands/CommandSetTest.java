@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every command of the shell is well formed: one name each, no option named twice (-p, --net, …). */
 class CommandSetTest {
-    private static final List<Class<?>> GROUPS = List.of(ContainerCommands.class, ImageCommands.class,
+    private static final List<Class<?>> GROUPS = List.of(ContainerCommands.class, ContainerFileCommands.class, ImageCommands.class,
             NetworkCommands.class, SystemCommands.class, RegistryCommands.class, ConsoleCommands.class, VolumeCommands.class);
 
     @Test
