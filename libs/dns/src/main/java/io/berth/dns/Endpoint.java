@@ -129,11 +129,13 @@ final class Endpoint {
         } catch (IOException e) {
             warnings.warn("closing the DNS listener on " + address.getHostAddress(), e);
         }
+        // The accept loop ends first: a connection it took just before the listener closed is then
+        // among the clients closed below, and its thread among those awaited.
+        DaemonThreads.join(acceptThread);
         clients.forEach(Endpoint::closeQuietly);
         connections.shutdownNow();
         onClose.accept(this);
         DaemonThreads.join(udpThread);
-        DaemonThreads.join(acceptThread);
         DaemonThreads.await(connections);
     }
 
