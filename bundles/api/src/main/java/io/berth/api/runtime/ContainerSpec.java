@@ -30,6 +30,8 @@ public final class ContainerSpec {
     private final long shmSize;
     private final boolean hostNetwork;
     private final Seccomp seccomp;
+    private final List<IdMapping> uidMappings;
+    private final List<IdMapping> gidMappings;
 
     private ContainerSpec(Builder b) {
         id = Objects.requireNonNull(b.id, "id");
@@ -52,6 +54,11 @@ public final class ContainerSpec {
         shmSize = b.shmSize == 0 ? ContainerDefaults.SHM_SIZE : b.shmSize;
         hostNetwork = b.hostNetwork;
         seccomp = b.seccomp;
+        uidMappings = b.uidMappings == null ? List.of() : List.copyOf(b.uidMappings);
+        gidMappings = b.gidMappings == null ? List.of() : List.copyOf(b.gidMappings);
+        if (uidMappings.isEmpty() != gidMappings.isEmpty()) {
+            throw new IllegalArgumentException("a user namespace needs both uid and gid mappings");
+        }
     }
 
     /** A builder with nothing set. */
@@ -79,6 +86,8 @@ public final class ContainerSpec {
         b.shmSize = shmSize;
         b.hostNetwork = hostNetwork;
         b.seccomp = seccomp;
+        b.uidMappings = uidMappings;
+        b.gidMappings = gidMappings;
         return b;
     }
 
@@ -195,6 +204,27 @@ public final class ContainerSpec {
         return seccomp;
     }
 
+    /**
+     * The uid mappings of the container's user namespace ({@code usernsRemap}): its processes run
+     * in a user namespace of their own whose ids map to these host ids, and its root filesystem
+     * and writable files are owned by the mapped ids. Empty: no user namespace, the host's ids.
+     *
+     * @since 2.3
+     */
+    public List<IdMapping> uidMappings() {
+        return uidMappings;
+    }
+
+    /** The gid mappings of the container's user namespace; empty exactly when {@link #uidMappings} is. @since 2.3 */
+    public List<IdMapping> gidMappings() {
+        return gidMappings;
+    }
+
+    /** Whether the container runs in a user namespace of its own. @since 2.3 */
+    public boolean userNamespace() {
+        return !uidMappings.isEmpty();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerSpec c && Objects.equals(id, c.id) && Objects.equals(rootfs, c.rootfs)
@@ -204,13 +234,14 @@ public final class ContainerSpec {
                 && Objects.equals(readonlyPaths, c.readonlyPaths) && privileged == c.privileged
                 && Objects.equals(netns, c.netns) && hostNetwork == c.hostNetwork && Objects.equals(stateDir, c.stateDir)
                 && Objects.equals(log, c.log) && Objects.equals(annotations, c.annotations) && shmSize == c.shmSize
-                && Objects.equals(seccomp, c.seccomp);
+                && Objects.equals(seccomp, c.seccomp) && uidMappings.equals(c.uidMappings)
+                && gidMappings.equals(c.gidMappings);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, rootfs, readonlyRootfs, process, hostname, mounts, resources, maskedPaths,
-                readonlyPaths, privileged, netns, stateDir, log, annotations, shmSize, seccomp);
+                readonlyPaths, privileged, netns, stateDir, log, annotations, shmSize, seccomp, uidMappings, gidMappings);
     }
 
     @Override
@@ -219,7 +250,8 @@ public final class ContainerSpec {
                 ", process=" + process + ", hostname=" + hostname + ", mounts=" + mounts +
                 ", resources=" + resources + ", maskedPaths=" + maskedPaths + ", readonlyPaths=" + readonlyPaths +
                 ", privileged=" + privileged + ", netns=" + netns + ", stateDir=" + stateDir + ", log=" + log +
-                ", annotations=" + annotations + ", shmSize=" + shmSize + ", seccomp=" + (seccomp == null ? "unconfined" : seccomp.rules().size() + " rules") + "]";
+                ", annotations=" + annotations + ", shmSize=" + shmSize + ", seccomp=" + (seccomp == null ? "unconfined" : seccomp.rules().size() + " rules")
+                + (uidMappings.isEmpty() ? "" : ", uidMappings=" + uidMappings + ", gidMappings=" + gidMappings) + "]";
     }
 
     /** Sets a {@link ContainerSpec}'s fields. */
@@ -241,6 +273,8 @@ public final class ContainerSpec {
         private long shmSize;
         private boolean hostNetwork;
         private Seccomp seccomp;
+        private List<IdMapping> uidMappings;
+        private List<IdMapping> gidMappings;
 
         private Builder() {
         }
@@ -328,6 +362,13 @@ public final class ContainerSpec {
 
         public Builder seccomp(Seccomp seccomp) {
             this.seccomp = seccomp;
+            return this;
+        }
+
+        /** The user namespace's mappings ({@link #uidMappings}); empty lists (or {@code null}) for none. */
+        public Builder idMappings(List<IdMapping> uidMappings, List<IdMapping> gidMappings) {
+            this.uidMappings = uidMappings;
+            this.gidMappings = gidMappings;
             return this;
         }
 
