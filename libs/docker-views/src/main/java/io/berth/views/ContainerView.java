@@ -110,9 +110,30 @@ public final class ContainerView {
         graph.put("Name", c.storage());
         m.put("GraphDriver", graph);
         m.put("Mounts", mountPoints(d.mountPoints()));
+        // Berth's: the ids of the container's user namespace (usernsRemap), as OCI's linux.uidMappings; null: the host's.
+        if (d.uidMappings().isEmpty()) {
+            m.put("IdMappings", null);
+        } else {
+            Map<String, Object> ids = new LinkedHashMap<>();
+            ids.put("UidMap", idMappings(d.uidMappings()));
+            ids.put("GidMap", idMappings(d.gidMappings()));
+            m.put("IdMappings", ids);
+        }
         m.put("Config", withMacAddress(withVolumes(ConfigView.of(d.config()), volumesOfV(d.host())), macAddress(d)));
         m.put("NetworkSettings", networkSettings(d, networkIds));
         return m;
+    }
+
+    private static List<Map<String, Object>> idMappings(List<io.berth.api.runtime.IdMapping> mappings) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (io.berth.api.runtime.IdMapping i : mappings) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("ContainerID", i.containerId());
+            e.put("HostID", i.hostId());
+            e.put("Size", i.size());
+            out.add(e);
+        }
+        return out;
     }
 
     private static Map<String, Object> hostConfig(HostConfig h) {
@@ -162,7 +183,7 @@ public final class ContainerView {
             m.put("Tmpfs", new TreeMap<>(h.tmpfs()));
         }
         m.put("UTSMode", "");
-        m.put("UsernsMode", "");
+        m.put("UsernsMode", h.usernsMode() == null ? "" : h.usernsMode());
         m.put("ShmSize", h.shmSize());
         m.put("Runtime", h.runtime());
         m.put("Isolation", "");

@@ -49,6 +49,11 @@ public final class SystemView {
         return v;
     }
 
+    /** Id mappings as {@code CONTAINER:HOST:SIZE}, space-separated. */
+    private static String ranges(List<io.berth.api.runtime.IdMapping> mappings) {
+        return String.join(" ", mappings.stream().map(m -> m.containerId() + ":" + m.hostId() + ":" + m.size()).toList());
+    }
+
     /**
      * {@code info}'s object.
      *
@@ -84,7 +89,18 @@ public final class SystemView {
         info.put("DefaultRuntime", nullToEmpty(drivers.defaultName(DriverType.RUNTIME)));
         info.put("Drivers", all.stream().map(SystemView::driver).toList());
         // As docker's: every container gets docker's default seccomp profile unless it says otherwise.
-        info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
+        List<String> security = new ArrayList<>(List.of("name=seccomp,profile=builtin"));
+        if (settings.usernsRemap() != null) {
+            // As docker's "name=userns"; the mapping is Berth's addition (docker shows it in its root's name).
+            try {
+                io.berth.api.container.Remap remap = containers == null ? null : containers.remap();
+                security.add(remap == null ? "name=userns" : "name=userns,user=" + remap.user() + ":" + remap.group()
+                        + ",uids=" + ranges(remap.uids()) + ",gids=" + ranges(remap.gids()));
+            } catch (IOException | RuntimeException e) {
+                security.add("name=userns,error=" + String.valueOf(e.getMessage()).replace(',', ';'));
+            }
+        }
+        info.put("SecurityOptions", security);
         info.put("KernelVersion", System.getProperty("os.version"));
         info.put("OperatingSystem", HostFacts.operatingSystem());
         info.put("OSType", Platform.host().os());

@@ -5,6 +5,7 @@ import io.berth.api.Names;
 import io.berth.layers.tar.LayerPath;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarReader;
+import io.berth.posix.IdMap;
 import io.berth.posix.Native;
 import io.berth.posix.RawPaths;
 import io.berth.posix.Trees;
@@ -51,10 +52,21 @@ public final class LayerApplier {
      * @param sharedInodes whether what the directory holds before the layer may share its inodes
      *     with other trees (hard links to a parent layer's files): such an inode is never changed
      *     in place; a hard link entry to one copies it first
+     * @param owners the ids of the container the tree is a root of: entries' ids are the
+     *     container's, set as the host's ids it maps them to (an id it does not map fails the apply)
      */
-    public record Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners, boolean sharedInodes) {
+    public record Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners, boolean sharedInodes,
+                          IdMap owners) {
+        public Options {
+            owners = owners == null ? IdMap.IDENTITY : owners;
+        }
+
+        public Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners, boolean sharedInodes) {
+            this(whiteouts, allowDevices, setOwners, sharedInodes, IdMap.IDENTITY);
+        }
+
         public Options(Whiteouts whiteouts, boolean allowDevices, boolean setOwners) {
-            this(whiteouts, allowDevices, setOwners, false);
+            this(whiteouts, allowDevices, setOwners, false, IdMap.IDENTITY);
         }
     }
 
@@ -227,7 +239,7 @@ public final class LayerApplier {
         if (options.whiteouts() == Whiteouts.OVERLAY) {
             Native.mknod(target, Native.S_IFCHR, 0, 0, 0);
             if (options.setOwners()) {
-                setOwner(target, h.uid, h.gid);
+                setOwner(target, options.owners().hostUid(h.uid), options.owners().hostGid(h.gid));
             }
         }
     }
@@ -346,7 +358,7 @@ public final class LayerApplier {
 
     private void metadata(Path target, TarHeader h, boolean link) throws IOException {
         if (options.setOwners()) {
-            setOwner(target, h.uid, h.gid);
+            setOwner(target, options.owners().hostUid(h.uid), options.owners().hostGid(h.gid));
         }
         if (!link) {
             // After chown, which clears setuid and setgid. By path: the JDK's no-follow variant opens

@@ -3,6 +3,7 @@ package io.berth.layers;
 import io.berth.api.Names;
 import io.berth.layers.tar.TarHeader;
 import io.berth.layers.tar.TarWriter;
+import io.berth.posix.IdMap;
 import io.berth.posix.Native;
 import io.berth.posix.RawPaths;
 
@@ -33,9 +34,16 @@ public final class LayerWriter {
 
     private final TarWriter tar;
     private final Map<String, String> firstPathOfInode = new HashMap<>();
+    private final IdMap owners;
 
     public LayerWriter(OutputStream out) {
+        this(out, IdMap.IDENTITY);
+    }
+
+    /** Writes the files of a container whose ids {@code owners} maps, with the container's ids. */
+    public LayerWriter(OutputStream out, IdMap owners) {
         this.tar = new TarWriter(out);
+        this.owners = owners;
     }
 
     /**
@@ -58,8 +66,8 @@ public final class LayerWriter {
         TarHeader h = new TarHeader();
         h.name = format == S_IFDIR ? relative + "/" : relative;
         h.mode = mode & 07777;
-        h.uid = Integer.toUnsignedLong((Integer) a.get("uid"));
-        h.gid = Integer.toUnsignedLong((Integer) a.get("gid"));
+        h.uid = owners.containerUid(Integer.toUnsignedLong((Integer) a.get("uid")));
+        h.gid = owners.containerGid(Integer.toUnsignedLong((Integer) a.get("gid")));
         FileTime mtime = (FileTime) a.get("lastModifiedTime");
         h.mtimeSeconds = mtime.to(java.util.concurrent.TimeUnit.SECONDS);
         switch (format) {

@@ -3,6 +3,7 @@ package io.berth.layers;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.Names;
 import io.berth.layers.tar.LayerPath;
+import io.berth.posix.IdMap;
 import io.berth.posix.RawPaths;
 
 import java.io.IOException;
@@ -30,10 +31,17 @@ public final class ScopedRoot {
     private static final int MAX_LINKS = 40;
 
     private final Path root;
+    private final IdMap owners;
     private final NavigableMap<String, Path> resolved = new TreeMap<>();
 
     public ScopedRoot(Path root) {
+        this(root, IdMap.IDENTITY);
+    }
+
+    /** @param owners a remapped container's ids: the directories made are its root's (0:0 inside) */
+    public ScopedRoot(Path root, IdMap owners) {
         this.root = root.toAbsolutePath().normalize();
+        this.owners = owners;
     }
 
     public Path root() {
@@ -84,6 +92,7 @@ public final class ScopedRoot {
             }
             Files.createDirectory(next);
             Files.setAttribute(next, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
+            owners.chownToRoot(next);
             stack.push(component);
             return next;
         }

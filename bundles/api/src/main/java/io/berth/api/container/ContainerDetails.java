@@ -25,6 +25,8 @@ public final class ContainerDetails {
     private final io.berth.api.network.Sandbox sandbox;
     private final Map<String, io.berth.api.network.EndpointSettings> networks;
     private final List<MountPoint> mountPoints;
+    private final List<io.berth.api.runtime.IdMapping> uidMappings;
+    private final List<io.berth.api.runtime.IdMapping> gidMappings;
 
     private ContainerDetails(Builder b) {
         container = Objects.requireNonNull(b.container, "container");
@@ -42,6 +44,8 @@ public final class ContainerDetails {
         sandbox = b.sandbox;
         networks = b.networks == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.networks));
         mountPoints = b.mountPoints == null ? List.of() : List.copyOf(b.mountPoints);
+        uidMappings = b.uidMappings == null ? List.of() : List.copyOf(b.uidMappings);
+        gidMappings = b.gidMappings == null ? List.of() : List.copyOf(b.gidMappings);
     }
 
     /** A builder with nothing set. */
@@ -67,6 +71,8 @@ public final class ContainerDetails {
         b.sandbox = sandbox;
         b.networks = networks;
         b.mountPoints = mountPoints;
+        b.uidMappings = uidMappings;
+        b.gidMappings = gidMappings;
         return b;
     }
 
@@ -145,6 +151,16 @@ public final class ContainerDetails {
         return mountPoints;
     }
 
+    /** The uid mappings of its user namespace ({@code usernsRemap}); empty: the host's ids. @since 2.3 */
+    public List<io.berth.api.runtime.IdMapping> uidMappings() {
+        return uidMappings;
+    }
+
+    /** The gid mappings of its user namespace; empty: the host's ids. @since 2.3 */
+    public List<io.berth.api.runtime.IdMapping> gidMappings() {
+        return gidMappings;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerDetails c && Objects.equals(container, c.container)
@@ -187,6 +203,8 @@ public final class ContainerDetails {
         private io.berth.api.network.Sandbox sandbox;
         private Map<String, io.berth.api.network.EndpointSettings> networks;
         private List<MountPoint> mountPoints;
+        private List<io.berth.api.runtime.IdMapping> uidMappings;
+        private List<io.berth.api.runtime.IdMapping> gidMappings;
 
         private Builder() {
         }
@@ -258,6 +276,13 @@ public final class ContainerDetails {
 
         public Builder networks(Map<String, io.berth.api.network.EndpointSettings> networks) {
             this.networks = networks;
+            return this;
+        }
+
+        public Builder idMappings(List<io.berth.api.runtime.IdMapping> uidMappings,
+                                  List<io.berth.api.runtime.IdMapping> gidMappings) {
+            this.uidMappings = uidMappings;
+            this.gidMappings = gidMappings;
             return this;
         }
 

@@ -233,4 +233,15 @@ public interface ContainerService {
      * @since 2.3
      */
     void remove(String idOrName, boolean force, boolean volumes) throws IOException, InterruptedException;
+
+    /**
+     * The id remapping new containers get ({@code usernsRemap}), or {@code null} when they use the
+     * host's ids.
+     *
+     * @throws io.berth.api.InvalidArgumentException if the setting names a user without subordinate ids
+     * @since 2.3
+     */
+    default Remap remap() throws IOException {
+        return null;
+    }
 }

@@ -45,6 +45,7 @@ public final class HostConfig {
     private final List<MountSpec> mounts;
     private final List<String> volumesFrom;
     private final String volumeDriver;
+    private final String usernsMode;
 
     private HostConfig(Builder b) {
         runtime = b.runtime;
@@ -75,6 +76,10 @@ public final class HostConfig {
         mounts = b.mounts == null ? List.of() : List.copyOf(b.mounts);
         volumesFrom = b.volumesFrom == null ? List.of() : List.copyOf(b.volumesFrom);
         volumeDriver = b.volumeDriver;
+        usernsMode = b.usernsMode == null || b.usernsMode.isEmpty() ? null : b.usernsMode;
+        if (usernsMode != null && !usernsMode.equals("host")) {
+            throw new io.berth.api.InvalidArgumentException("invalid USER namespace mode: " + usernsMode);
+        }
     }
 
     private static Map<String, List<PortBinding>> orderedCopy(Map<String, List<PortBinding>> m) {
@@ -94,7 +99,8 @@ public final class HostConfig {
                 .capAdd(capAdd).capDrop(capDrop).tmpfs(tmpfs).resources(resources).log(log).securityOpt(securityOpt)
                 .ulimits(ulimits).restartPolicy(restartPolicy).shmSize(shmSize).networkMode(networkMode)
                 .portBindings(portBindings).publishAllPorts(publishAllPorts).dns(dns).dnsSearch(dnsSearch)
-                .dnsOptions(dnsOptions).extraHosts(extraHosts).binds(binds).mounts(mounts).volumesFrom(volumesFrom).volumeDriver(volumeDriver);
+                .dnsOptions(dnsOptions).extraHosts(extraHosts).binds(binds).mounts(mounts).volumesFrom(volumesFrom).volumeDriver(volumeDriver)
+                .usernsMode(usernsMode);
     }
 
     /** The runtime driver's name ({@code --runtime}), or {@code null} for the default one. */
@@ -228,6 +234,14 @@ public final class HostConfig {
         return volumeDriver;
     }
 
+    /**
+     * {@code --userns}: {@code host} to run in the host's user namespace when the engine remaps
+     * ids ({@code usernsRemap}), or {@code null} for the engine's choice. @since 2.3
+     */
+    public String usernsMode() {
+        return usernsMode;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HostConfig h && Objects.equals(runtime, h.runtime) && autoRemove == h.autoRemove
@@ -238,14 +252,15 @@ public final class HostConfig {
                 && publishAllPorts == h.publishAllPorts && dns.equals(h.dns) && dnsSearch.equals(h.dnsSearch)
                 && dnsOptions.equals(h.dnsOptions) && extraHosts.equals(h.extraHosts) && binds.equals(h.binds)
                 && mounts.equals(h.mounts) && volumesFrom.equals(h.volumesFrom)
-                && java.util.Objects.equals(volumeDriver, h.volumeDriver);
+                && java.util.Objects.equals(volumeDriver, h.volumeDriver)
+                && java.util.Objects.equals(usernsMode, h.usernsMode);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log,
                 securityOpt, ulimits, restartPolicy, shmSize, networkMode, portBindings, publishAllPorts, dns, dnsSearch,
-                dnsOptions, extraHosts, binds, mounts, volumesFrom, volumeDriver);
+                dnsOptions, extraHosts, binds, mounts, volumesFrom, volumeDriver, usernsMode);
     }
 
     @Override
@@ -284,6 +299,7 @@ public final class HostConfig {
         private List<MountSpec> mounts;
         private List<String> volumesFrom;
         private String volumeDriver;
+        private String usernsMode;
 
         private Builder() {
         }
@@ -401,6 +417,11 @@ public final class HostConfig {
 
         public Builder volumesFrom(List<String> volumesFrom) {
             this.volumesFrom = volumesFrom;
+            return this;
+        }
+
+        public Builder usernsMode(String usernsMode) {
+            this.usernsMode = usernsMode;
             return this;
         }
 

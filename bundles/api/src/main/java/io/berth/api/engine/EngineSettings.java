@@ -18,11 +18,15 @@ import java.util.Objects;
  * @param maxConcurrentUploads how many layers a push sends at once
  * @param registryConfig the directory of registry credentials ({@code config.json}, docker's format)
  *        and certificates ({@code certs.d/HOST/ca.crt}); docker's {@code ~/.docker} by default
- * @since 1.1 for the last three
+ * @param usernsRemap docker's {@code userns-remap}: {@code default} (the {@code berth} user's
+ *        subordinate ids), {@code USER} or {@code USER:GROUP}, whose subordinate ranges new
+ *        containers' root and users are mapped to in a user namespace of their own; {@code null}
+ *        for none (containers use the host's ids)
+ * @since 1.1 for the last three; 1.2 for {@code usernsRemap}
  */
 public record EngineSettings(Path root, Path runRoot, String defaultRuntime, String defaultStorage,
                              List<String> insecureRegistries, int maxConcurrentDownloads, int maxConcurrentUploads,
-                             Path registryConfig) {
+                             Path registryConfig, String usernsRemap) {
     /** Docker's defaults. */
     public static final int DEFAULT_DOWNLOADS = 3;
     public static final int DEFAULT_UPLOADS = 5;
@@ -34,11 +38,20 @@ public record EngineSettings(Path root, Path runRoot, String defaultRuntime, Str
         maxConcurrentDownloads = maxConcurrentDownloads < 1 ? DEFAULT_DOWNLOADS : maxConcurrentDownloads;
         maxConcurrentUploads = maxConcurrentUploads < 1 ? DEFAULT_UPLOADS : maxConcurrentUploads;
         registryConfig = registryConfig == null ? defaultRegistryConfig() : registryConfig;
+        usernsRemap = usernsRemap == null || usernsRemap.isBlank() ? null : usernsRemap.strip();
+    }
+
+    /** Settings without id remapping. */
+    public EngineSettings(Path root, Path runRoot, String defaultRuntime, String defaultStorage,
+                          List<String> insecureRegistries, int maxConcurrentDownloads, int maxConcurrentUploads,
+                          Path registryConfig) {
+        this(root, runRoot, defaultRuntime, defaultStorage, insecureRegistries, maxConcurrentDownloads,
+                maxConcurrentUploads, registryConfig, null);
     }
 
     public EngineSettings(Path root, Path runRoot, String defaultRuntime, String defaultStorage,
                           List<String> insecureRegistries) {
-        this(root, runRoot, defaultRuntime, defaultStorage, insecureRegistries, DEFAULT_DOWNLOADS, DEFAULT_UPLOADS, null);
+        this(root, runRoot, defaultRuntime, defaultStorage, insecureRegistries, DEFAULT_DOWNLOADS, DEFAULT_UPLOADS, null, null);
     }
 
     /** {@code $DOCKER_CONFIG}, or {@code ~/.docker}, as the docker CLI finds its configuration. */

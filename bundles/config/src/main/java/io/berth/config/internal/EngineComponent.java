@@ -60,7 +60,7 @@ public class EngineComponent implements Engine {
         settings = new EngineSettings(root, runRoot, emptyToNull(config.defaultRuntime()),
                 emptyToNull(config.defaultStorage()), insecure, config.maxConcurrentDownloads(),
                 config.maxConcurrentUploads(), emptyToNull(config.registryConfig()) == null ? null
-                : Path.of(config.registryConfig().trim()));
+                : Path.of(config.registryConfig().trim()), emptyToNull(config.usernsRemap()));
     }
 
     @Override

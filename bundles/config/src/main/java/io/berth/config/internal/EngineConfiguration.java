@@ -45,4 +45,9 @@ public @interface EngineConfiguration {
     @AttributeDefinition(description = "Registry credentials (config.json, docker's format) and certificates "
             + "(certs.d/HOST/ca.crt); empty: $DOCKER_CONFIG or ~/.docker, as the docker CLI.")
     String registryConfig() default "";
+
+    @AttributeDefinition(description = "docker's userns-remap: default (the berth user, made with subordinate ids "
+            + "if missing), USER or USER:GROUP; containers made from then on run in a user namespace whose ids map to "
+            + "that user's subordinate ranges (--userns=host opts one out). Empty: no remapping.")
+    String usernsRemap() default "";
 }

@@ -10,6 +10,7 @@ import io.berth.api.image.ContainerConfig;
 import io.berth.api.image.Image;
 import io.berth.api.image.ImageStore;
 import io.berth.api.runtime.RuntimeDriver;
+import io.berth.layers.TarIds;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -52,6 +53,18 @@ final class Commits {
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(diff), 1 << 16)) {
                     drivers.storage(r.storage()).diff(r.snapshot(), out);
+                }
+                if (r.ids().remaps()) {
+                    // The snapshot holds the host's ids of the container's: the image gets the container's.
+                    Path mapped = Files.createTempFile(store.root(), ".commit-", ".tar");
+                    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(diff), 1 << 16);
+                         OutputStream out = new BufferedOutputStream(Files.newOutputStream(mapped), 1 << 16)) {
+                        TarIds.toContainer(in, out, r.ids());
+                    } catch (IOException | RuntimeException ex) {
+                        Files.deleteIfExists(mapped);
+                        throw ex;
+                    }
+                    Files.move(mapped, diff, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
                 try (InputStream layer = Files.newInputStream(diff)) {
                     return images.commit(r.imageId(), layer, new CommitOptions(request.reference(), request.author(),

@@ -16,6 +16,7 @@ import io.berth.api.network.Network;
 import io.berth.api.network.NetworkService;
 import io.berth.api.runtime.Resources;
 import io.berth.api.storage.StorageDriver;
+import io.berth.posix.IdMap;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,9 +41,11 @@ final class ContainerCreation {
     private final Path hostResolvConf;
     private final Networking networking;
     private final Volumes volumes;
+    private final Remapping remapping;
 
     ContainerCreation(ContainerStore store, ImageStore images, DriverRegistry drivers, ContainerSnapshots snapshots,
-                      Path hostResolvConf, Networking networking, Volumes volumes) {
+                      Path hostResolvConf, Networking networking, Volumes volumes, Remapping remapping) {
+        this.remapping = remapping;
         this.networking = networking;
         this.volumes = volumes;
         this.store = store;
@@ -96,6 +99,7 @@ final class ContainerCreation {
             throw new UnavailableException("no storage driver is available");
         }
         StorageDriver storage = drivers.storage(storageName);
+        IdMap ids = remapping.forNew(host);
 
         String id = Names.newId();
         Map<String, EndpointSettings> networks = new LinkedHashMap<>();
@@ -130,7 +134,7 @@ final class ContainerCreation {
         }
         try {
             String chain = images.unpack(image.id().toString(), storageName, ProgressListener.NONE);
-            String init = snapshots.prepare(storage, id, chain);
+            String init = snapshots.prepare(storage, id, chain, ids == null ? IdMap.IDENTITY : ids);
             List<MountSpec> mounts;
             try {
                 mounts = volumes.resolve(id, fixed, orEmpty(ic.volumes()), store);
@@ -140,13 +144,18 @@ final class ContainerCreation {
             }
             ContainerRecord record = new ContainerRecord(id, name, Instant.now().toString(), req.image(),
                     image.id().toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init,
-                    networks, mounts);
+                    networks, mounts, ids);
             try {
                 Map<String, byte[]> files = new LinkedHashMap<>();
                 files.put("hosts", HostFiles.hosts(hostname));
                 files.put("hostname", HostFiles.hostname(hostname));
                 files.put("resolv.conf", HostFiles.resolvConf(hostResolvConf));
-                return store.add(record, StateRecord.CREATED, files);
+                ContainerStore.Entry added = store.add(record, StateRecord.CREATED, files);
+                // Bound over the container's /etc: its root may write them, as docker's remapped root may.
+                for (String f : files.keySet()) {
+                    record.ids().chownToRoot(added.dir.resolve(f));
+                }
+                return added;
             } catch (IOException | RuntimeException ex) {
                 volumes.release(record, true);
                 ContainerSnapshots.remove(storage, id);

@@ -14,6 +14,7 @@ import io.berth.layers.LayerApplier;
 import io.berth.layers.LayerWriter;
 import io.berth.layers.TreeTar;
 import io.berth.layers.Whiteouts;
+import io.berth.posix.IdMap;
 import io.berth.posix.Mounts;
 
 import java.io.IOException;
@@ -233,6 +234,7 @@ final class ContainerFiles {
     }
 
     void copyFrom(String idOrName, String path, String name, OutputStream tar) throws IOException {
+        IdMap ids = store.find(idOrName).record.ids();
         withFiles(idOrName, view -> {
             Path root = view.root();
             Path p = inside(root, path, false);
@@ -244,7 +246,7 @@ final class ContainerFiles {
             // their directories, not what the kernel shows in them, as docker's copy does.
             List<Path> kernel = view.running()
                     ? KERNEL_DIRECTORIES.stream().map(d -> root.resolve(d.substring(1))).toList() : List.of();
-            LayerWriter out = new LayerWriter(tar);
+            LayerWriter out = new LayerWriter(tar, ids);
             TreeTar.write(p, top, out, dir -> !kernel.contains(dir.normalize()));
             out.finish();
             return null;
@@ -253,6 +255,7 @@ final class ContainerFiles {
 
     void copyTo(String idOrName, String directory, InputStream tar) throws IOException {
         boolean readonlyRootfs = store.find(idOrName).record.host().readonlyRootfs();
+        IdMap ids = store.find(idOrName).record.ids();
         withFiles(idOrName, view -> {
             Path dir = inside(view.root(), directory, true);
             // A real directory of the container: links were resolved inside it, never followed here.
@@ -268,7 +271,7 @@ final class ContainerFiles {
             if (mount == null && readonlyRootfs) {
                 throw new InvalidArgumentException("container rootfs is marked read-only");
             }
-            LayerApplier.apply(tar, dir, new LayerApplier.Options(Whiteouts.DELETE, false, true));
+            LayerApplier.apply(tar, dir, new LayerApplier.Options(Whiteouts.DELETE, false, true, false, ids));
             return null;
         });
     }
@@ -305,8 +308,9 @@ final class ContainerFiles {
      * its volumes, binds and tmpfs mounts, as docker's {@code export} writes it.
      */
     void export(String idOrName, OutputStream tar) throws IOException {
+        IdMap ids = store.find(idOrName).record.ids();
         withRootfs(idOrName, root -> {
-            LayerWriter out = new LayerWriter(tar);
+            LayerWriter out = new LayerWriter(tar, ids);
             TreeTar.write(root, "", out);
             out.finish();
             return null;

@@ -3,6 +3,7 @@ package io.berth.containers.internal;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.Names;
 import io.berth.layers.ScopedRoot;
+import io.berth.posix.IdMap;
 import io.berth.posix.RawPaths;
 
 import java.io.IOException;
@@ -122,7 +123,12 @@ final class ContainerPaths {
 
     /** Makes a directory in the container (and its parents, mode 0755, owned by root) if missing; returns its host path. */
     static Path mkdirs(Path rootfs, String path) throws IOException {
-        return new ScopedRoot(rootfs).directory(clean(path), true, path);
+        return mkdirs(rootfs, path, IdMap.IDENTITY);
+    }
+
+    /** As {@link #mkdirs(Path, String)}, in a container whose ids {@code owners} maps: owned by its root. */
+    static Path mkdirs(Path rootfs, String path, IdMap owners) throws IOException {
+        return new ScopedRoot(rootfs, owners).directory(clean(path), true, path);
     }
 
     /**
@@ -130,11 +136,16 @@ final class ContainerPaths {
      * there, for a mount to cover.
      */
     static void mountPoint(Path rootfs, String path, boolean directory) throws IOException {
+        mountPoint(rootfs, path, directory, IdMap.IDENTITY);
+    }
+
+    /** As {@link #mountPoint(Path, String, boolean)}, in a container whose ids {@code owners} maps: owned by its root. */
+    static void mountPoint(Path rootfs, String path, boolean directory, IdMap owners) throws IOException {
         List<String> components = clean(path);
         if (components.isEmpty()) {
             return;
         }
-        ScopedRoot root = new ScopedRoot(rootfs);
+        ScopedRoot root = new ScopedRoot(rootfs, owners);
         Path parent = root.directory(components.subList(0, components.size() - 1), true, path);
         Path target = Names.resolve(parent, components.get(components.size() - 1));
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -146,5 +157,6 @@ final class ContainerPaths {
             Files.createFile(target);
             Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
+        owners.chownToRoot(target);
     }
 }

@@ -211,7 +211,7 @@ final class ContainerQueries {
                 .hostnamePath(e.dir.resolve("hostname").toString()).resolvConfPath(e.dir.resolve("resolv.conf").toString())
                 .runtimeAvailable(available)
                 .sandbox(e.state.running() ? lifecycle.networking().sandbox(e.id()) : null).networks(r.networks())
-                .mountPoints(lifecycle.volumes().mountPoints(r)).build();
+                .mountPoints(lifecycle.volumes().mountPoints(r)).idMappings(r.ids().uids(), r.ids().gids()).build();
     }
 
     List<Change> changes(String idOrName) throws IOException {

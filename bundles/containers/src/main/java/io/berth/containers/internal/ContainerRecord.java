@@ -4,6 +4,7 @@ import io.berth.api.container.HostConfig;
 import io.berth.api.container.MountSpec;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.network.EndpointSettings;
+import io.berth.posix.IdMap;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,10 +30,13 @@ import java.util.Objects;
  *        empty for {@code host}, {@code none} and {@code container:ID}
  * @param mounts its volumes, binds and tmpfs as resolved when it was made: every volume named (the
  *        anonymous ones made for it, the image's {@code VOLUME}s and {@code --volumes-from}'s included)
+ * @param userns the ids of its user namespace ({@code usernsRemap}), or {@code null}: the host's;
+ *        its files on the host are owned by the mapped ids
  */
 record ContainerRecord(String id, String name, String created, String image, String imageId, String path,
                        List<String> args, ContainerConfig config, HostConfig host, String storage, String snapshot,
-                       String initSnapshot, Map<String, EndpointSettings> networks, List<MountSpec> mounts) {
+                       String initSnapshot, Map<String, EndpointSettings> networks, List<MountSpec> mounts,
+                       IdMap userns) {
     ContainerRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -41,16 +45,22 @@ record ContainerRecord(String id, String name, String created, String image, Str
         Objects.requireNonNull(host, "host");
         networks = networks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(networks));
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        userns = userns == null || !userns.remaps() ? null : userns;
+    }
+
+    /** The ids of its user namespace: {@link IdMap#IDENTITY} when it has none. */
+    IdMap ids() {
+        return userns == null ? IdMap.IDENTITY : userns;
     }
 
     ContainerRecord withName(String newName) {
         return new ContainerRecord(id, newName, created, image, imageId, path, args, config, host, storage, snapshot,
-                initSnapshot, networks, mounts);
+                initSnapshot, networks, mounts, userns);
     }
 
     ContainerRecord withNetworks(Map<String, EndpointSettings> newNetworks) {
         return new ContainerRecord(id, name, created, image, imageId, path, args, config, host, storage, snapshot,
-                initSnapshot, newNetworks, mounts);
+                initSnapshot, newNetworks, mounts, userns);
     }
 
     String shortId() {

@@ -44,7 +44,8 @@ public class ContainerServiceComponent {
     public ContainerServiceComponent(@Reference Engine engine, @Reference ImageStore images, @Reference DriverRegistry drivers,
                                      @Reference NetworkService networks, @Reference VolumeService volumes) throws IOException {
         service = new LocalContainerService(engine.settings().root().resolve("containers"),
-                engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"), networks, volumes);
+                engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"), networks, volumes,
+                () -> engine.settings().usernsRemap());
     }
 
     /** After the runtimes present were bound (and their containers reconciled): the service is ready. */

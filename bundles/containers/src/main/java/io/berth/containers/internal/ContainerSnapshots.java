@@ -3,6 +3,7 @@ package io.berth.containers.internal;
 import io.berth.api.NotFoundException;
 import io.berth.api.storage.Mount;
 import io.berth.api.storage.StorageDriver;
+import io.berth.posix.IdMap;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,19 +37,58 @@ final class ContainerSnapshots {
      * top layer is {@code chain} ({@code null}: an image without layers), making that first if
      * needed.
      *
+     * <p>A remapped container ({@code ids}) needs its root filesystem owned by its ids. On a
+     * copying driver (one whose snapshot is a single directory: vfs) its init snapshot is a copy of
+     * the image with the mapped ids, made once per range as docker chowns layers per range, so
+     * its changes are still the differences from its parent; on overlay it shares the image's
+     * init snapshot, whose lower layers are id-mapped when it is mounted, and only its upper
+     * layer's root is given to its root here.
+     *
      * @return the init snapshot's key
      */
-    String prepare(StorageDriver storage, String key, String chain) throws IOException {
+    String prepare(StorageDriver storage, String key, String chain, IdMap ids) throws IOException {
         synchronized (initLock) {
-            String init = init(storage, chain);
-            storage.prepare(key, init);
+            String init = init(storage, chain, ids.remaps() && copies(storage, chain) ? ids : IdMap.IDENTITY);
+            List<Mount> mounts = storage.prepare(key, init);
+            if (ids.remaps()) {
+                try {
+                    giveUpperToRoot(mounts, ids);
+                } catch (IOException | RuntimeException e) {
+                    remove(storage, key);
+                    throw e;
+                }
+            }
             return init;
         }
     }
 
+    /**
+     * Whether the driver copies its snapshots: its {@code graphData} is a single {@code Dir}, as
+     * the SPI has copying drivers describe themselves (an image without layers: taken as layered).
+     */
+    private static boolean copies(StorageDriver storage, String chain) throws IOException {
+        if (chain == null) {
+            return false;
+        }
+        java.util.Map<String, String> data = storage.graphData(chain);
+        return data.containsKey("Dir") && !data.containsKey("UpperDir");
+    }
+
+    /** An overlay's upper layer root, owned by the container's root; a single directory is already (it was copied from the init snapshot). */
+    private static void giveUpperToRoot(List<Mount> mounts, IdMap ids) throws IOException {
+        for (Mount m : mounts) {
+            for (String o : m.options()) {
+                if (o.startsWith("upperdir=")) {
+                    ids.chownToRoot(Path.of(o.substring("upperdir=".length())));
+                }
+            }
+        }
+    }
+
     /** The init snapshot of an image, made if it is not there yet. Called with {@link #initLock} held. */
-    private String init(StorageDriver storage, String chain) throws IOException {
-        String key = (chain == null ? "scratch" : chain) + INIT_SUFFIX;
+    private String init(StorageDriver storage, String chain, IdMap ids) throws IOException {
+        String key = (chain == null ? "scratch" : chain) + INIT_SUFFIX
+                + (ids.remaps() ? "-" + ids.hostUid(0) + "." + ids.hostGid(0) : "");
         try {
             storage.stat(key);
             return key;
@@ -62,11 +102,12 @@ final class ContainerSnapshots {
             try {
                 Path root = RootFilesystems.mount(mounts, target);
                 try {
+                    ids.chownTree(root);
                     for (String d : INIT_DIRECTORIES) {
-                        ContainerPaths.mountPoint(root, d, true);
+                        ContainerPaths.mountPoint(root, d, true, ids);
                     }
                     for (String f : INIT_FILES) {
-                        ContainerPaths.mountPoint(root, f, false);
+                        ContainerPaths.mountPoint(root, f, false, ids);
                     }
                 } finally {
                     RootFilesystems.unmount(target);

@@ -51,6 +51,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     private final ContainerFiles files;
     private final Commits commits;
     private final ContainerQueries queries;
+    private final Remapping remapping;
 
     /**
      * @param root where containers are kept ({@code <root>/containers})
@@ -61,14 +62,25 @@ public final class LocalContainerService implements ContainerService, ImageUsers
      */
     public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf,
                                  NetworkService networks, VolumeService volumes) throws IOException {
+        this(root, runRoot, images, drivers, hostResolvConf, networks, volumes, () -> null);
+    }
+
+    /**
+     * @param usernsRemap the engine's {@code usernsRemap} setting as it is now ({@code null}: none),
+     *        read for each container made
+     */
+    public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf,
+                                 NetworkService networks, VolumeService volumes,
+                                 java.util.function.Supplier<String> usernsRemap) throws IOException {
         // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
         Native.load();
         store = new ContainerStore(root);
-        RootFilesystems rootfs = new RootFilesystems(runRoot);
+        remapping = new Remapping(usernsRemap, Path.of("/etc"));
+        RootFilesystems rootfs = new RootFilesystems(runRoot, remapping);
         Networking networking = new Networking(networks);
         Volumes mounts = new Volumes(volumes);
         creation = new ContainerCreation(store, images, drivers, new ContainerSnapshots(rootfs.runRoot()), hostResolvConf,
-                networking, mounts);
+                networking, mounts, remapping);
         lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking, mounts);
         reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
         files = new ContainerFiles(store, drivers, rootfs, mounts, lifecycle);
@@ -107,9 +119,16 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     /** Stops watching: running containers keep running, to be picked up by the next engine. */
     public void close() {
         lifecycle.close();
+        remapping.close();
     }
 
     // ------------------------------------------------------------------ ContainerService
+
+    @Override
+    public io.berth.api.container.Remap remap() throws IOException {
+        io.berth.posix.SubordinateIds.Remap r = remapping.current();
+        return r == null ? null : new io.berth.api.container.Remap(r.user(), r.group(), r.uids(), r.gids());
+    }
 
     @Override
     public Container create(CreateRequest request) throws IOException {

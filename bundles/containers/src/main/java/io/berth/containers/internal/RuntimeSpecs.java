@@ -54,14 +54,14 @@ final class RuntimeSpecs {
         HostConfig h = r.host();
         Users.Resolved user = Users.resolve(rootfs, c.user());
         String cwd = c.workingDir().isEmpty() ? "/" : c.workingDir();
-        ContainerPaths.mkdirs(rootfs, cwd);
+        ContainerPaths.mkdirs(rootfs, cwd, r.ids());
 
         List<Mount> mounts = new ArrayList<>();
         mounts.add(new Mount("bind", dir.resolve("resolv.conf").toString(), "/etc/resolv.conf", List.of("rbind", "rw")));
         mounts.add(new Mount("bind", dir.resolve("hostname").toString(), "/etc/hostname", List.of("rbind", "rw")));
         mounts.add(new Mount("bind", dir.resolve("hosts").toString(), "/etc/hosts", List.of("rbind", "rw")));
         for (Map.Entry<String, String> t : h.tmpfs().entrySet()) {
-            ContainerPaths.mountPoint(rootfs, t.getKey(), true);
+            ContainerPaths.mountPoint(rootfs, t.getKey(), true, r.ids());
             mounts.add(new Mount("tmpfs", "tmpfs", t.getKey(), tmpfsOptions(t.getValue())));
         }
         Set<String> capabilities = Capabilities.of(h.capAdd(), h.capDrop());
@@ -76,7 +76,8 @@ final class RuntimeSpecs {
                 .resources(h.resources()).maskedPaths(ContainerDefaults.MASKED_PATHS)
                 .readonlyPaths(ContainerDefaults.READONLY_PATHS).privileged(h.privileged()).shmSize(h.shmSize())
                 .stateDir(stateDir).seccomp(SeccompProfiles.forContainer(h.securityOpt(), h.privileged(), capabilities))
-                .log(new LogSpec(log, h.log().maxSize(), h.log().maxFiles())).build();
+                .log(new LogSpec(log, h.log().maxSize(), h.log().maxFiles()))
+                .idMappings(r.ids().uids(), r.ids().gids()).build();
     }
 
     /**

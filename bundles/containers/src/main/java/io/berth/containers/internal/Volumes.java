@@ -171,7 +171,7 @@ final class Volumes {
                 String target = "/" + rootfs.toAbsolutePath().normalize().relativize(resolved);
                 switch (m.type()) {
                     case "tmpfs" -> {
-                        ContainerPaths.mountPoint(rootfs, target, true);
+                        ContainerPaths.mountPoint(rootfs, target, true, r.ids());
                         List<String> options = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
                         if (m.tmpfsSize() > 0) {
                             options.add("size=" + m.tmpfsSize());
@@ -186,19 +186,22 @@ final class Volumes {
                         Path source = Path.of(m.source());
                         if (!Files.exists(source) && m.createHostPath()) {
                             Files.createDirectories(source);
+                            r.ids().chownToRoot(source); // as docker makes it: the remapped root's
                         }
                         boolean directory = Files.isDirectory(source);
                         String propagation = m.bindPropagation().isEmpty() ? "rprivate" : m.bindPropagation();
                         HostMounts.checkPropagation(source, propagation);
-                        ContainerPaths.mountPoint(rootfs, target, directory);
+                        ContainerPaths.mountPoint(rootfs, target, directory, r.ids());
                         out.add(new Mount("bind", m.source(), target, List.of("rbind", m.readOnly() ? "ro" : "rw", propagation)));
                     }
                     default -> {
                         VolumeService.Mounted v = service().mount(m.source(), r.id());
                         mounted.add(m.source());
                         boolean existed = Files.isDirectory(resolved, LinkOption.NOFOLLOW_LINKS);
-                        ContainerPaths.mountPoint(rootfs, target, true);
+                        ContainerPaths.mountPoint(rootfs, target, true, r.ids());
                         if (v.fresh()) {
+                            // A new volume is its first container's root's (a remapped one's), as docker's are.
+                            r.ids().chownToRoot(v.path());
                             if (!m.noCopy() && existed) {
                                 copyUp(resolved, v.path());
                             }

@@ -19,7 +19,7 @@ class CommitsTest {
                 .entrypoint(List.of("/init")).workingDir("/w").labels(Map.of("k", "v")).stopSignal("SIGINT")
                 .stopTimeout(3).exposedPorts(List.of("80/tcp")).volumes(List.of("/data")).image("busybox").build();
         ContainerRecord r = new ContainerRecord("a".repeat(64), "c", Instant.now().toString(), "busybox",
-                "sha256:" + "1".repeat(64), "/init", List.of("sh"), c, HostConfig.DEFAULT, "overlay", "a".repeat(64), "init", null, null);
+                "sha256:" + "1".repeat(64), "/init", List.of("sh"), c, HostConfig.DEFAULT, "overlay", "a".repeat(64), "init", null, null, null);
         ContainerConfig image = Commits.imageConfig(r);
         assertThat(image).isEqualTo(ContainerConfig.builder().user("user").env(List.of("A=1")).cmd(List.of("sh"))
                 .entrypoint(List.of("/init")).workingDir("/w").labels(Map.of("k", "v")).stopSignal("SIGINT").stopTimeout(3)

@@ -35,7 +35,7 @@ class ContainerQueriesTest {
     @BeforeEach
     void setUp() throws IOException {
         store = new ContainerStore(tmp.resolve("containers"));
-        RootFilesystems rootfs = new RootFilesystems(tmp.resolve("run"));
+        RootFilesystems rootfs = new RootFilesystems(tmp.resolve("run"), Remapping.none());
         lifecycle = new ContainerLifecycle(store, drivers, rootfs, new Networking(null), new Volumes(null));
         queries = new ContainerQueries(store, drivers, null, rootfs, lifecycle);
     }
@@ -48,7 +48,7 @@ class ContainerQueriesTest {
     private ContainerStore.Entry add(char c, int minute, StateRecord state) throws IOException {
         ContainerRecord r = FakeRuntime.record(FakeRuntime.id(c));
         r = new ContainerRecord(r.id(), r.name(), Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * minute).toString(),
-                r.image(), r.imageId(), r.path(), r.args(), r.config(), r.host(), r.storage(), r.snapshot(), r.initSnapshot(), r.networks(), r.mounts());
+                r.image(), r.imageId(), r.path(), r.args(), r.config(), r.host(), r.storage(), r.snapshot(), r.initSnapshot(), r.networks(), r.mounts(), r.userns());
         store.reserve(r.name(), r.id());
         return store.add(r, state, Map.of());
     }

@@ -60,7 +60,7 @@ final class FakeRuntime implements RuntimeDriver {
     static ContainerRecord record(String id) {
         return new ContainerRecord(id, "c-" + id.substring(0, 4), Instant.now().toString(), "busybox", "sha256:" + "0".repeat(64),
                 "sleep", List.of("300"), ContainerConfig.EMPTY, HostConfig.builder().runtime("fake").build(), "none", id,
-                "init", null, null);
+                "init", null, null, null);
     }
 
     static String id(char c) {

@@ -34,7 +34,7 @@ class ReconcilerTest {
     @BeforeEach
     void setUp() throws IOException {
         store = new ContainerStore(tmp.resolve("containers"));
-        RootFilesystems rootfs = new RootFilesystems(tmp.resolve("run"));
+        RootFilesystems rootfs = new RootFilesystems(tmp.resolve("run"), Remapping.none());
         lifecycle = new ContainerLifecycle(store, drivers, rootfs, new Networking(null), new Volumes(null));
         reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
     }
@@ -110,7 +110,7 @@ class ReconcilerTest {
     void containersOfAnotherRuntimeAreLeftAsTheyAre() throws Exception {
         ContainerStore.Entry e = store.add(new ContainerRecord(FakeRuntime.id('e'), "elsewhere", Instant.now().toString(),
                 "busybox", "sha256:" + "0".repeat(64), "sleep", List.of(), io.berth.api.image.ContainerConfig.EMPTY,
-                io.berth.api.container.HostConfig.builder().runtime("runc").build(), "none", FakeRuntime.id('e'), "init", null, null),
+                io.berth.api.container.HostConfig.builder().runtime("runc").build(), "none", FakeRuntime.id('e'), "init", null, null, null),
                 running(), Map.of());
         reconciler.reconcile("fake", runtime);
         assertThat(e.state.status()).isEqualTo(ContainerStatus.RUNNING);

@@ -39,7 +39,7 @@ class RuntimeSpecsTest {
 
     private static ContainerRecord record(ContainerConfig config, HostConfig host) {
         return new ContainerRecord("a".repeat(64), "c", Instant.now().toString(), "busybox", "sha256:" + "0".repeat(64), "sh",
-                List.of("-c", "true"), config, host, "overlay", "a".repeat(64), "init", null, null);
+                List.of("-c", "true"), config, host, "overlay", "a".repeat(64), "init", null, null, null);
     }
 
     @Test

@@ -71,6 +71,8 @@ public class CreateOptions {
     public List<String> volumesFrom;
     @Option(names = {"--volume-driver"}, description = "Optional volume driver for the container")
     public String volumeDriver;
+    @Option(names = {"--userns"}, description = "User namespace to use (host: the host's, when the engine remaps ids)")
+    public String userns;
     @Option(names = {"--cap-add"}, description = "Add Linux capabilities")
     public List<String> capAdd;
     @Option(names = {"--cap-drop"}, description = "Drop Linux capabilities")
@@ -175,7 +177,7 @@ public class CreateOptions {
                 .networkMode(net.mode()).portBindings(net.portBindings()).publishAllPorts(net.publishAll())
                 .dns(net.dns()).dnsSearch(net.dnsSearch()).dnsOptions(net.dnsOptions()).extraHosts(net.extraHosts())
                 .binds(volumes.binds()).mounts(volumes.mounts()).volumesFrom(volumes.volumesFrom())
-                .volumeDriver(volumes.volumeDriver()).build();
+                .volumeDriver(volumes.volumeDriver()).usernsMode(blankToNull(userns)).build();
         return CreateRequest.builder(image).name(blankToNull(name)).command(command).entrypoint(entry).env(environment)
                 .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
                 .stopSignal(blankToNull(stopSignal)).stopTimeout(timeout).storage(blankToNull(storage)).host(host).tty(tty)
