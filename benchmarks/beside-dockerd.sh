@@ -5,15 +5,17 @@
 # median, ratio, now_ms. $needs lists other commands the caller needs. The caller's `set -euo pipefail` applies.
 # Optional: $dockerd_args, more arguments for dockerd (e.g. "--storage-driver vfs"; later ones win over
 # the defaults "--iptables=false --bridge=none"); $extra_cleanup, a command run at exit after both daemons stopped; $berth_storage, the
-# storage driver Berth unpacks images into and runs on (defaultStorage, set in a copy of the distribution).
+# storage driver Berth unpacks images into and runs on (defaultStorage, set in a copy of the distribution);
+# $berth_config, more "key = value" lines of conf/berth.engine.cfg for that copy (e.g. "usernsRemap = default").
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 berth_home=$(ls -d "$top"/distribution/target/berth-*/ | head -1)
 berth_home=${berth_home%/}
 rm -rf "$work"; mkdir -p "$work"
-if [ -n "${berth_storage:-}" ]; then
+if [ -n "${berth_storage:-}" ] || [ -n "${berth_config:-}" ]; then
   cp -a "$berth_home" "$work/berth-dist"
   berth_home="$work/berth-dist"
-  sed -i "s/^defaultStorage *=.*/defaultStorage = $berth_storage/" "$berth_home/conf/berth.engine.cfg"
+  [ -n "${berth_storage:-}" ] && sed -i "s/^defaultStorage *=.*/defaultStorage = $berth_storage/" "$berth_home/conf/berth.engine.cfg"
+  [ -n "${berth_config:-}" ] && printf '%s\n' "$berth_config" >>"$berth_home/conf/berth.engine.cfg"
 fi
 berth="$berth_home/bin/berth"
 berth_pid=""; docker_pid=""

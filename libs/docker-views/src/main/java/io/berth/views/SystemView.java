@@ -112,6 +112,7 @@ public final class SystemView {
         info.put("RunRootDir", settings.runRoot().toString());
         info.put("InsecureRegistries", settings.insecureRegistries());
         info.put("RegistryConfigDir", settings.registryConfig().toString());
+        info.put("UsernsRemap", nullToEmpty(settings.usernsRemap()));
         List<Map<String, Object>> bundles = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             Map<String, Object> row = new LinkedHashMap<>();

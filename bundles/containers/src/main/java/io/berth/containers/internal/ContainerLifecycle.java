@@ -162,6 +162,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 mounted = true;
                 spec = spec.toBuilder().mounts(all).build();
             }
+            if (spec.userNamespace()) {
+                Remapping.searchable(root.resolve("."));
+                Remapping.searchable(e.dir.resolve("hosts"));
+            }
             runtime.delete(r.id());
             runtime.create(spec);
             try {

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * containers made afterwards; the others keep theirs.
  */
 final class Remapping implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Remapping.class.getName());
+    /** Directories {@link #searchable} saw searchable: each is checked once. */
+    private static final java.util.Set<Path> SEARCHABLE = new java.util.HashSet<>();
     private final Supplier<String> setting;
     private final SubordinateIds subordinateIds;
     private final Map<String, SubordinateIds.Remap> resolved = new HashMap<>();
@@ -73,6 +76,30 @@ final class Remapping implements AutoCloseable {
             namespaces.put(ids, handle);
         }
         return handle.fd();
+    }
+
+    /**
+     * Lets a remapped container's root reach {@code path}: every directory above it gets search
+     * permission for others if it lacks it (0700 becomes 0701), as docker makes its root 0711
+     * under {@code userns-remap}. The runtime's init looks the container's root filesystem, its
+     * {@code /etc} files and its volumes up by path as the mapped root, which is nobody on the
+     * host. Nothing is made readable: search permission lets it reach only the paths it is given.
+     */
+    static void searchable(Path path) throws IOException {
+        for (Path p = path.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+            synchronized (SEARCHABLE) {
+                if (SEARCHABLE.contains(p)) {
+                    return;
+                }
+                java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = java.nio.file.Files.getPosixFilePermissions(p);
+                if (!mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    mode.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+                    java.nio.file.Files.setPosixFilePermissions(p, mode);
+                    LOG.log(System.Logger.Level.INFO, "gave " + p + " search permission for remapped containers' roots");
+                }
+                SEARCHABLE.add(p);
+            }
+        }
     }
 
     @Override

@@ -207,6 +207,9 @@ final class Volumes {
                             }
                             service().filled(m.source());
                         }
+                        if (r.ids().remaps()) {
+                            Remapping.searchable(v.path().resolve("."));
+                        }
                         out.add(new Mount("bind", v.path().toString(), target, List.of("rbind", m.readOnly() ? "ro" : "rw")));
                     }
                 }
