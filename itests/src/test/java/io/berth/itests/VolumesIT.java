@@ -220,45 +220,76 @@ class VolumesIT extends DaemonWithBusybox {
 
     @Test
     void aContainerSwappingADirectoryForALinkCannotTakeCpOutOfIt() throws Exception {
-        // A tree of many files: each one written is a chance for the swap below to win the race.
-        String marker = "berth-escape-" + Long.toHexString(System.nanoTime());
-        Path tree = Files.createDirectories(berth.root.getParent().resolve("tree"));
-        for (int i = 0; i < 500; i++) {
-            Files.writeString(tree.resolve(marker + "-" + i), "escaped\n");
+        Path swap = swapProgram();
+        String c = ok("create", "busybox", "/swap", "/x").out().strip();
+        ok("cp", swap.toString(), c + ":/swap");
+        ok("start", c);
+        copiesStayInside(c, c, "/x/");
+    }
+
+    @Test
+    void aContainerSwappingADirectoryForALinkInASharedVolumeCannotTakeCpOutOfAnother() throws Exception {
+        // The swap runs in one container; the copy goes to another that has the same volume (or bind).
+        Path swap = swapProgram();
+        Path bound = Files.createDirectories(berth.root.getParent().resolve("bound"));
+        for (String[] mount : List.of(new String[]{"-v", "shared:/v"}, new String[]{"-v", bound + ":/v"})) {
+            String swapper = ok("create", mount[0], mount[1], "busybox", "/swap", "/v/x").out().strip();
+            ok("cp", swap.toString(), swapper + ":/swap");
+            ok("start", swapper);
+            String target = ok("run", "-d", mount[0], mount[1], "busybox", "sleep", "300").out().strip();
+            copiesStayInside(swapper, target, "/v/x/");
+            ok("rm", "-f", swapper, target);
         }
-        // The container swaps /x, a directory, with a link to / as fast as the kernel lets it, in one
-        // system call (CVE-2018-15664): a copy that resolves /x and then writes through it may land on the host.
+    }
+
+    /** A static program that swaps DIR (a directory) with a link to / in a tight loop. */
+    private Path swapProgram() throws Exception {
         Path source = Files.writeString(berth.root.getParent().resolve("swap.c"), """
                 #define _GNU_SOURCE
                 #include <fcntl.h>
                 #include <stdio.h>
                 #include <sys/stat.h>
                 #include <unistd.h>
-                int main(void) {
-                    mkdir("/x", 0755);
-                    symlink("/", "/x.link");
+                int main(int argc, char **argv) {
+                    char link[4096];
+                    snprintf(link, sizeof link, "%s.link", argv[1]);
+                    mkdir(argv[1], 0755);
+                    symlink("/", link);
                     for (;;)
-                        renameat2(AT_FDCWD, "/x", AT_FDCWD, "/x.link", RENAME_EXCHANGE);
+                        renameat2(AT_FDCWD, argv[1], AT_FDCWD, link, RENAME_EXCHANGE);
                 }
                 """);
         Path swap = source.resolveSibling("swap");
         HostCommands.run("gcc", "-static", "-O2", "-o", swap.toString(), source.toString());
-        String c = ok("create", "busybox", "/swap").out().strip();
-        ok("cp", swap.toString(), c + ":/swap");
-        ok("start", c);
+        return swap;
+    }
+
+    /**
+     * Copies a tree of many files into {@code target}'s {@code dir} 20 times while {@code swapper}
+     * swaps that directory with a link to / as fast as the kernel lets it, in one system call
+     * (CVE-2018-15664): each file written is a chance for the swap to win the race, and a copy that
+     * resolves the directory and then writes through it may land on the host.
+     */
+    private void copiesStayInside(String swapper, String target, String dir) throws Exception {
+        String marker = "berth-escape-" + Long.toHexString(System.nanoTime());
+        Path tree = Files.createDirectories(berth.root.getParent().resolve("tree-" + marker));
+        for (int i = 0; i < 500; i++) {
+            Files.writeString(tree.resolve(marker + "-" + i), "escaped\n");
+        }
         // What an escape would change: the host's root, its entries, its mode and owner (an escaped
         // copy once made its mode 0644, from a tar entry, and left /tree and /f101 there).
         String before = hostRoot();
         try {
             for (int i = 0; i < 20; i++) {
-                // The directory's content, each file straight into /x.
-                Installation.Result copy = berth.berth("cp", tree + "/.", c + ":/x/");
+                // The directory's content, each file straight into the directory.
+                Installation.Result copy = berth.berth("cp", tree + "/.", target + ":" + dir);
                 assertThat(hostRoot()).as("copy " + i).isEqualTo(before);
-                // The container is frozen while it is copied into: nothing moves under the copy.
+                // The containers that can reach it are frozen while it is copied into: nothing moves under the copy.
                 assertThat(copy.err()).as("copy " + i).isEmpty();
                 assertThat(copy.status()).as("copy " + i).isZero();
             }
-            assertThat(inspect(c).path("State").path("Status").asText()).isEqualTo("running");
+            assertThat(inspect(swapper).path("State").path("Status").asText()).isEqualTo("running");
+            assertThat(inspect(target).path("State").path("Status").asText()).isEqualTo("running");
         } finally {
             for (Path p : escaped(marker)) {
                 Files.delete(p);

@@ -41,6 +41,7 @@ import java.util.concurrent.CompletionException;
  * outside the container is read or written.
  */
 final class ContainerFiles {
+    private static final System.Logger LOG = System.getLogger(ContainerFiles.class.getName());
     /** Where a runtime mounts the kernel's file systems in a container. */
     private static final List<String> KERNEL_DIRECTORIES = List.of("/proc", "/sys", "/dev");
 
@@ -97,7 +98,7 @@ final class ContainerFiles {
     private <T> T withFiles(String idOrName, OnView<T> work) throws IOException {
         ContainerStore.Entry e = store.find(idOrName);
         e.lock.lock();
-        try {
+        try (Frozen others = freeze(coUsers(e))) {
             ContainerLifecycle.checkNotRemoved(e);
             ContainerRecord r = e.record;
             if (e.state.running()) {
@@ -154,6 +155,75 @@ final class ContainerFiles {
             }
         } finally {
             e.lock.unlock();
+        }
+    }
+
+    /**
+     * The other running containers that share a volume or a bind (the same or an enclosing or
+     * enclosed host directory) with {@code e}: while a copy works through that mount, their
+     * processes could swap a directory it resolved for a link out of it, as the container's own
+     * could if it were not frozen, so they are frozen too.
+     */
+    private List<ContainerStore.Entry> coUsers(ContainerStore.Entry e) {
+        List<MountSpec> own = e.record.mounts().stream().filter(m -> !m.type().equals("tmpfs")).toList();
+        if (own.isEmpty()) {
+            return List.of();
+        }
+        List<ContainerStore.Entry> out = new java.util.ArrayList<>();
+        for (ContainerStore.Entry other : store.all()) {
+            if (other == e || other.state.status() != ContainerStatus.RUNNING) {
+                continue;
+            }
+            boolean shares = false;
+            for (MountSpec m : other.record.mounts()) {
+                for (MountSpec mine : own) {
+                    shares |= m.type().equals(mine.type()) && (m.type().equals("bind")
+                            ? overlaps(Path.of(m.source()), Path.of(mine.source())) : m.source().equals(mine.source()));
+                }
+            }
+            if (shares) {
+                out.add(other);
+            }
+        }
+        return out;
+    }
+
+    private static boolean overlaps(Path a, Path b) {
+        Path x = a.toAbsolutePath().normalize();
+        Path y = b.toAbsolutePath().normalize();
+        return x.startsWith(y) || y.startsWith(x);
+    }
+
+    /** Pauses running containers for a while; closing resumes those it paused (one that ended meanwhile is left). */
+    private Frozen freeze(List<ContainerStore.Entry> entries) throws IOException {
+        Frozen frozen = new Frozen(new java.util.ArrayList<>());
+        try {
+            for (ContainerStore.Entry other : entries) {
+                RuntimeDriver runtime = lifecycle.runtimeOf(other);
+                try {
+                    runtime.pause(other.id());
+                    frozen.paused().add(java.util.Map.entry(other.id(), runtime));
+                } catch (ConflictException | NotFoundException ex) {
+                    // It ended meanwhile, or a user paused it: nothing of it runs.
+                }
+            }
+            return frozen;
+        } catch (IOException | RuntimeException ex) {
+            frozen.close();
+            throw ex;
+        }
+    }
+
+    private record Frozen(List<Map.Entry<String, RuntimeDriver>> paused) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (Map.Entry<String, RuntimeDriver> p : paused) {
+                try {
+                    p.getValue().resume(p.getKey());
+                } catch (IOException | RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot resume container " + p.getKey() + " after a copy: " + ex);
+                }
+            }
         }
     }
 
