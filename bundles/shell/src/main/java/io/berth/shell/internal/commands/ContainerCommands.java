@@ -320,11 +320,23 @@ public class ContainerCommands implements Commands {
 
     /** Applies an action to each container, printing its name as given, or the error; 1 if any failed. */
     private static int each(CommandContext ctx, List<String> names, Action action) throws InterruptedException {
+        return each(ctx, names, action, false);
+    }
+
+    /**
+     * As {@link #each(CommandContext, List, Action)}; with {@code ignoreMissing}, a container that
+     * does not exist is said so but is no failure (docker's {@code rm -f}).
+     */
+    private static int each(CommandContext ctx, List<String> names, Action action, boolean ignoreMissing)
+            throws InterruptedException {
         int status = 0;
         for (String name : names) {
             try {
                 action.apply(name);
                 ctx.out().println(name);
+            } catch (io.berth.api.NotFoundException e) {
+                ctx.err().println("Error: " + e.getMessage());
+                status = ignoreMissing ? status : 1;
             } catch (BerthException e) {
                 ctx.err().println("Error: " + e.getMessage());
                 status = 1;
@@ -464,10 +476,11 @@ public class ContainerCommands implements Commands {
                   @Descriptor("Remove anonymous volumes associated with the container")
                   @Parameter(names = {"-v", "--volumes"}, absentValue = "false", presentValue = "true") boolean volumes,
                   @Descriptor("Containers to remove") List<String> names) throws InterruptedException {
+        // As docker's client: with --force, a container that is not there is said so, but is no failure.
         if (volumes) {
-            return each(ctx, names, n -> containers.remove(n, force, true));
+            return each(ctx, names, n -> containers.remove(n, force, true), force);
         }
-        return each(ctx, names, n -> containers.remove(n, force));
+        return each(ctx, names, n -> containers.remove(n, force), force);
     }
 
     @Command(name = "wait", usage = "CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container wait"})
@@ -501,6 +514,8 @@ public class ContainerCommands implements Commands {
                      @Parameter(names = {"--until"}, absentValue = "") String until,
                      @Descriptor("Show timestamps")
                      @Parameter(names = {"-t", "--timestamps"}, absentValue = "false", presentValue = "true") boolean timestamps,
+                     @Descriptor("Show extra details provided to logs")
+                     @Parameter(names = {"--details"}, absentValue = "false", presentValue = "true") boolean details,
                      @Descriptor("The container") String name) throws IOException {
         int lines;
         if (tail.equals("all") || tail.isEmpty()) {
@@ -515,7 +530,7 @@ public class ContainerCommands implements Commands {
         Instant now = Instant.now();
         LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : TimeFlags.parse(since, now, "since"),
                 until.isEmpty() ? null : TimeFlags.parse(until, now, "until"));
-        LogPrinter printer = new LogPrinter(ctx.out(), ctx.err(), timestamps);
+        LogPrinter printer = new LogPrinter(ctx.out(), ctx.err(), timestamps, details);
         try {
             containers.logs(name, options, printer);
         } catch (InterruptedException e) {

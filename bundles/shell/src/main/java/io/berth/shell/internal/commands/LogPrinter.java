@@ -20,12 +20,23 @@ final class LogPrinter implements LogSink {
     private final BufferedOutputStream out;
     private final BufferedOutputStream err;
     private final boolean timestamps;
+    private final boolean details;
     private BufferedOutputStream last;
 
     LogPrinter(OutputStream out, OutputStream err, boolean timestamps) {
+        this(out, err, timestamps, false);
+    }
+
+    /**
+     * @param details {@code --details}: each line after the attributes its log driver gave it, as
+     *        docker writes them ({@code k=v,k=v} then a space; the json-file log gives none, so a
+     *        space alone)
+     */
+    LogPrinter(OutputStream out, OutputStream err, boolean timestamps, boolean details) {
         this.out = new BufferedOutputStream(out, BUFFER);
         this.err = new BufferedOutputStream(err, BUFFER);
         this.timestamps = timestamps;
+        this.details = details;
     }
 
     @Override
@@ -37,6 +48,9 @@ final class LogPrinter implements LogSink {
         last = s;
         if (timestamps) {
             s.write((Times.rfc3339Fixed(e.time()) + " ").getBytes(StandardCharsets.UTF_8));
+        }
+        if (details) {
+            s.write(' ');
         }
         e.writeTo(s);
     }
