@@ -90,9 +90,13 @@ class InteractiveIT extends DaemonWithBusybox {
         ok("exec", "-d", "target", "sleep", "77");
         String top = ok("top", "target").out();
         assertThat(top).contains("sleep 300").contains("sleep 77");
+        // As docker's: 126, the reason on the output, for a command or a user that is not there.
         Installation.Result missing = berth.berth("exec", "target", "no-such-command");
-        assertThat(missing.status()).isEqualTo(127);
-        assertThat(missing.err()).isEqualTo("Error: exec: \"no-such-command\": executable file not found in $PATH\n");
+        assertThat(missing.status()).isEqualTo(126);
+        assertThat(missing.out()).isEqualTo("exec: \"no-such-command\": executable file not found in $PATH\n");
+        Installation.Result noUser = berth.berth("exec", "-u", "nosuchuser", "target", "id");
+        assertThat(noUser.status()).isEqualTo(126);
+        assertThat(noUser.out()).isEqualTo("unable to find user nosuchuser: no matching entries in passwd file\n");
         try (TerminalSession t = terminal("exec -it target sh")) {
             int at = t.await("/ # ", 0);
             t.type("tty; stty size\r");

@@ -9,6 +9,7 @@ import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.ContainerSpec;
 import io.berth.api.runtime.LogSpec;
 import io.berth.api.runtime.ProcessSpec;
+import io.berth.api.runtime.StartFailedException;
 import io.berth.api.storage.Mount;
 
 import java.io.IOException;
@@ -89,7 +90,13 @@ final class RuntimeSpecs {
     static ProcessSpec exec(ContainerRecord r, Path rootfs, ExecRequest request) throws IOException {
         ContainerConfig c = r.config();
         HostConfig h = r.host();
-        Users.Resolved user = Users.resolve(rootfs, request.user() != null ? request.user() : c.user());
+        Users.Resolved user;
+        try {
+            user = Users.resolve(rootfs, request.user() != null ? request.user() : c.user());
+        } catch (InvalidArgumentException ex) {
+            // As docker's: the process could not be started (its runtime looks the user up).
+            throw new StartFailedException(126, ex.getMessage());
+        }
         String cwd = request.workingDir() != null && !request.workingDir().isEmpty() ? request.workingDir()
                 : c.workingDir().isEmpty() ? "/" : c.workingDir();
         if (!cwd.startsWith("/")) {

@@ -422,8 +422,10 @@ public class ContainerCommands implements Commands {
         try {
             a = containers.exec(args.get(0), request);
         } catch (StartFailedException e) {
-            ctx.err().println("Error: " + e.getMessage());
-            return e.exitCode() == 126 || e.exitCode() == 127 ? e.exitCode() : 126;
+            // As docker's: the process could not be started (not found, not executable, no such
+            // user): 126, the reason on the output, where the process's would have been.
+            ctx.out().println(e.getMessage());
+            return 126;
         }
         if (detach) {
             a.io().close();
