@@ -98,6 +98,10 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(made.get("Image").asText()).startsWith("sha256:");
         assertThat(ok("ps", "-f", "label=tier=test", "-q").out().strip()).isEqualTo(created.substring(0, 12));
         assertThat(ok("top", "made").out()).contains("PID").contains("sleep 300");
+        // ps options of one's own, for a process of another user: ps is asked for the container's pids.
+        String other = ok("run", "-d", "-u", "1000", "busybox", "sleep", "301").out().strip();
+        assertThat(ok("top", other, "-o", "pid,comm").out().lines().toList()).hasSize(2).last().asString().endsWith("sleep");
+        ok("rm", "-f", other);
         List<String> stats = ok("stats", "--no-stream", "made").out().lines().toList();
         assertThat(stats.get(0)).matches("CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS");
         assertThat(stats.get(1)).startsWith(created.substring(0, 12)).contains("made").endsWith(" 1");

@@ -698,15 +698,17 @@ public class ContainerCommands implements Commands {
         List<String> command = new ArrayList<>();
         command.add("ps");
         command.addAll(args.size() > 1 ? args.subList(1, args.size()) : List.of("-ef"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // As docker's: ps is asked for the container's processes (-q PID,…), whatever options were
+        // given (-o alone lists only ps's own session); options that cannot go with -q (f), without.
+        List<String> selected = new ArrayList<>(command);
+        selected.add("-q");
+        selected.add(String.join(",", pids.stream().map(String::valueOf).toList()));
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String l; (l = r.readLine()) != null; ) {
-                lines.add(l);
+        if (pids.isEmpty() || runPs(selected, lines) != 0) {
+            lines.clear();
+            if (runPs(command, lines) != 0 || lines.isEmpty()) {
+                throw new InvalidArgumentException("ps: " + String.join("\n", lines));
             }
-        }
-        if (p.waitFor() != 0 || lines.isEmpty()) {
-            throw new InvalidArgumentException("ps: " + String.join("\n", lines));
         }
         String[] header = lines.get(0).strip().split("\\s+");
         int pidColumn = List.of(header).indexOf("PID");
@@ -723,6 +725,17 @@ public class ContainerCommands implements Commands {
             }
         }
         table.print(ctx.out());
+    }
+
+    /** Runs ps, its output's lines into {@code lines}; its exit status. */
+    private static int runPs(List<String> command, List<String> lines) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                lines.add(l);
+            }
+        }
+        return p.waitFor();
     }
 
     @Command(name = "stats", usage = "[OPTIONS] [CONTAINER...]", aliases = {"container stats"})
