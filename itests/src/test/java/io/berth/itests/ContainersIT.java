@@ -98,6 +98,14 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(made.get("Image").asText()).startsWith("sha256:");
         assertThat(ok("ps", "-f", "label=tier=test", "-q").out().strip()).isEqualTo(created.substring(0, 12));
         assertThat(ok("top", "made").out()).contains("PID").contains("sleep 300");
+        // As docker's: a detached container's output is attached by nobody; a memory limit allows as much swap again.
+        String detachedId = ok("run", "-d", "-m", "32m", "busybox", "true").out().strip();
+        JsonNode detached = inspect(detachedId);
+        assertThat(detached.path("Config").path("AttachStdout").asBoolean()).isFalse();
+        assertThat(detached.path("Config").path("AttachStderr").asBoolean()).isFalse();
+        assertThat(detached.path("HostConfig").path("MemorySwap").asLong()).isEqualTo(64L << 20);
+        assertThat(inspect("made").path("Config").path("AttachStdout").asBoolean()).isTrue();
+        ok("rm", "-f", detachedId);
         // ps options of one's own, for a process of another user: ps is asked for the container's pids.
         String other = ok("run", "-d", "-u", "1000", "busybox", "sleep", "301").out().strip();
         assertThat(ok("top", other, "-o", "pid,comm").out().lines().toList()).hasSize(2).last().asString().endsWith("sleep");

@@ -30,6 +30,7 @@ public final class CreateRequest {
     private final boolean tty;
     private final boolean openStdin;
     private final boolean stdinOnce;
+    private final boolean detached;
     private final List<String> exposedPorts;
     private final Map<String, EndpointSettings> networks;
 
@@ -50,6 +51,7 @@ public final class CreateRequest {
         tty = b.tty;
         openStdin = b.openStdin;
         stdinOnce = b.stdinOnce;
+        detached = b.detached;
         exposedPorts = b.exposedPorts == null ? List.of() : List.copyOf(b.exposedPorts);
         networks = b.networks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.networks));
     }
@@ -63,7 +65,7 @@ public final class CreateRequest {
     public Builder toBuilder() {
         return new Builder().image(image).name(name).command(command).entrypoint(entrypoint).env(env).workingDir(workingDir)
                 .user(user).hostname(hostname).labels(labels).stopSignal(stopSignal).stopTimeout(stopTimeout)
-                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce).exposedPorts(exposedPorts).networks(networks);
+                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce).detached(detached).exposedPorts(exposedPorts).networks(networks);
     }
 
     /** The image, as the user named it. */
@@ -149,6 +151,15 @@ public final class CreateRequest {
         return stdinOnce;
     }
 
+    /**
+     * Whether it is made to run detached ({@code run -d}): nobody attaches its output, so its
+     * config says {@code AttachStdout} and {@code AttachStderr} false, as docker's client sends it.
+     * @since 2.3
+     */
+    public boolean detached() {
+        return detached;
+    }
+
     /** {@code --expose}: ports exposed besides the image's ({@code 80/tcp}). @since 2.2 */
     public List<String> exposedPorts() {
         return exposedPorts;
@@ -171,14 +182,14 @@ public final class CreateRequest {
                 && Objects.equals(workingDir, r.workingDir) && Objects.equals(user, r.user)
                 && Objects.equals(hostname, r.hostname) && labels.equals(r.labels) && Objects.equals(stopSignal, r.stopSignal)
                 && Objects.equals(stopTimeout, r.stopTimeout) && Objects.equals(storage, r.storage) && host.equals(r.host)
-                && tty == r.tty && openStdin == r.openStdin && stdinOnce == r.stdinOnce
+                && tty == r.tty && openStdin == r.openStdin && stdinOnce == r.stdinOnce && detached == r.detached
                 && exposedPorts.equals(r.exposedPorts) && networks.equals(r.networks);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(image, name, command, entrypoint, env, workingDir, user, hostname, labels, stopSignal,
-                stopTimeout, storage, host, tty, openStdin, stdinOnce, exposedPorts, networks);
+                stopTimeout, storage, host, tty, openStdin, stdinOnce, detached, exposedPorts, networks);
     }
 
     @Override
@@ -207,6 +218,7 @@ public final class CreateRequest {
         private boolean tty;
         private boolean openStdin;
         private boolean stdinOnce;
+        private boolean detached;
         private List<String> exposedPorts;
         private Map<String, EndpointSettings> networks;
 
@@ -289,6 +301,11 @@ public final class CreateRequest {
 
         public Builder openStdin(boolean openStdin) {
             this.openStdin = openStdin;
+            return this;
+        }
+
+        public Builder detached(boolean detached) {
+            this.detached = detached;
             return this;
         }
 

@@ -116,14 +116,14 @@ final class ContainerCreation {
         }
         labels.putAll(req.labels());
         ContainerConfig config = ContainerConfig.builder().hostname(hostname)
-                .user(req.user() != null ? req.user() : ic.user()).attachStdin(req.openStdin()).attachStdout(true)
-                .attachStderr(true).exposedPorts(exposedPorts(ic.exposedPorts(), req, host)).tty(req.tty()).openStdin(req.openStdin())
+                .user(req.user() != null ? req.user() : ic.user()).attachStdin(req.openStdin() && !req.detached())
+                .attachStdout(!req.detached()).attachStderr(!req.detached()).exposedPorts(exposedPorts(ic.exposedPorts(), req, host)).tty(req.tty()).openStdin(req.openStdin())
                 .stdinOnce(req.stdinOnce()).env(RuntimeSpecs.mergeEnv(orEmpty(ic.env()), req.env()))
                 .cmd(cmd.isEmpty() ? null : cmd).healthcheck(ic.healthcheck()).image(req.image()).volumes(ic.volumes())
                 .workingDir(workingDir).entrypoint(entrypoint.isEmpty() ? null : entrypoint).onBuild(ic.onBuild())
                 .labels(labels).stopSignal(stopSignal == null || stopSignal.isEmpty() ? null : stopSignal)
                 .stopTimeout(stopTimeout).build();
-        HostConfig fixed = host.toBuilder().runtime(runtimeName).build();
+        HostConfig fixed = host.toBuilder().runtime(runtimeName).resources(withSwap(host.resources())).build();
 
         String name;
         if (wantedName != null) {
@@ -165,6 +165,11 @@ final class ContainerCreation {
             store.release(name, id);
             throw ex;
         }
+    }
+
+    /** docker's default: a memory limit without a swap limit allows as much swap again (memory + swap = twice it). */
+    private static Resources withSwap(Resources r) {
+        return r.memory() > 0 && r.memorySwap() == 0 ? r.toBuilder().memorySwap(2 * r.memory()).build() : r;
     }
 
     /**

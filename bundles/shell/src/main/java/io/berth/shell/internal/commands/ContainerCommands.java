@@ -133,8 +133,14 @@ public class ContainerCommands implements Commands {
 
     private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args, boolean stdinOnce)
             throws IOException {
+        return createContainer(ctx, options, args, stdinOnce, false);
+    }
+
+    private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args, boolean stdinOnce,
+                                      boolean detached) throws IOException {
         String image = args.get(0);
-        CreateRequest request = options.request(ctx, image, args.subList(1, args.size()), stdinOnce);
+        CreateRequest request = options.request(ctx, image, args.subList(1, args.size()), stdinOnce).toBuilder()
+                .detached(detached).build();
         String policy = options.pull == null ? "missing" : options.pull;
         if (!Set.of("missing", "always", "never").contains(policy)) {
             throw new InvalidArgumentException("invalid pull option: '" + policy + "': must be one of \"always\", "
@@ -147,10 +153,10 @@ public class ContainerCommands implements Commands {
             try {
                 images.get(image);
             } catch (NotFoundException e) {
-                ctx.err().println("Unable to find image '" + familiarWithTag(image) + "' locally");
                 if (policy.equals("never")) {
                     throw e;
                 }
+                ctx.err().println("Unable to find image '" + familiarWithTag(image) + "' locally");
                 pullFor(ctx, image, platform);
             }
         }
@@ -209,7 +215,7 @@ public class ContainerCommands implements Commands {
         }
         Container c;
         try {
-            c = createContainer(ctx, options, args, !detach && options.interactive);
+            c = createContainer(ctx, options, args, !detach && options.interactive, detach);
         } catch (BerthException e) {
             ctx.err().println("Error: " + e.getMessage());
             return 125;
