@@ -105,6 +105,14 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(detached.path("Config").path("AttachStderr").asBoolean()).isFalse();
         assertThat(detached.path("HostConfig").path("MemorySwap").asLong()).isEqualTo(64L << 20);
         assertThat(inspect("made").path("Config").path("AttachStdout").asBoolean()).isTrue();
+        // docker's init layer: /etc/mtab for df and mount; dev entries export shows; none of it in diff.
+        assertThat(ok("exec", "made", "readlink", "/etc/mtab").out()).isEqualTo("/proc/mounts\n");
+        assertThat(ok("exec", "made", "df", "/").out()).contains("Filesystem");
+        String exported = new String(berth.berth("export", detachedId).stdout(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String entry : List.of("dev/console\0", "dev/pts/\0", "dev/shm/\0", "etc/mtab\0")) {
+            assertThat(exported).as(entry).contains(entry);
+        }
+        assertThat(ok("diff", detachedId).out()).isEmpty();
         ok("rm", "-f", detachedId);
         // ps options of one's own, for a process of another user: ps is asked for the container's pids.
         String other = ok("run", "-d", "-u", "1000", "busybox", "sleep", "301").out().strip();

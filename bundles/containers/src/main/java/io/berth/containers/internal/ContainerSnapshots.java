@@ -13,16 +13,19 @@ import java.util.List;
 /**
  * The snapshots containers sit on. Each container has a writable snapshot (keyed by its id) on an
  * "init" snapshot of its image: the image's layers plus the empty files and directories the
- * runtime mounts over ({@code /proc}, {@code /sys}, {@code /dev}, {@code /etc/hosts},
- * {@code /etc/hostname}, {@code /etc/resolv.conf}), so those never show in {@code diff} or a
- * commit, as with docker. The init snapshot is shared by the image's containers and kept while the
- * image exists; the image store removes it with the image's layers.
+ * runtime mounts over ({@code /proc}, {@code /sys}, {@code /dev} with {@code pts}, {@code shm} and
+ * {@code console}, {@code /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf}) and
+ * {@code /etc/mtab} as a link to {@code /proc/mounts}, so those never show in {@code diff} or a
+ * commit, and {@code export} has them, as with docker's init layer. The init snapshot is shared
+ * by the image's containers and kept while the image exists; the image store removes it with the
+ * image's layers.
  */
 final class ContainerSnapshots {
     private static final System.Logger LOG = System.getLogger(ContainerSnapshots.class.getName());
     private static final String INIT_SUFFIX = "-init";
-    private static final List<String> INIT_FILES = List.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
-    private static final List<String> INIT_DIRECTORIES = List.of("/proc", "/sys", "/dev");
+    private static final List<String> INIT_FILES = List.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf",
+            "/dev/console");
+    private static final List<String> INIT_DIRECTORIES = List.of("/proc", "/sys", "/dev", "/dev/pts", "/dev/shm");
 
     private final Path scratch;
     private final Object initLock = new Object();
@@ -108,6 +111,12 @@ final class ContainerSnapshots {
                     }
                     for (String f : INIT_FILES) {
                         ContainerPaths.mountPoint(root, f, false, ids);
+                    }
+                    // As docker's init layer: tools such as df and mount read /etc/mtab.
+                    Path mtab = ContainerPaths.mkdirs(root, "/etc", ids).resolve("mtab");
+                    if (!Files.exists(mtab, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(mtab, Path.of("/proc/mounts"));
+                        ids.chownToRoot(mtab);
                     }
                 } finally {
                     RootFilesystems.unmount(target);
