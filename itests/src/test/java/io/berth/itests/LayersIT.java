@@ -226,6 +226,16 @@ class LayersIT extends DaemonWithBusybox {
         Installation.Result link = berth.berth("import", hard.toString(), "imported:2");
         assertThat(link.status()).isNotZero();
         assertThat(link.err()).contains("entry 'b': hard link target 'missing' is not in the layer");
+        // Entries that leave the root are refused at import, not at the first create (docker refuses
+        // hard links out and entries below links; '..' and absolute names it confines, Berth refuses).
+        Map<String, String> hostile = Map.of("../evil", "x", "/abs", "x", "h", "=../../etc/passwd");
+        for (Map.Entry<String, String> entry : hostile.entrySet()) {
+            Path tar = berth.root.resolveSibling("hostile.tar");
+            Files.write(tar, layer(Map.of("ok", "fine", entry.getKey(), entry.getValue())));
+            Installation.Result r = berth.berth("import", tar.toString(), "hostile:1");
+            assertThat(r.status()).as(entry.getKey()).isEqualTo(1);
+            assertThat(r.err()).as(entry.getKey()).startsWith("Error: ").contains("entry '" + entry.getKey() + "'");
+        }
         assertThat(ok("images", "-q").out()).isEqualTo(images);
     }
 

@@ -63,9 +63,11 @@ public final class LayerChain {
     public void add(List<TarHeader> headers, String layer) {
         Set<String> own = new HashSet<>();
         for (TarHeader h : headers) {
-            List<String> parts = components(h.name);
-            if (parts == null || parts.isEmpty()) {
-                continue; // the root, or a name the applier refuses as hostile
+            // A name that leaves the layer (absolute, '..', NUL), which the applier refuses: refused
+            // here already, so that an image with such a layer is never registered.
+            List<String> parts = LayerPath.components(h.name, layer + " entry '" + Names.printable(h.name) + "'");
+            if (parts.isEmpty()) {
+                continue; // the root
             }
             String path = String.join("/", parts);
             StringBuilder parent = new StringBuilder();

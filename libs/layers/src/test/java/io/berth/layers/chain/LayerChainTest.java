@@ -52,6 +52,15 @@ class LayerChainTest {
     }
 
     @Test
+    void aNameLeavingTheLayerIsRefusedBeforeAnythingIsApplied() throws IOException {
+        assertThat(refusal(new Tars().file("ok", "x").file("../evil", "x")))
+                .isEqualTo("layer 0 entry '../evil' climbs out of the layer with '..'");
+        assertThat(refusal(new Tars().file("/abs", "x"))).isEqualTo("layer 0 entry '/abs' is an absolute path");
+        assertThat(refusal(new Tars().hardlink("h", "../../etc/passwd")))
+                .isEqualTo("layer 0 entry 'h': hard link target '../../etc/passwd' is not in the layer");
+    }
+
+    @Test
     void aHardLinkMustLinkAFileOfItsOwnLayer() throws IOException {
         assertThatCode(() -> accept(new Tars().file("a", "x").hardlink("b", "a"))).doesNotThrowAnyException();
         assertThat(refusal(new Tars().file("a", "x"), new Tars().hardlink("b", "a")))
