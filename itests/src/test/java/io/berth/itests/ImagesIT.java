@@ -86,6 +86,17 @@ class ImagesIT {
         assertThat(ok("load", "-i", savedOci.toString()).out()).isEqualTo("Loaded image: mybox:1.0\n");
         assertThat(ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").out().lines())
                 .containsExactlyInAnyOrder("busybox:latest " + short12, "mybox:1.0 " + short12);
+        // Loading a tag another image has: docker's words for it.
+        ok("run", "--name", "changed", "busybox", "touch", "/changed");
+        ok("commit", "changed", "bb:1");
+        Path other = berth.root.resolveSibling("bb.tar");
+        ok("save", "-o", other.toString(), "bb:1");
+        ok("tag", "busybox", "bb:1");
+        assertThat(ok("load", "-i", other.toString()).out()).isEqualTo("The image bb:1 already exists, renaming the old one "
+                + "with ID sha256:" + ok("inspect", "-f", "{{.Id}}", "busybox").out().strip().substring(7)
+                + " to empty string\nLoaded image: bb:1\n");
+        assertThat(ok("load", "-i", other.toString()).out()).isEqualTo("Loaded image: bb:1\n");
+        ok("rm", "changed");
     }
 
     @Test

@@ -159,6 +159,7 @@ final class ArchiveLoader {
             for (JsonNode t : entry.path("RepoTags")) {
                 tags.add(ImageReference.parse(t.asText()).withDefaultTag().toString());
             }
+            renamed(tags, configDesc.digest(), loaded);
             store.register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), configDesc.digest(),
                     toList(sizes), tags, null, null);
             if (tags.isEmpty()) {
@@ -198,6 +199,7 @@ final class ArchiveLoader {
                 name = refName;
             }
             List<String> tags = name == null ? List.of() : List.of(ImageReference.parse(name).withDefaultTag().toString());
+            renamed(tags, manifest.config().digest(), loaded);
             store.register(new Descriptor(manifestDesc.mediaType().isEmpty() ? MediaTypes.OCI_MANIFEST : manifestDesc.mediaType(),
                     manifestDesc.digest(), manifestDesc.size()), manifest.config().digest(), toList(sizes), tags, null, null);
             if (tags.isEmpty()) {
@@ -207,6 +209,22 @@ final class ArchiveLoader {
             }
         }
         return loaded;
+    }
+
+    /** docker's word for a tag the load takes from another image (that image keeps its other tags, or none). */
+    private void renamed(List<String> tags, Digest id, List<String> loaded) throws IOException {
+        for (String t : tags) {
+            ImageRecord old;
+            try {
+                old = store.resolve(t);
+            } catch (NotFoundException e) {
+                continue;
+            }
+            if (!old.id().equals(id)) {
+                loaded.add("The image " + ImageReference.parse(t).familiar() + " already exists, renaming the old one with ID "
+                        + old.id() + " to empty string");
+            }
+        }
     }
 
     private Descriptor choosePlatform(List<Descriptor> entries, Digest index) {
