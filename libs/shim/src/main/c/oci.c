@@ -45,6 +45,17 @@ static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
     if (p != 0)
         return p;
     int devnull = open("/dev/null", O_RDWR);
+    /*
+     * No input: an empty pipe, not the host's /dev/null. The container's process inherits it, and
+     * crun chowns a process's standard streams to its user, device nodes too (until its fix for
+     * containers/crun#1845; Debian 12's crun 1.8 has it): the host's /dev/null would become the
+     * container user's.
+     */
+    int empty[2];
+    if (in_fd < 0 && pipe(empty) == 0) {
+        close(empty[1]);
+        in_fd = empty[0];
+    }
     dup2(in_fd >= 0 ? in_fd : devnull, 0);
     dup2(out_fd >= 0 ? out_fd : devnull, 1);
     dup2(err_fd >= 0 ? err_fd : devnull, 2);

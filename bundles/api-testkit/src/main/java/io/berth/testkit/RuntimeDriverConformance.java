@@ -328,6 +328,40 @@ public abstract class RuntimeDriverConformance {
         assertThatThrownBy(() -> driver.pids(unknown)).isInstanceOf(NotFoundException.class);
     }
 
+    @Test
+    void theHostsDevNullKeepsItsOwnerWhateverUserTheProcessesRunAs() throws Exception {
+        // A runtime may chown a process's standard streams to its user (crun does, device nodes
+        // too): the host's /dev/null must never be one of them, for the container or for exec.
+        Path devNull = Path.of("/dev/null");
+        int uid = hostOwner(devNull, "unix:uid");
+        int gid = hostOwner(devNull, "unix:gid");
+        User user = new User(1000, 1000, List.of());
+        try {
+            // Neither has input: a runtime's /dev/null would be it.
+            ContainerSpec spec = spec(process("sleep", "300").user(user).build()).build();
+            driver.create(spec);
+            driver.start(spec.id());
+            if (features().contains(Feature.EXEC)) {
+                try (Attachment a = driver.exec(spec.id(), process("true").user(user).build(), false)) {
+                    drain(a);
+                }
+            }
+            assertThat(hostOwner(devNull, "unix:uid") + ":" + hostOwner(devNull, "unix:gid")).as("the owner of the host's /dev/null")
+                    .isEqualTo(uid + ":" + gid);
+        } finally {
+            // Put back what a failing driver changed on the host.
+            if (hostOwner(devNull, "unix:uid") != uid || hostOwner(devNull, "unix:gid") != gid) {
+                Files.setAttribute(devNull, "unix:uid", uid);
+                Files.setAttribute(devNull, "unix:gid", gid);
+            }
+        }
+    }
+
+    /** A file's owner on the host: {@code unix:uid} or {@code unix:gid}. */
+    private static int hostOwner(Path p, String id) throws IOException {
+        return (Integer) Files.getAttribute(p, id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     // ------------------------------------------------------------------ features
 
     @Test
