@@ -218,13 +218,18 @@ final class ShimSpec {
      *
      * @param emptyFile an empty file to bind over the unified hierarchy's {@code cgroup.controllers}
      *        while the runtime runs (crun on hybrid hosts), or {@code null}
+     * @param netns a network namespace the runtime is run in, for the container or process to
+     *        inherit it (one the runtime is not told to join), or {@code null}
      * @param log the container's log, or {@code null} for an added process
      */
-    static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, ProcessSpec process,
-                      io.berth.api.runtime.LogSpec log) {
+    static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, Path netns,
+                      ProcessSpec process, io.berth.api.runtime.LogSpec log) {
         ShimSpec s = new ShimSpec();
         s.add("oci", runtime.toString(), root.toString(), id, exec ? "exec" : "create", path.toString(),
                 emptyFile == null ? "" : emptyFile.toString());
+        if (netns != null) {
+            s.add("netns", netns.toString());
+        }
         s.io(process);
         if (log != null) {
             s.add("log", log.path().toString(), Long.toString(log.maxSize()), Integer.toString(log.maxFiles()));
