@@ -4,14 +4,19 @@
  * itself, mounts, pivots into the rootfs, drops its privileges, reports ready and waits for the
  * shim's word to exec. What fails before exec goes to the shim over the errors pipe (fail()).
  *
+ * With a user namespace of its own the child is cloned into it too; the shim writes its uid and
+ * gid maps before its 'C', and the child becomes the namespace's root before anything else.
+ *
  * The sync protocol, over struct pipes:
- *   shim -> child  'C'   the shim moved it into its cgroups: it may join its own and go on
+ *   shim -> child  'C'   the shim moved it into its cgroups (and wrote its user namespace's maps):
+ *                        it may join its own and go on
  *   child -> shim  'R'   ready to exec (or the pipe closes: it failed, the errors pipe says why)
  *   shim -> child  'E'   exec (the engine said start); the exec closes the errors pipe
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,10 +91,25 @@ static void loopback_up(void)
     close(fd);
 }
 
-/* The engine's network namespace if it made one, else the container's own, with lo up. */
+/*
+ * The container's user namespace, once the shim wrote its maps: its root, whose capabilities it
+ * keeps (its ids were the host's root, not the namespace's), before it mounts or makes anything.
+ */
+static void become_namespace_root(void)
+{
+    CHECK(setresgid(0, 0, 0), "setgid 0 in the user namespace");
+    CHECK(setgroups(0, NULL), "setgroups in the user namespace");
+    CHECK(setresuid(0, 0, 0), "setuid 0 in the user namespace");
+}
+
+/*
+ * The engine's network namespace if it made one, else the container's own, with lo up. With a
+ * user namespace the child was born in the engine's (see container_create): joining it from the
+ * container's user namespace is not allowed.
+ */
 static void set_up_network(void)
 {
-    if (netns != NULL) {
+    if (netns != NULL && uid_map == NULL) {
         int fd = open(netns, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             fail(1, "open %s: %s", netns, strerror(errno));
@@ -131,7 +152,7 @@ static void pivot_into_rootfs(void)
     CHECK(umount2(".", MNT_DETACH), "detach the old root");
     CHECK(chdir("/"), "chdir /");
     if (readonly_rootfs)
-        CHECK(mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL), "remount / read-only");
+        CHECK(remount_bind("/", MS_RDONLY), "remount / read-only");
     for (int i = 0; i < nops; i++)
         apply_late_op(&ops[i]);
 }
@@ -175,10 +196,29 @@ static int run_when_told(struct child_args *a)
 static const char *ns_kinds[] = {"cgroup", "ipc", "uts", "net", "mnt"};
 static const int ns_types[] = {CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWNS};
 
+/* The container's user namespace, when it is not the shim's: open, else -1. */
+static int open_user_namespace(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int) join_pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail(1, "open %s: %s", path, strerror(errno));
+    struct stat theirs, ours;
+    CHECK(fstat(fd, &theirs), "stat %s", path);
+    CHECK(stat("/proc/self/ns/user", &ours), "stat /proc/self/ns/user");
+    if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /*
  * A process added to a running container (exec): in its cgroups (joined before anything else,
- * while the host's cgroup paths are visible), then its namespaces, the mount namespace last; the
- * pid namespace is the shim's own since before the fork.
+ * while the host's cgroup paths are visible), then its namespaces, the mount namespace last but
+ * for the user namespace: the host's root may join those the container's user namespace owns,
+ * the container's root could not. The pid namespace is the shim's own since before the fork.
  */
 static int exec_child_main(struct child_args *a)
 {
@@ -190,10 +230,16 @@ static int exec_child_main(struct child_args *a)
         if (fds[i] < 0)
             fail(1, "open %s: %s", path, strerror(errno));
     }
+    int userns = open_user_namespace();
     join_cgroups();
     for (int i = 0; i < 5; i++) {
         CHECK(setns(fds[i], ns_types[i]), "join the container's %s namespace", ns_kinds[i]);
         close(fds[i]);
+    }
+    if (userns >= 0) {
+        CHECK(setns(userns, CLONE_NEWUSER), "join the container's user namespace");
+        close(userns);
+        become_namespace_root();
     }
     for (int i = 0; i < nops; i++)
         if (!strcmp(ops[i].name, "rlimit"))
@@ -218,6 +264,15 @@ int child_main(void *arg)
     join_cgroups_when_told(a->sync_read);
     if (join_pid > 0)
         return exec_child_main(a);
+    if (uid_map != NULL) {
+        /*
+         * Nothing can be done in the user namespace before its maps are written, which the
+         * shim's 'C' says: the cgroups are joined at once (as the host's root still, whom the
+         * v1 "tasks" files let in), then the child becomes the namespace's root.
+         */
+        join_cgroups();
+        become_namespace_root();
+    }
     set_up_network();
     prepare_rootfs();
     if (hostname_value != NULL)
@@ -245,6 +300,54 @@ static int join_pid_namespace(void)
         return -1;
     }
     close(fd);
+    return 0;
+}
+
+/*
+ * With a user namespace, the engine's network namespace is joined by the shim for the clone, so
+ * that the child is born in it (the container's root could not join it), and left at once for
+ * the shim's own, kept open in *own: 0, or -1 after replying the error.
+ */
+static int enter_engine_netns(int *own)
+{
+    *own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    int fd = open(netns, O_RDONLY | O_CLOEXEC);
+    if (*own < 0 || fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+        reply(1, "error 1 join the network namespace %s: %s\n", netns, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int leave_engine_netns(int own)
+{
+    if (setns(own, CLONE_NEWNET) < 0) {
+        reply(1, "error 1 return to the shim's network namespace: %s\n", strerror(errno));
+        return -1;
+    }
+    close(own);
+    return 0;
+}
+
+/* Writes the user namespace's maps of the child (as the host's root): 0, or -1 after replying the error. */
+static int write_id_maps(pid_t child)
+{
+    const char *files[] = {"uid_map", "gid_map"};
+    const char *maps[] = {uid_map, gid_map};
+    for (int i = 0; i < 2; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/%s", (int) child, files[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        /* In one write: the kernel takes a map once, whole. */
+        if (fd < 0 || write(fd, maps[i], strlen(maps[i])) != (ssize_t) strlen(maps[i])) {
+            reply(1, "error 1 write %s: %s\n", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        close(fd);
+    }
     return 0;
 }
 
@@ -300,21 +403,39 @@ pid_t container_create(struct pipes *p)
     int flags = (namespaces & ~CLONE_NEWCGROUP) | SIGCHLD;
     if (netns != NULL)
         flags &= ~CLONE_NEWNET;
+    if (uid_map != NULL)
+        flags |= CLONE_NEWUSER;
     if (join_pid > 0) {
         if (join_pid_namespace() < 0)
             return -1;
         flags = SIGCHLD;
     }
+    int own_netns = -1;
+    if ((flags & CLONE_NEWUSER) && netns != NULL && enter_engine_netns(&own_netns) < 0)
+        return -1;
     int born_in;
     pid_t child = clone_child(flags, &cargs, &born_in);
+    int clone_errno = errno;
+    if (own_netns >= 0 && leave_engine_netns(own_netns) < 0) {
+        if (child > 0) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+        }
+        return -1;
+    }
     if (child < 0) {
-        reply(1, "error 1 clone: %s\n", strerror(errno));
+        reply(1, "error 1 clone: %s\n", strerror(clone_errno));
         return -1;
     }
     close_child_ends(p);
     /* Into the cgroup2 cgroup unless born there (the child joins v1 ones itself), then let it go on. */
     if (move_into_cgroups(child, born_in) < 0)
         return -1;
+    if ((flags & CLONE_NEWUSER) && write_id_maps(child) < 0) {
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        return -1;
+    }
     if (write(p->to_child[1], "C", 1) != 1)
         die("sync: %s", strerror(errno));
     if (wait_until_ready(p, child) < 0)

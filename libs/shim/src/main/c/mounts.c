@@ -2,6 +2,11 @@
  * The spec's operations: what the container's init mounts and makes in the rootfs before
  * pivot_root, and what it hides or makes read-only after it (with the rlimits, set at that point
  * too). Any failure ends the child through fail().
+ *
+ * In a user namespace of its own the container's root may not do all of it: mount sysfs for a
+ * network namespace the engine made, mount a cgroup v1 hierarchy, make device nodes, or drop the
+ * flags the kernel locked on the host's mounts it copied. There, as runc does, it binds what the
+ * host has instead, and every remount keeps the locked flags.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -73,7 +79,47 @@ static void ensure_target(const char *target, const char *source, unsigned long 
     }
 }
 
-/* mount SOURCE TARGET FSTYPE FLAGS DATA */
+#define ATIME_FLAGS (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+
+int remount_bind(const char *path, unsigned long flags)
+{
+    /* statvfs's flags are not all mount(2)'s: ST_RELATIME is 4096, MS_RELATIME 1 << 21. */
+    static const struct {
+        unsigned long st, ms;
+    } kept[] = {{ST_RDONLY, MS_RDONLY}, {ST_NOSUID, MS_NOSUID}, {ST_NODEV, MS_NODEV}, {ST_NOEXEC, MS_NOEXEC},
+                {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME}};
+    struct statvfs st;
+    if (statvfs(path, &st) < 0)
+        return -1;
+    /*
+     * The atime flags are the mount's own, whatever was asked: the kernel locks them as they are.
+     * With none of them (strictatime) the remount keeps the mount's.
+     */
+    flags &= ~(unsigned long) ATIME_FLAGS;
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        if (st.f_flag & kept[i].st)
+            flags |= kept[i].ms;
+    return mount(NULL, path, NULL, flags | MS_BIND | MS_REMOUNT, NULL);
+}
+
+/*
+ * Where the container's user namespace may not mount a filesystem (sysfs of a network namespace
+ * the engine made, a cgroup v1 hierarchy), the host's directory is bound instead, as runc does,
+ * then given the mount's flags (read-only, nosuid, ...) by a remount.
+ */
+static void bind_instead(const char *source, const char *target, const char *shown, unsigned long flags)
+{
+    if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+        fail(1, "bind %s on %s: %s", source, shown, strerror(errno));
+    flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (flags != 0 && remount_bind(target, flags) < 0)
+        fail(1, "remount %s: %s", shown, strerror(errno));
+}
+
+/*
+ * mount SOURCE TARGET FSTYPE FLAGS DATA [FALLBACK]: FALLBACK, a host directory bound instead when
+ * the kernel refuses the mount in the container's user namespace.
+ */
 static void do_mount(struct op *o)
 {
     char target[PATH_MAX];
@@ -86,11 +132,30 @@ static void do_mount(struct op *o)
     unsigned long first = flags;
     if ((flags & MS_BIND) && (flags & MS_RDONLY))
         first &= ~(unsigned long) MS_RDONLY; /* a bind mount is made read-only by a remount */
-    if (mount(o->argv[0], target, type, first, data) < 0)
+    if (mount(o->argv[0], target, type, first, data) < 0) {
+        if (errno == EPERM && uid_map != NULL && o->argc == 6) {
+            bind_instead(o->argv[5], target, o->argv[1], flags);
+            return;
+        }
         fail(1, "mount %s on %s: %s", o->argv[0], o->argv[1], strerror(errno));
-    if ((flags & MS_BIND) && (flags & MS_RDONLY)
-            && mount(NULL, target, NULL, flags | MS_REMOUNT, NULL) < 0)
+    }
+    if ((flags & MS_BIND) && (flags & MS_RDONLY) && remount_bind(target, flags) < 0)
         fail(1, "remount %s read-only: %s", o->argv[1], strerror(errno));
+}
+
+/*
+ * A user namespace may not make device nodes: the host's node of the same path is bound on an
+ * empty file instead, as runc does. It keeps the host's mode and owner: a chmod or chown through
+ * the bind would change the host's node.
+ */
+static void bind_host_device(const char *path, const char *target)
+{
+    int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        fail(1, "create mount point %s: %s", path, strerror(errno));
+    close(fd);
+    if (mount(path, target, NULL, MS_BIND, NULL) < 0)
+        fail(1, "bind the host's %s: %s", path, strerror(errno));
 }
 
 /* mknod PATH c|b MAJOR MINOR MODE [UID GID]: the node with exactly that mode, and that owner if given. */
@@ -102,8 +167,13 @@ static void do_mknod(struct op *o)
     mode_t mode = (mode_t) strtoul(o->argv[4], NULL, 8);
     mkparents(target);
     unlink(target);
-    if (mknod(target, type | mode, makedev(atoi(o->argv[2]), atoi(o->argv[3]))) < 0)
+    if (mknod(target, type | mode, makedev(atoi(o->argv[2]), atoi(o->argv[3]))) < 0) {
+        if (errno == EPERM && uid_map != NULL) {
+            bind_host_device(o->argv[0], target);
+            return;
+        }
         fail(1, "mknod %s: %s", o->argv[0], strerror(errno));
+    }
     if (chmod(target, mode) < 0)
         fail(1, "chmod %s: %s", o->argv[0], strerror(errno));
     if (o->argc == 7
@@ -123,7 +193,7 @@ static void do_symlink(struct op *o)
 
 void apply_op(struct op *o)
 {
-    if (!strcmp(o->name, "mount") && o->argc == 5) {
+    if (!strcmp(o->name, "mount") && (o->argc == 5 || o->argc == 6)) {
         do_mount(o);
     } else if (!strcmp(o->name, "mknod") && (o->argc == 5 || o->argc == 7)) {
         do_mknod(o);
@@ -158,8 +228,7 @@ static void do_readonly(const char *path)
         return;
     if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
         fail(1, "bind %s: %s", path, strerror(errno));
-    if (mount(NULL, path, NULL, MS_BIND | MS_REC | MS_RDONLY | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              NULL) < 0)
+    if (remount_bind(path, MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0)
         fail(1, "remount %s read-only: %s", path, strerror(errno));
 }
 

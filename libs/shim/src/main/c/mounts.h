@@ -10,4 +10,12 @@ void apply_op(struct op *o);
 /* After pivot_root, paths as the container sees them: mask, readonly; and rlimit. */
 void apply_late_op(struct op *o);
 
+/*
+ * Remounts the bind mount at path with flags (read-only, nosuid, ...) and the flags the kernel
+ * locks on a mount copied into a less privileged mount namespace (a user namespace's): nosuid,
+ * nodev, noexec, read-only and the atime flags, which a remount must keep or it fails with
+ * EPERM. Kept always, as runc keeps them. 0, or -1 with errno.
+ */
+int remount_bind(const char *path, unsigned long flags);
+
 #endif

@@ -27,9 +27,10 @@
 
 /*
  * Runs the OCI runtime with the given arguments after "RUNTIME --root ROOT", its stdio as given,
- * in a private mount namespace where the unified hierarchy's cgroup.controllers reads empty when
- * asked (crun refuses hybrid hosts whose unified hierarchy lists controllers; Berth made the
- * cgroups, so the runtime may treat the host as v1). Returns the runtime's pid.
+ * in the spec's network namespace if it names one, in a private mount namespace where the unified
+ * hierarchy's cgroup.controllers reads empty when asked (crun refuses hybrid hosts whose unified
+ * hierarchy lists controllers; Berth made the cgroups, so the runtime may treat the host as v1).
+ * Returns the runtime's pid.
  */
 static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
 {
@@ -45,9 +46,29 @@ static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
     if (p != 0)
         return p;
     int devnull = open("/dev/null", O_RDWR);
+    /*
+     * No input: an empty pipe, not the host's /dev/null. The container's process inherits it, and
+     * crun chowns a process's standard streams to its user, device nodes too (until its fix for
+     * containers/crun#1845; Debian 12's crun 1.8 has it): the host's /dev/null would become the
+     * container user's.
+     */
+    int empty[2];
+    if (in_fd < 0 && pipe(empty) == 0) {
+        close(empty[1]);
+        in_fd = empty[0];
+    }
     dup2(in_fd >= 0 ? in_fd : devnull, 0);
     dup2(out_fd >= 0 ? out_fd : devnull, 1);
     dup2(err_fd >= 0 ? err_fd : devnull, 2);
+    /*
+     * A container with a user namespace inherits the engine's network namespace from the runtime
+     * (see OciConfig.inheritsNetns), and a process added to it, the container's.
+     */
+    int fd = netns != NULL ? open(netns, O_RDONLY | O_CLOEXEC) : -1;
+    if (netns != NULL && (fd < 0 || setns(fd, CLONE_NEWNET) < 0)) {
+        fprintf(stderr, "join the network namespace %s for %s: %s\n", netns, oci_runtime, strerror(errno));
+        _exit(1);
+    }
     if (oci_empty != NULL) {
         /* Only the unified hierarchy's mount is made private: the rest keeps propagating to and from
          * the host, as bind mounts with shared or slave propagation need. */

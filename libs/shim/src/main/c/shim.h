@@ -32,6 +32,8 @@ extern int nenvs;
 extern const char *cgroup_procs[64];
 extern int ncgroups;
 extern const char *rootfs, *hostname_value, *cwd, *log_path, *netns;
+/* The container's user namespace: the content of its uid_map and gid_map; NULL without one. */
+extern const char *uid_map, *gid_map;
 extern int readonly_rootfs, no_new_privs, namespaces;
 extern unsigned long root_propagation; /* of the new mount namespace's / (docker's rootfsPropagation) */
 extern uid_t uid;

@@ -22,6 +22,7 @@ int nenvs;
 const char *cgroup_procs[64];
 int ncgroups;
 const char *rootfs, *hostname_value, *cwd = "/", *log_path, *netns;
+const char *uid_map, *gid_map;
 int readonly_rootfs, no_new_privs, namespaces;
 unsigned long root_propagation = MS_REC | MS_PRIVATE;
 uid_t uid;
@@ -95,6 +96,11 @@ static void apply_directive(const char *name, int argc, char **argv)
         namespaces = (int) strtol(argv[0], NULL, 16);
     } else if (!strcmp(name, "netns")) {
         netns = argv[0];
+    } else if (!strcmp(name, "userns")) {
+        if (argc != 2)
+            die("spec: userns needs 2 arguments");
+        uid_map = argv[0];
+        gid_map = argv[1];
     } else if (!strcmp(name, "cgroup")) {
         if (ncgroups < 64)
             cgroup_procs[ncgroups++] = argv[0];

@@ -46,7 +46,8 @@ final class HostMounts {
         run("umount", "-l", target.toString());
     }
 
-    private static void run(String... command) throws IOException {
+    /** Runs a host command; fails with its output unless it succeeds. */
+    static void run(String... command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {

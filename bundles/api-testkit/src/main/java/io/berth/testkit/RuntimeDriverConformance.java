@@ -95,7 +95,18 @@ public abstract class RuntimeDriverConformance {
         /** {@link RuntimeDriver#exec}: a process in the container's namespaces (needs {@link #ISOLATION}). */
         EXEC,
         /** {@link RuntimeDriver#pause} and {@link RuntimeDriver#resume}. */
-        PAUSE
+        PAUSE,
+        /**
+         * A spec with id mappings runs in a user namespace of its own ({@link ContainerSpec#uidMappings}),
+         * on a root filesystem the caller made usable by the mapped root: its root is root inside
+         * and the mapped id outside (what it makes is owned by that id; the host root's private
+         * files are closed to it), with {@code /dev}, {@code /proc}, {@code /sys}, the cgroup
+         * hierarchies, the capabilities and the seccomp filter it has without one, read-only
+         * binds that keep their source's flags, in its own network namespace, one the engine made
+         * or the host's; the processes exec adds are in that user namespace too (needs
+         * {@link #ISOLATION}, and {@link #EXEC} and {@link #TERMINAL} for what it tests of them).
+         */
+        USER_NAMESPACE
     }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -326,6 +337,40 @@ public abstract class RuntimeDriverConformance {
         assertThatThrownBy(() -> driver.start(unknown)).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> driver.kill(unknown, 9, false)).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> driver.pids(unknown)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void theHostsDevNullKeepsItsOwnerWhateverUserTheProcessesRunAs() throws Exception {
+        // A runtime may chown a process's standard streams to its user (crun does, device nodes
+        // too): the host's /dev/null must never be one of them, for the container or for exec.
+        Path devNull = Path.of("/dev/null");
+        int uid = hostOwner(devNull, "unix:uid");
+        int gid = hostOwner(devNull, "unix:gid");
+        User user = new User(1000, 1000, List.of());
+        try {
+            // Neither has input: a runtime's /dev/null would be it.
+            ContainerSpec spec = spec(process("sleep", "300").user(user).build()).build();
+            driver.create(spec);
+            driver.start(spec.id());
+            if (features().contains(Feature.EXEC)) {
+                try (Attachment a = driver.exec(spec.id(), process("true").user(user).build(), false)) {
+                    drain(a);
+                }
+            }
+            assertThat(hostOwner(devNull, "unix:uid") + ":" + hostOwner(devNull, "unix:gid")).as("the owner of the host's /dev/null")
+                    .isEqualTo(uid + ":" + gid);
+        } finally {
+            // Put back what a failing driver changed on the host.
+            if (hostOwner(devNull, "unix:uid") != uid || hostOwner(devNull, "unix:gid") != gid) {
+                Files.setAttribute(devNull, "unix:uid", uid);
+                Files.setAttribute(devNull, "unix:gid", gid);
+            }
+        }
+    }
+
+    /** A file's owner on the host: {@code unix:uid} or {@code unix:gid}. */
+    private static int hostOwner(Path p, String id) throws IOException {
+        return (Integer) Files.getAttribute(p, id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     // ------------------------------------------------------------------ features
@@ -685,6 +730,208 @@ public abstract class RuntimeDriverConformance {
         RuntimeState end = driver.await(spec.id(), WAIT);
         assertThat(end.status()).isEqualTo(RuntimeStatus.STOPPED);
         assertThat(end.exitCode()).isEqualTo(137);
+    }
+
+    // ------------------------------------------------------------------ user namespaces
+
+    /** Where the user namespace's ids start on the host: a range no real user has, as docker's usernsRemap maps one. */
+    private static final long USERNS_HOST_ID = 200000;
+    private static final long USERNS_SIZE = 65536;
+    private static final String USERNS_MAP = "0 " + USERNS_HOST_ID + " " + USERNS_SIZE;
+
+    /**
+     * The root filesystem of a container with a user namespace, as the engine makes one: the
+     * busybox image with every owner shifted by the mapped range's start, in a directory the
+     * mapped root can reach; and a file of the host's root that it must not read (mode 0600).
+     */
+    private Path usernsRootfs() throws IOException {
+        // The test's directory is the host root's (0700): the mapped root must be able to pass through.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        Path shifted = tmp.resolve("userns-rootfs");
+        BusyboxImage.build().writeRootfs(shifted);
+        try (var all = Files.walk(shifted)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                // Applets are hard links of one file: each owner is shifted once.
+                for (String id : List.of("unix:uid", "unix:gid")) {
+                    int owner = (Integer) Files.getAttribute(p, id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (owner < USERNS_HOST_ID) {
+                        Files.setAttribute(p, id, (int) (owner + USERNS_HOST_ID), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    }
+                }
+            }
+        }
+        Path secret = tmp.resolve("host-secret");
+        Files.writeString(secret, "host-only\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return shifted;
+    }
+
+    /**
+     * A container of {@code rootfs} in a user namespace mapping 0… to {@link #USERNS_HOST_ID}…,
+     * the host's secret bound in, and {@code more} mounts.
+     */
+    private ContainerSpec.Builder usernsSpec(ProcessSpec process, Path rootfs, Mount... more) {
+        List<io.berth.api.runtime.IdMapping> map = List.of(new io.berth.api.runtime.IdMapping(0, USERNS_HOST_ID, USERNS_SIZE));
+        String secret = tmp.resolve("host-secret").toString();
+        List<Mount> mounts = new ArrayList<>(List.of(new Mount("bind", secret, "/secret-ro", List.of("rbind", "ro")),
+                new Mount("bind", secret, "/secret-rw", List.of("rbind", "rw"))));
+        mounts.addAll(List.of(more));
+        return spec(process).rootfs(List.of(new Mount("bind", rootfs.toString(), null, List.of("rbind"))))
+                .mounts(mounts).idMappings(map, map);
+    }
+
+    /** Waits until the container's output has {@code marker}, and returns it. */
+    private static String outputUntil(ContainerSpec spec, String marker) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!output(spec).contains(marker) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return output(spec);
+    }
+
+    /** A seccomp filter that refuses mkdir with ENOSYS, to see that a container's filter holds in its user namespace. */
+    private static final io.berth.api.runtime.Seccomp REFUSE_MKDIR = new io.berth.api.runtime.Seccomp("SCMP_ACT_ALLOW", 0,
+            List.of(), List.of(new io.berth.api.runtime.Seccomp.Rule(List.of("mkdir", "mkdirat"), "SCMP_ACT_ERRNO", 38,
+            List.of())));
+
+    /** What the user namespace's processes say about themselves, each line checked by {@link #assertInUserNamespace}. */
+    private static final String USERNS_PROBE = "tr -s ' ' < /proc/self/uid_map; tr -s ' ' < /proc/self/gid_map;"
+            + " echo uid=$(id -u) gid=$(id -g); cat /secret-ro || echo ro-closed; cat /secret-rw || echo rw-closed;";
+
+    private static void assertInUserNamespace(String out, int uid) {
+        assertThat(out).contains(" " + USERNS_MAP + "\n " + USERNS_MAP + "\n").contains("uid=" + uid + " gid=" + uid + "\n")
+                .contains("ro-closed").contains("rw-closed").contains("Permission denied").doesNotContain("host-only");
+    }
+
+    @Test
+    void aContainerWithIdMappingsRunsInAUserNamespaceOfItsOwn() throws Exception {
+        requires(Feature.USER_NAMESPACE);
+        Path shifted = usernsRootfs();
+        // A mount whose flags the kernel locks in the container's user namespace (nosuid, nodev,
+        // noexec, noatime): a read-only bind of it is made by a remount that must keep them.
+        Path locked = Files.createDirectory(tmp.resolve("locked"));
+        HostMounts.mount(List.of(new Mount("tmpfs", "tmpfs", null, List.of("nosuid", "nodev", "noexec", "noatime",
+                "mode=755"))), locked);
+        try {
+            Files.writeString(locked.resolve("file"), "through-a-locked-mount\n");
+            runsInAUserNamespaceOfItsOwn(shifted, new Mount("bind", locked.toString(), "/locked-ro", List.of("rbind", "ro")));
+        } finally {
+            HostMounts.unmount(locked);
+        }
+    }
+
+    private void runsInAUserNamespaceOfItsOwn(Path shifted, Mount locked) throws Exception {
+        ContainerSpec spec = usernsSpec(process("sh", "-c", USERNS_PROBE + " touch /made-by-root;"
+                + " echo x > /dev/null && head -c 3 /dev/zero | wc -c && test -c /dev/null && echo dev-ok;"
+                + " grep -q '^proc /proc proc ' /proc/mounts && test -e /proc/1/status && echo proc-ok;"
+                + " grep -q ' /sys sysfs ' /proc/mounts && test -d /sys/kernel && echo sys-ok;"
+                + " touch /sys/x 2>/dev/null || echo sys-ro;"
+                + " [ -n \"$(find /sys/fs/cgroup -name cgroup.procs | head -n 1)\" ] && echo cgroups-ok;"
+                + " cat /locked-ro/file; grep ' /locked-ro ' /proc/mounts; touch /locked-ro/x 2>/dev/null || echo locked-ro;"
+                + " mkdir /refused; grep CapEff /proc/self/status; echo pid=$$; echo ready; exec sleep 300").build(), shifted, locked)
+                .seccomp(REFUSE_MKDIR).build();
+        driver.create(spec);
+        driver.start(spec.id());
+        String out = outputUntil(spec, "ready\n");
+        assertInUserNamespace(out, 0);
+        assertThat(out).contains("\n3\ndev-ok\n").contains("proc-ok\n").contains("sys-ok\n").contains("sys-ro\n")
+                .contains("cgroups-ok\n").contains("CapEff:\t00000000a80425fb\n").contains("pid=1\n")
+                .contains("through-a-locked-mount\n").containsPattern(" /locked-ro tmpfs ro,nosuid,nodev,noexec,noatime[, ]")
+                .contains("locked-ro\n").contains("Function not implemented");
+        // The namespace's root is the mapped id on the host.
+        Path made = shifted.resolve("made-by-root");
+        assertThat(hostOwner(made, "unix:uid")).isEqualTo((int) USERNS_HOST_ID);
+        assertThat(hostOwner(made, "unix:gid")).isEqualTo((int) USERNS_HOST_ID);
+        if (!features().contains(Feature.EXEC)) {
+            return;
+        }
+        // An added process is in the container's user namespace too, as its root or another user.
+        try (Attachment a = driver.exec(spec.id(), process("sh", "-c", USERNS_PROBE).build(), false)) {
+            assertInUserNamespace(drain(a), 0);
+            assertThat(a.exitCode()).isZero();
+        }
+        // Without no_new_privs the filter is installed while the process still has CAP_SYS_ADMIN in the user namespace.
+        try (Attachment a = driver.exec(spec.id(), process("sh", "-c", USERNS_PROBE + " touch /home/user/made-by-1000;"
+                + " mkdir /home/user/refused").user(new User(1000, 1000, List.of())).noNewPrivileges(false).build(), false)) {
+            String asUser = drain(a);
+            assertInUserNamespace(asUser, 1000);
+            assertThat(asUser).contains("Function not implemented");
+        }
+        Path byUser = shifted.resolve("home/user/made-by-1000");
+        assertThat(hostOwner(byUser, "unix:uid")).isEqualTo((int) USERNS_HOST_ID + 1000);
+        if (features().contains(Feature.TERMINAL)) {
+            try (Attachment t = driver.exec(spec.id(), process("sh", "-c", USERNS_PROBE + " tty").terminal(true)
+                    .openStdin(true).consoleSize(new ConsoleSize(24, 80)).build(), true)) {
+                String tty = drain(t).replace("\r\n", "\n");
+                assertInUserNamespace(tty, 0);
+                assertThat(tty).contains("/dev/pts/");
+            }
+        }
+    }
+
+    @Test
+    void aUserNamespaceContainerHasATerminal() throws Exception {
+        requires(Feature.USER_NAMESPACE);
+        requires(Feature.TERMINAL);
+        // With a read-only root filesystem too: a remount of the host's mount, copied into the user namespace.
+        ContainerSpec spec = usernsSpec(process("sh").terminal(true).openStdin(true).consoleSize(new ConsoleSize(24, 80))
+                .build(), usernsRootfs()).readonlyRootfs(true).build();
+        driver.create(spec);
+        try (Attachment a = driver.startAttached(spec.id(), true)) {
+            type(a, USERNS_PROBE + " stty size; tty; [ /dev/console -ef \"$(tty)\" ] && echo console-$((2+3));"
+                    + " touch /x 2>/dev/null || echo rootfs-$((6*7)); exit 4\n");
+            String out = drain(a).replace("\r\n", "\n");
+            assertInUserNamespace(out, 0);
+            assertThat(out).contains("24 80").contains("/dev/pts/0").contains("console-5").contains("rootfs-42");
+            assertThat(a.exitCode()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aUserNamespaceContainerRunsInANetworkNamespaceTheEngineMadeOrTheHosts() throws Exception {
+        requires(Feature.USER_NAMESPACE);
+        Path shifted = usernsRootfs();
+        // A network namespace as the engine makes one, of the host's user namespace, bound on a file.
+        Path netns = Files.createFile(tmp.resolve("netns"));
+        HostMounts.run("unshare", "--net=" + netns, "true");
+        try {
+            long engines = (Long) Files.getAttribute(netns, "unix:ino");
+            runsInANetworkNamespaceOfTheHostsUserNamespace(usernsSpec(process("sh", "-c", USERNS_NETNS_PROBE).build(), shifted)
+                    .netns(netns).build(), engines);
+        } finally {
+            HostMounts.unmount(netns);
+        }
+        long hosts = (Long) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino");
+        runsInANetworkNamespaceOfTheHostsUserNamespace(usernsSpec(process("sh", "-c", USERNS_NETNS_PROBE).build(), shifted)
+                .hostNetwork(true).build(), hosts);
+    }
+
+    /**
+     * In a network namespace its user namespace does not own, the container may not mount sysfs:
+     * it still has a read-only {@code /sys}, and its cgroups.
+     */
+    private static final String USERNS_NETNS_PROBE = USERNS_PROBE + " readlink /proc/self/ns/net;"
+            + " grep -q ' /sys sysfs ' /proc/mounts && test -d /sys/kernel && echo sys-ok;"
+            + " touch /sys/x 2>/dev/null || echo sys-ro;"
+            + " [ -n \"$(find /sys/fs/cgroup -name cgroup.procs | head -n 1)\" ] && echo cgroups-ok;"
+            + " echo ready; exec sleep 300";
+
+    private void runsInANetworkNamespaceOfTheHostsUserNamespace(ContainerSpec spec, long inode) throws Exception {
+        driver.create(spec);
+        driver.start(spec.id());
+        String out = outputUntil(spec, "ready\n");
+        assertInUserNamespace(out, 0);
+        assertThat(out).contains("net:[" + inode + "]\n").contains("sys-ok\n").contains("sys-ro\n").contains("cgroups-ok\n");
+        if (features().contains(Feature.EXEC)) {
+            try (Attachment a = driver.exec(spec.id(), process("sh", "-c", USERNS_PROBE + " readlink /proc/self/ns/net")
+                    .build(), false)) {
+                String exec = drain(a);
+                assertInUserNamespace(exec, 0);
+                assertThat(exec).contains("net:[" + inode + "]\n");
+            }
+        }
+        driver.kill(spec.id(), 9, true);
+        driver.await(spec.id(), WAIT);
     }
 
     // ------------------------------------------------------------------ attachments

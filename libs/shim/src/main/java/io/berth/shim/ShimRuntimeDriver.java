@@ -130,10 +130,13 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                 Files.exists(seccomp) ? Files.readAllBytes(seccomp) : new byte[0]);
     }
 
-    /** The shim's spec for a container or process an OCI runtime makes (see the shim's {@code oci} directive). */
+    /**
+     * The shim's spec for a container or process an OCI runtime makes (see the shim's {@code oci}
+     * directive), the runtime run in {@code netns} if not {@code null}.
+     */
     protected static byte[] ociSpec(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile,
-                                    ProcessSpec process, io.berth.api.runtime.LogSpec log) {
-        return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, process, log);
+                                    Path netns, ProcessSpec process, io.berth.api.runtime.LogSpec log) {
+        return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, netns, process, log);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.berth.api.InvalidArgumentException;
 import io.berth.api.runtime.ContainerDefaults;
 import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.IdMapping;
 import io.berth.api.runtime.ProcessSpec;
 import io.berth.api.runtime.Rlimit;
 import io.berth.api.runtime.Seccomp;
@@ -105,7 +106,9 @@ final class ShimSpec {
      *
      * @param rootfs the container's root filesystem, mounted on the host
      * @param cgroupProcs the files the container's init joins its cgroups through
-     * @param cgroupMounts the cgroup hierarchies to show inside, as {@code type:options} (v2: one)
+     * @param cgroupMounts the cgroup hierarchies to show inside, as {@code type:options} (v2: one),
+     *        in the order of {@code cgroupProcs}: in a user namespace that may not mount one, the
+     *        directory of its file is bound instead
      * @param seccomp the seccomp filter's directives, as {@link #seccomp} wrote them
      */
     static byte[] of(ContainerSpec spec, Path rootfs, List<Path> cgroupProcs, List<String> cgroupMounts, byte[] seccomp)
@@ -118,6 +121,12 @@ final class ShimSpec {
         s.add("namespaces", Integer.toHexString(namespaces));
         if (spec.netns() != null) {
             s.add("netns", spec.netns().toString());
+        }
+        // In a user namespace of its own the container's root may be refused some mounts: the
+        // shim binds the host's directory, given here, instead.
+        boolean userns = spec.userNamespace();
+        if (userns) {
+            s.add("userns", mapFile(spec.uidMappings()), mapFile(spec.gidMappings()));
         }
         for (Path p : cgroupProcs) {
             s.add("cgroup", p.toString());
@@ -132,8 +141,10 @@ final class ShimSpec {
         s.add("symlink", "pts/ptmx", "/dev/ptmx");
         s.mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=" + spec.shmSize());
         s.mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
-        s.mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | (spec.privileged() ? 0 : MS_RDONLY), "");
-        s.cgroups(cgroupMounts, spec.privileged());
+        // A user namespace may mount sysfs only for a network namespace it owns, not the engine's or the host's.
+        s.mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | (spec.privileged() ? 0 : MS_RDONLY), "",
+                userns ? "/sys" : null);
+        s.cgroups(cgroupMounts, userns ? cgroupProcs.stream().map(Path::getParent).toList() : null, spec.privileged());
         s.add("symlink", "/proc/self/fd", "/dev/fd");
         s.add("symlink", "/proc/self/fd/0", "/dev/stdin");
         s.add("symlink", "/proc/self/fd/1", "/dev/stdout");
@@ -207,13 +218,18 @@ final class ShimSpec {
      *
      * @param emptyFile an empty file to bind over the unified hierarchy's {@code cgroup.controllers}
      *        while the runtime runs (crun on hybrid hosts), or {@code null}
+     * @param netns a network namespace the runtime is run in, for the container or process to
+     *        inherit it (one the runtime is not told to join), or {@code null}
      * @param log the container's log, or {@code null} for an added process
      */
-    static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, ProcessSpec process,
-                      io.berth.api.runtime.LogSpec log) {
+    static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, Path netns,
+                      ProcessSpec process, io.berth.api.runtime.LogSpec log) {
         ShimSpec s = new ShimSpec();
         s.add("oci", runtime.toString(), root.toString(), id, exec ? "exec" : "create", path.toString(),
                 emptyFile == null ? "" : emptyFile.toString());
+        if (netns != null) {
+            s.add("netns", netns.toString());
+        }
         s.io(process);
         if (log != null) {
             s.add("log", log.path().toString(), Long.toString(log.maxSize()), Integer.toString(log.maxFiles()));
@@ -275,20 +291,27 @@ final class ShimSpec {
         // No /dev/console, as with docker: with a terminal, the init binds the pty on it.
     }
 
-    private void cgroups(List<String> hierarchies, boolean privileged) {
+    /**
+     * The cgroup hierarchies, each showing the container's cgroup as its root (the init took a
+     * cgroup namespace there); {@code dirs}, the container's cgroup directories of the host, to
+     * bind where a user namespace may not mount a hierarchy (else {@code null}).
+     */
+    private void cgroups(List<String> hierarchies, List<Path> dirs, boolean privileged) {
         long ro = privileged ? 0 : MS_RDONLY;
         if (hierarchies.size() == 1 && hierarchies.get(0).startsWith("cgroup2:")) {
-            mount("cgroup", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | ro, "");
+            mount("cgroup", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | ro, "",
+                    dirs == null ? null : dirs.get(0).toString());
             return;
         }
         mount("tmpfs", "/sys/fs/cgroup", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
-        for (String h : hierarchies) {
+        for (int i = 0; i < hierarchies.size(); i++) {
+            String h = hierarchies.get(i);
             int colon = h.indexOf(':');
             String type = h.substring(0, colon);
             String options = h.substring(colon + 1);
             String name = type.equals("cgroup2") ? "unified" : options.replace("name=", "");
             mount("cgroup", "/sys/fs/cgroup/" + name, type, MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | ro,
-                    type.equals("cgroup2") ? "" : options);
+                    type.equals("cgroup2") ? "" : options, dirs == null ? null : dirs.get(i).toString());
         }
         mount("", "/sys/fs/cgroup", "", MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, "mode=755");
     }
@@ -333,6 +356,22 @@ final class ShimSpec {
 
     private void mount(String source, String target, String type, long flags, String data) {
         add("mount", source, target, type, Long.toUnsignedString(flags), data);
+    }
+
+    /** A mount, or where the container's user namespace may not make it, {@code fallback} of the host bound instead. */
+    private void mount(String source, String target, String type, long flags, String data, String fallback) {
+        if (fallback == null) {
+            mount(source, target, type, flags, data);
+        } else {
+            add("mount", source, target, type, Long.toUnsignedString(flags), data, fallback);
+        }
+    }
+
+    /** The content of a {@code /proc/PID/uid_map} (or {@code gid_map}) that makes these mappings. */
+    private static String mapFile(List<IdMapping> mappings) {
+        StringBuilder map = new StringBuilder();
+        mappings.forEach(m -> map.append(m.mapLine()));
+        return map.toString();
     }
 
     private void add(String directive, String... args) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.runtime.ContainerSpec;
+import io.berth.api.runtime.IdMapping;
 import io.berth.api.runtime.ProcessSpec;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
@@ -19,9 +20,9 @@ import java.util.List;
 /**
  * Writes an OCI runtime-spec {@code config.json} (and {@code process.json} for exec) from the
  * engine's container spec: the same container the native runtime makes, in the terms runc and crun
- * take — docker's default mounts, namespaces, the cgroup under {@code berth/}, resources, device
- * rules, masked and read-only paths, capabilities, rlimits (as asked: the runtime fails the start
- * when it may not set them).
+ * take — docker's default mounts, namespaces (a user namespace with its id mappings when the spec
+ * has them), the cgroup under {@code berth/}, resources, device rules, masked and read-only paths,
+ * capabilities, rlimits (as asked: the runtime fails the start when it may not set them).
  */
 final class OciConfig {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,11 +54,16 @@ final class OciConfig {
         for (String ns : List.of("pid", "ipc", "uts", "mount", "cgroup")) {
             namespaces.addObject().put("type", ns);
         }
-        if (!spec.hostNetwork()) {
+        if (!spec.hostNetwork() && !inheritsNetns(spec)) {
             ObjectNode net = namespaces.addObject().put("type", "network");
             if (spec.netns() != null) {
                 net.put("path", spec.netns().toString());
             }
+        }
+        if (spec.userNamespace()) {
+            namespaces.addObject().put("type", "user");
+            idMappings(linux.putArray("uidMappings"), spec.uidMappings());
+            idMappings(linux.putArray("gidMappings"), spec.gidMappings());
         }
         linux.put("cgroupsPath", cgroupsPath);
         linux.put("rootfsPropagation", spec.rootPropagation());
@@ -72,6 +78,36 @@ final class OciConfig {
             spec.readonlyPaths().forEach(linux.putArray("readonlyPaths")::add);
         }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    /**
+     * Whether the container is to inherit the engine's network namespace from the runtime (the
+     * shim runs the runtime in it) rather than have the runtime join it: with a user namespace.
+     * For exec, runc 1.1 joins the container's user namespace first, from where it may not join a
+     * network namespace of the host's user namespace (EPERM; fixed upstream by opencontainers/runc#4492).
+     */
+    static boolean inheritsNetns(ContainerSpec spec) {
+        return spec.userNamespace() && spec.netns() != null && !spec.hostNetwork();
+    }
+
+    /**
+     * Whether the container of this bundle's {@code config.json} inherits its network namespace
+     * ({@link #inheritsNetns(ContainerSpec)}): a user namespace and no network namespace of its own.
+     */
+    static boolean inheritsNetns(Path config) throws IOException {
+        boolean user = false;
+        boolean network = false;
+        for (JsonNode ns : JSON.readTree(config.toFile()).path("linux").path("namespaces")) {
+            user |= ns.path("type").asText().equals("user");
+            network |= ns.path("type").asText().equals("network");
+        }
+        return user && !network;
+    }
+
+    private static void idMappings(ArrayNode out, List<IdMapping> mappings) {
+        for (IdMapping m : mappings) {
+            out.addObject().put("containerID", m.containerId()).put("hostID", m.hostId()).put("size", m.size());
+        }
     }
 
     /** A process.json for {@code exec --process}. */
@@ -118,12 +154,18 @@ final class OciConfig {
     }
 
     /** docker's default mounts, then the container's own. */
-    private static void mounts(ArrayNode out, ContainerSpec spec) {
+    private static void mounts(ArrayNode out, ContainerSpec spec) throws IOException {
         boolean privileged = spec.privileged();
         mount(out, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(out, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         mount(out, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
-        mount(out, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", privileged ? "rw" : "ro");
+        if (spec.userNamespace() && (spec.netns() != null || spec.hostNetwork())) {
+            // sysfs may be mounted only for a network namespace the container's user namespace owns,
+            // not the engine's or the host's; runc 1.1 does not fall back to the host's /sys, as crun does.
+            mount(out, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", privileged ? "rw" : "ro");
+        } else {
+            mount(out, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", privileged ? "rw" : "ro");
+        }
         mount(out, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro");
         mount(out, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
         mount(out, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=" + spec.shmSize());
@@ -138,10 +180,73 @@ final class OciConfig {
                 options.add(m.readOnly() ? "ro" : "rw");
                 m.options().stream().filter(o -> !o.equals("rbind") && !o.equals("norbind") && !o.equals("ro")
                         && !o.equals("rw") && !o.equals("bind")).forEach(options::add);
+                if (spec.userNamespace()) {
+                    lockedOptions(Path.of(m.source())).stream().filter(o -> !m.options().contains(o)).forEach(options::add);
+                }
             } else {
                 m.options().forEach(options::add);
             }
         }
+    }
+
+    /**
+     * The flags of the mount that holds {@code source} which the kernel locks on the mounts it
+     * copies into a user namespace's mount namespace (nosuid, nodev, noexec, the atime flags), as
+     * mount options, for the runtime's remount of a bind to keep them, as docker adds them: runc
+     * 1.1 fails the remount without them, crun 1.8 drops them.
+     */
+    private static List<String> lockedOptions(Path source) throws IOException {
+        Path real;
+        try {
+            real = source.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of(); // the runtime says it is missing, as without a user namespace
+        }
+        String[] options = null;
+        int depth = -1;
+        // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ...: the deepest mount point above, the last mounted there.
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length < 6) {
+                continue;
+            }
+            Path point = Path.of(unescape(f[4]));
+            if (real.startsWith(point) && point.getNameCount() >= depth) {
+                options = f[5].split(",");
+                depth = point.getNameCount();
+            }
+        }
+        List<String> locked = new ArrayList<>();
+        boolean atime = false;
+        for (String o : options == null ? new String[0] : options) {
+            switch (o) {
+                case "nosuid", "nodev", "noexec", "nodiratime" -> locked.add(o);
+                case "noatime", "relatime" -> {
+                    locked.add(o);
+                    atime = true;
+                }
+                default -> { }
+            }
+        }
+        if (!atime) {
+            locked.add("strictatime");
+        }
+        return locked;
+    }
+
+    /** Mountinfo escapes space, tab, newline and backslash as octal. */
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** OCI's {@code linux.seccomp}: the filter as docker hands it to runc. */

@@ -53,7 +53,8 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
             Files.write(dir.resolve("empty"), new byte[0]);
             empty = finalDir.resolve("empty");
         }
-        return ociSpec(binary, runtimeRoot, spec.id(), false, finalDir.resolve("bundle"), empty, spec.process(), spec.log());
+        return ociSpec(binary, runtimeRoot, spec.id(), false, finalDir.resolve("bundle"), empty,
+                OciConfig.inheritsNetns(spec) ? spec.netns() : null, spec.process(), spec.log());
     }
 
     @Override
@@ -64,7 +65,10 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
             Files.write(execDir.resolve("empty"), new byte[0]);
             empty = execDir.resolve("empty");
         }
-        return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, process, null);
+        // A process added to a container that inherited its network namespace inherits it too.
+        Path netns = OciConfig.inheritsNetns(dir.resolve("bundle").resolve("config.json"))
+                ? Path.of("/proc", Integer.toString(initPid), "ns", "net") : null;
+        return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, netns, process, null);
     }
 
     private static final java.util.regex.Pattern LOGRUS_MSG = java.util.regex.Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
