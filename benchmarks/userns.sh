@@ -34,7 +34,12 @@ berth_config="usernsRemap = default"
 dockerd_args="--userns-remap=default"
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/beside-dockerd.sh"
-"$berth" info | grep -q userns || { echo "Berth does not remap ids" >&2; exit 1; }
+# conf/ is read by FileInstall once the daemon runs: wait for the setting to be in effect.
+for _ in $(seq 100); do
+  [ "$("$berth" info --format '{{.UsernsRemap}}')" = default ] && break
+  sleep 0.1
+done
+[ "$("$berth" info --format '{{.UsernsRemap}}')" = default ] || { echo "Berth does not remap ids" >&2; exit 1; }
 one() { # ENGINE MODE: one run, in milliseconds (MODE: remap or host)
   local start end args=(run --rm --network none)
   [ "$2" = host ] && args+=(--userns=host)
