@@ -105,6 +105,17 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(detached.path("Config").path("AttachStderr").asBoolean()).isFalse();
         assertThat(detached.path("HostConfig").path("MemorySwap").asLong()).isEqualTo(64L << 20);
         assertThat(inspect("made").path("Config").path("AttachStdout").asBoolean()).isTrue();
+        // Go templates as docker's: structs print their values, printf pads and truncates, a missing
+        // field fails (1), a malformed template too (64, before anything is looked up).
+        assertThat(ok("inspect", "-f", "{{.HostConfig.RestartPolicy}} [{{printf \"%-8s\" .State.Status}}] {{printf \"%.4s|%5d\" .Name 42}}",
+                "made").out()).isEqualTo("{no 0} [running ] /mad|   42\n");
+        Installation.Result nope = berth.berth("inspect", "-f", "{{.Nope}}", "made");
+        assertThat(nope.status()).isEqualTo(1);
+        assertThat(nope.err()).contains("can't evaluate field Nope");
+        Installation.Result unclosed = berth.berth("inspect", "-f", "{{.Nope", "made");
+        assertThat(unclosed.status()).isEqualTo(64);
+        assertThat(unclosed.err()).isEqualTo("template parsing error: template: :1: unclosed action\n");
+        assertThat(ok("inspect", "-f", "{{.Config.Labels.nope}}", "made").out()).isEqualTo("<no value>\n");
         // docker's init layer: /etc/mtab for df and mount; dev entries export shows; none of it in diff.
         assertThat(ok("exec", "made", "readlink", "/etc/mtab").out()).isEqualTo("/proc/mounts\n");
         assertThat(ok("exec", "made", "df", "/").out()).contains("Filesystem");

@@ -256,6 +256,15 @@ public class ImageCommands implements Commands {
         if (!type.isEmpty() && !Set.of("image", "container", "network", "volume").contains(type)) {
             throw new InvalidArgumentException("\"" + type + "\" is not a valid value for --type");
         }
+        if (!format.isEmpty() && !format.equals("json")) {
+            try {
+                io.berth.shell.internal.output.Template.parse(format);
+            } catch (IllegalArgumentException e) {
+                // As docker's: before anything is looked up, and with its own status.
+                ctx.err().println("template parsing error: " + e.getMessage());
+                return 64;
+            }
+        }
         List<Object> found = new ArrayList<>();
         int status = 0;
         for (String name : names) {

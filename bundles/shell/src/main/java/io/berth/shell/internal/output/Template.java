@@ -95,6 +95,28 @@ public final class Template {
         return copy;
     }
 
+    /** The tree with its maps' keys sorted, as Go's encoding/json writes a map. */
+    private static JsonNode sortedMaps(JsonNode v) {
+        if (v.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = NODES.objectNode();
+            Iterable<Map.Entry<String, JsonNode>> entries = v::fields;
+            java.util.Collection<Map.Entry<String, JsonNode>> ordered = new ArrayList<>();
+            entries.forEach(ordered::add);
+            if (v instanceof MapNode) {
+                ordered = new TreeMap<String, JsonNode>(ordered.stream().collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, Map.Entry::getValue))).entrySet();
+            }
+            ordered.forEach(e -> o.set(e.getKey(), sortedMaps(e.getValue())));
+            return o;
+        }
+        if (v.isArray()) {
+            ArrayNode a = NODES.arrayNode();
+            v.forEach(e -> a.add(sortedMaps(e)));
+            return a;
+        }
+        return v;
+    }
+
     /** Whether the format began with {@code table}. */
     public boolean isTable() {
         return table;
@@ -105,13 +127,56 @@ public final class Template {
         return source;
     }
 
-    /** Evaluates the template with {@code data} as dot. */
+    /**
+     * Evaluates the template with {@code data} as dot.
+     *
+     * @throws IllegalArgumentException for an execution error ({@code template: … executing …}),
+     *         such as a field the data does not have
+     */
     public String execute(JsonNode data) {
+        JsonNode typed = typed(data, null, null);
         StringBuilder out = new StringBuilder();
         for (Node n : nodes) {
-            n.render(data, data, out);
+            n.render(typed, typed, out);
         }
         return out.toString();
+    }
+
+    /**
+     * The JSON objects that are Go maps in docker's types (labels, options, port maps…), as
+     * opposed to structs: a map prints as {@code map[k:v …]} and has {@code <no value>} for a key it
+     * lacks; a struct prints its values as {@code {v1 v2 …}} and a field it lacks is an error, as
+     * text/template has them. Known by the name they have in their parent.
+     */
+    private static final java.util.Set<String> MAP_FIELDS = java.util.Set.of("Labels", "Options", "Data", "Networks",
+            "Ports", "PortBindings", "ExposedPorts", "Volumes", "Tmpfs", "Sysctls", "StorageOpt", "DriverOpts",
+            "Annotations", "Containers", "Status", "Aliases", "Driver_opts", "UsageData");
+
+    private static boolean isMap(String key, String parentKey) {
+        return key != null && (MAP_FIELDS.contains(key) || (key.equals("Config") && "LogConfig".equals(parentKey)));
+    }
+
+    /** A JSON object that stands for a Go map. */
+    static final class MapNode extends com.fasterxml.jackson.databind.node.ObjectNode {
+        MapNode() {
+            super(NODES);
+        }
+    }
+
+    private static JsonNode typed(JsonNode v, String key, String parentKey) {
+        if (v.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = v instanceof MapNode || isMap(key, parentKey)
+                    ? new MapNode() : NODES.objectNode();
+            v.fields().forEachRemaining(e -> o.set(e.getKey(), isMethod(e.getKey()) ? e.getValue()
+                    : typed(e.getValue(), e.getKey(), key)));
+            return o;
+        }
+        if (v.isArray()) {
+            ArrayNode a = NODES.arrayNode();
+            v.forEach(e -> a.add(typed(e, key, parentKey)));
+            return a;
+        }
+        return v;
     }
 
     /**
@@ -119,7 +184,7 @@ public final class Template {
      * from {@code headers} (docker's column titles), or the field name itself.
      */
     public String header(Map<String, String> headers) {
-        com.fasterxml.jackson.databind.node.ObjectNode fake = NODES.objectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode fake = new MapNode();
         collectFields(nodes, fake, headers);
         return execute(fake);
     }
@@ -143,7 +208,7 @@ public final class Template {
     }
 
     private static IllegalArgumentException error(String message) {
-        return new IllegalArgumentException("template: " + message);
+        return new IllegalArgumentException("template: :1: " + message);
     }
 
     // ---- printing values as Go's fmt %v does ----
@@ -173,11 +238,35 @@ public final class Template {
             v.forEach(e -> parts.add(print(e)));
             return "[" + String.join(" ", parts) + "]";
         }
+        if (!(v instanceof MapNode)) {
+            // A struct: its fields' values in their order, as Go's %v prints a struct.
+            List<String> parts = new ArrayList<>();
+            v.fields().forEachRemaining(e -> {
+                if (!isMethod(e.getKey())) {
+                    parts.add(print(e.getValue()));
+                }
+            });
+            return "{" + String.join(" ", parts) + "}";
+        }
         Map<String, String> sorted = new TreeMap<>();
         v.fields().forEachRemaining(e -> sorted.put(e.getKey(), print(e.getValue())));
         StringBuilder b = new StringBuilder("map[");
         sorted.forEach((k, val) -> b.append(b.length() > 4 ? " " : "").append(k).append(':').append(val));
         return b.append(']').toString();
+    }
+
+    /** Go's %+v: a struct's fields with their names ({@code {Name:no MaximumRetryCount:0}}). */
+    static String printWithNames(JsonNode v) {
+        if (!v.isObject() || v instanceof MapNode) {
+            return print(v);
+        }
+        List<String> parts = new ArrayList<>();
+        v.fields().forEachRemaining(e -> {
+            if (!isMethod(e.getKey())) {
+                parts.add(e.getKey() + ":" + printWithNames(e.getValue()));
+            }
+        });
+        return "{" + String.join(" ", parts) + "}";
     }
 
     static boolean truth(JsonNode v) {
@@ -192,6 +281,9 @@ public final class Template {
         }
         if (v.isTextual()) {
             return !v.textValue().isEmpty();
+        }
+        if (v.isObject() && !(v instanceof MapNode)) {
+            return true; // a struct, as text/template has it
         }
         return v.size() > 0;
     }
@@ -311,10 +403,11 @@ public final class Template {
                 if (v == null || !v.isObject()) {
                     return MissingNode.getInstance();
                 }
-                v = v.get(p);
-                if (v == null) {
-                    return MissingNode.getInstance();
+                JsonNode field = v.get(p);
+                if (field == null && !(v instanceof MapNode) && v.get(method(p)) == null) {
+                    throw error("executing \"\" at <" + this + ">: can't evaluate field " + p);
                 }
+                v = field == null ? MissingNode.getInstance() : field;
             }
             return v;
         }
@@ -372,7 +465,7 @@ public final class Template {
     private static final class Functions {
         static JsonNode call(String name, List<JsonNode> a) {
             return switch (name) {
-                case "json" -> TextNode.valueOf(Json.line(withoutMethods(arg(a, 0, name))));
+                case "json" -> TextNode.valueOf(Json.line(sortedMaps(withoutMethods(arg(a, 0, name)))));
                 case "join" -> {
                     List<String> parts = new ArrayList<>();
                     arg(a, 0, name).forEach(e -> parts.add(print(e)));
@@ -414,7 +507,7 @@ public final class Template {
                 }
                 case "print" -> TextNode.valueOf(joinPrinted(a, ""));
                 case "println" -> TextNode.valueOf(joinPrinted(a, " ") + "\n");
-                case "printf" -> TextNode.valueOf(printf(print(arg(a, 0, name)), a.subList(1, a.size())));
+                case "printf" -> TextNode.valueOf(GoFormat.sprintf(print(arg(a, 0, name)), a.subList(1, a.size())));
                 case "eq" -> BooleanNode.valueOf(print(arg(a, 0, name)).equals(print(arg(a, 1, name))));
                 case "ne" -> BooleanNode.valueOf(!print(arg(a, 0, name)).equals(print(arg(a, 1, name))));
                 case "not" -> BooleanNode.valueOf(!truth(arg(a, 0, name)));
@@ -446,27 +539,6 @@ public final class Template {
             List<String> parts = new ArrayList<>();
             args.forEach(v -> parts.add(print(v)));
             return String.join(sep, parts);
-        }
-
-        private static String printf(String format, List<JsonNode> args) {
-            StringBuilder out = new StringBuilder();
-            Iterator<JsonNode> it = args.iterator();
-            for (int i = 0; i < format.length(); i++) {
-                char c = format.charAt(i);
-                if (c != '%' || i + 1 == format.length()) {
-                    out.append(c);
-                    continue;
-                }
-                char verb = format.charAt(++i);
-                if (verb == '%') {
-                    out.append('%');
-                } else if (verb == 'q') {
-                    out.append(Json.line(it.hasNext() ? print(it.next()) : ""));
-                } else {
-                    out.append(it.hasNext() ? print(it.next()) : "%!" + verb + "(MISSING)");
-                }
-            }
-            return out.toString();
         }
 
         private static JsonNode arg(List<JsonNode> a, int i, String name) {
@@ -678,7 +750,10 @@ public final class Template {
                 return new Field(root, path);
             }
             if (word.matches("-?\\d+")) {
-                return new Literal(IntNode.valueOf(Integer.parseInt(word)));
+                return new Literal(com.fasterxml.jackson.databind.node.LongNode.valueOf(Long.parseLong(word)));
+            }
+            if (word.matches("-?(\\d+\\.\\d*|\\.\\d+)([eE][-+]?\\d+)?|-?\\d+[eE][-+]?\\d+")) {
+                return new Literal(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.parseDouble(word)));
             }
             if (word.equals("true") || word.equals("false")) {
                 return new Literal(BooleanNode.valueOf(Boolean.parseBoolean(word)));

@@ -143,7 +143,7 @@ class ArgumentParserTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: No such image: foo\n");
         err.reset();
         assertThat(run("format", "--format", "{{.A")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: template: unclosed action\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: template: :1: unclosed action\n");
     }
 
     @Test

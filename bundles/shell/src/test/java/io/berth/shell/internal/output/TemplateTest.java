@@ -27,7 +27,9 @@ class TemplateTest {
         assertThat(run("{{.Config.Cmd}}")).isEqualTo("[sh]");
         assertThat(run("{{.Size}}")).isEqualTo("196513448");
         assertThat(run("{{.Config.Labels}}")).isEqualTo("map[a:1 b:2]");
-        assertThat(run("{{.Nope}}")).isEqualTo("<no value>");
+        // A struct's missing field is an error; a map's missing key is <no value>, as text/template has them.
+        assertThatThrownBy(() -> run("{{.Nope}}")).hasMessage("template: :1: executing \"\" at <.Nope>: can't evaluate field Nope");
+        assertThat(run("{{.Config.Labels.nope}}")).isEqualTo("<no value>");
     }
 
     @Test
@@ -40,7 +42,8 @@ class TemplateTest {
         assertThat(run("{{len .RepoTags}}")).isEqualTo("2");
         assertThat(run("{{truncate .Id 6}}")).isEqualTo("sha256");
         assertThat(run("{{(index .RepoTags 0) | lower}}")).isEqualTo("busybox:latest");
-        assertThat(run("{{printf \"%s=%s\" .Id .Size}}")).isEqualTo("sha256:abc=196513448");
+        assertThat(run("{{printf \"%s=%d\" .Id .Size}}")).isEqualTo("sha256:abc=196513448");
+        assertThat(run("{{printf \"%s\" .Size}}")).isEqualTo("%!s(int=196513448)");
         assertThat(run("{{json .}}")).startsWith("{").endsWith("}");
     }
 
@@ -52,6 +55,35 @@ class TemplateTest {
         assertThat(run("{{with .Config}}{{.Cmd}}{{end}}")).isEqualTo("[sh]");
         assertThat(run("{{range .RepoTags}}{{.}}{{\"\\n\"}}{{end}}")).isEqualTo("busybox:latest\nbusybox:1.36\n");
         assertThat(run("{{if eq .Id \"sha256:abc\"}}same{{end}}")).isEqualTo("same");
+    }
+
+    @Test
+    void printfPadsTruncatesAndSaysWhatDoesNotFitAsGo() {
+        assertThat(run("[{{printf \"%-8s\" \"c68\"}}]")).isEqualTo("[c68     ]");
+        assertThat(run("[{{printf \"%8s\" \"c68\"}}]")).isEqualTo("[     c68]");
+        assertThat(run("{{printf \"%.5s\" .Id}}")).isEqualTo("sha25");
+        assertThat(run("[{{printf \"%5d\" 42}}|{{printf \"%-5d\" 42}}|{{printf \"%05d\" -42}}]")).isEqualTo("[   42|42   |-0042]");
+        assertThat(run("{{printf \"%x %X %o %b %#x\" 255 255 8 5 255}}")).isEqualTo("ff FF 10 101 0xff");
+        assertThat(run("{{printf \"%q %v %t\" .Id .RepoTags true}}")).isEqualTo("\"sha256:abc\" [busybox:latest busybox:1.36] true");
+        assertThat(run("{{printf \"%.2f %d\" 1.5}}")).isEqualTo("1.50 %!d(MISSING)");
+        assertThat(run("{{printf \"%d\" 1 2}}")).isEqualTo("1%!(EXTRA int=2)");
+        assertThat(run("{{printf \"%*d|%-*s|\" 4 7 3 \"a\"}}")).isEqualTo("   7|a  |");
+        assertThat(run("{{printf \"%5.1f%%\" 12.345}}")).isEqualTo(" 12.3%");
+    }
+
+    @Test
+    void structsPrintTheirValuesAndMapsTheirKeysAsGoDoes() {
+        JsonNode c = Json.tree(Map.of("State", new java.util.LinkedHashMap<>(Map.of("Status", "running")),
+                "HostConfig", Map.of("RestartPolicy", new java.util.LinkedHashMap<String, Object>() {{
+                    put("Name", "no");
+                    put("MaximumRetryCount", 0);
+                }}), "Config", Map.of("Labels", Map.of("b", "2", "a", "1"))));
+        assertThat(Template.parse("{{.HostConfig.RestartPolicy}}").execute(c)).isEqualTo("{no 0}");
+        assertThat(Template.parse("{{printf \"%+v\" .HostConfig.RestartPolicy}}").execute(c))
+                .isEqualTo("{Name:no MaximumRetryCount:0}");
+        assertThat(Template.parse("{{.Config.Labels}}").execute(c)).isEqualTo("map[a:1 b:2]");
+        assertThat(Template.parse("{{.State}}").execute(c)).isEqualTo("{running}");
+        assertThat(Template.parse("{{json .Config.Labels}}").execute(c)).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
     }
 
     @Test
