@@ -161,7 +161,6 @@ public final class ContainerView {
         m.put("AutoRemove", h.autoRemove());
         m.put("VolumeDriver", h.volumeDriver() == null ? "" : h.volumeDriver());
         m.put("VolumesFrom", h.volumesFrom().isEmpty() ? null : h.volumesFrom());
-        m.put("ConsoleSize", List.of(0, 0));
         m.put("CapAdd", h.capAdd().isEmpty() ? null : h.capAdd());
         m.put("CapDrop", h.capDrop().isEmpty() ? null : h.capDrop());
         m.put("CgroupnsMode", "private");
@@ -186,21 +185,34 @@ public final class ContainerView {
         m.put("UsernsMode", h.usernsMode() == null ? "" : h.usernsMode());
         m.put("ShmSize", h.shmSize());
         m.put("Runtime", h.runtime());
+        m.put("ConsoleSize", List.of(0, 0));
         m.put("Isolation", "");
         m.put("CpuShares", r.cpuShares());
         m.put("Memory", r.memory());
         m.put("NanoCpus", r.cpuPeriod() > 0 ? r.cpuQuota() * 1_000_000_000L / r.cpuPeriod() : 0);
         m.put("CgroupParent", "");
+        // docker's zero values for what Berth does not set (block I/O, realtime CPU, device requests, Windows' CPU and I/O).
         m.put("BlkioWeight", 0);
+        m.put("BlkioWeightDevice", List.of());
+        m.put("BlkioDeviceReadBps", List.of());
+        m.put("BlkioDeviceWriteBps", List.of());
+        m.put("BlkioDeviceReadIOps", List.of());
+        m.put("BlkioDeviceWriteIOps", List.of());
         m.put("CpuPeriod", r.cpuPeriod());
         m.put("CpuQuota", r.cpuQuota());
+        m.put("CpuRealtimePeriod", 0);
+        m.put("CpuRealtimeRuntime", 0);
         m.put("CpusetCpus", r.cpusetCpus() == null ? "" : r.cpusetCpus());
         m.put("CpusetMems", "");
         m.put("Devices", List.of());
+        m.put("DeviceCgroupRules", null);
+        m.put("DeviceRequests", null);
+        m.put("KernelMemory", 0);
+        m.put("KernelMemoryTCP", 0);
         m.put("MemoryReservation", 0);
         m.put("MemorySwap", r.memorySwap());
         m.put("MemorySwappiness", null);
-        m.put("OomKillDisable", null);
+        m.put("OomKillDisable", false);
         m.put("PidsLimit", r.pidsLimit() == 0 ? null : r.pidsLimit());
         List<Map<String, Object>> ulimits = new ArrayList<>();
         for (Rlimit u : h.ulimits()) {
@@ -211,6 +223,10 @@ public final class ContainerView {
             ulimits.add(x);
         }
         m.put("Ulimits", ulimits);
+        m.put("CpuCount", 0);
+        m.put("CpuPercent", 0);
+        m.put("IOMaximumIOps", 0);
+        m.put("IOMaximumBandwidth", 0);
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (MountSpec spec : mountsOfMountFlag(h)) {
             mounts.add(mount(spec));
