@@ -139,7 +139,14 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(ok("inspect", "-f", "{{.Name}}", "renamed").out()).isEqualTo("/renamed\n");
         Installation.Result running = berth.berth("rm", "renamed");
         assertThat(running.status()).isEqualTo(1);
-        assertThat(running.err()).contains("container is running: stop the container before removing or force remove");
+        assertThat(running.err()).isEqualTo("Error: You cannot remove a running container " + created
+                + ". Stop the container before attempting removal or force remove\n");
+        // docker's words for what goes wrong with rename and kill.
+        Installation.Result sameName = berth.berth("rename", "renamed", "renamed");
+        assertThat(sameName.status()).isEqualTo(1);
+        assertThat(sameName.err()).isEqualTo("Error: Renaming a container with the same name as its current name\n"
+                + "Error: failed to rename container named renamed\n");
+        assertThat(berth.berth("kill", "nosuch").err()).isEqualTo("Error: Cannot kill container: nosuch: No such container: nosuch\n");
         // As pid 1, sleep has no handler for TERM: the kernel ignores it; KILL (the default) ends it.
         assertThat(ok("kill", "-s", "TERM", "renamed").out()).isEqualTo("renamed\n");
         assertThat(inspect("renamed").get("State").get("Running").asBoolean()).isTrue();

@@ -430,22 +430,27 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     }
 
     void kill(String idOrName, String signal) throws IOException {
-        ContainerStore.Entry e = store.find(idOrName);
+        ContainerStore.Entry e;
+        try {
+            e = store.find(idOrName);
+        } catch (NotFoundException missing) {
+            throw new NotFoundException("Cannot kill container: " + idOrName + ": " + missing.getMessage());
+        }
         int number = Signals.parse(signal == null || signal.isEmpty() ? "KILL" : signal);
         e.lock.lock();
         try {
             checkNotRemoved(e);
             if (!e.state.running()) {
-                throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
+                throw new ConflictException("Cannot kill container: " + idOrName + ": Container " + e.id() + " is not running");
             }
             boolean sent;
             try {
                 sent = signal(runtimeOf(e), e, number);
             } catch (ConflictException ex) {
-                throw new ConflictException("cannot kill container: " + idOrName + ": " + ex.getMessage());
+                throw new ConflictException("Cannot kill container: " + idOrName + ": " + ex.getMessage());
             }
             if (!sent) {
-                throw new ConflictException("cannot kill container: " + idOrName + ": container " + e.id() + " is not running");
+                throw new ConflictException("Cannot kill container: " + idOrName + ": Container " + e.id() + " is not running");
             }
             String stopSignal = e.record.config().stopSignal();
             if (number == Signals.SIGKILL || number == (stopSignal == null ? Signals.SIGTERM : Signals.parse(stopSignal))) {
@@ -682,8 +687,8 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 return;
             }
             if (!force) {
-                throw new ConflictException("cannot remove container \"/" + e.record.name()
-                        + "\": container is running: stop the container before removing or force remove");
+                throw new ConflictException("You cannot remove a running container " + e.id()
+                        + ". Stop the container before attempting removal or force remove");
             }
             exit = e.exit;
             signal(runtimeOf(e), e, Signals.SIGKILL);

@@ -197,7 +197,11 @@ final class ContainerStore {
             if (r.name().equals(name)) {
                 throw new InvalidArgumentException("Renaming a container with the same name as its current name");
             }
-            reserve(name, r.id());
+            try {
+                reserve(name, r.id());
+            } catch (ConflictException taken) {
+                throw new ConflictException("Error when allocating new name: " + taken.getMessage());
+            }
             try {
                 saveRecord(e, r.withName(name));
             } catch (IOException | RuntimeException ex) {

@@ -163,7 +163,7 @@ class LocalContainerServiceTest {
         assertThat(service.list(ContainerListOptions.RUNNING)).extracting(Container::id).containsExactly(c.id());
         assertThat(service.pids(c.id())).hasSize(1);
         assertThatThrownBy(() -> service.remove(c.id(), false)).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("container is running: stop the container before removing or force remove");
+                .hasMessageContaining("Stop the container before attempting removal or force remove");
         service.stop(c.id(), 1);
         assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(137);
         assertThat(service.get(c.id()).state().status()).isEqualTo(ContainerStatus.EXITED);

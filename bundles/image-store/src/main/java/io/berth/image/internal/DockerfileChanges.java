@@ -40,8 +40,8 @@ public final class DockerfileChanges {
         String instruction = (space < 0 ? change : change.substring(0, space)).toUpperCase(Locale.ROOT);
         String rest = space < 0 ? "" : change.substring(space).strip();
         if (!SUPPORTED.contains(instruction)) {
-            throw new InvalidArgumentException("invalid change \"" + change + "\": " + instruction
-                    + " is not one of " + String.join(", ", SUPPORTED));
+            // docker's words (the instruction lower-cased), whatever it is: FROM, RUN, a typo.
+            throw new InvalidArgumentException(instruction.toLowerCase(Locale.ROOT) + " is not a valid change command");
         }
         if (rest.isEmpty()) {
             throw new InvalidArgumentException("invalid change \"" + change + "\": " + instruction + " needs an argument");

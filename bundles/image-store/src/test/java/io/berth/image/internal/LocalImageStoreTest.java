@@ -336,7 +336,7 @@ class LocalImageStoreTest {
         assertThat(d.config().history().get(0).comment()).isEqualTo("Imported from rootfs.tar.gz");
         assertThat(d.config().diffIds()).extracting(Digest::toString).containsExactly(busybox.diffIds().get(0));
         assertThatThrownBy(() -> store.importRootfs(new ByteArrayInputStream(busybox.layers().get(0)),
-                new ImportOptions(null, "", List.of("RUN rm -rf /"), "-"))).hasMessageContaining("RUN is not one of");
+                new ImportOptions(null, "", List.of("RUN rm -rf /"), "-"))).hasMessage("run is not a valid change command");
         assertThatThrownBy(() -> store.importRootfs(new ByteArrayInputStream("not a tar".repeat(200).getBytes()),
                 new ImportOptions(null, "", List.of(), "-"))).hasMessageContaining("not a tar");
     }

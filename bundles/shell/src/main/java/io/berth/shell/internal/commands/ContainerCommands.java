@@ -846,9 +846,17 @@ public class ContainerCommands implements Commands {
 
     @Command(name = "rename", usage = "CONTAINER NEW_NAME", minArgs = 2, maxArgs = 2, aliases = {"container rename"})
     @Descriptor("Rename a container")
-    public void rename(@Descriptor("The container") String container, @Descriptor("Its new name") String newName)
-            throws IOException {
-        containers.rename(container, newName);
+    public int rename(CommandContext ctx, @Descriptor("The container") String container,
+                      @Descriptor("Its new name") String newName) throws IOException {
+        try {
+            containers.rename(container, newName);
+            return 0;
+        } catch (BerthException e) {
+            // As docker's client: the reason, then what failed.
+            ctx.err().println("Error: " + e.getMessage());
+            ctx.err().println("Error: failed to rename container named " + container);
+            return 1;
+        }
     }
 
     @Command(name = "container prune", usage = "[OPTIONS]", maxArgs = 0)
