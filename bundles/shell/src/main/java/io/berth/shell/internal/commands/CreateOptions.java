@@ -167,7 +167,7 @@ public class CreateOptions {
                 tmpfsMap.keySet());
         Integer timeout = null;
         if (!UNSET.equals(stopTimeout)) {
-            timeout = integer("--stop-timeout", stopTimeout);
+            timeout = (int) flagInteger("--stop-timeout", stopTimeout);
         }
         List<String> entry = UNSET.equals(entrypoint) ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint);
         HostConfig host = HostConfig.builder().runtime(blankToNull(runtime)).autoRemove(rm).privileged(privileged)
@@ -249,10 +249,10 @@ public class CreateOptions {
     }
 
     private Resources resources() {
-        long mem = memory.isEmpty() ? 0 : bytes("--memory", memory);
-        long swap = memorySwap.isEmpty() ? 0 : memorySwap.strip().equals("-1") ? -1 : bytes("--memory-swap", memorySwap);
-        long quota = cpuQuota.isEmpty() ? 0 : integer("--cpu-quota", cpuQuota);
-        long period = cpuPeriod.isEmpty() ? 0 : integer("--cpu-period", cpuPeriod);
+        long mem = memory.isEmpty() ? 0 : flagBytes("-m, --memory", memory);
+        long swap = memorySwap.isEmpty() ? 0 : memorySwap.strip().equals("-1") ? -1 : flagBytes("--memory-swap", memorySwap);
+        long quota = cpuQuota.isEmpty() ? 0 : flagInteger("--cpu-quota", cpuQuota);
+        long period = cpuPeriod.isEmpty() ? 0 : flagInteger("--cpu-period", cpuPeriod);
         if (!cpus.isEmpty()) {
             if (quota != 0 || period != 0) {
                 throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set");
@@ -272,8 +272,8 @@ public class CreateOptions {
             period = 100_000;
             quota = n.multiply(BigDecimal.valueOf(period)).longValue();
         }
-        long shares = cpuShares.isEmpty() ? 0 : integer("--cpu-shares", cpuShares);
-        long pids = pidsLimit.isEmpty() ? 0 : integer("--pids-limit", pidsLimit);
+        long shares = cpuShares.isEmpty() ? 0 : flagInteger("-c, --cpu-shares", cpuShares);
+        long pids = pidsLimit.isEmpty() ? 0 : flagInteger("--pids-limit", pidsLimit);
         if (pids < -1) {
             pids = -1;
         }
@@ -350,6 +350,25 @@ public class CreateOptions {
             return Units.parseBytes(value);
         } catch (IllegalArgumentException e) {
             throw new InvalidArgumentException("invalid argument \"" + value + "\" for \"" + flag + "\" flag: " + e.getMessage());
+        }
+    }
+
+    /** A size flag's value; a bad one is a flag error (status 125) in docker's words. */
+    private static long flagBytes(String flag, String value) {
+        try {
+            return Units.parseBytes(value);
+        } catch (IllegalArgumentException e) {
+            throw UsageException.flag("invalid argument \"" + value + "\" for \"" + flag + "\" flag: " + e.getMessage());
+        }
+    }
+
+    /** A number flag's value; a bad one is a flag error (status 125) in docker's (Go's) words. */
+    private static long flagInteger(String flag, String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw UsageException.flag("invalid argument \"" + value + "\" for \"" + flag + "\" flag: strconv.ParseInt: parsing \""
+                    + value + "\": invalid syntax");
         }
     }
 

@@ -73,4 +73,17 @@ class CreateOptionsTest {
             assertThat(sample.request).isNull();
         }
     }
+
+    @Test
+    void badSizeAndNumberFlagsAreDockersFlagErrorsNamingTheFlag() throws Exception {
+        err.reset();
+        assertThat(run("-m", "notanumber", "busybox")).isEqualTo(125);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("invalid argument \"notanumber\" for \"-m, --memory\" flag: "
+                + "invalid size: 'notanumber'\nSee 'berth run --help'.\n");
+        err.reset();
+        assertThat(run("--cpu-shares", "lots", "busybox")).isEqualTo(125);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("invalid argument \"lots\" for \"-c, --cpu-shares\" flag: "
+                + "strconv.ParseInt: parsing \"lots\": invalid syntax\nSee 'berth run --help'.\n");
+        assertThat(sample.request).isNull();
+    }
 }
