@@ -116,6 +116,13 @@ class ContainersIT extends DaemonWithBusybox {
         assertThat(unclosed.status()).isEqualTo(64);
         assertThat(unclosed.err()).isEqualTo("template parsing error: template: :1: unclosed action\n");
         assertThat(ok("inspect", "-f", "{{.Config.Labels.nope}}", "made").out()).isEqualTo("<no value>\n");
+        // ps's COMMAND as docker's: an argument with spaces in single quotes, then quoted and cut at 20.
+        ok("run", "--name", "quoted", "busybox", "sh", "-c", "echo one; echo two");
+        assertThat(ok("ps", "-a", "--filter", "name=quoted", "--format", "{{.Command}}").out())
+                .isEqualTo("\"sh -c 'echo one; ec…\"\n");
+        assertThat(ok("ps", "-a", "--no-trunc", "--filter", "name=quoted", "--format", "{{.Command}}").out())
+                .isEqualTo("\"sh -c 'echo one; echo two'\"\n");
+        ok("rm", "quoted");
         // docker's init layer: /etc/mtab for df and mount; dev entries export shows; none of it in diff.
         assertThat(ok("exec", "made", "readlink", "/etc/mtab").out()).isEqualTo("/proc/mounts\n");
         assertThat(ok("exec", "made", "df", "/").out()).contains("Filesystem");

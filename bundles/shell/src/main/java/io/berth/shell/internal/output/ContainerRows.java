@@ -20,9 +20,17 @@ public final class ContainerRows {
     private ContainerRows() {
     }
 
-    /** The command as docker's API lists it: the path and arguments joined by spaces. */
+    /**
+     * The command as docker's API lists it: the path and arguments joined by spaces, an argument
+     * with a space in single quotes ({@code sh -c 'echo one; echo two'}).
+     */
     public static String command(Container c) {
-        return String.join(" ", c.command());
+        List<String> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < c.command().size(); i++) {
+            String a = c.command().get(i);
+            parts.add(i > 0 && a.contains(" ") ? "'" + a + "'" : a);
+        }
+        return String.join(" ", parts);
     }
 
     /**
