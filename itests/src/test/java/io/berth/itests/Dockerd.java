@@ -1,0 +1,111 @@
+package io.berth.itests;
+
+import io.berth.testing.Requirements;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's dockerd (docker.io) as the reference for Berth's behaviour: started by the test on a
+ * private socket, data root, exec root and pid file, with {@code --bridge=none --iptables=false}
+ * (it touches neither the host's network nor its rules), driven by the {@code docker} CLI found
+ * on the PATH. Closing it removes its containers, stops the process it started (never one found
+ * by name) and detaches whatever it left mounted under its directory.
+ */
+final class Dockerd implements AutoCloseable {
+    private final Path dir;
+    private final Process process;
+
+    private Dockerd(Path dir, Process process) {
+        this.dir = dir;
+        this.process = process;
+    }
+
+    /** Starts dockerd in {@code dir} (made if missing) and waits until it answers. */
+    static Dockerd start(Path dir) throws Exception {
+        Requirements.requireTool("dockerd", "docker.io");
+        Requirements.requireTool("docker", "docker.io");
+        Files.createDirectories(dir);
+        Process p = new ProcessBuilder("dockerd", "--data-root", dir.resolve("root").toString(), "--exec-root",
+                dir.resolve("exec").toString(), "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile",
+                dir.resolve("docker.pid").toString(), "--iptables=false", "--ip-masq=false", "--bridge=none")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        Dockerd d = new Dockerd(dir, p);
+        try {
+            Conditions.await("dockerd answering", Duration.ofSeconds(60), () -> d.docker("version").status() == 0);
+        } catch (Throwable t) {
+            d.close();
+            throw new AssertionError("dockerd did not start: " + Files.readString(dir.resolve("dockerd.log")), t);
+        }
+        return d;
+    }
+
+    /** Runs the docker CLI against this daemon. */
+    Installation.Result docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker", "-H", "unix://" + dir.resolve("docker.sock")));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().put("DOCKER_CONFIG", dir.resolve("config").toString());
+        Process p = pb.start();
+        CompletableFuture<byte[]> out = read(p.getInputStream());
+        CompletableFuture<byte[]> err = read(p.getErrorStream());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        byte[] stdout = out.join();
+        byte[] stderr = err.join();
+        return new Installation.Result(p.exitValue(), new String(stdout, StandardCharsets.UTF_8),
+                new String(stderr, StandardCharsets.UTF_8), stdout, stderr);
+    }
+
+    private static CompletableFuture<byte[]> read(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (process.isAlive()) {
+                String all = docker("ps", "-aq").out().strip();
+                if (!all.isEmpty()) {
+                    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                    rm.addAll(List.of(all.split("\\s+")));
+                    docker(rm.toArray(String[]::new));
+                }
+            }
+        } finally {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            // What it left mounted (its data root is bound on itself, overlay mounts of containers), deepest first.
+            List<String> left = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String mountPoint = line.split(" ")[4];
+                if (mountPoint.startsWith(dir.toString())) {
+                    left.add(mountPoint);
+                }
+            }
+            left.sort((a, b) -> b.length() - a.length());
+            for (String m : left) {
+                new ProcessBuilder("umount", "-l", m).start().waitFor();
+            }
+        }
+    }
+}

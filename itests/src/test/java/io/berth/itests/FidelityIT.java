@@ -1,0 +1,182 @@
+package io.berth.itests;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Berth beside dockerd, command by command: the same scenarios run through {@code bin/berth} and
+ * through the docker CLI against Debian's dockerd (started by the test on private paths, see
+ * {@link Dockerd}), both with the busybox fixture loaded and containers on {@code --network none}.
+ * Each command's exit status, output and error output are compared after what legitimately
+ * differs is normalised: ids, names docker makes up, times and durations, "docker" for "berth",
+ * docker's "Error response from daemon:" for Berth's "Error:". A difference fails the test unless
+ * {@link #ALLOWED} names it with its reason (each one stated in the README).
+ */
+class FidelityIT extends DaemonWithBusybox {
+    /** Deliberate differences: the scenario's name, and why (as README states it). */
+    private static final Map<String, String> ALLOWED = Map.of();
+
+    private record Scenario(String name, List<List<String>> commands) {
+    }
+
+    private static Scenario scenario(String name, String... commands) {
+        List<List<String>> all = new ArrayList<>();
+        for (String c : commands) {
+            all.add(words(c));
+        }
+        return new Scenario(name, all);
+    }
+
+    /** Splits a command line on spaces, keeping what single quotes hold together. */
+    private static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char ch : line.toCharArray()) {
+            if (ch == '\'') {
+                quoted = !quoted;
+                any = true;
+            } else if (ch == ' ' && !quoted) {
+                if (any) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(ch);
+                any = true;
+            }
+        }
+        if (any) {
+            out.add(w.toString());
+        }
+        return out;
+    }
+
+    private static final List<Scenario> SCENARIOS = List.of(
+            scenario("run echo", "run --rm --network none busybox echo hello"),
+            scenario("run exit status", "run --rm --network none busybox sh -c 'echo out; echo err >&2; exit 3'"),
+            scenario("run no such command", "run --rm --network none busybox no-such-command"),
+            scenario("run not executable", "run --rm --network none busybox /etc/passwd"),
+            scenario("run no such user", "run --rm --network none -u nosuchuser busybox id"),
+            scenario("run as user", "run --rm --network none -u 1000:1000 busybox id"),
+            scenario("run workdir env", "run --rm --network none -w /tmp -e A=1 busybox sh -c 'pwd; echo $A; echo $HOME'"),
+            scenario("run hostname", "run --rm --network none -h fixed busybox hostname"),
+            scenario("run read-only", "run --rm --network none --read-only busybox touch /x"),
+            scenario("run caps", "run --rm --network none busybox grep Cap /proc/self/status",
+                    "run --rm --network none --cap-drop ALL busybox grep CapEff /proc/self/status",
+                    "run --rm --network none --cap-add NET_ADMIN busybox grep CapEff /proc/self/status"),
+            scenario("run mtab", "run --rm --network none busybox readlink /etc/mtab"),
+            scenario("run pull never", "run --pull never --network none nosuchimg:1"),
+            scenario("run bad memory", "run -m notanumber busybox true"),
+            scenario("run seccomp", "run --rm --network none busybox grep Seccomp: /proc/self/status"),
+            scenario("exec", "run -d --name fx --network none busybox sleep 300",
+                    "exec fx echo hi", "exec fx sh -c 'exit 7'", "exec fx nosuchcmd", "exec -u nosuchuser fx id",
+                    "exec -w /etc fx pwd", "exec -e X=y fx sh -c 'echo $X'", "rm -f fx"),
+            scenario("lifecycle", "create --name fx --network none busybox sleep 300", "start fx", "pause fx",
+                    "unpause fx", "stop -t 1 fx", "start fx", "kill fx", "wait fx", "rm fx"),
+            scenario("logs", "run --name fx --network none busybox sh -c 'echo one; echo two >&2; echo three'",
+                    "logs fx", "logs --tail 1 fx", "logs --details fx", "rm fx"),
+            scenario("rm errors", "run -d --name fx --network none busybox sleep 300", "rm fx", "rm -f nosuch",
+                    "rm nosuch", "rm -f fx"),
+            scenario("kill errors", "kill nosuch", "create --name fx --network none busybox true", "kill fx", "rm fx"),
+            scenario("rename errors", "create --name fx --network none busybox true", "rename fx fx", "rename nosuch x",
+                    "rename fx fy", "rm fy"),
+            scenario("inspect templates", "create --name fx --network none --restart on-failure:3 -m 32m busybox true",
+                    "inspect -f '{{.HostConfig.RestartPolicy}}' fx", "inspect -f '{{.State.Status}} {{.State.Running}}' fx",
+                    "inspect -f '{{printf \"%-8s|%5d|%.3s\" .State.Status 42 .Config.Image}}' fx",
+                    "inspect -f '{{.HostConfig.MemorySwap}} {{.Config.AttachStdout}}' fx",
+                    "inspect -f '{{.Nope}}' fx", "inspect -f '{{.Nope' fx", "inspect -f '{{json .Config.Cmd}}' fx",
+                    "inspect -f '{{.Config.Labels}}' fx", "rm fx"),
+            scenario("inspect missing", "inspect nosuch", "image inspect nosuch"),
+            scenario("ps formats", "create --name fx --network none busybox sh -c 'echo one; echo two'",
+                    "ps -a --format '{{.Names}} {{.Command}} {{.Status}}'", "ps -a -q --no-trunc --filter name=nosuch",
+                    "ps -a --no-trunc --format '{{.Command}}'", "rm fx"),
+            scenario("top", "run -d --name fx --network none -u 1000 busybox sleep 300", "top fx -o pid,comm", "rm -f fx"),
+            scenario("images", "images --format '{{.Repository}}:{{.Tag}}'", "images -q --filter dangling=true",
+                    "images busybox --format '{{.Repository}}'"),
+            scenario("tag and rmi", "tag busybox fx:1", "images fx --format '{{.Repository}}:{{.Tag}}'", "rmi fx:1",
+                    "rmi fx:1", "rmi nosuch"),
+            scenario("commit", "run --name fx --network none busybox touch /made", "commit -c 'FROM busybox' fx fx:1",
+                    "commit fx fx:1", "diff fx", "run --rm --network none fx:1 ls /made", "rm fx", "rmi fx:1"),
+            scenario("cp", "create --name fx --network none busybox true", "cp fx:/etc/hostname-nosuch /tmp/x",
+                    "cp /nonexistent fx:/", "rm fx"),
+            scenario("history", "history --format '{{.CreatedBy}}' busybox"),
+            scenario("volumes", "volume create fxv", "volume ls -q --filter name=fxv",
+                    "run --rm --network none -v fxv:/data busybox sh -c 'echo x > /data/f; ls /data'",
+                    "volume inspect -f '{{.Name}} {{.Driver}}' fxv", "volume rm fxv", "volume rm fxv"),
+            // Last: it untags busybox for a while ({ARCHIVE} is the busybox archive both loaded).
+            scenario("dangling parent", "run --name fx --network none busybox touch /x", "commit fx fx:1",
+                    "rmi busybox", "rmi -f busybox", "images -q --filter dangling=true", "images --format '{{.Repository}}'",
+                    "image prune -f", "rm fx", "rmi fx:1", "load -i {ARCHIVE}", "images --format '{{.Repository}}:{{.Tag}}'"));
+
+    private static final Pattern ID64 = Pattern.compile("\\b[0-9a-f]{64}\\b");
+    private static final Pattern ID12 = Pattern.compile("\\b[0-9a-f]{12}\\b");
+    private static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d:\\d\\d)");
+    private static final Pattern DURATION = Pattern.compile(
+            "(Less than a second|About a minute|About an hour|\\d+ (seconds?|minutes?|hours?|days?|weeks?|months?|years?))");
+
+    /** What legitimately differs between the two, made the same. */
+    static String normalise(String s) {
+        String t = s.replace("Error response from daemon: ", "Error: ");
+        t = t.replaceAll("(?m)^docker: ", "");
+        // docker's run prints a pointer to its help after a daemon error; Berth does not.
+        t = t.replaceAll("(?m)^\\n?Run 'docker [a-z ]+--help' for more information\\n?", "");
+        t = t.replace("'docker ", "'berth ").replace("Usage:  docker ", "Usage:  berth ");
+        t = ID64.matcher(t).replaceAll("<ID>");
+        t = ID12.matcher(t).replaceAll("<ID>");
+        t = TIME.matcher(t).replaceAll("<TIME>");
+        t = DURATION.matcher(t).replaceAll("<DURATION>");
+        return t;
+    }
+
+    @Test
+    void berthAnswersAsDockerDoes() throws Exception {
+        Path archive = berth.root.resolveSibling("busybox.tar");
+        try (Dockerd docker = Dockerd.start(berth.root.resolveSibling("dockerd"))) {
+            assertThat(docker.docker("load", "-i", archive.toString()).status()).isZero();
+            Map<String, String> different = new LinkedHashMap<>();
+            int identical = 0;
+            int allowed = 0;
+            for (Scenario s : SCENARIOS) {
+                StringBuilder diff = new StringBuilder();
+                for (List<String> command : s.commands()) {
+                    String[] args = command.stream().map(a -> a.replace("{ARCHIVE}", archive.toString())).toArray(String[]::new);
+                    Installation.Result b = berth.berth(args);
+                    Installation.Result d = docker.docker(args);
+                    String bb = b.status() + "\n" + normalise(b.out()) + "--\n" + normalise(b.err());
+                    String dd = d.status() + "\n" + normalise(d.out()) + "--\n" + normalise(d.err());
+                    if (!bb.equals(dd)) {
+                        diff.append("  $ ").append(String.join(" ", command)).append("\n  berth:  ")
+                                .append(bb.replace("\n", "\n          ")).append("\n  docker: ")
+                                .append(dd.replace("\n", "\n          ")).append('\n');
+                    }
+                }
+                // Whatever a scenario left is not the next one's.
+                berth.berth("rm", "-f", "fx", "fy");
+                docker.docker("rm", "-f", "fx", "fy");
+                if (diff.length() == 0) {
+                    identical++;
+                } else if (ALLOWED.containsKey(s.name())) {
+                    allowed++;
+                } else {
+                    different.put(s.name(), diff.toString());
+                }
+            }
+            StringBuilder report = new StringBuilder("fidelity: " + SCENARIOS.size() + " scenarios, " + identical
+                    + " identical, " + allowed + " allowed, " + different.size() + " different\n");
+            different.forEach((name, diff) -> report.append("- ").append(name).append('\n').append(diff));
+            System.out.println(report);
+            assertThat(different).as(report.toString()).isEmpty();
+        }
+    }
+}
