@@ -72,8 +72,13 @@ void exec_command(void)
     envs[nenvs] = NULL;
     if (strchr(args[0], '/') != NULL) {
         execve(args[0], args, envs);
-        fail(errno == ENOENT ? 127 : 126, "exec: \"%s\": %s", args[0],
-             errno == ENOENT ? "no such file or directory" : strerror(errno));
+        int error = errno;
+        /* Go's words for the errno (strerror's, lower-cased), as runc reports it. */
+        char reason[128];
+        snprintf(reason, sizeof reason, "%s", strerror(error));
+        if (reason[0] >= 'A' && reason[0] <= 'Z')
+            reason[0] = (char) (reason[0] - 'A' + 'a');
+        fail(error == ENOENT ? 127 : 126, "exec: \"%s\": %s", args[0], reason);
     }
     const char *path = path_of(envs);
     int saw_eacces = 0;

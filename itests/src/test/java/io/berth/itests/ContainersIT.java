@@ -111,7 +111,7 @@ class ContainersIT extends DaemonWithBusybox {
                 "made").out()).isEqualTo("{no 0} [running ] /mad|   42\n");
         Installation.Result nope = berth.berth("inspect", "-f", "{{.Nope}}", "made");
         assertThat(nope.status()).isEqualTo(1);
-        assertThat(nope.err()).contains("can't evaluate field Nope");
+        assertThat(nope.err()).isEqualTo("template parsing error: template: :1:2: executing \"\" at <.Nope>: map has no entry for key \"Nope\"\n");
         Installation.Result unclosed = berth.berth("inspect", "-f", "{{.Nope", "made");
         assertThat(unclosed.status()).isEqualTo(64);
         assertThat(unclosed.err()).isEqualTo("template parsing error: template: :1: unclosed action\n");

@@ -188,8 +188,8 @@ final class ContainerStore {
      * @throws InvalidArgumentException for a bad name or the container's own
      */
     void rename(String idOrName, String newName) throws IOException {
+        Entry e = find(idOrName); // first, as docker: a missing container is the error, whatever the name
         String name = Names.validate(newName);
-        Entry e = find(idOrName);
         e.lock.lock();
         try {
             ContainerLifecycle.checkNotRemoved(e);

@@ -103,6 +103,17 @@ final class ImageRemoval {
         store.images.remove(r.id());
         deleted.add(r);
         out.add(RemovedImage.deleted(r.id().toString()));
+        // As docker: then each of its layers no other image has, the top one first, by chain id.
+        Set<String> kept = new HashSet<>();
+        for (ImageRecord other : store.images.values()) {
+            kept.addAll(ChainIds.of(store.config(other).diffIds()));
+        }
+        List<String> chains = ChainIds.of(store.config(r).diffIds());
+        for (int i = chains.size() - 1; i >= 0; i--) {
+            if (!kept.contains(chains.get(i))) {
+                out.add(RemovedImage.deleted(chains.get(i)));
+            }
+        }
         if (noPrune || r.parent() == null) {
             return;
         }

@@ -281,8 +281,11 @@ class LocalImageStoreTest {
         assertThatThrownBy(() -> store.remove(busybox.id(), false, false)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("referenced in multiple repositories");
         store.remove("other/box", false, false);
+        // As docker: the image, then its layers by chain id, the top one first.
+        List<String> chains = ChainIds.of(busybox.diffIds().stream().map(Digest::parse).toList());
         assertThat(store.remove("busybox", false, false)).extracting(Object::toString)
-                .containsExactly("Untagged: busybox:latest", "Deleted: " + busybox.id());
+                .containsExactly("Untagged: busybox:latest", "Deleted: " + busybox.id(), "Deleted: " + chains.get(1),
+                        "Deleted: " + chains.get(0));
         assertThat(store.list()).isEmpty();
         assertThat(blobs).isGreaterThanOrEqualTo(4);
         assertThat(blobCount()).as("every blob of the image is gone").isZero();

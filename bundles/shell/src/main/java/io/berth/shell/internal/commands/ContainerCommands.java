@@ -647,8 +647,7 @@ public class ContainerCommands implements Commands {
                 status = 1;
             }
         }
-        printInspected(ctx, format, found);
-        return status;
+        return printInspected(ctx, format, found) | status;
     }
 
     /** The inspect object of a container; with {@code size}, SizeRw and SizeRootFs too. */
@@ -686,14 +685,30 @@ public class ContainerCommands implements Commands {
         }
     }
 
-    static void printInspected(CommandContext ctx, String format, List<Object> found) {
+    /**
+     * Prints what inspect found: JSON, or each through the template. A template that fails on an
+     * object says so as docker's client does for inspect, which runs it on the object's JSON as a
+     * map when its type lacks the field: {@code template parsing error: … map has no entry for
+     * key "X"}, status 1.
+     *
+     * @return 0, or 1 if the template failed
+     */
+    static int printInspected(CommandContext ctx, String format, List<Object> found) {
         if (format.isEmpty()) {
             ctx.out().println(Json.pretty(found));
-        } else {
-            for (Object o : found) {
+            return 0;
+        }
+        for (Object o : found) {
+            try {
                 Formats.printObject(ctx.out(), format, o);
+            } catch (IllegalArgumentException e) {
+                ctx.out().println();
+                ctx.err().println("template parsing error: "
+                        + e.getMessage().replaceFirst("can't evaluate field (\\S+)$", "map has no entry for key \"$1\""));
+                return 1;
             }
         }
+        return 0;
     }
 
     @Command(name = "top", usage = "CONTAINER [ps OPTIONS]", minArgs = 1, interspersed = false, aliases = {"container top"})
@@ -723,7 +738,7 @@ public class ContainerCommands implements Commands {
         }
         Set<String> wanted = new HashSet<>();
         pids.forEach(x -> wanted.add(Integer.toString(x)));
-        Table table = new Table(header);
+        Table table = new Table(20, header); // docker's top: columns of 20 at least
         for (String line : lines.subList(1, lines.size())) {
             String[] fields = line.strip().split("\\s+", header.length);
             if (fields.length > pidColumn && wanted.contains(fields[pidColumn])) {

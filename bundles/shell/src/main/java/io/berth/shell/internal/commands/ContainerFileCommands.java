@@ -98,7 +98,9 @@ public class ContainerFileCommands implements Commands {
         }
         Path source = ctx.resolve(src);
         if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new NotFoundException("Could not find the file " + src);
+            // docker's client words it as the system call that failed (and prints no "Error:").
+            ctx.err().println("lstat " + source + ": no such file or directory");
+            return 1;
         }
         // SRC_PATH's own name: with -L the link's target is copied under it, as docker does.
         String sourceName = io.berth.api.Names.fileName(source);

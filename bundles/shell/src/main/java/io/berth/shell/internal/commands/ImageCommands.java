@@ -253,6 +253,12 @@ public class ImageCommands implements Commands {
                        @Descriptor("Display total file sizes if the type is container")
                        @Parameter(names = {"-s", "--size"}, absentValue = "false", presentValue = "true") boolean size,
                        @Descriptor("Objects to inspect") List<String> names) throws IOException {
+        return inspect(ctx, format, type, size, names, false);
+    }
+
+    /** @param imageCommand whether it runs as {@code image inspect}, whose error for a missing image docker words its own way */
+    private int inspect(CommandContext ctx, String format, String type, boolean size, List<String> names,
+                        boolean imageCommand) throws IOException {
         if (!type.isEmpty() && !Set.of("image", "container", "network", "volume").contains(type)) {
             throw new InvalidArgumentException("\"" + type + "\" is not a valid value for --type");
         }
@@ -301,14 +307,16 @@ public class ImageCommands implements Commands {
                 }
             }
             if (o == null) {
-                ctx.err().println("Error: No such " + (type.isEmpty() ? "object" : type) + ": " + name);
+                ctx.err().println("Error: " + (imageCommand
+                        // docker 20.10's daemon words for image inspect.
+                        ? "no such image: " + name + ": No such image: " + withDefaultTag(name)
+                        : "No such " + (type.isEmpty() ? "object" : type) + ": " + name));
                 status = 1;
             } else {
                 found.add(o);
             }
         }
-        ContainerCommands.printInspected(ctx, format, found);
-        return status;
+        return ContainerCommands.printInspected(ctx, format, found) | status;
     }
 
     @Command(name = "image inspect", usage = "[OPTIONS] IMAGE [IMAGE...]", minArgs = 1)
@@ -317,7 +325,16 @@ public class ImageCommands implements Commands {
                             @Descriptor("Format output using a Go template")
                             @Parameter(names = {"-f", "--format"}, absentValue = "") String format,
                             @Descriptor("Images to inspect") List<String> names) throws IOException {
-        return inspect(ctx, format, "image", false, names);
+        return inspect(ctx, format, "image", false, names, true);
+    }
+
+    /** A name with docker's default tag when it has neither tag nor digest. */
+    private static String withDefaultTag(String name) {
+        try {
+            return io.berth.api.image.ImageReference.parse(name).withDefaultTag().familiar();
+        } catch (RuntimeException e) {
+            return name;
+        }
     }
 
     @Command(name = "history", usage = "[OPTIONS] IMAGE", minArgs = 1, maxArgs = 1, aliases = {"image history"})

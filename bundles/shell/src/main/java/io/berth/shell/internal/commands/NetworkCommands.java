@@ -279,8 +279,7 @@ public class NetworkCommands implements Commands {
                 status = 1;
             }
         }
-        ContainerCommands.printInspected(ctx, format, found);
-        return status;
+        return ContainerCommands.printInspected(ctx, format, found) | status;
     }
 
     /**

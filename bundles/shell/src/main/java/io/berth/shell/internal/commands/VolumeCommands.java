@@ -168,9 +168,9 @@ public class VolumeCommands implements Commands {
             }
         }
         // As docker's: what was found, then what was not.
-        ContainerCommands.printInspected(ctx, format, found);
+        int printed = ContainerCommands.printInspected(ctx, format, found);
         errors.forEach(e -> ctx.err().println("Error: " + e));
-        return errors.isEmpty() ? 0 : 1;
+        return errors.isEmpty() ? printed : 1;
     }
 
     // ---------------------------------------------------------------- rm
@@ -188,7 +188,8 @@ public class VolumeCommands implements Commands {
                 service.remove(name, force);
                 ctx.out().println(name);
             } catch (NotFoundException e) {
-                errors.add("No such volume: " + name);
+                // docker 20.10's words for it (inspect says "No such volume").
+                errors.add("get " + name + ": no such volume");
             } catch (BerthException e) {
                 errors.add(e.getMessage());
             } catch (IOException e) {

@@ -13,9 +13,16 @@ public final class Table {
     private static final int PADDING = 3;
 
     private final List<List<String>> rows = new ArrayList<>();
+    private final int minWidth;
 
     /** A table with a header row. */
     public Table(String... header) {
+        this(MIN_WIDTH, header);
+    }
+
+    /** A table whose columns are at least {@code minWidth} wide, padding included (docker's {@code top}: 20). */
+    public Table(int minWidth, String... header) {
+        this.minWidth = minWidth;
         if (header.length > 0) {
             rows.add(List.of(header));
         }
@@ -42,7 +49,7 @@ public final class Table {
         int[] widths = new int[columns];
         for (List<String> row : rows) {
             for (int c = 0; c < row.size() - 1; c++) {
-                widths[c] = Math.max(widths[c], Math.max(MIN_WIDTH, width(row.get(c)) + PADDING));
+                widths[c] = Math.max(widths[c], Math.max(minWidth, width(row.get(c)) + PADDING));
             }
         }
         StringBuilder line = new StringBuilder();

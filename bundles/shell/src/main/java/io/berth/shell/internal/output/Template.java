@@ -396,7 +396,11 @@ public final class Template {
         JsonNode eval(JsonNode dot, JsonNode root);
     }
 
-    private record Field(boolean fromRoot, String[] path) implements Operand {
+    private record Field(boolean fromRoot, String[] path, int column) implements Operand {
+        Field(boolean fromRoot, String[] path) {
+            this(fromRoot, path, 0);
+        }
+
         public JsonNode eval(JsonNode dot, JsonNode root) {
             JsonNode v = fromRoot ? root : dot;
             for (String p : path) {
@@ -405,7 +409,8 @@ public final class Template {
                 }
                 JsonNode field = v.get(p);
                 if (field == null && !(v instanceof MapNode) && v.get(method(p)) == null) {
-                    throw error("executing \"\" at <" + this + ">: can't evaluate field " + p);
+                    throw new IllegalArgumentException("template: :1:" + column + ": executing \"\" at <" + this
+                            + ">: can't evaluate field " + p);
                 }
                 v = field == null ? MissingNode.getInstance() : field;
             }
@@ -587,6 +592,7 @@ public final class Template {
                     body = body.substring(0, body.length() - 2);
                 }
                 body = body.strip();
+                int bodyAt = body.isEmpty() ? open + 2 : src.indexOf(body, open + 2);
                 int after = close + 2;
                 String keyword = body.split("\\s+", 2)[0];
                 if (keyword.equals("end") || keyword.equals("else")) {
@@ -597,7 +603,7 @@ public final class Template {
                 }
                 pos = trimRight ? skipSpace(after) : after;
                 if (keyword.equals("if") || keyword.equals("range") || keyword.equals("with")) {
-                    Pipe pipe = new ActionParser(body.substring(keyword.length())).pipe();
+                    Pipe pipe = new ActionParser(body.substring(keyword.length()), bodyAt + keyword.length()).pipe();
                     List<Node> then = parseList(true);
                     List<Node> otherwise = List.of();
                     if (endKeyword().equals("else")) {
@@ -612,7 +618,7 @@ public final class Template {
                 } else if (body.startsWith("/*")) {
                     continue;
                 } else {
-                    nodes.add(new Action(new ActionParser(body).pipe()));
+                    nodes.add(new Action(new ActionParser(body, bodyAt).pipe()));
                 }
             }
             if (nested) {
@@ -648,10 +654,13 @@ public final class Template {
 
     private static final class ActionParser {
         private final String s;
+        private final int offset;
         private int i;
 
-        ActionParser(String s) {
+        /** @param offset where {@code s} begins in the template, for the columns errors name */
+        ActionParser(String s, int offset) {
             this.s = s;
+            this.offset = offset;
         }
 
         Pipe pipe() {
@@ -747,7 +756,7 @@ public final class Template {
                         throw error("bad field " + word);
                     }
                 }
-                return new Field(root, path);
+                return new Field(root, path, offset + start);
             }
             if (word.matches("-?\\d+")) {
                 return new Literal(com.fasterxml.jackson.databind.node.LongNode.valueOf(Long.parseLong(word)));

@@ -253,7 +253,7 @@ class VolumeCommandsTest {
         volumes.use("used", "c".repeat(64));
         assertThat(run("volume rm", "a1", "nosuch", "used", "b1")).isEqualTo(1);
         assertThat(out()).isEqualTo("a1\nb1\n");
-        assertThat(err()).isEqualTo("Error: No such volume: nosuch\n"
+        assertThat(err()).isEqualTo("Error: get nosuch: no such volume\n"
                 + "Error: remove used: volume is in use - [" + "c".repeat(64) + "]\n");
         assertThat(volumes.byName).containsOnlyKeys("used");
         assertThat(run("volume remove", "-f", "nosuch")).isZero();

@@ -28,7 +28,7 @@ class TemplateTest {
         assertThat(run("{{.Size}}")).isEqualTo("196513448");
         assertThat(run("{{.Config.Labels}}")).isEqualTo("map[a:1 b:2]");
         // A struct's missing field is an error; a map's missing key is <no value>, as text/template has them.
-        assertThatThrownBy(() -> run("{{.Nope}}")).hasMessage("template: :1: executing \"\" at <.Nope>: can't evaluate field Nope");
+        assertThatThrownBy(() -> run("{{.Nope}}")).hasMessage("template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope");
         assertThat(run("{{.Config.Labels.nope}}")).isEqualTo("<no value>");
     }
 
