@@ -79,8 +79,12 @@ class ImagesIT {
         String skopeoStore = HostCommands.run("skopeo", "inspect", "oci:" + berth.root.resolve("content") + ":docker.io/library/busybox:latest");
         assertThat(skopeoStore).contains("\"Layers\"");
 
+        // As docker: the image, then its layers by chain id, the top one first.
+        String chain0 = busybox.diffIds().get(0);
+        String chain1 = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest((chain0 + " " + busybox.diffIds().get(1)).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertThat(ok("rmi", "busybox", "mybox:1.0").out()).isEqualTo("Untagged: busybox:latest\nUntagged: mybox:1.0\nDeleted: "
-                + busybox.id() + "\n");
+                + busybox.id() + "\nDeleted: " + chain1 + "\nDeleted: " + chain0 + "\n");
         assertThat(ok("images", "-q").out()).isEmpty();
         assertThat(ok("load", "-i", saved.toString()).out()).isEqualTo("Loaded image: busybox:latest\n");
         assertThat(ok("load", "-i", savedOci.toString()).out()).isEqualTo("Loaded image: mybox:1.0\n");
