@@ -249,24 +249,13 @@ final class ContainerQueries {
     }
 
     /**
-     * The containers that use an image, as {@code rmi} names them. An image committed from a
-     * container is held by that container while it exists (Berth's rule, see the README): the
-     * commit and its source go together.
+     * The containers that use an image, as {@code rmi} names them: those made from it. As with
+     * docker, the container an image was committed from does not hold it.
      */
     List<String> usersOf(Digest imageId) {
         List<String> users = new ArrayList<>();
-        if (store.all().stream().allMatch(e -> e.removed)) {
-            // No container: nothing to look up.
-            return users;
-        }
-        String source = "";
-        try {
-            source = images.inspect(imageId.toString()).config().container();
-        } catch (IOException | RuntimeException ex) {
-            // No such image, or unreadable: no source to hold it.
-        }
         for (ContainerStore.Entry e : store.all()) {
-            if (!e.removed && (imageId.toString().equals(e.record.imageId()) || e.id().equals(source))) {
+            if (!e.removed && imageId.toString().equals(e.record.imageId())) {
                 users.add((e.state.running() ? "running" : "stopped") + " container " + e.record.shortId());
             }
         }
