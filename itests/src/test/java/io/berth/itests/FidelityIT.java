@@ -104,6 +104,8 @@ class FidelityIT extends DaemonWithBusybox {
                     "ps -a --no-trunc --format '{{.Command}}'", "rm fx"),
             scenario("top", "run -d --name fx --network none -u 1000 busybox sleep 300", "top fx -o pid,comm", "rm -f fx"),
             scenario("images", "images --format '{{.Repository}}:{{.Tag}}'", "images -q --filter dangling=true",
+                    "images --format '{{.Repository}} {{.Size}}'", "history --format '{{.Size}}' busybox",
+                    "image inspect -f '{{.Size}} {{.VirtualSize}}' busybox",
                     "images busybox --format '{{.Repository}}'"),
             scenario("tag and rmi", "tag busybox fx:1", "images fx --format '{{.Repository}}:{{.Tag}}'", "rmi fx:1",
                     "rmi fx:1", "rmi nosuch"),

@@ -140,6 +140,7 @@ final class LayerUnpacker implements AutoCloseable {
             }
             if (tap.ended()) {
                 seen.put(i, tap.headers());
+                store.contentSizes.record(diffId, tap.headers());
             }
             return verified.count();
         }

@@ -72,6 +72,8 @@ public final class LocalImageStore implements ImageStore {
     final ReentrantLock lock = new ReentrantLock();
     final Map<Digest, ImageRecord> images;
     final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
+    /** Layers' sizes as docker shows them (the bytes of their files). */
+    final ContentSizes contentSizes;
     /** Blobs an operation in progress is about to refer to: kept by removals and prunes. */
     final Map<Digest, AtomicInteger> leases = new ConcurrentHashMap<>();
     private final ImageCollector collector = new ImageCollector(this);
@@ -89,6 +91,7 @@ public final class LocalImageStore implements ImageStore {
         this.drivers = drivers;
         this.users = users;
         this.images = index.load(this::idFromManifest);
+        this.contentSizes = new ContentSizes(content.root());
     }
 
     /** Stops the unpacking threads. */
@@ -250,7 +253,17 @@ public final class LocalImageStore implements ImageStore {
         }
         Map<String, String> labels = c.config().labels() == null ? Map.of() : c.config().labels();
         return Image.builder().id(r.id()).repoTags(tags).repoDigests(digests).parent(r.parent()).created(c.created())
-                .size(r.size()).labels(labels).build();
+                .size(size(r, c)).labels(labels).build();
+    }
+
+    /** An image's size as docker shows it: its layers' files ({@link ContentSizes}). */
+    private long size(ImageRecord r, ImageConfig c) throws IOException {
+        List<Descriptor> layers = manifest(r).layers();
+        long size = 0;
+        for (int i = 0; i < layers.size() && i < c.diffIds().size(); i++) {
+            size += contentSizes.of(c.diffIds().get(i), layers.get(i), content);
+        }
+        return size;
     }
 
     @Override
@@ -287,6 +300,7 @@ public final class LocalImageStore implements ImageStore {
         ImageRecord r = resolve(nameOrId);
         ImageConfig c = config(r);
         List<History> entries = c.history();
+        ImageJson.Manifest m = manifest(r);
         // Which local image ends at which entry: the image itself at the top, its parents below.
         Map<Integer, Digest> idAt = new HashMap<>();
         idAt.put(entries.size() - 1, r.id());
@@ -301,13 +315,14 @@ public final class LocalImageStore implements ImageStore {
             History h = entries.get(i);
             long size = 0;
             if (!h.emptyLayer()) {
-                size = layer < r.layerSizes().size() ? r.layerSizes().get(layer) : 0;
+                size = layer < c.diffIds().size() && layer < m.layers().size()
+                        ? contentSizes.of(c.diffIds().get(layer), m.layers().get(layer), content) : 0;
                 layer++;
             }
             rows.add(new HistoryRow(idAt.get(i), h, size));
         }
         if (entries.isEmpty()) {
-            rows.add(new HistoryRow(r.id(), new History(c.created(), "", "", "", false), r.size()));
+            rows.add(new HistoryRow(r.id(), new History(c.created(), "", "", "", false), size(r, c)));
         }
         java.util.Collections.reverse(rows);
         return rows;

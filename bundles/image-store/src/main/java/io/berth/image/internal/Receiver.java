@@ -233,6 +233,7 @@ final class Receiver {
                 driver.apply(chain.get(i), i == 0 ? null : chain.get(i - 1), tap);
                 if (tap.ended()) {
                     headersSeen.put(i, tap.headers());
+                    store.contentSizes.record(diffId, tap.headers());
                 }
             } catch (ConflictException e) {
                 // Unpacked meanwhile by another pull: the blob is still wanted.
