@@ -131,6 +131,8 @@ class FidelityIT extends DaemonWithBusybox {
             scenario("rmi in use", "create --name fx --network none busybox true", "rmi busybox", "rm fx"),
             scenario("diff", "run --name fx --network none busybox sh -c 'mkdir /new; touch /new/f; rm /etc/hosts.allow 2>/dev/null; echo x > /tmp/t'",
                     "diff fx", "rm fx"),
+            scenario("import", "import {ROOTFS} fx:imp", "history --format '{{.CreatedBy}}|{{.Comment}}|{{.Size}}' fx:imp",
+                    "images fx --format '{{.Repository}}:{{.Tag}} {{.Size}}'", "rmi fx:imp"),
             scenario("export missing", "export nosuch", "diff nosuch", "port nosuch", "top nosuch"),
             // Last: it untags busybox for a while ({ARCHIVE} is the busybox archive both loaded).
             scenario("dangling parent", "run --name fx --network none busybox touch /x", "commit fx fx:1",
@@ -178,6 +180,8 @@ class FidelityIT extends DaemonWithBusybox {
     @Test
     void berthAnswersAsDockerDoes() throws Exception {
         Path archive = berth.root.resolveSibling("busybox.tar");
+        Path rootfs = java.nio.file.Files.write(berth.root.resolveSibling("rootfs.tar"),
+                io.berth.testing.BusyboxImage.build().layers().get(0));
         try (Dockerd docker = Dockerd.start(berth.root.resolveSibling("dockerd"))) {
             assertThat(docker.docker("load", "-i", archive.toString()).status()).isZero();
             Map<String, String> different = new LinkedHashMap<>();
@@ -186,7 +190,7 @@ class FidelityIT extends DaemonWithBusybox {
             for (Scenario s : SCENARIOS) {
                 StringBuilder diff = new StringBuilder();
                 for (List<String> command : s.commands()) {
-                    String[] args = command.stream().map(a -> a.replace("{ARCHIVE}", archive.toString())).toArray(String[]::new);
+                    String[] args = command.stream().map(a -> a.replace("{ARCHIVE}", archive.toString()).replace("{ROOTFS}", rootfs.toString())).toArray(String[]::new);
                     Installation.Result b = berth.berth(args);
                     Installation.Result d = docker.docker(args);
                     String bb = b.status() + "\n" + normalise(b.out()) + "--\n" + normalise(b.err());

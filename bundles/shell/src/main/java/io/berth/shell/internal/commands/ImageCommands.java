@@ -396,7 +396,9 @@ public class ImageCommands implements Commands {
                             @Descriptor("The tarball: a file, a URL, or - for standard input") String source,
                             @Descriptor("The name to give the image") String reference) throws IOException, InterruptedException {
         ImageReference ref = reference == null ? null : ImageReference.parse(reference);
-        ImportOptions options = new ImportOptions(ref, message, changes, source);
+        // As docker's client: a file is sent as the request's body, so its history says "Imported from -"; a URL is named.
+        boolean url = source.startsWith("http://") || source.startsWith("https://");
+        ImportOptions options = new ImportOptions(ref, message, changes, url ? source : "-");
         Image image;
         if (source.equals("-")) {
             image = images.importRootfs(ctx.in(), options);
