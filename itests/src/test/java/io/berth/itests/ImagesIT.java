@@ -120,7 +120,7 @@ class ImagesIT {
         assertThat(noFile.err()).isEqualTo("Error: open /nonexistent.tar: no such file or directory\n");
         Installation.Result badRef = berth.berth("tag", "base:v1", "UPPER");
         assertThat(badRef.status()).isEqualTo(1);
-        assertThat(badRef.err()).startsWith("Error: invalid reference format");
+        assertThat(badRef.err()).startsWith("Error parsing reference: \"UPPER\" is not a valid repository/tag: invalid reference format");
         Installation.Result notAnArchive = berth.run(Map.of("BERTH_HOST", berth.host()), "garbage".repeat(100).getBytes(),
                 "load");
         assertThat(notAnArchive.status()).isEqualTo(1);

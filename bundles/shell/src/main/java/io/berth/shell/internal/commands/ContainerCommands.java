@@ -107,6 +107,15 @@ public class ContainerCommands implements Commands {
 
     // ---------------------------------------------------------------- create, run
 
+    /** Options the client could not turn into a request (docker's create: status 125, not 1). */
+    private static final class BadOptions extends InvalidArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        BadOptions(String message) {
+            super(message);
+        }
+    }
+
     @Command(name = "create", usage = "[OPTIONS] IMAGE [COMMAND] [ARG...]", minArgs = 1, interspersed = false,
             aliases = {"container create"})
     @Descriptor("Create a new container")
@@ -115,13 +124,17 @@ public class ContainerCommands implements Commands {
         Container c;
         try {
             c = createContainer(ctx, options, args);
-        } catch (BerthException e) {
-            // As docker's create (and run): what keeps the container from being made is status 125.
+        } catch (BadOptions e) {
+            // As docker's create: options it cannot read are status 125 ...
             ctx.err().println("Error: " + e.getMessage());
             return 125;
+        } catch (BerthException e) {
+            // ... what the engine refuses is 1 (run makes both 125).
+            ctx.err().println("Error: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
             ctx.err().println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            return 125;
+            return 1;
         }
         ctx.out().println(c.id());
         return 0;
@@ -139,8 +152,13 @@ public class ContainerCommands implements Commands {
     private Container createContainer(CommandContext ctx, CreateOptions options, List<String> args, boolean stdinOnce,
                                       boolean detached) throws IOException {
         String image = args.get(0);
-        CreateRequest request = options.request(ctx, image, args.subList(1, args.size()), stdinOnce).toBuilder()
-                .detached(detached).build();
+        CreateRequest request;
+        try {
+            request = options.request(ctx, image, args.subList(1, args.size()), stdinOnce).toBuilder()
+                    .detached(detached).build();
+        } catch (InvalidArgumentException e) {
+            throw new BadOptions(e.getMessage());
+        }
         String policy = options.pull == null ? "missing" : options.pull;
         if (!Set.of("missing", "always", "never").contains(policy)) {
             throw new InvalidArgumentException("invalid pull option: '" + policy + "': must be one of \"always\", "

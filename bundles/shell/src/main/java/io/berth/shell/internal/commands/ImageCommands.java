@@ -184,9 +184,18 @@ public class ImageCommands implements Commands {
 
     @Command(name = "tag", usage = "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", minArgs = 2, maxArgs = 2, aliases = {"image tag"})
     @Descriptor("Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE")
-    public void tag(@Descriptor("The image to tag") String source,
-                    @Descriptor("The new name") String target) throws IOException {
-        images.tag(source, ImageReference.parse(target));
+    public int tag(CommandContext ctx, @Descriptor("The image to tag") String source,
+                   @Descriptor("The new name") String target) throws IOException {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(target);
+        } catch (InvalidArgumentException e) {
+            // docker's client refuses it before asking the daemon, in these words.
+            ctx.err().println("Error parsing reference: \"" + target + "\" is not a valid repository/tag: " + e.getMessage());
+            return 1;
+        }
+        images.tag(source, ref);
+        return 0;
     }
 
     @Command(name = "rmi", usage = "[OPTIONS] IMAGE [IMAGE...]", minArgs = 1, aliases = {"image rm", "image remove"})
@@ -458,6 +467,13 @@ public class ImageCommands implements Commands {
             case "oci" -> ArchiveFormat.OCI;
             default -> throw new InvalidArgumentException("invalid --format \"" + format + "\": use docker or oci");
         };
+        for (String n : names) {
+            try {
+                images.get(n);
+            } catch (NotFoundException e) {
+                throw new NotFoundException("No such image: " + n); // named as given, as docker's
+            }
+        }
         ArchiveOutput.write(ctx, output, out -> images.save(names, archive, out));
     }
 
