@@ -135,6 +135,22 @@ class FidelityIT extends DaemonWithBusybox {
                     "diff fx", "rm fx"),
             scenario("import", "import {ROOTFS} fx:imp", "history --format '{{.CreatedBy}}|{{.Comment}}|{{.Size}}' fx:imp",
                     "images fx --format '{{.Repository}}:{{.Tag}} {{.Size}}'", "rmi fx:imp"),
+            scenario("seed walkthrough", "create --name fx --network none busybox sleep 300", "start fx",
+                    "ps --format '{{.Names}} {{.Image}} {{.Command}}'", "stop -t 1 fx",
+                    "commit -a author -m 'a message' fx fx:1.0.0", "images fx --format '{{.Repository}} {{.Tag}}'",
+                    "inspect -f '{{.Author}} {{.Comment}} {{.Config.Cmd}}' fx:1.0.0",
+                    "history --no-trunc --format '{{.CreatedBy}} {{.Comment}}' fx:1.0.0", "rm fx", "rmi fx:1.0.0"),
+            scenario("ps filters", "run --name fx --network none busybox sh -c 'exit 2'",
+                    "create --name fy --network none busybox true", "ps -a --filter status=exited --format '{{.Names}} {{.Status}}'",
+                    "ps -a --filter status=created --format '{{.Names}}'", "ps -a --filter exited=2 --format '{{.Names}}'",
+                    "ps -a -n 1 --format '{{.Names}}'", "ps -l --format '{{.Names}}'", "ps -a --filter name=f --format '{{.Names}}'",
+                    "ps --filter status=bogus", "rm fx fy"),
+            scenario("cp and export", "run --name fx --network none busybox sh -c 'mkdir /d; echo hi > /d/f'",
+                    "cp fx:/d {DIR}/copied", "cp fx:/d/f {DIR}/f1", "cp {DIR}/f1 fx:/d/g", "cp fx:/nosuch {DIR}/x",
+                    "export -o {DIR}/fx.tar fx", "rm fx"),
+            scenario("logs timestamps", "run --name fx --network none busybox echo hi", "logs -t fx", "logs --since 1h fx",
+                    "logs --until 2000-01-01T00:00:00Z fx", "logs -n bogus fx", "rm fx"),
+            scenario("load garbage", "load -i {GARBAGE}", "load -i /nonexistent.tar"),
             scenario("export missing", "export nosuch", "diff nosuch", "port nosuch", "top nosuch"),
             // Last: it untags busybox for a while ({ARCHIVE} is the busybox archive both loaded).
             scenario("dangling parent", "run --name fx --network none busybox touch /x", "commit fx fx:1",
@@ -155,6 +171,16 @@ class FidelityIT extends DaemonWithBusybox {
      * usage line, docker 20.10 and Berth "See '… --help'."); the doubled slash of docker's
      * {@code lstat //path}.
      */
+    static String normalise(String s, boolean sortLines) {
+        String t = normalise(s);
+        if (!sortLines) {
+            return t;
+        }
+        List<String> lines = new ArrayList<>(t.lines().toList());
+        java.util.Collections.sort(lines);
+        return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+    }
+
     static String normalise(String s) {
         String t = s.replace("Error response from daemon: ", "Error: ");
         t = t.replace("failed to create shim task: OCI runtime create failed: runc create failed: "
@@ -184,6 +210,10 @@ class FidelityIT extends DaemonWithBusybox {
         Path archive = berth.root.resolveSibling("busybox.tar");
         Path rootfs = java.nio.file.Files.write(berth.root.resolveSibling("rootfs.tar"),
                 io.berth.testing.BusyboxImage.build().layers().get(0));
+        Path garbage = java.nio.file.Files.write(berth.root.resolveSibling("garbage.tar"),
+                "not an archive at all ".repeat(64).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path berthDir = java.nio.file.Files.createDirectories(berth.root.resolveSibling("fidelity-berth"));
+        Path dockerDir = java.nio.file.Files.createDirectories(berth.root.resolveSibling("fidelity-docker"));
         try (Dockerd docker = Dockerd.start(berth.root.resolveSibling("dockerd"))) {
             assertThat(docker.docker("load", "-i", archive.toString()).status()).isZero();
             Map<String, String> different = new LinkedHashMap<>();
@@ -192,11 +222,19 @@ class FidelityIT extends DaemonWithBusybox {
             for (Scenario s : SCENARIOS) {
                 StringBuilder diff = new StringBuilder();
                 for (List<String> command : s.commands()) {
-                    String[] args = command.stream().map(a -> a.replace("{ARCHIVE}", archive.toString()).replace("{ROOTFS}", rootfs.toString())).toArray(String[]::new);
-                    Installation.Result b = berth.berth(args);
-                    Installation.Result d = docker.docker(args);
-                    String bb = b.status() + "\n" + normalise(b.out()) + "--\n" + normalise(b.err());
-                    String dd = d.status() + "\n" + normalise(d.out()) + "--\n" + normalise(d.err());
+                    // Each side writes its files in a directory of its own ({DIR}), named alike in the comparison.
+                    String[] common = command.stream().map(a -> a.replace("{ARCHIVE}", archive.toString())
+                            .replace("{ROOTFS}", rootfs.toString()).replace("{GARBAGE}", garbage.toString())).toArray(String[]::new);
+                    Installation.Result b = berth.berth(java.util.Arrays.stream(common)
+                            .map(a -> a.replace("{DIR}", berthDir.toString())).toArray(String[]::new));
+                    Installation.Result d = docker.docker(java.util.Arrays.stream(common)
+                            .map(a -> a.replace("{DIR}", dockerDir.toString())).toArray(String[]::new));
+                    // diff's changes are a set: docker lists them in its filesystem's order, Berth by path.
+                    boolean set = command.get(0).equals("diff");
+                    String bb = b.status() + "\n" + normalise(b.out().replace(berthDir.toString(), "{DIR}"), set) + "--\n"
+                            + normalise(b.err().replace(berthDir.toString(), "{DIR}"), false);
+                    String dd = d.status() + "\n" + normalise(d.out().replace(dockerDir.toString(), "{DIR}"), set) + "--\n"
+                            + normalise(d.err().replace(dockerDir.toString(), "{DIR}"), false);
                     if (!bb.equals(dd)) {
                         diff.append("  $ ").append(String.join(" ", command)).append("\n  berth:  ")
                                 .append(bb.replace("\n", "\n          ")).append("\n  docker: ")

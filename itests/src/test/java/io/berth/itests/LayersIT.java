@@ -160,7 +160,7 @@ class LayersIT extends DaemonWithBusybox {
             Installation.Result below = load("below-link:1", belowLink);
             assertThat(below.status()).as(driver).isNotZero();
             assertThat(below.err().lines()).as(driver).hasSize(1);
-            assertThat(below.err()).as(driver).startsWith("Error: layer sha256:")
+            assertThat(below.err()).as(driver).startsWith("layer sha256:")
                     .contains(" entry 'lnk/planted': its parent 'lnk' is a symbolic link");
             assertThat(refusal == null || refusal.equals(below.err())).as(driver + ": " + below.err()).isTrue();
             refusal = below.err();

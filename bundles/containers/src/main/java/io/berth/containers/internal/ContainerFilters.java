@@ -69,12 +69,12 @@ final class ContainerFilters {
         Filters f = options.filters().requireKnown(KEYS);
         for (String s : f.get("status")) {
             if (Arrays.stream(ContainerStatus.values()).noneMatch(v -> v.label().equals(s))) {
-                throw new InvalidArgumentException("Unrecognised filter value for status: " + s);
+                throw new InvalidArgumentException("Invalid filter 'status=" + s + "'"); // docker's words
             }
         }
         for (String h : f.get("health")) {
             if (!HEALTH.contains(h)) {
-                throw new InvalidArgumentException("Unrecognised filter value for health: " + h);
+                throw new InvalidArgumentException("Invalid filter 'health=" + h + "'");
             }
         }
         List<Integer> exited = new ArrayList<>();

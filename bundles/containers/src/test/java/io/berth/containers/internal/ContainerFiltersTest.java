@@ -114,9 +114,9 @@ class ContainerFiltersTest {
         assertThatThrownBy(() -> names(true, "colour=red")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("invalid filter 'colour'");
         assertThatThrownBy(() -> names(true, "status=sleeping")).isInstanceOf(InvalidArgumentException.class)
-                .hasMessage("Unrecognised filter value for status: sleeping");
+                .hasMessage("Invalid filter 'status=sleeping'");
         assertThatThrownBy(() -> names(true, "health=fine")).isInstanceOf(InvalidArgumentException.class)
-                .hasMessage("Unrecognised filter value for health: fine");
+                .hasMessage("Invalid filter 'health=fine'");
         assertThatThrownBy(() -> names(true, "exited=x")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("strconv.Atoi: parsing \"x\": invalid syntax");
         assertThatThrownBy(() -> Filters.parse(List.of("status"))).isInstanceOf(InvalidArgumentException.class)

@@ -36,6 +36,8 @@ import java.util.Set;
  * failure lists nothing and removes the blobs no image uses.
  */
 final class ArchiveLoader {
+    private static final System.Logger LOG = System.getLogger(ArchiveLoader.class.getName());
+
     private static final long SMALL = 16L * 1024 * 1024;
 
     private final LocalImageStore store;
@@ -96,7 +98,10 @@ final class ArchiveLoader {
             }
             tar.drain();
         } catch (io.berth.layers.tar.TarFormatException | java.io.EOFException e) {
-            throw new InvalidArgumentException("the archive is not a valid tar: " + e.getMessage());
+            // docker's words (its unpacker is a child process, whence the exit status); what was wrong, in the log.
+            LOG.log(System.Logger.Level.INFO, "load: the archive is not a valid tar: " + e.getMessage());
+            throw new InvalidArgumentException("Error processing tar file(exit status 1): "
+                    + (e instanceof java.io.EOFException ? "unexpected EOF" : "archive/tar: invalid tar header"));
         }
     }
 

@@ -545,25 +545,41 @@ public final class LocalImageStore implements ImageStore {
                 lease(d.digest());
                 leased.add(d.digest());
             }
-            Descriptor layer = store(tar, null, -1, MediaTypes.OCI_LAYER);
-            leased.add(layer.digest());
+            // As docker's commit: a container without changes adds no layer, only a history entry that says so.
+            // (A tar without entries begins with its end: a block of zeros.)
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(tar, 1 << 16);
+            in.mark(512);
+            byte[] head = in.readNBytes(512);
+            in.reset();
+            boolean empty = head.length == 0 || java.util.Arrays.equals(head, new byte[head.length]);
+            Descriptor layer = null;
+            if (!empty) {
+                layer = store(in, null, -1, MediaTypes.OCI_LAYER);
+                leased.add(layer.digest());
+            }
             Instant now = Instant.now();
             List<Digest> diffIds = new ArrayList<>(pc.diffIds());
-            diffIds.add(layer.digest());
+            if (!empty) {
+                diffIds.add(layer.digest());
+            }
             List<History> history = new ArrayList<>(pc.history());
-            history.add(new History(now, options.createdBy(), options.author(), options.comment(), false));
+            history.add(new History(now, options.createdBy(), options.author(), options.comment(), empty));
             ImageConfig config = new ImageConfig(pc.architecture(), pc.os(), pc.variant(), now, options.author(), cc, diffIds,
                     history, options.comment(), options.container(), options.containerConfig(), "", parent.id());
             byte[] configBytes = ImageJson.config(config);
             Digest id = writeLeased(configBytes);
             leased.add(id);
             List<Descriptor> layers = new ArrayList<>(pm.layers());
-            layers.add(layer);
+            if (!empty) {
+                layers.add(layer);
+            }
             byte[] manifestBytes = ImageJson.manifest(new Descriptor(MediaTypes.OCI_CONFIG, id, configBytes.length), layers);
             Digest manifestDigest = writeLeased(manifestBytes);
             leased.add(manifestDigest);
             List<Long> sizes = new ArrayList<>(parent.layerSizes());
-            sizes.add(layer.size());
+            if (!empty) {
+                sizes.add(layer.size());
+            }
             List<String> tags = options.reference() == null ? List.of() : List.of(options.reference().withDefaultTag().toString());
             ImageRecord r = register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), id, sizes,
                     tags, null, parent.id());

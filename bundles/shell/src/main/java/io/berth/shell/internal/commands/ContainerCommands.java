@@ -550,7 +550,7 @@ public class ContainerCommands implements Commands {
             try {
                 lines = Integer.parseInt(tail.strip());
             } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("invalid argument \"" + tail + "\" for \"-n, --tail\" flag: not an integer");
+                lines = -1; // as docker's daemon: a tail it cannot read shows everything
             }
         }
         Instant now = Instant.now();

@@ -431,7 +431,7 @@ public class ImageCommands implements Commands {
 
     @Command(name = "load", usage = "[OPTIONS]", maxArgs = 0, aliases = {"image load"})
     @Descriptor("Load an image from a tar archive or STDIN")
-    public void load(CommandContext ctx,
+    public int load(CommandContext ctx,
                      @Descriptor("Read from tar archive file, instead of STDIN")
                      @Parameter(names = {"-i", "--input"}, absentValue = "") String input,
                      @Descriptor("Suppress the load output")
@@ -443,14 +443,41 @@ public class ImageCommands implements Commands {
         ProgressDisplay progress = new ProgressDisplay(ctx.out(), ctx.terminal().isOutputTerminal(), ctx.terminal().width());
         List<String> loaded;
         if (input.isEmpty()) {
-            loaded = images.load(ctx.in(), quiet || !ctx.terminal().isOutputTerminal() ? e -> { } : progress);
+            loaded = load(ctx, ctx.in(), quiet || !ctx.terminal().isOutputTerminal() ? e -> { } : progress);
         } else {
-            try (InputStream in = open(ctx, input)) {
-                loaded = images.load(in, quiet || !ctx.terminal().isOutputTerminal() ? e -> { } : progress);
+            InputStream file;
+            try {
+                file = Files.newInputStream(ctx.resolve(input));
+            } catch (NoSuchFileException e) {
+                // The client's error, in docker's client's words (no "Error:").
+                ctx.err().println("open " + input + ": no such file or directory");
+                return 1;
             }
+            try (InputStream in = file) {
+                loaded = load(ctx, in, quiet || !ctx.terminal().isOutputTerminal() ? e -> { } : progress);
+            }
+        }
+        if (loaded == null) {
+            return 1;
         }
         for (String line : loaded) {
             ctx.out().println(line);
+        }
+        return 0;
+    }
+
+    /**
+     * Loads, or says why not as docker's client does: what the engine finds wrong with the
+     * archive comes in its output stream and is printed as it is, without "Error:".
+     *
+     * @return what was loaded, or {@code null} after saying why nothing was
+     */
+    private List<String> load(CommandContext ctx, InputStream in, io.berth.api.ProgressListener progress) throws IOException {
+        try {
+            return images.load(in, progress);
+        } catch (InvalidArgumentException e) {
+            ctx.err().println(e.getMessage());
+            return null;
         }
     }
 
