@@ -145,6 +145,10 @@ public class CreateOptions {
 
     /** The request; {@code stdinOnce} when the container's stdin is to close with the attached client's (run -i). */
     CreateRequest request(CommandContext ctx, String image, List<String> command, boolean stdinOnce) throws IOException {
+        if (rm && restart != null && !restart.isEmpty() && !restart.equals("no")) {
+            // docker's client refuses it before asking (the engine would too, in its own words).
+            throw UsageException.flag("conflicting options: cannot specify both --restart and --rm");
+        }
         // --mount's values are read with the flags, before docker's CLI looks at anything else.
         List<io.berth.api.container.MountSpec> mountFlags = ContainerVolumes.parseMountFlags(mount);
         ContainerNetworking.Result net = ContainerNetworking.parse(this);
