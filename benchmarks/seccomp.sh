@@ -39,7 +39,5 @@ done
 echo "== run --rm --network none busybox true, $rounds rounds ($(nproc) CPUs, $(uname -r)), medians in ms"
 printf '| engine | default profile | unconfined | cost of seccomp |\n|---|---|---|---|\n'
 for e in berth berth-runc docker; do
-  with=$(echo ${ms[$e-builtin]} | tr ' ' '\n' | median)
-  without=$(echo ${ms[$e-unconfined]} | tr ' ' '\n' | median)
-  printf '| %s | %s | %s | %s |\n' "$e" "$with" "$without" "$(python3 -c "print($with - $without)")"
+  cost_row "$e" "${ms[$e-builtin]}" "${ms[$e-unconfined]}"
 done

@@ -65,9 +65,7 @@ done
 echo "== per container: run --rm --network none busybox true, $rounds rounds ($(nproc) CPUs, $(uname -r)), medians in ms"
 printf '| engine | remapped | --userns=host | cost of remapping |\n|---|---|---|---|\n'
 for e in berth berth-vfs berth-runc docker; do
-  with=$(echo ${ms[$e-remap]} | tr ' ' '\n' | median)
-  without=$(echo ${ms[$e-host]} | tr ' ' '\n' | median)
-  printf '| %s | %s | %s | %s |\n' "$e" "$with" "$without" "$(python3 -c "print($with - $without)")"
+  cost_row "$e" "${ms[$e-remap]}" "${ms[$e-host]}"
 done
 declare -A first
 for round in $(seq 1 "$first_rounds"); do
@@ -85,7 +83,5 @@ done
 echo "== first run after rmi + load, $first_rounds rounds, medians in ms"
 printf '| engine | remapped | --userns=host | cost at first use |\n|---|---|---|---|\n'
 for e in berth berth-vfs docker; do
-  with=$(echo ${first[$e-remap]} | tr ' ' '\n' | median)
-  without=$(echo ${first[$e-host]} | tr ' ' '\n' | median)
-  printf '| %s | %s | %s | %s |\n' "$e" "$with" "$without" "$(python3 -c "print($with - $without)")"
+  cost_row "$e" "${first[$e-remap]}" "${first[$e-host]}"
 done

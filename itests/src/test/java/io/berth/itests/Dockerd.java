@@ -3,14 +3,11 @@ package io.berth.itests;
 import io.berth.testing.Requirements;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,30 +49,10 @@ final class Dockerd implements AutoCloseable {
     Installation.Result docker(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker", "-H", "unix://" + dir.resolve("docker.sock")));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("DOCKER_HOST");
         pb.environment().put("DOCKER_CONFIG", dir.resolve("config").toString());
-        Process p = pb.start();
-        CompletableFuture<byte[]> out = read(p.getInputStream());
-        CompletableFuture<byte[]> err = read(p.getErrorStream());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        byte[] stdout = out.join();
-        byte[] stderr = err.join();
-        return new Installation.Result(p.exitValue(), new String(stdout, StandardCharsets.UTF_8),
-                new String(stderr, StandardCharsets.UTF_8), stdout, stderr);
-    }
-
-    private static CompletableFuture<byte[]> read(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        });
+        return Installation.run(pb, null, "docker " + String.join(" ", args));
     }
 
     @Override

@@ -148,6 +148,14 @@ final class Installation implements AutoCloseable {
         }
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
+        return run(pb, stdin, "bin/berth " + String.join(" ", args));
+    }
+
+    /**
+     * Runs a command with {@code stdin} ({@code null}: none) and collects its output; it must end
+     * within 60 s ({@code what} names it if not).
+     */
+    static Result run(ProcessBuilder pb, byte[] stdin, String what) throws IOException, InterruptedException {
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
@@ -166,7 +174,7 @@ final class Installation implements AutoCloseable {
         }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("bin/berth " + String.join(" ", args) + " did not finish in 60 s");
+            throw new AssertionError(what + " did not finish in 60 s");
         }
         byte[] stdout = out.join();
         byte[] stderr = err.join();

@@ -53,8 +53,14 @@ public final class Mounts {
         return false;
     }
 
-    /** A mount as /proc/self/mountinfo shows it: where it is, and whether it is shared or a slave. */
-    public record MountEntry(Path mountPoint, boolean shared, boolean slave) {
+    /**
+     * A mount as /proc/self/mountinfo shows it: where it is, whether it is shared or a slave, and
+     * its per-mount options ({@code rw}, {@code nosuid}, {@code relatime}…).
+     */
+    public record MountEntry(Path mountPoint, boolean shared, boolean slave, List<String> options) {
+        public MountEntry {
+            options = List.copyOf(options);
+        }
     }
 
     /**
@@ -78,7 +84,7 @@ public final class Mounts {
                     shared |= f[i].startsWith("shared:");
                     slave |= f[i].startsWith("master:");
                 }
-                found = new MountEntry(point, shared, slave);
+                found = new MountEntry(point, shared, slave, List.of(f[5].split(",")));
                 depth = point.getNameCount();
             }
         }

@@ -46,9 +46,14 @@ final class ContentSizes {
         }
     }
 
+    /** The size of layer {@code diffId} if it is known, else {@code null}. */
+    Long known(Digest diffId) {
+        return sizes.get(diffId.toString());
+    }
+
     /** The size of layer {@code diffId}, whose blob {@code blob} is read if it is not known yet. */
     long of(Digest diffId, Descriptor blob, FileContentStore content) throws IOException {
-        Long known = sizes.get(diffId.toString());
+        Long known = known(diffId);
         if (known != null) {
             return known;
         }

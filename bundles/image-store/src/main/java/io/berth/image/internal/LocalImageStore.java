@@ -258,10 +258,15 @@ public final class LocalImageStore implements ImageStore {
 
     /** An image's size as docker shows it: its layers' files ({@link ContentSizes}). */
     private long size(ImageRecord r, ImageConfig c) throws IOException {
-        List<Descriptor> layers = manifest(r).layers();
         long size = 0;
-        for (int i = 0; i < layers.size() && i < c.diffIds().size(); i++) {
-            size += contentSizes.of(c.diffIds().get(i), layers.get(i), content);
+        List<Descriptor> layers = null; // read only for a layer whose size is not known yet
+        for (int i = 0; i < c.diffIds().size(); i++) {
+            Long known = contentSizes.known(c.diffIds().get(i));
+            if (known == null) {
+                layers = layers == null ? manifest(r).layers() : layers;
+                known = i < layers.size() ? contentSizes.of(c.diffIds().get(i), layers.get(i), content) : 0L;
+            }
+            size += known;
         }
         return size;
     }

@@ -11,6 +11,7 @@ import io.berth.api.runtime.ProcessSpec;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
 import io.berth.api.storage.Mount;
+import io.berth.posix.Mounts;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -196,29 +197,15 @@ final class OciConfig {
      * 1.1 fails the remount without them, crun 1.8 drops them.
      */
     private static List<String> lockedOptions(Path source) throws IOException {
-        Path real;
+        List<String> options;
         try {
-            real = source.toRealPath();
+            options = Mounts.mountOf(source).options();
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of(); // the runtime says it is missing, as without a user namespace
         }
-        String[] options = null;
-        int depth = -1;
-        // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ...: the deepest mount point above, the last mounted there.
-        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            if (f.length < 6) {
-                continue;
-            }
-            Path point = Path.of(unescape(f[4]));
-            if (real.startsWith(point) && point.getNameCount() >= depth) {
-                options = f[5].split(",");
-                depth = point.getNameCount();
-            }
-        }
         List<String> locked = new ArrayList<>();
         boolean atime = false;
-        for (String o : options == null ? new String[0] : options) {
+        for (String o : options) {
             switch (o) {
                 case "nosuid", "nodev", "noexec", "nodiratime" -> locked.add(o);
                 case "noatime", "relatime" -> {
@@ -232,21 +219,6 @@ final class OciConfig {
             locked.add("strictatime");
         }
         return locked;
-    }
-
-    /** Mountinfo escapes space, tab, newline and backslash as octal. */
-    private static String unescape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     /** OCI's {@code linux.seccomp}: the filter as docker hands it to runc. */

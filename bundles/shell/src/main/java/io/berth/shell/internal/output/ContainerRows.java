@@ -41,7 +41,7 @@ public final class ContainerRows {
     public static Map<String, Object> row(Container c, boolean noTrunc, long virtualSize, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         String command = command(c);
-        m.put("Command", quote(noTrunc ? command : Units.ellipsis(command, 20)));
+        m.put("Command", GoFormat.quote(noTrunc ? command : Units.ellipsis(command, 20))); // as docker quotes it
         m.put("CreatedAt", Units.goTime(c.created()));
         m.put("ID", noTrunc ? c.id() : c.id().substring(0, 12));
         m.put("Image", c.image());
@@ -159,27 +159,5 @@ public final class ContainerRows {
             group = ip + ":" + group + "->" + group;
         }
         return group + "/" + type;
-    }
-
-    /** Go's strconv.Quote, as docker quotes the COMMAND column. */
-    public static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        s.codePoints().forEach(cp -> {
-            switch (cp) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (cp < 0x20 || cp == 0x7f) {
-                        b.append(String.format("\\x%02x", cp));
-                    } else {
-                        b.appendCodePoint(cp);
-                    }
-                }
-            }
-        });
-        return b.append('"').toString();
     }
 }

@@ -239,11 +239,12 @@ final class GoFormat {
         return (zeros || zeroText ? "0" : " ").repeat(missing) + s;
     }
 
-    private static String runes(String s, int n) {
+    /** The first {@code n} characters (code points) of {@code s}, as Go's precision and docker's truncate count them. */
+    static String runes(String s, int n) {
         return s.codePointCount(0, s.length()) > n ? s.substring(0, s.offsetByCodePoints(0, n)) : s;
     }
 
-    /** Go's strconv.Quote, for the characters templates meet. */
+    /** Go's strconv.Quote (templates' %q, docker's COMMAND column). */
     static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         s.codePoints().forEach(cp -> {

@@ -491,11 +491,7 @@ public final class Template {
                 }
                 case "pad" -> TextNode.valueOf(" ".repeat(arg(a, 1, name).asInt()) + print(arg(a, 0, name))
                         + " ".repeat(arg(a, 2, name).asInt()));
-                case "truncate" -> {
-                    String s = print(arg(a, 0, name));
-                    int n = arg(a, 1, name).asInt();
-                    yield TextNode.valueOf(s.codePointCount(0, s.length()) > n ? s.substring(0, s.offsetByCodePoints(0, n)) : s);
-                }
+                case "truncate" -> TextNode.valueOf(GoFormat.runes(print(arg(a, 0, name)), arg(a, 1, name).asInt()));
                 case "index" -> {
                     JsonNode v = arg(a, 0, name);
                     for (JsonNode key : a.subList(1, a.size())) {
