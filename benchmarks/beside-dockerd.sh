@@ -2,7 +2,7 @@
 # both daemons on private roots under $work (the caller sets it; it is emptied first and removed
 # at exit), busybox loaded into both, every container removed and both daemons stopped at exit.
 # Gives: $berth (bin/berth, with BERTH_HOST exported), docker_ (docker on the private socket),
-# median, ratio, now_ms, cost_row. $needs lists other commands the caller needs. The caller's `set -euo pipefail` applies.
+# median, ratio, now_ms, run_true_ms, cost_row. $needs lists other commands the caller needs. The caller's `set -euo pipefail` applies.
 # Optional: $dockerd_args, more arguments for dockerd (e.g. "--storage-driver vfs"; later ones win over
 # the defaults "--iptables=false --bridge=none"); $extra_cleanup, a command run at exit after both daemons stopped; $berth_storage, the
 # storage driver Berth unpacks images into and runs on (defaultStorage, set in a copy of the distribution);
@@ -22,6 +22,21 @@ berth_pid=""; docker_pid=""
 docker_() { docker -H "unix://$work/docker.sock" "$@"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# run_true_ms ENGINE [OPTIONS...]: milliseconds of one `run --rm --network none OPTIONS busybox true` on
+# berth, berth-vfs (--storage-driver vfs), berth-runc (--runtime runc) or docker.
+run_true_ms() {
+  local engine=$1 start end
+  shift
+  start=$(now_ms)
+  case "$engine" in
+    berth) "$berth" run --rm --network none "$@" busybox true ;;
+    berth-vfs) "$berth" run --rm --network none "$@" --storage-driver vfs busybox true ;;
+    berth-runc) "$berth" run --rm --network none "$@" --runtime runc busybox true ;;
+    docker) docker_ run --rm --network none "$@" busybox true ;;
+  esac
+  end=$(now_ms)
+  echo $((end - start))
+}
 # cost_row NAME "TIMES WITH" "TIMES WITHOUT": a table row of both medians and their difference (ms).
 cost_row() {
   local with without

@@ -12,25 +12,14 @@ rounds=${1:-30}
 work=/var/tmp/berth-bench-seccomp
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/beside-dockerd.sh"
-one() { # ENGINE PROFILE: one run, in milliseconds
-  local start end args=(run --rm --network none --security-opt "seccomp=$2")
-  start=$(now_ms)
-  case "$1" in
-    berth) "$berth" "${args[@]}" busybox true ;;
-    berth-runc) "$berth" "${args[@]}" --runtime runc busybox true ;;
-    docker) docker_ "${args[@]}" busybox true ;;
-  esac
-  end=$(now_ms)
-  echo $((end - start))
-}
 declare -A ms
 for round in $(seq 0 "$rounds"); do
   for e in berth berth-runc docker; do
     for p in builtin unconfined; do
       if [ "$e" = docker ] && [ "$p" = builtin ]; then
-        start=$(now_ms); docker_ run --rm --network none busybox true; t=$(( $(now_ms) - start ))
+        t=$(run_true_ms docker) # docker's default profile has no name to give
       else
-        t=$(one $e $p)
+        t=$(run_true_ms "$e" --security-opt "seccomp=$p")
       fi
       [ "$round" -gt 0 ] && ms[$e-$p]+=" $t"
     done

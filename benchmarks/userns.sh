@@ -41,17 +41,7 @@ for _ in $(seq 100); do
 done
 [ "$("$berth" info --format '{{.UsernsRemap}}')" = default ] || { echo "Berth does not remap ids" >&2; exit 1; }
 one() { # ENGINE MODE: one run, in milliseconds (MODE: remap or host)
-  local start end args=(run --rm --network none)
-  [ "$2" = host ] && args+=(--userns=host)
-  start=$(now_ms)
-  case "$1" in
-    berth) "$berth" "${args[@]}" busybox true ;;
-    berth-vfs) "$berth" "${args[@]}" --storage-driver vfs busybox true ;;
-    berth-runc) "$berth" "${args[@]}" --runtime runc busybox true ;;
-    docker) docker_ "${args[@]}" busybox true ;;
-  esac
-  end=$(now_ms)
-  echo $((end - start))
+  if [ "$2" = host ]; then run_true_ms "$1" --userns=host; else run_true_ms "$1"; fi
 }
 declare -A ms
 for round in $(seq 0 "$rounds"); do
