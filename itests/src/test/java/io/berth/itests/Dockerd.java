@@ -33,7 +33,7 @@ final class Dockerd implements AutoCloseable {
         Files.createDirectories(dir);
         Process p = new ProcessBuilder("dockerd", "--data-root", dir.resolve("root").toString(), "--exec-root",
                 dir.resolve("exec").toString(), "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile",
-                dir.resolve("docker.pid").toString(), "--iptables=false", "--ip-masq=false", "--bridge=none")
+                dir.resolve("docker.pid").toString(), "--iptables=false", "--ip-masq=false", "--ip-forward=false", "--bridge=none")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
         Dockerd d = new Dockerd(dir, p);
         try {
@@ -47,12 +47,17 @@ final class Dockerd implements AutoCloseable {
 
     /** Runs the docker CLI against this daemon. */
     Installation.Result docker(String... args) throws IOException, InterruptedException {
+        return docker(null, args);
+    }
+
+    /** Runs the docker CLI against this daemon with {@code stdin} as its input (null: /dev/null). */
+    Installation.Result docker(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker", "-H", "unix://" + dir.resolve("docker.sock")));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("DOCKER_HOST");
         pb.environment().put("DOCKER_CONFIG", dir.resolve("config").toString());
-        return Installation.run(pb, null, "docker " + String.join(" ", args));
+        return Installation.run(pb, stdin, "docker " + String.join(" ", args));
     }
 
     @Override
@@ -65,6 +70,8 @@ final class Dockerd implements AutoCloseable {
                     rm.addAll(List.of(all.split("\\s+")));
                     docker(rm.toArray(String[]::new));
                 }
+                // The bridges of the networks it made (dockerd keeps them when it stops).
+                docker("network", "prune", "-f");
             }
         } finally {
             process.destroy();

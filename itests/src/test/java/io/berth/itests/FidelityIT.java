@@ -26,13 +26,27 @@ class FidelityIT extends DaemonWithBusybox {
             "volume prune", "Berth's volume prune takes unused anonymous volumes only (--all: named ones too), as docker "
                     + "does since 23.0; dockerd 20.10 takes named ones too (README: Volumes and mounts)");
 
-    private record Scenario(String name, List<List<String>> commands) {
+    /** A command's words, and what it reads on stdin (null: /dev/null). */
+    private record Command(List<String> words, byte[] stdin) {
+        @Override
+        public String toString() {
+            return (stdin == null ? "" : "echo " + new String(stdin, java.nio.charset.StandardCharsets.UTF_8).strip() + " | ")
+                    + String.join(" ", words);
+        }
     }
 
+    private record Scenario(String name, List<Command> commands) {
+    }
+
+    private static final Pattern PIPED = Pattern.compile("echo (\\S+) \\| (.*)");
+
+    /** Commands as a shell would read them; {@code echo WORD | COMMAND} gives the command WORD and a newline on stdin. */
     private static Scenario scenario(String name, String... commands) {
-        List<List<String>> all = new ArrayList<>();
+        List<Command> all = new ArrayList<>();
         for (String c : commands) {
-            all.add(words(c));
+            var piped = PIPED.matcher(c);
+            all.add(piped.matches() ? new Command(words(piped.group(2)),
+                    (piped.group(1) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)) : new Command(words(c), null));
         }
         return new Scenario(name, all);
     }
@@ -162,6 +176,38 @@ class FidelityIT extends DaemonWithBusybox {
                     "run --rm --network none --mount type=volume,source=fxv,target=/data,readonly busybox touch /data/x",
                     "volume rm fxv"),
             scenario("load garbage", "load -i {GARBAGE}", "load -i /nonexistent.tar"),
+            scenario("stdin", "echo hi | run -i --rm --network none busybox cat", "run -it --rm --network none busybox true",
+                    "echo hi | run --rm --network none busybox cat", "run -d --name fx --network none busybox sleep 300",
+                    "echo there | exec -i fx cat", "exec -it fx true", "exec -d fx true", "rm -f fx"),
+            scenario("attach", "run -d --name fx --network none busybox sh -c 'sleep 2; echo late; echo err >&2; exit 4'",
+                    "attach fx", "attach fx", "start -a fx", "rm fx"),
+            scenario("logs follow", "run --name fx --network none busybox sh -c 'echo one; echo two'", "logs -f fx",
+                    "logs -f --tail 1 fx", "rm fx"),
+            // User networks: each side's own subnet ({NET}) and host port ({PORT}), named alike in the comparison.
+            scenario("networks", "network create --subnet {NET}.0/24 fxn", "network create fxn",
+                    "network ls --filter name=fxn --format '{{.Name}} {{.Driver}} {{.Scope}}'",
+                    "network inspect -f '{{.Name}} {{.Driver}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}} {{.Internal}}' fxn",
+                    "run --rm --network fxn busybox sh -c 'ip -4 addr show eth0 | grep inet'",
+                    "run -d --name fx --network fxn --network-alias www busybox sleep 300",
+                    "inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}} {{$v.Aliases}} {{end}}' fx",
+                    "network rm fxn", "network disconnect fxn fx", "network connect fxn fx",
+                    "inspect -f '{{len .NetworkSettings.Networks}}' fx", "rm -f fx", "network rm fxn", "network rm fxn",
+                    "network inspect fxn", "run --rm --network nosuch busybox true"),
+            scenario("network none", "run -d --name fx --network none busybox sleep 300", "network create --subnet {NET}.0/24 fxn",
+                    "network connect fxn fx", "network disconnect none fx", "rm -f fx", "network prune -f", "network ls -q --filter name=fxn"),
+            scenario("published ports", "network create --subnet {NET}.0/24 fxn",
+                    "run -d --name fx --network fxn -p {PORT}:80 -p 127.0.0.1:{PORT}:81/udp busybox sleep 300",
+                    "port fx", "port fx 80", "port fx 81/udp", "port fx 82", "ps --format '{{.Names}} {{.Ports}}'",
+                    "inspect -f '{{json .HostConfig.PortBindings}}' fx", "rm -f fx", "network rm fxn"),
+            // Each side its own registry ({REG}): a second push of the same layers says otherwise.
+            scenario("registry", "tag busybox {REG}/fx/bb:1", "push {REG}/fx/bb:1", "push {REG}/fx/nosuch:1",
+                    "rmi {REG}/fx/bb:1", "pull {REG}/fx/bb:1", "pull {REG}/fx/bb:1",
+                    "images {REG}/fx/bb --format '{{.Repository}}:{{.Tag}}'", "pull {REG}/fx/nosuch:1", "pull {REG}/fx/bb",
+                    "rmi {REG}/fx/bb:1", "pull -q {REG}/fx/bb:1", "rmi {REG}/fx/bb:1",
+                    "run --rm --network none {REG}/fx/bb:1 echo pulled", "rmi {REG}/fx/bb:1"),
+            scenario("login", "login -u someone -p secret {REG}", "logout {REG}", "logout {REG}",
+                    "echo secret | login -u someone --password-stdin {REG}", "logout {REG}"),
+            scenario("search", "search {REG}/fx"),
             scenario("export missing", "export nosuch", "diff nosuch", "port nosuch", "top nosuch"),
             // Last: it untags busybox for a while ({ARCHIVE} is the busybox archive both loaded).
             scenario("dangling parent", "run --name fx --network none busybox touch /x", "commit fx fx:1",
@@ -216,6 +262,31 @@ class FidelityIT extends DaemonWithBusybox {
         return t;
     }
 
+    /** What one side's commands say for a placeholder; its outputs say the placeholder again. */
+    private record Side(Map<String, String> values) {
+        String[] fill(List<String> words) {
+            return words.stream().map(w -> {
+                String out = w;
+                for (var e : values.entrySet()) {
+                    out = out.replace(e.getKey(), e.getValue());
+                }
+                return out;
+            }).toArray(String[]::new);
+        }
+
+        String unfill(String output) {
+            String out = output;
+            for (var e : values.entrySet()) {
+                out = out.replace(e.getValue(), e.getKey());
+            }
+            return out;
+        }
+
+        String compared(Installation.Result r, boolean set) {
+            return r.status() + "\n" + normalise(unfill(r.out()), set) + "--\n" + normalise(unfill(r.err()), false);
+        }
+    }
+
     @Test
     void berthAnswersAsDockerDoes() throws Exception {
         Path archive = berth.root.resolveSibling("busybox.tar");
@@ -225,29 +296,30 @@ class FidelityIT extends DaemonWithBusybox {
                 "not an archive at all ".repeat(64).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Path berthDir = java.nio.file.Files.createDirectories(berth.root.resolveSibling("fidelity-berth"));
         Path dockerDir = java.nio.file.Files.createDirectories(berth.root.resolveSibling("fidelity-docker"));
-        try (Dockerd docker = Dockerd.start(berth.root.resolveSibling("dockerd"))) {
+        // Credentials go to the test's directories, never to the machine's ~/.docker.
+        berth.configure("registryConfig", berthDir.resolve("config").toString(), "RegistryConfigDir");
+        try (Dockerd docker = Dockerd.start(berth.root.resolveSibling("dockerd"));
+             var berthRegistry = new io.berth.testing.LocalRegistry(berth.root.resolveSibling("registry-berth"));
+             var dockerRegistry = new io.berth.testing.LocalRegistry(berth.root.resolveSibling("registry-docker"))) {
             assertThat(docker.docker("load", "-i", archive.toString()).status()).isZero();
+            Map<String, String> common = Map.of("{ARCHIVE}", archive.toString(), "{ROOTFS}", rootfs.toString(),
+                    "{GARBAGE}", garbage.toString());
+            Side b = side(common, berthDir, berthRegistry.host(), "10.201.7", "18371");
+            Side d = side(common, dockerDir, dockerRegistry.host(), "10.201.8", "18372");
             Map<String, String> different = new LinkedHashMap<>();
             int identical = 0;
             int allowed = 0;
             for (Scenario s : SCENARIOS) {
                 StringBuilder diff = new StringBuilder();
-                for (List<String> command : s.commands()) {
-                    // Each side writes its files in a directory of its own ({DIR}), named alike in the comparison.
-                    String[] common = command.stream().map(a -> a.replace("{ARCHIVE}", archive.toString())
-                            .replace("{ROOTFS}", rootfs.toString()).replace("{GARBAGE}", garbage.toString())).toArray(String[]::new);
-                    Installation.Result b = berth.berth(java.util.Arrays.stream(common)
-                            .map(a -> a.replace("{DIR}", berthDir.toString())).toArray(String[]::new));
-                    Installation.Result d = docker.docker(java.util.Arrays.stream(common)
-                            .map(a -> a.replace("{DIR}", dockerDir.toString())).toArray(String[]::new));
+                for (Command command : s.commands()) {
+                    Installation.Result br = berth.run(Map.of("BERTH_HOST", berth.host()), command.stdin(), b.fill(command.words()));
+                    Installation.Result dr = docker.docker(command.stdin(), d.fill(command.words()));
                     // diff's changes are a set: docker lists them in its filesystem's order, Berth by path.
-                    boolean set = command.get(0).equals("diff");
-                    String bb = b.status() + "\n" + normalise(b.out().replace(berthDir.toString(), "{DIR}"), set) + "--\n"
-                            + normalise(b.err().replace(berthDir.toString(), "{DIR}"), false);
-                    String dd = d.status() + "\n" + normalise(d.out().replace(dockerDir.toString(), "{DIR}"), set) + "--\n"
-                            + normalise(d.err().replace(dockerDir.toString(), "{DIR}"), false);
+                    boolean set = command.words().get(0).equals("diff");
+                    String bb = b.compared(br, set);
+                    String dd = d.compared(dr, set);
                     if (!bb.equals(dd)) {
-                        diff.append("  $ ").append(String.join(" ", command)).append("\n  berth:  ")
+                        diff.append("  $ ").append(command).append("\n  berth:  ")
                                 .append(bb.replace("\n", "\n          ")).append("\n  docker: ")
                                 .append(dd.replace("\n", "\n          ")).append('\n');
                     }
@@ -255,6 +327,8 @@ class FidelityIT extends DaemonWithBusybox {
                 // Whatever a scenario left is not the next one's.
                 berth.berth("rm", "-f", "fx", "fy");
                 docker.docker("rm", "-f", "fx", "fy");
+                berth.berth("network", "rm", "fxn");
+                docker.docker("network", "rm", "fxn");
                 if (diff.length() == 0) {
                     identical++;
                 } else if (ALLOWED.containsKey(s.name())) {
@@ -269,5 +343,14 @@ class FidelityIT extends DaemonWithBusybox {
             System.out.println(report);
             assertThat(different).as(report.toString()).isEmpty();
         }
+    }
+
+    private static Side side(Map<String, String> common, Path dir, String registry, String net, String port) {
+        Map<String, String> values = new LinkedHashMap<>(common);
+        values.put("{DIR}", dir.toString());
+        values.put("{REG}", registry);
+        values.put("{NET}", net);
+        values.put("{PORT}", port);
+        return new Side(values);
     }
 }

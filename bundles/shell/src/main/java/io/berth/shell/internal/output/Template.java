@@ -19,7 +19,8 @@ import java.util.TreeMap;
 /**
  * The part of Go's text/template that {@code --format} users write, evaluated over JSON trees:
  * fields ({@code {{.Id}}}, {@code {{.Config.Env}}}), pipelines ({@code {{.Name | upper}}}),
- * {@code if}/{@code else}/{@code range}/{@code with}/{@code end}, parentheses, string and number
+ * {@code if}/{@code else}/{@code range}/{@code with}/{@code end}, variables ({@code {{$x := .Name}}},
+ * {@code {{range $k, $v := .Labels}}}, {@code $} for the data), parentheses, string and number
  * literals, and the functions docker adds: {@code json}, {@code join}, {@code split},
  * {@code lower}, {@code upper}, {@code title}, {@code pad}, {@code truncate}, plus Go's
  * {@code index}, {@code len}, {@code print}, {@code printf}, {@code println}, {@code eq},
@@ -136,8 +137,9 @@ public final class Template {
     public String execute(JsonNode data) {
         JsonNode typed = typed(data, null, null);
         StringBuilder out = new StringBuilder();
+        Vars vars = Vars.of(typed);
         for (Node n : nodes) {
-            n.render(typed, typed, out);
+            n.render(typed, vars, out);
         }
         return out.toString();
     }
@@ -291,7 +293,47 @@ public final class Template {
     // ---- the tree ----
 
     private interface Node {
-        void render(JsonNode dot, JsonNode root, StringBuilder out);
+        void render(JsonNode dot, Vars vars, StringBuilder out);
+    }
+
+    /**
+     * The variables in scope: {@code $} (the data) and those an action declared ({@code $x :=}),
+     * which last until the end of the block that declares them, as text/template has them.
+     */
+    private static final class Vars {
+        private final Vars outer;
+        private final Map<String, JsonNode> own = new java.util.HashMap<>();
+
+        Vars(Vars outer) {
+            this.outer = outer;
+        }
+
+        static Vars of(JsonNode data) {
+            Vars v = new Vars(null);
+            v.own.put("$", data);
+            return v;
+        }
+
+        JsonNode get(String name) {
+            for (Vars v = this; v != null; v = v.outer) {
+                JsonNode x = v.own.get(name);
+                if (x != null) {
+                    return x;
+                }
+            }
+            throw error("undefined variable \"" + name + "\"");
+        }
+
+        /** Declares {@code name} here ({@code :=}), or sets the one in scope ({@code =}). */
+        void set(String name, JsonNode value, boolean declare) {
+            for (Vars v = this; v != null && !declare; v = v.outer) {
+                if (v.own.containsKey(name)) {
+                    v.own.put(name, value);
+                    return;
+                }
+            }
+            own.put(name, value);
+        }
     }
 
     private record Text(String text) implements Node {
@@ -300,36 +342,47 @@ public final class Template {
             text = text.replace("\\t", "\t").replace("\\n", "\n");
         }
 
-        public void render(JsonNode dot, JsonNode root, StringBuilder out) {
+        public void render(JsonNode dot, Vars vars, StringBuilder out) {
             out.append(text);
         }
     }
 
     private record Action(Pipe pipe) implements Node {
-        public void render(JsonNode dot, JsonNode root, StringBuilder out) {
-            out.append(print(pipe.eval(dot, root)));
+        public void render(JsonNode dot, Vars vars, StringBuilder out) {
+            JsonNode value = pipe.eval(dot, vars);
+            if (pipe.variables.isEmpty()) {
+                out.append(print(value));
+            } else {
+                vars.set(pipe.variables.get(0), value, pipe.declare);
+            }
         }
     }
 
     private record Block(String kind, Pipe pipe, List<Node> body, List<Node> otherwise) implements Node {
-        public void render(JsonNode dot, JsonNode root, StringBuilder out) {
-            JsonNode value = pipe.eval(dot, root);
+        public void render(JsonNode dot, Vars vars, StringBuilder out) {
+            JsonNode value = pipe.eval(dot, vars);
+            Vars inner = new Vars(vars);
+            if (!kind.equals("range") && !pipe.variables.isEmpty()) {
+                inner.set(pipe.variables.get(0), value, true);
+            }
             switch (kind) {
-                case "if" -> renderAll(truth(value) ? body : otherwise, dot, root, out);
+                case "if" -> renderAll(truth(value) ? body : otherwise, dot, inner, out);
                 case "with" -> {
                     if (truth(value)) {
-                        renderAll(body, value, root, out);
+                        renderAll(body, value, inner, out);
                     } else {
-                        renderAll(otherwise, dot, root, out);
+                        renderAll(otherwise, dot, inner, out);
                     }
                 }
                 default -> {
                     if (!truth(value)) {
-                        renderAll(otherwise, dot, root, out);
+                        renderAll(otherwise, dot, inner, out);
                     } else if (value.isArray()) {
-                        value.forEach(e -> renderAll(body, e, root, out));
+                        for (int i = 0; i < value.size(); i++) {
+                            renderElement(IntNode.valueOf(i), value.get(i), vars, out);
+                        }
                     } else if (value.isObject()) {
-                        new TreeMap<String, JsonNode>(toMap(value)).values().forEach(e -> renderAll(body, e, root, out));
+                        toMap(value).forEach((k, e) -> renderElement(TextNode.valueOf(k), e, vars, out));
                     } else {
                         throw error("range can't iterate over " + print(value));
                     }
@@ -343,19 +396,37 @@ public final class Template {
             return m;
         }
 
-        private static void renderAll(List<Node> nodes, JsonNode dot, JsonNode root, StringBuilder out) {
+        /** One turn of a range: dot is the element; {@code $k, $v :=} names key and element, {@code $v :=} the element. */
+        private void renderElement(JsonNode key, JsonNode element, Vars vars, StringBuilder out) {
+            Vars turn = new Vars(vars);
+            List<String> names = pipe.variables;
+            if (names.size() == 1) {
+                turn.set(names.get(0), element, true);
+            } else if (names.size() == 2) {
+                turn.set(names.get(0), key, true);
+                turn.set(names.get(1), element, true);
+            }
+            renderAll(body, element, turn, out);
+        }
+
+        private static void renderAll(List<Node> nodes, JsonNode dot, Vars vars, StringBuilder out) {
             for (Node n : nodes) {
-                n.render(dot, root, out);
+                n.render(dot, vars, out);
             }
         }
     }
 
-    private record Pipe(List<Cmd> cmds) {
-        JsonNode eval(JsonNode dot, JsonNode root) {
+    /** A pipeline, and the variables it declares ({@code :=}) or sets ({@code =}) when it has some. */
+    private record Pipe(List<String> variables, boolean declare, List<Cmd> cmds) {
+        Pipe(List<Cmd> cmds) {
+            this(List.of(), false, cmds);
+        }
+
+        JsonNode eval(JsonNode dot, Vars vars) {
             JsonNode last = null;
             boolean first = true;
             for (Cmd c : cmds) {
-                last = c.eval(dot, root, first ? null : last);
+                last = c.eval(dot, vars, first ? null : last);
                 first = false;
             }
             return last;
@@ -363,12 +434,12 @@ public final class Template {
     }
 
     private record Cmd(List<Operand> operands) {
-        JsonNode eval(JsonNode dot, JsonNode root, JsonNode piped) {
+        JsonNode eval(JsonNode dot, Vars vars, JsonNode piped) {
             Operand head = operands.get(0);
             if (head instanceof Func f) {
                 List<JsonNode> args = new ArrayList<>();
                 for (Operand o : operands.subList(1, operands.size())) {
-                    args.add(o.eval(dot, root));
+                    args.add(o.eval(dot, vars));
                 }
                 if (piped != null) {
                     args.add(piped);
@@ -378,31 +449,32 @@ public final class Template {
             if (head instanceof Field f && f.path.length > 0 && (operands.size() > 1 || piped != null)) {
                 List<JsonNode> args = new ArrayList<>();
                 for (Operand o : operands.subList(1, operands.size())) {
-                    args.add(o.eval(dot, root));
+                    args.add(o.eval(dot, vars));
                 }
                 if (piped != null) {
                     args.add(piped);
                 }
-                return f.call(dot, root, args);
+                return f.call(dot, vars, args);
             }
             if (operands.size() > 1 || piped != null) {
                 throw error("can't give argument to non-function " + head);
             }
-            return head.eval(dot, root);
+            return head.eval(dot, vars);
         }
     }
 
     private interface Operand {
-        JsonNode eval(JsonNode dot, JsonNode root);
+        JsonNode eval(JsonNode dot, Vars vars);
     }
 
-    private record Field(boolean fromRoot, String[] path, int column) implements Operand {
-        Field(boolean fromRoot, String[] path) {
-            this(fromRoot, path, 0);
+    /** {@code .A.B} of dot, or {@code $x.A.B} of a variable ({@code variable} null for dot). */
+    private record Field(String variable, String[] path, int column) implements Operand {
+        Field(String variable, String[] path) {
+            this(variable, path, 0);
         }
 
-        public JsonNode eval(JsonNode dot, JsonNode root) {
-            JsonNode v = fromRoot ? root : dot;
+        public JsonNode eval(JsonNode dot, Vars vars) {
+            JsonNode v = variable == null ? dot : vars.get(variable);
             for (String p : path) {
                 if (v == null || !v.isObject()) {
                     return MissingNode.getInstance();
@@ -421,8 +493,8 @@ public final class Template {
          * A method call: the map the row gives as the method, indexed by the arguments; in a
          * table's header, the column's title.
          */
-        JsonNode call(JsonNode dot, JsonNode root, List<JsonNode> args) {
-            JsonNode owner = new Field(fromRoot, java.util.Arrays.copyOf(path, path.length - 1)).eval(dot, root);
+        JsonNode call(JsonNode dot, Vars vars, List<JsonNode> args) {
+            JsonNode owner = new Field(variable, java.util.Arrays.copyOf(path, path.length - 1)).eval(dot, vars);
             String name = path[path.length - 1];
             JsonNode v = owner.isObject() ? owner.get(method(name)) : null;
             if (v == null) {
@@ -443,25 +515,28 @@ public final class Template {
 
         @Override
         public String toString() {
-            return (fromRoot ? "$" : "") + "." + String.join(".", path);
+            if (variable == null) {
+                return "." + String.join(".", path);
+            }
+            return path.length == 0 ? variable : variable + "." + String.join(".", path);
         }
     }
 
     private record Literal(JsonNode value) implements Operand {
-        public JsonNode eval(JsonNode dot, JsonNode root) {
+        public JsonNode eval(JsonNode dot, Vars vars) {
             return value;
         }
     }
 
     private record Func(String name) implements Operand {
-        public JsonNode eval(JsonNode dot, JsonNode root) {
+        public JsonNode eval(JsonNode dot, Vars vars) {
             return Functions.call(name, List.of());
         }
     }
 
     private record Sub(Pipe pipe) implements Operand {
-        public JsonNode eval(JsonNode dot, JsonNode root) {
-            return pipe.eval(dot, root);
+        public JsonNode eval(JsonNode dot, Vars vars) {
+            return pipe.eval(dot, vars);
         }
     }
 
@@ -555,6 +630,8 @@ public final class Template {
     private static final class Parser {
         final String src;
         int pos;
+        /** The variables declared so far that are in scope here, {@code $} first. */
+        final List<String> declared = new ArrayList<>(List.of("$"));
 
         Parser(String src) {
             this.src = src;
@@ -599,7 +676,11 @@ public final class Template {
                 }
                 pos = trimRight ? skipSpace(after) : after;
                 if (keyword.equals("if") || keyword.equals("range") || keyword.equals("with")) {
-                    Pipe pipe = new ActionParser(body.substring(keyword.length()), bodyAt + keyword.length()).pipe();
+                    int scope = declared.size();
+                    Pipe pipe = new ActionParser(body.substring(keyword.length()), bodyAt + keyword.length(), declared).pipe();
+                    if (pipe.variables.size() > (keyword.equals("range") ? 2 : 1) || (!pipe.variables.isEmpty() && !pipe.declare)) {
+                        throw error("too many declarations in " + keyword);
+                    }
                     List<Node> then = parseList(true);
                     List<Node> otherwise = List.of();
                     if (endKeyword().equals("else")) {
@@ -610,11 +691,16 @@ public final class Template {
                         throw error("missing {{end}}");
                     }
                     consumeAction();
+                    declared.subList(scope, declared.size()).clear();
                     nodes.add(new Block(keyword, pipe, then, otherwise));
                 } else if (body.startsWith("/*")) {
                     continue;
                 } else {
-                    nodes.add(new Action(new ActionParser(body, bodyAt).pipe()));
+                    Pipe pipe = new ActionParser(body, bodyAt, declared).pipe();
+                    if (pipe.variables.size() > 1) {
+                        throw error("too many declarations in command");
+                    }
+                    nodes.add(new Action(pipe));
                 }
             }
             if (nested) {
@@ -649,23 +735,48 @@ public final class Template {
     }
 
     private static final class ActionParser {
+        private static final java.util.regex.Pattern DECLARATION = java.util.regex.Pattern.compile(
+                "\\s*(\\$[A-Za-z0-9_]*)\\s*(?:,\\s*(\\$[A-Za-z0-9_]*)\\s*)?(:=|=)(?!=)");
         private final String s;
         private final int offset;
+        private final List<String> declared;
         private int i;
 
-        /** @param offset where {@code s} begins in the template, for the columns errors name */
-        ActionParser(String s, int offset) {
+        /**
+         * @param offset   where {@code s} begins in the template, for the columns errors name
+         * @param declared the variables in scope, to which a declaration here is added
+         */
+        ActionParser(String s, int offset, List<String> declared) {
             this.s = s;
             this.offset = offset;
+            this.declared = declared;
         }
 
         Pipe pipe() {
+            List<String> variables = new ArrayList<>();
+            boolean declare = false;
+            var m = DECLARATION.matcher(s);
+            if (m.lookingAt()) {
+                variables.add(m.group(1));
+                if (m.group(2) != null) {
+                    variables.add(m.group(2));
+                }
+                declare = m.group(3).equals(":=");
+                i = m.end();
+                if (!declare && !declared.contains(m.group(1))) {
+                    throw error("undefined variable \"" + m.group(1) + "\"");
+                }
+            }
             Pipe p = pipeUntil('\0');
             skip();
             if (i < s.length()) {
                 throw error("unexpected \"" + s.substring(i) + "\" in command");
             }
-            return p;
+            // A declared variable is in scope after its declaration, not in it.
+            if (declare) {
+                declared.addAll(variables);
+            }
+            return new Pipe(variables, declare, p.cmds);
         }
 
         private Pipe pipeUntil(char end) {
@@ -739,20 +850,21 @@ public final class Template {
             }
             String word = s.substring(start, i);
             if (word.equals(".")) {
-                return new Field(false, new String[0]);
+                return new Field(null, new String[0]);
             }
-            if (word.equals("$")) {
-                return new Field(true, new String[0]);
-            }
-            if (word.startsWith(".") || word.startsWith("$.")) {
-                boolean root = word.startsWith("$");
-                String[] path = word.substring(root ? 2 : 1).split("\\.");
-                for (String p : path) {
-                    if (p.isEmpty()) {
-                        throw error("bad field " + word);
-                    }
+            if (word.startsWith("$")) {
+                int dot = word.indexOf('.');
+                String name = dot < 0 ? word : word.substring(0, dot);
+                if (!name.matches("\\$[A-Za-z0-9_]*")) {
+                    throw error("bad variable " + word);
                 }
-                return new Field(root, path, offset + start);
+                if (!declared.contains(name)) {
+                    throw error("undefined variable \"" + name + "\"");
+                }
+                return new Field(name, dot < 0 ? new String[0] : fieldPath(word, word.substring(dot + 1)), offset + start);
+            }
+            if (word.startsWith(".")) {
+                return new Field(null, fieldPath(word, word.substring(1)), offset + start);
             }
             if (word.matches("-?\\d+")) {
                 return new Literal(com.fasterxml.jackson.databind.node.LongNode.valueOf(Long.parseLong(word)));
@@ -770,6 +882,16 @@ public final class Template {
                 return new Func(word);
             }
             throw error("unexpected \"" + word + "\" in command");
+        }
+
+        private static String[] fieldPath(String word, String path) {
+            String[] names = path.split("\\.", -1);
+            for (String p : names) {
+                if (p.isEmpty()) {
+                    throw error("bad field " + word);
+                }
+            }
+            return names;
         }
 
         private void skip() {

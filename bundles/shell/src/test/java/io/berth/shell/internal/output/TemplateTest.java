@@ -95,6 +95,23 @@ class TemplateTest {
     }
 
     @Test
+    void variablesAsTextTemplateScopesThem() {
+        assertThat(run("{{range $k, $v := .Config.Labels}}{{$k}}={{$v}} {{end}}")).isEqualTo("a=1 b=2 ");
+        assertThat(run("{{range $i, $t := .RepoTags}}{{$i}}:{{$t}} {{end}}")).isEqualTo("0:busybox:latest 1:busybox:1.36 ");
+        assertThat(run("{{range $t := .RepoTags}}{{$t}}|{{.}} {{end}}")).isEqualTo("busybox:latest|busybox:latest busybox:1.36|busybox:1.36 ");
+        assertThat(run("{{$id := .Id}}{{range .RepoTags}}{{$id}} {{end}}")).isEqualTo("sha256:abc sha256:abc ");
+        assertThat(run("{{$c := .Config}}{{$c.Cmd}} {{$.Id}} {{$}}")).startsWith("[sh] sha256:abc {");
+        assertThat(run("{{with $c := .Config}}{{$c.Env}}{{end}}")).isEqualTo("[PATH=/bin]");
+        assertThat(run("{{$n := 1}}{{if .Id}}{{$n = 2}}{{end}}{{$n}}")).isEqualTo("2");
+        assertThat(run("{{if eq (len .RepoTags) 2}}two{{end}}")).isEqualTo("two");
+        // A variable lives until the end of the block that declares it.
+        assertThatThrownBy(() -> Template.parse("{{range $t := .RepoTags}}{{end}}{{$t}}"))
+                .hasMessage("template: :1: undefined variable \"$t\"");
+        assertThatThrownBy(() -> Template.parse("{{$x = 1}}")).hasMessage("template: :1: undefined variable \"$x\"");
+        assertThatThrownBy(() -> Template.parse("{{$a, $b := .Id}}")).hasMessageContaining("too many declarations");
+    }
+
+    @Test
     void malformedTemplatesAreErrors() {
         assertThatThrownBy(() -> Template.parse("{{.Id")).hasMessageContaining("unclosed action");
         assertThatThrownBy(() -> Template.parse("{{if .Id}}x")).hasMessageContaining("missing {{end}}");
