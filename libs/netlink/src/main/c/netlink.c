@@ -350,6 +350,14 @@ static int addr_change(int fd, uint16_t type, uint16_t flags, int ifindex, const
     if (a->family == AF_INET)
         attr_put(&m, IFA_LOCAL, a->addr, 4);
     attr_put(&m, IFA_ADDRESS, a->addr, addr_len(a->family));
+    /* The subnet's broadcast address, as docker (and `ip addr add … brd +`) give an IPv4 address. */
+    if (a->family == AF_INET && type == RTM_NEWADDR && a->prefix < 31) {
+        uint32_t host_bits = a->prefix == 0 ? 0xffffffffu : (1u << (32 - a->prefix)) - 1;
+        uint32_t addr;
+        memcpy(&addr, a->addr, 4);
+        uint32_t brd = htonl(ntohl(addr) | host_bits);
+        attr_put(&m, IFA_BROADCAST, &brd, 4);
+    }
     return talk(fd, &m, NULL, NULL);
 }
 

@@ -45,6 +45,11 @@ final class Dockerd implements AutoCloseable {
         return d;
     }
 
+    /** The docker CLI's configuration directory ({@code DOCKER_CONFIG}): its credentials. */
+    Path configDir() {
+        return dir.resolve("config");
+    }
+
     /** Runs the docker CLI against this daemon. */
     Installation.Result docker(String... args) throws IOException, InterruptedException {
         return docker(null, args);
@@ -56,7 +61,7 @@ final class Dockerd implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("DOCKER_HOST");
-        pb.environment().put("DOCKER_CONFIG", dir.resolve("config").toString());
+        pb.environment().put("DOCKER_CONFIG", configDir().toString());
         return Installation.run(pb, stdin, "docker " + String.join(" ", args));
     }
 

@@ -84,7 +84,7 @@ public final class NetworkView {
         if (c.ipRange() != null && !c.ipRange().isEmpty()) {
             m.put("IPRange", c.ipRange());
         }
-        if (c.gateway() != null && !c.gateway().isEmpty()) {
+        if (c.gateway() != null && !c.gateway().isEmpty() && !c.impliedGateway()) {
             m.put("Gateway", c.gateway());
         }
         return m;

@@ -161,7 +161,7 @@ class NetHelperTest {
         assertThat(in(a, "ip", "-6", "route")).contains("default via " + ip6(1) + " dev eth0");
         String eth0 = in(a, "ip", "-o", "link", "show", "dev", "eth0");
         assertThat(eth0).contains("link/ether " + mac + " ").contains("mtu 1400 ").containsPattern("<[^>]*\\bUP\\b");
-        assertThat(in(a, "ip", "-o", "addr", "show", "dev", "eth0")).contains(ip(2) + "/24").contains(ip6(2) + "/64");
+        assertThat(in(a, "ip", "-o", "addr", "show", "dev", "eth0")).contains(ip(2) + "/24 brd " + ip(255) + " ").contains(ip6(2) + "/64");
 
         String hostA = "bnt" + id + "a";
         assertThat(Files.readString(Path.of("/sys/class/net", hostA, "brport", "hairpin_mode")).strip()).isEqualTo("1");

@@ -53,6 +53,14 @@ public interface Registry {
      */
     String login(String registry, String username, String password) throws IOException, InterruptedException;
 
-    /** Forgets the credentials of a registry. */
+    /** Forgets the credentials of a registry, if it has any. */
     void logout(String registry) throws IOException;
+
+    /**
+     * Where a registry's credentials are written unencrypted (docker's {@code config.json}), or
+     * empty when a credential helper keeps them.
+     */
+    default java.util.Optional<java.nio.file.Path> unencryptedCredentials(String registry) throws IOException {
+        return java.util.Optional.empty();
+    }
 }

@@ -607,10 +607,13 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             ContainerRecord r = e.record;
             String mode = r.host().networkMode();
             Network n = networking.service().get(network);
-            if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")
-                    || n.name().equals("host") || n.name().equals("none")) {
+            // docker's words: host and container: namespaces are shared, none is private.
+            if (mode.equals("host") || mode.startsWith("container:") || n.name().equals("host")) {
                 throw new ConflictException("container sharing network namespace with another container or host cannot be "
                         + "connected to any other network");
+            }
+            if (mode.equals("none") || n.name().equals("none")) {
+                throw new ConflictException(NO_NETWORK);
             }
             if (r.networks().containsKey(n.name())) {
                 throw new ConflictException("endpoint with name " + r.name() + " already exists in network " + n.name());
@@ -632,6 +635,9 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         }
     }
 
+    static final String NO_NETWORK = "container cannot be connected to multiple networks with one of the networks in "
+            + "private (none) mode";
+
     /** Disconnects a container from a network: at once if it runs, and from its next starts. */
     void disconnect(String idOrName, String network, boolean force) throws IOException {
         ContainerStore.Entry e = store.find(idOrName);
@@ -651,8 +657,13 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 }
                 name = network;
             }
-            if (name.equals("host") || name.equals("none") || r.host().networkMode().startsWith("container:")) {
+            if (name.equals("host") && r.host().networkMode().equals("host")) {
                 throw new ConflictException("container cannot be disconnected from host network or connected to host network");
+            }
+            // docker lets such a container leave none and join a network; its namespace is its runtime's here.
+            if (name.equals("none") && r.host().networkMode().equals("none")) {
+                throw new ConflictException("cannot disconnect container " + r.name() + " from network none: its network "
+                        + "namespace is its runtime's, which Berth does not connect to other networks");
             }
             if (!r.networks().containsKey(name)) {
                 throw new ConflictException("container " + r.id() + " is not connected to network " + network);

@@ -56,6 +56,12 @@ record ImageRecord(Digest id, Descriptor manifest, Map<String, Instant> tags, Li
         return new ImageRecord(id, manifest, t, repoDigests, parent, layerSizes);
     }
 
+    ImageRecord withoutRepoDigest(String repoDigest) {
+        List<String> r = new ArrayList<>(repoDigests);
+        r.remove(repoDigest);
+        return new ImageRecord(id, manifest, tags, r, parent, layerSizes);
+    }
+
     ImageRecord withRepoDigest(String repoDigest) {
         if (repoDigests.contains(repoDigest)) {
             return this;

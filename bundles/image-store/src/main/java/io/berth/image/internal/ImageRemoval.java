@@ -34,10 +34,26 @@ final class ImageRemoval {
             ImageRecord r = store.resolve(nameOrId);
             String tag = referencedTag(nameOrId, r);
             List<String> usedBy = store.usersOf(r.id());
-            if (tag != null && r.tags().size() > 1) {
-                // One of several names: just the name goes.
-                store.images.put(r.id(), r.withoutTag(tag));
+            if (tag != null && !singleReference(r)) {
+                // One of several names: the name goes, and with a tag the digests of its repository when no other
+                // tag of it is left; the image goes too if that was all (docker's ImageDelete).
+                ImageRecord current = tag.contains("@") ? r.withoutRepoDigest(tag) : r.withoutTag(tag);
                 out.add(RemovedImage.untagged(ImageReference.parse(tag).familiar()));
+                String repository = ImageReference.parse(tag).name();
+                if (!tag.contains("@") && current.tags().keySet().stream()
+                        .noneMatch(t -> ImageReference.parse(t).name().equals(repository))) {
+                    for (String d : r.repoDigests()) {
+                        if (ImageReference.parse(d).name().equals(repository)) {
+                            current = current.withoutRepoDigest(d);
+                            out.add(RemovedImage.untagged(ImageReference.parse(d).familiar()));
+                        }
+                    }
+                }
+                if (!current.tags().isEmpty() || !current.repoDigests().isEmpty() || !usedBy.isEmpty()) {
+                    store.images.put(r.id(), current);
+                } else {
+                    deleteRecord(r, deleted, out, noPrune);
+                }
             } else {
                 if (tag == null && !force && repositories(r).size() > 1) {
                     throw new ConflictException("conflict: unable to delete " + r.id().shortHex()
@@ -74,7 +90,7 @@ final class ImageRemoval {
         return out;
     }
 
-    /** The tag {@code nameOrId} names, if it names one of {@code r}'s tags (not an id). */
+    /** The tag or repository digest {@code nameOrId} names, if it names one of {@code r}'s (not an id). */
     private static String referencedTag(String nameOrId, ImageRecord r) {
         if (nameOrId.startsWith("sha256:") || LocalImageStore.FULL_ID.matcher(nameOrId).matches()) {
             return null;
@@ -82,13 +98,25 @@ final class ImageRemoval {
         try {
             ImageReference ref = ImageReference.parse(nameOrId);
             if (ref.digest() != null) {
-                return null;
+                String canonical = ref.name() + "@" + ref.digest();
+                return r.repoDigests().contains(canonical) ? canonical : null;
             }
             String tag = ref.withDefaultTag().toString();
             return r.tags().containsKey(tag) ? tag : null;
         } catch (InvalidArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * docker's {@code isSingleReference}: the image's names are one tag at most, and all in one
+     * repository with its digests; removing such a name removes the image.
+     */
+    private static boolean singleReference(ImageRecord r) {
+        Set<String> repositories = new HashSet<>();
+        r.tags().keySet().forEach(t -> repositories.add(ImageReference.parse(t).name()));
+        r.repoDigests().forEach(d -> repositories.add(ImageReference.parse(d).name()));
+        return r.tags().size() <= 1 && repositories.size() <= 1;
     }
 
     private static Set<String> repositories(ImageRecord r) {

@@ -92,6 +92,12 @@ final class Receiver {
                     + manifestDesc.mediaType() + ", which Berth does not pull (schema 1 manifests are long deprecated)");
         }
         ImageJson.Manifest manifest = ImageJson.manifest(bytes, "manifest " + manifestDesc.digest());
+        List<String> tags = request.reference().tag() == null ? List.of() : List.of(request.reference().toString());
+        String repoDigest = request.reference().name() + "@" + top.digest();
+        Image here = alreadyHere(manifest, tags, repoDigest);
+        if (here != null) {
+            return here;
+        }
         lease(manifestDesc.digest());
         store.content.write(bytes);
 
@@ -111,9 +117,30 @@ final class Receiver {
         List<String> chain = ChainIds.of(diffIds);
         long[] sizes = fetchLayers(driver, layers, diffIds, chain);
 
-        List<String> tags = request.reference().tag() == null ? List.of() : List.of(request.reference().toString());
-        String repoDigest = request.reference().name() + "@" + top.digest();
         ImageRecord r = store.register(manifestDesc, configDesc.digest(), toList(sizes), tags, repoDigest, null);
+        return store.get(r);
+    }
+
+    /**
+     * The image, named as received, if the store has it already with its layers unpacked for the
+     * driver asked for: as docker, nothing more is fetched nor said of its layers, and it keeps
+     * the manifest it has (the one received is the same image, its layers perhaps compressed
+     * otherwise). {@code null} if it is not here.
+     */
+    private Image alreadyHere(ImageJson.Manifest manifest, List<String> tags, String repoDigest) throws IOException {
+        ImageRecord existing = store.images.get(manifest.config().digest());
+        if (existing == null) {
+            return null;
+        }
+        StorageDriver driver = driver();
+        if (driver != null) {
+            for (String chain : ChainIds.of(store.config(existing).diffIds())) {
+                if (!has(driver, chain)) {
+                    return null;
+                }
+            }
+        }
+        ImageRecord r = store.register(existing.manifest(), existing.id(), existing.layerSizes(), tags, repoDigest, null);
         return store.get(r);
     }
 

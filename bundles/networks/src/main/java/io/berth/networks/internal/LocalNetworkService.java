@@ -81,8 +81,6 @@ final class LocalNetworkService implements NetworkService, Closeable {
     private final Map<String, Network> networks = new LinkedHashMap<>();
     /** Running containers' networks by container id; changed under {@link #lock}, read by DNS lookups. */
     private final Map<String, SandboxFile> sandboxes = new ConcurrentHashMap<>();
-    /** The address last given on each network (by id): the next is taken after it; guarded by {@link #lock}. */
-    private final Map<String, BigInteger> lastGiven = new java.util.HashMap<>();
     /** Containers that ended while others still share their namespace; guarded by {@link #lock}. */
     private final Map<String, SandboxFile> lingering = new LinkedHashMap<>();
 
@@ -674,20 +672,13 @@ final class LocalNetworkService implements NetworkService, Closeable {
             }
             return subnet.text(a.base());
         }
-        // Serially, as docker's allocator: after the address given last, so an address just released
-        // (its interface may still be going away) is taken again only once the range has gone round.
+        // The first free one, as docker's allocator gives them on a local network: an address released is taken
+        // again at once (the MAC address follows the IPv4 address, so neighbours' caches stay right).
         Cidr range = c.ipRange() == null ? subnet : Cidr.parse(c.ipRange());
         BigInteger last = subnet.ipv6() ? range.last() : range.last().subtract(BigInteger.ONE);
         BigInteger from = range.first().equals(subnet.first()) ? range.first().add(BigInteger.ONE) : range.first();
-        String key = n.id() + (subnet.ipv6() ? "/6" : "/4");
-        BigInteger previous = lastGiven.get(key);
-        BigInteger start = previous == null || previous.compareTo(from) < 0 || previous.compareTo(last) >= 0 ? from
-                : previous.add(BigInteger.ONE);
-        BigInteger span = last.subtract(from).add(BigInteger.ONE);
-        for (BigInteger i = BigInteger.ZERO; i.compareTo(span) < 0; i = i.add(BigInteger.ONE)) {
-            BigInteger a = from.add(start.subtract(from).add(i).mod(span));
+        for (BigInteger a = from; a.compareTo(last) <= 0; a = a.add(BigInteger.ONE)) {
             if (!used.contains(a)) {
-                lastGiven.put(key, a);
                 return subnet.text(a);
             }
         }
@@ -862,7 +853,11 @@ final class LocalNetworkService implements NetworkService, Closeable {
                 throw new ConflictException("container " + containerId.substring(0, 12) + " is not running");
             }
             Network n = find(network);
-            if (f.netns() == null || f.joined() != null || f.request().mode().equals("none") || !hasDriver(n)) {
+            if (f.request().mode().equals("none") || n.name().equals("none")) {
+                throw new ConflictException("container cannot be connected to multiple networks with one of the networks "
+                        + "in private (none) mode");
+            }
+            if (f.netns() == null || f.joined() != null || !hasDriver(n)) {
                 throw new ConflictException("container sharing network namespace with another container or host cannot be "
                         + "connected to any other network");
             }

@@ -62,7 +62,7 @@ final class Subnets {
             }
             v4 |= !subnet.ipv6();
             taken.add(subnet);
-            out.add(new IpamConfig(subnet.toString(), gateway, range));
+            out.add(new IpamConfig(subnet.toString(), gateway, range, c.gateway() == null || c.gateway().isEmpty()));
         }
         if (!v4) {
             Cidr subnet = freeSubnet(taken, settings);

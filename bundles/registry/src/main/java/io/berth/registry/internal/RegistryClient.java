@@ -418,7 +418,7 @@ public final class RegistryClient {
                 try (InputStream in = r.body()) {
                     body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
                 }
-                throw new RegistryException(status, host + ": " + what + ": " + describe(status, body));
+                throw new RegistryException(status, host + ": " + what + ": " + describe(status, body), errorOf(body));
             }
             return r;
         }
@@ -480,17 +480,9 @@ public final class RegistryClient {
 
     /** The registry's error, in its own words when it gave them (the API's {"errors":[...]}). */
     private static String describe(int status, String body) {
-        try {
-            JsonNode errors = JSON.readTree(body).get("errors");
-            if (errors != null && errors.isArray() && errors.size() > 0) {
-                JsonNode e = errors.get(0);
-                String code = e.path("code").asText("");
-                String message = e.path("message").asText("");
-                return (code.isEmpty() ? "" : code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": ") + message
-                        + " (HTTP " + status + ")";
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not the API's error body.
+        String error = errorOf(body);
+        if (error != null) {
+            return error + " (HTTP " + status + ")";
         }
         return switch (status) {
             case 401 -> "unauthorized (HTTP 401)";
@@ -499,6 +491,25 @@ public final class RegistryClient {
             case 429 -> "too many requests (HTTP 429)";
             default -> "HTTP " + status;
         };
+    }
+
+    /**
+     * The first error of the API's error body as docker's errcode prints it (the code lowercased
+     * with spaces, then the message), or {@code null} for another body.
+     */
+    private static String errorOf(String body) {
+        try {
+            JsonNode errors = JSON.readTree(body).get("errors");
+            if (errors != null && errors.isArray() && errors.size() > 0) {
+                JsonNode e = errors.get(0);
+                String code = e.path("code").asText("");
+                String message = e.path("message").asText("");
+                return (code.isEmpty() ? "" : code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": ") + message;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not the API's error body.
+        }
+        return null;
     }
 
     private String cachedAuthorization(String scope) {
@@ -514,7 +525,8 @@ public final class RegistryClient {
     private String answer(Challenge challenge, String scope, String what) throws IOException {
         if (challenge.scheme().equals("basic")) {
             if (credentials == null) {
-                throw new RegistryException(401, host + ": " + what + ": unauthorized: authentication required");
+                throw new RegistryException(401, host + ": " + what + ": unauthorized: authentication required",
+                        "unauthorized: authentication required");
             }
             String value = credentials.basic();
             tokens.put("basic", new Token(value, Instant.MAX));

@@ -108,12 +108,13 @@ public class RegistryComponent implements Registry {
             out.progress(ProgressEvent.of(null, "Using default tag: " + ImageReference.DEFAULT_TAG));
         }
         String wanted = ref.digest() != null ? ref.digest().toString() : ref.tag();
-        out.progress(ProgressEvent.of(null, wanted + ": Pulling from " + ref.path()));
         Digest before = currentId(ref);
         EngineSettings settings = engine.settings();
         try {
             RegistryClient client = client(ref.domain());
             RegistryClient.Manifest m = client.manifest(ref.path(), wanted);
+            // Once the registry has the manifest, as docker says it.
+            out.progress(ProgressEvent.of(null, wanted + ": Pulling from " + ref.path()));
             BlobSource source = d -> MediaTypes.isIndex(d.mediaType()) || MediaTypes.isManifest(d.mediaType())
                     ? new ByteArrayInputStream(client.manifest(ref.path(), d.digest().toString()).bytes())
                     : client.unverifiedBlob(ref.path(), d.digest());
@@ -147,12 +148,13 @@ public class RegistryComponent implements Registry {
 
     /** A registry's refusal, as one line that names the image, in docker's words where it has them. */
     private static RegistryException failure(String operation, ImageReference ref, RegistryException e) {
+        String cause = e.registryError() != null ? e.registryError() : e.getMessage();
         if ((e.status() == 401 || e.status() == 403) && operation.equals("pull")) {
             return new RegistryException(e.status(), "pull access denied for " + ref.familiarName()
-                    + ", repository does not exist or may require 'berth login': " + e.getMessage());
+                    + ", repository does not exist or may require 'berth login': " + cause);
         }
         if (e.status() == 404 && operation.equals("pull")) {
-            return new RegistryException(404, "manifest for " + ref.familiar() + " not found: " + e.getMessage());
+            return new RegistryException(404, "manifest for " + ref.familiar() + " not found: " + cause);
         }
         return new RegistryException(e.status(), operation + " " + ref.familiar() + ": " + e.getMessage());
     }
@@ -166,6 +168,8 @@ public class RegistryComponent implements Registry {
         if (reference.tag() == null && reference.digest() == null) {
             out.progress(ProgressEvent.of(null, "Using default tag: " + ImageReference.DEFAULT_TAG));
         }
+        // First, as docker says it before it looks for the image.
+        out.progress(ProgressEvent.of(null, "The push refers to repository [" + ref.name() + "]"));
         Descriptor manifestDesc;
         Image image;
         try {
@@ -174,7 +178,6 @@ public class RegistryComponent implements Registry {
         } catch (NotFoundException e) {
             throw new NotFoundException("An image does not exist locally with the tag: " + ref.familiarName());
         }
-        out.progress(ProgressEvent.of(null, "The push refers to repository [" + ref.name() + "]"));
         byte[] manifestBytes = content.read(manifestDesc.digest());
         JsonNode manifest = JSON.readTree(manifestBytes);
         List<Descriptor> blobs = new ArrayList<>();
@@ -402,11 +405,14 @@ public class RegistryComponent implements Registry {
 
     @Override
     public void logout(String registry) throws IOException {
-        String host = registryHost(registry);
-        if (!config().remove(host)) {
-            throw new NotFoundException("Not logged in to " + host);
-        }
+        config().remove(registryHost(registry));
         clients.clear();
+    }
+
+    @Override
+    public Optional<Path> unencryptedCredentials(String registry) throws IOException {
+        DockerConfig config = config();
+        return config.keptInFile(registryHost(registry)) ? Optional.of(config.file()) : Optional.empty();
     }
 
     private static String registryHost(String registry) {

@@ -121,11 +121,11 @@ class RegistryServiceTest {
                     tmp.resolve("skopeo-oci") + ":bb", tmp.resolve("umoci-bundle").toString());
             assertThat(Tools.tree(berthTree)).isEqualTo(Tools.tree(tmp.resolve("umoci-bundle/rootfs")));
 
-            // Again: nothing to fetch.
+            // Again: nothing to fetch, and (as docker) nothing said of the layers of an image that is here.
             Lines again = new Lines();
             store.registry.pull(ImageReference.parse(ref), again);
             for (String id : layerIds(ref)) {
-                assertThat(again.of(id)).containsExactly("Already exists");
+                assertThat(again.of(id)).isEmpty();
             }
             assertThat(again.lines).last().isEqualTo("Status: Image is up to date for " + ref);
         }
@@ -286,8 +286,8 @@ class RegistryServiceTest {
             assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(registry.host() + "/library/busybox:nope"),
                     ProgressListener.NONE))
                     .isInstanceOf(RegistryException.class)
-                    .hasMessage("manifest for " + registry.host() + "/library/busybox:nope not found: " + registry.host()
-                            + ": manifest library/busybox:nope: manifest unknown: manifest unknown (HTTP 404)");
+                    .hasMessage("manifest for " + registry.host() + "/library/busybox:nope not found: "
+                            + "manifest unknown: manifest unknown");
             proxy.fault(FaultProxy.Fault.MALFORMED_MANIFEST, "/manifests/");
             assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(proxy.host() + "/library/busybox"),
                     ProgressListener.NONE))
@@ -310,8 +310,7 @@ class RegistryServiceTest {
             String ref = secured.host() + "/team/busybox:1";
             assertThatThrownBy(() -> store.registry.pull(ImageReference.parse(ref), ProgressListener.NONE))
                     .hasMessage("pull access denied for " + secured.host() + "/team/busybox, repository does not exist or "
-                            + "may require 'berth login': " + secured.host() + ": manifest team/busybox:1: unauthorized: "
-                            + "authentication required");
+                            + "may require 'berth login': unauthorized: authentication required");
             assertThatThrownBy(() -> store.registry.login(secured.host(), "alice", "wrong"))
                     .hasMessage("login to " + secured.host() + ": unauthorized: incorrect username or password");
             assertThat(store.dockerConfig().resolve("config.json")).doesNotExist();
@@ -333,8 +332,10 @@ class RegistryServiceTest {
 
             store.registry.logout(secured.host());
             assertThat(JSON.readTree(store.dockerConfig().resolve("config.json").toFile()).path("auths").size()).isZero();
-            assertThatThrownBy(() -> store.registry.logout(secured.host())).isInstanceOf(NotFoundException.class)
-                    .hasMessage("Not logged in to " + secured.host());
+            // Nothing to forget is no error (docker 28's CLI says the same either way).
+            store.registry.logout(secured.host());
+            assertThat(store.registry.unencryptedCredentials(secured.host()))
+                    .contains(store.dockerConfig().resolve("config.json"));
         }
     }
 

@@ -473,6 +473,17 @@ public class ContainerCommands implements Commands {
                       @Descriptor("The container") List<String> names) throws IOException {
         Container c = containers.get(names.get(0));
         ContainerDetails d = containers.inspect(c.id());
+        // The docker CLI's own checks, before it asks the daemon: its words, without "Error".
+        String refusal = switch (d.container().state().status()) {
+            case RUNNING -> null;
+            case PAUSED -> "You cannot attach to a paused container, unpause it first";
+            case RESTARTING -> "You cannot attach to a restarting container, wait until it is running";
+            default -> "You cannot attach to a stopped container, start it first";
+        };
+        if (refusal != null) {
+            ctx.err().println(refusal);
+            return 1;
+        }
         boolean stdin = !noStdin && (d.config().openStdin() || d.config().tty());
         if (stdin && d.config().tty() && !ctx.terminal().isInputTerminal()) {
             ctx.err().println("the input device is not a TTY");
@@ -926,7 +937,7 @@ public class ContainerCommands implements Commands {
             }
             List<Map<String, String>> frontends = ports.get(asked[0]);
             if (frontends == null) {
-                throw new NotFoundException("No public port '" + asked[1] + "' published for " + container);
+                throw new NotFoundException("No public port '" + privatePort + "' published for " + container);
             }
             for (Map<String, String> f : frontends) {
                 ctx.out().println(f.get("HostIp") + ":" + f.get("HostPort"));

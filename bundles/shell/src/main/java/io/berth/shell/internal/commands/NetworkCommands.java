@@ -271,9 +271,6 @@ public class NetworkCommands implements Commands {
         for (String name : names) {
             try {
                 found.add(inspectObject(service, containers, name));
-            } catch (NotFoundException e) {
-                ctx.err().println("Error: No such network: " + name);
-                status = 1;
             } catch (BerthException e) {
                 ctx.err().println("Error: " + e.getMessage());
                 status = 1;
@@ -315,9 +312,6 @@ public class NetworkCommands implements Commands {
             try {
                 service.remove(name);
                 ctx.out().println(name);
-            } catch (NotFoundException e) {
-                ctx.err().println("Error: No such network: " + name);
-                status = 1;
             } catch (BerthException e) {
                 ctx.err().println("Error: " + e.getMessage());
                 status = 1;

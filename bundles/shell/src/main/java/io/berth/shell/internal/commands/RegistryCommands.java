@@ -1,7 +1,6 @@
 package io.berth.shell.internal.commands;
 
 import io.berth.api.InvalidArgumentException;
-import io.berth.api.NotFoundException;
 import io.berth.api.ProgressListener;
 import io.berth.api.UnavailableException;
 import io.berth.api.content.Platform;
@@ -82,17 +81,32 @@ public class RegistryCommands implements Commands {
 
     @Command(name = "push", usage = "[OPTIONS] NAME[:TAG]", minArgs = 1, maxArgs = 1, aliases = {"image push"})
     @Descriptor("Upload an image to a registry")
-    public void push(CommandContext ctx,
-                     @Descriptor("Suppress verbose output")
-                     @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
-                     @Descriptor("The image to push") String name) throws IOException, InterruptedException {
+    public int push(CommandContext ctx,
+                    @Descriptor("Suppress verbose output")
+                    @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
+                    @Descriptor("The image to push") String name) throws IOException, InterruptedException {
         ImageReference ref = ImageReference.parse(name);
-        ProgressListener progress = quiet ? ProgressListener.NONE
+        ProgressListener display = quiet ? ProgressListener.NONE
                 : new ProgressDisplay(ctx.out(), ctx.terminal().isOutputTerminal(), ctx.terminal().width());
-        registry().push(ref, progress);
+        boolean[] started = {false};
+        ProgressListener progress = event -> {
+            started[0] = true;
+            display.progress(event);
+        };
+        try {
+            registry().push(ref, progress);
+        } catch (IOException | io.berth.api.BerthException e) {
+            if (!started[0]) {
+                throw e;
+            }
+            // An error in the middle of the progress, as the docker CLI prints one: the message alone.
+            ctx.err().println(e.getMessage());
+            return 1;
+        }
         if (quiet) {
             ctx.out().println(ref.digest() != null ? ref.toString() : ref.withDefaultTag().toString());
         }
+        return 0;
     }
 
     // ---------------------------------------------------------------- search
@@ -218,6 +232,15 @@ public class RegistryCommands implements Commands {
         }
         String greeting = registry().login(server, username, password);
         ctx.out().println(greeting);
+        // As the docker CLI says it when it writes the credentials to its file.
+        var file = registry().unencryptedCredentials(server);
+        if (file.isPresent()) {
+            ctx.err().println();
+            ctx.err().println("WARNING! Your credentials are stored unencrypted in '" + file.get() + "'.");
+            ctx.err().println("Configure a credential helper to remove this warning. See");
+            ctx.err().println("https://docs.docker.com/go/credential-store/");
+            ctx.err().println();
+        }
     }
 
     /**
@@ -248,12 +271,10 @@ public class RegistryCommands implements Commands {
     @Command(name = "logout", usage = "[SERVER]", maxArgs = 1)
     @Descriptor("Log out from a registry")
     public void logout(CommandContext ctx, @Descriptor("The registry; Docker Hub if none") String server) throws IOException {
-        String host = server == null || server.isBlank() ? "docker.io" : server;
-        try {
-            registry().logout(server);
-            ctx.out().println("Removing login credentials for " + host);
-        } catch (NotFoundException e) {
-            ctx.out().println(e.getMessage());
-        }
+        // As docker 28's CLI: the registry's name as the credentials are keyed, whether there were any or not.
+        String host = server == null || server.isBlank() ? "https://index.docker.io/v1/"
+                : server.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
+        ctx.out().println("Removing login credentials for " + host);
+        registry().logout(server);
     }
 }

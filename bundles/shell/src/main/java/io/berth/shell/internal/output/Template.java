@@ -165,10 +165,23 @@ public final class Template {
         }
     }
 
+    /**
+     * The fields of docker's structs that its JSON omits when empty ({@code omitempty}), which a
+     * template still sees, as zero values, in the struct's order; by parent and name.
+     */
+    private static final Map<String, List<String>> OMITTED_FIELDS = Map.of(
+            "IPAM/Config", List.of("Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"));
+
     private static JsonNode typed(JsonNode v, String key, String parentKey) {
         if (v.isObject()) {
             com.fasterxml.jackson.databind.node.ObjectNode o = v instanceof MapNode || isMap(key, parentKey)
                     ? new MapNode() : NODES.objectNode();
+            List<String> omitted = OMITTED_FIELDS.get(parentKey + "/" + key);
+            if (omitted != null) {
+                for (String f : omitted) {
+                    o.set(f, f.equals("AuxiliaryAddresses") ? new MapNode() : TextNode.valueOf(""));
+                }
+            }
             v.fields().forEachRemaining(e -> o.set(e.getKey(), isMethod(e.getKey()) ? e.getValue()
                     : typed(e.getValue(), e.getKey(), key)));
             return o;

@@ -110,7 +110,8 @@ class ContainerPortsTest {
     void aPortNotPublishedIsAnError() {
         running(List.of(new PortMapping("tcp", 80, "0.0.0.0", 8080)));
         assertThat(run("port", "web", "443")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: No public port '443/tcp' published for web\n");
+        // As the docker CLI, the port as given.
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: No public port '443' published for web\n");
         assertThat(run("port", "web", "80/udp")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: No public port '80/udp' published for web\n");
         assertThat(run("port", "web", "http")).isEqualTo(1);

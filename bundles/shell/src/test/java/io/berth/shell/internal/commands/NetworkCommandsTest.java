@@ -293,7 +293,7 @@ class NetworkCommandsTest {
         networks.endpoints.put("bridge", List.of(new Endpoint("b".repeat(64), WEB_ID, Path.of("/run/netns/x"), "eth0",
                 null, "02:42:ac:11:00:02", "172.17.0.2/16", "172.17.0.1", null, null, List.of(), Map.of())));
         assertThat(run("network inspect", "bridge", "nosuch")).isEqualTo(1);
-        assertThat(err()).isEqualTo("Error: No such network: nosuch\n");
+        assertThat(err()).isEqualTo("Error: network nosuch not found\n");
         assertThat(out()).startsWith("[\n    {\n        \"Name\": \"bridge\",\n        \"Id\": \"" + "b".repeat(64) + "\",\n")
                 .contains("\"Containers\": {\n            \"" + WEB_ID + "\": {\n                \"Name\": \"web\",\n")
                 .contains("\"IPv4Address\": \"172.17.0.2/16\"")
@@ -308,7 +308,7 @@ class NetworkCommandsTest {
         networks.add("b", "bridge", '2');
         assertThat(run("network rm", "a", "nosuch", "bridge", "b")).isEqualTo(1);
         assertThat(out()).isEqualTo("a\nb\n");
-        assertThat(err()).isEqualTo("Error: No such network: nosuch\n"
+        assertThat(err()).isEqualTo("Error: network nosuch not found\n"
                 + "Error: bridge is a pre-defined network and cannot be removed\n");
         assertThat(networks.byName).doesNotContainKeys("a", "b");
         networks.add("c", "bridge", '3');

@@ -112,6 +112,13 @@ class TemplateTest {
     }
 
     @Test
+    void fieldsDockersJsonOmitsWhenEmptyAreZeroInTemplates() {
+        JsonNode network = Json.tree(Map.of("IPAM", Map.of("Config", List.of(Map.of("Subnet", "10.1.0.0/24")))));
+        assertThat(Template.parse("{{range .IPAM.Config}}{{.Subnet}}|{{.Gateway}}|{{.}}{{end}}").execute(network))
+                .isEqualTo("10.1.0.0/24||{10.1.0.0/24   map[]}");
+    }
+
+    @Test
     void malformedTemplatesAreErrors() {
         assertThatThrownBy(() -> Template.parse("{{.Id")).hasMessageContaining("unclosed action");
         assertThatThrownBy(() -> Template.parse("{{if .Id}}x")).hasMessageContaining("missing {{end}}");
