@@ -50,6 +50,11 @@ final class Dockerd implements AutoCloseable {
         return dir.resolve("config");
     }
 
+    /** The docker CLI's command line for this daemon, before the command's own words. */
+    List<String> cli() {
+        return List.of("docker", "-H", "unix://" + dir.resolve("docker.sock"));
+    }
+
     /** Runs the docker CLI against this daemon. */
     Installation.Result docker(String... args) throws IOException, InterruptedException {
         return docker(null, args);
@@ -57,7 +62,7 @@ final class Dockerd implements AutoCloseable {
 
     /** Runs the docker CLI against this daemon with {@code stdin} as its input (null: /dev/null). */
     Installation.Result docker(byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("docker", "-H", "unix://" + dir.resolve("docker.sock")));
+        List<String> command = new ArrayList<>(cli());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("DOCKER_HOST");

@@ -35,12 +35,12 @@ class FidelityIT extends DaemonWithBusybox {
             "search", "search HOST/TERM lists the registry's _catalog; docker asks the v1 search API, which a "
                     + "registry of the v2 API does not serve, and fails (README: Registries)");
 
-    /** A command's words, and what it reads on stdin (null: /dev/null). */
-    private record Command(List<String> words, byte[] stdin) {
+    /** A command's words, what it reads on stdin (null: /dev/null), and whether it runs in a terminal. */
+    private record Command(List<String> words, byte[] stdin, boolean terminal) {
         @Override
         public String toString() {
             return (stdin == null ? "" : "echo " + new String(stdin, java.nio.charset.StandardCharsets.UTF_8).strip() + " | ")
-                    + String.join(" ", words);
+                    + (terminal ? "tty " : "") + String.join(" ", words);
         }
     }
 
@@ -49,15 +49,36 @@ class FidelityIT extends DaemonWithBusybox {
 
     private static final Pattern PIPED = Pattern.compile("echo (\\S+) \\| (.*)");
 
-    /** Commands as a shell would read them; {@code echo WORD | COMMAND} gives the command WORD and a newline on stdin. */
+    /**
+     * Commands as a shell would read them; {@code echo WORD | COMMAND} gives the command WORD and a
+     * newline on stdin; {@code tty COMMAND} runs it in a terminal of its own (util-linux's
+     * {@code script}), as a user at a terminal runs it.
+     */
     private static Scenario scenario(String name, String... commands) {
         List<Command> all = new ArrayList<>();
         for (String c : commands) {
             var piped = PIPED.matcher(c);
-            all.add(piped.matches() ? new Command(words(piped.group(2)),
-                    (piped.group(1) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)) : new Command(words(c), null));
+            byte[] stdin = piped.matches() ? (piped.group(1) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+            String rest = piped.matches() ? piped.group(2) : c;
+            boolean terminal = rest.startsWith("tty ");
+            all.add(new Command(words(terminal ? rest.substring(4) : rest), stdin, terminal));
         }
         return new Scenario(name, all);
+    }
+
+    private static Installation.Result withoutNulEcho(Installation.Result r) {
+        return new Installation.Result(r.status(), r.out().replace("^@", ""), r.err(), r.stdout(), r.stderr());
+    }
+
+    /** Runs {@code command} in a terminal of its own: {@code script -qec COMMAND /dev/null}, its status its own. */
+    private static Installation.Result inTerminal(List<String> command, Map<String, String> env, byte[] stdin)
+            throws Exception {
+        String line = command.stream().map(w -> "'" + w.replace("'", "'\\''") + "'")
+                .collect(java.util.stream.Collectors.joining(" "));
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", line, "/dev/null");
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().putAll(env);
+        return Installation.run(pb, stdin, "script " + line);
     }
 
     /** Splits a command line on spaces, keeping what single quotes hold together. */
@@ -190,6 +211,14 @@ class FidelityIT extends DaemonWithBusybox {
                     "echo there | exec -i fx cat", "exec -it fx true", "exec -d fx true", "rm -f fx"),
             scenario("attach", "run -d --name fx --network none busybox sh -c 'sleep 2; echo late; echo err >&2; exit 4'",
                     "attach fx", "attach fx", "start -a fx", "rm fx"),
+            scenario("terminal", "tty run -it --rm --network none busybox sh -c 'tty; echo $TERM; exit 3'",
+                    "echo hi | tty run -it --rm --network none busybox sh -c 'read x; echo got $x'",
+                    "tty run -t --rm --network none busybox sh -c 'echo out; echo err >&2'",
+                    "tty run -it --rm --network none -e TERM=dumb busybox sh -c 'echo $TERM; stty -a | head -1 | cut -d\\; -f1'",
+                    "run -d --name fx --network none busybox sleep 300", "tty exec -it fx sh -c 'tty; exit 4'",
+                    "echo hi | tty exec -it fx sh -c 'read x; echo got $x'", "tty exec -it fx stty -a",
+                    "tty run -it --rm --network none busybox stty -a",
+                    "tty exec -t fx echo hi", "rm -f fx"),
             scenario("attach paused", "run -d --name fx --network none busybox sleep 300", "pause fx", "attach fx",
                     "unpause fx", "rm -f fx"),
             scenario("logs follow", "run --name fx --network none busybox sh -c 'echo one; echo two'", "logs -f fx",
@@ -338,8 +367,23 @@ class FidelityIT extends DaemonWithBusybox {
                 }
                 StringBuilder diff = new StringBuilder();
                 for (Command command : s.commands()) {
-                    Installation.Result br = berth.run(Map.of("BERTH_HOST", berth.host()), command.stdin(), b.fill(command.words()));
-                    Installation.Result dr = docker.docker(command.stdin(), d.fill(command.words()));
+                    Installation.Result br;
+                    Installation.Result dr;
+                    if (command.terminal()) {
+                        List<String> bc = new ArrayList<>(List.of(berth.home.resolve("bin/berth").toString()));
+                        bc.addAll(List.of(b.fill(command.words())));
+                        br = inTerminal(bc, Map.of("BERTH_HOST", berth.host()), command.stdin());
+                        List<String> dc = new ArrayList<>(docker.cli());
+                        dc.addAll(List.of(d.fill(command.words())));
+                        dr = inTerminal(dc, Map.of("DOCKER_CONFIG", docker.configDir().toString()), command.stdin());
+                        // The container terminal's echo of the NUL that script types when its own input ends (a user
+                        // types none): it comes before or after the output, as the race goes, with either engine.
+                        br = withoutNulEcho(br);
+                        dr = withoutNulEcho(dr);
+                    } else {
+                        br = berth.run(Map.of("BERTH_HOST", berth.host()), command.stdin(), b.fill(command.words()));
+                        dr = docker.docker(command.stdin(), d.fill(command.words()));
+                    }
                     // diff's changes are a set: docker lists them in its filesystem's order, Berth by path.
                     boolean set = command.words().get(0).equals("diff");
                     String bb = b.compared(br, set);

@@ -49,7 +49,9 @@ final class Interaction {
     int run(Interrupt onInterrupt) throws IOException, InterruptedException {
         Attachment io = attached.io();
         Terminal term = ctx.terminal();
-        boolean raw = attached.tty() && term.isInputTerminal();
+        // As the docker CLI: the terminal is raw only when its input goes to the container's terminal; with -t alone
+        // it stays as it is (its ^C still interrupts, its output still gets CR LF).
+        boolean raw = attached.tty() && stdin && term.isInputTerminal();
         Thread input = null;
         try (AutoCloseable restore = raw ? term.enterRawMode() : () -> { };
              AutoCloseable resizing = attached.tty() ? term.onResize(() -> resize(term)) : () -> { }) {
