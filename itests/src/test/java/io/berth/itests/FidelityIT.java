@@ -253,6 +253,23 @@ class FidelityIT extends DaemonWithBusybox {
             scenario("login", "login -u someone -p secret {REG}", "logout {REG}", "logout {REG}",
                     "echo secret | login -u someone --password-stdin {REG}", "logout {REG}"),
             scenario("search", "search {REG}/fx"),
+            // Names of their own: events since a minute ago would find the other scenarios' fx. The docker CLI sends a
+            // relative --until in whole seconds, so a second goes by before each look back.
+            scenario("events", "run --name fxev --network none busybox true", "rm fxev",
+                    "run --rm --network none busybox sleep 1",
+                    "events --since 1m --until 0s --filter container=fxev",
+                    "events --since 1m --until 0s --filter type=container --filter container=fxev --format '{{.Status}} {{.From}} {{json .Actor.Attributes}}'",
+                    "volume create fxev", "volume rm fxev", "run --rm --network none busybox sleep 1",
+                    "events --since 1m --until 0s --filter volume=fxev --format '{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}'",
+                    "network create --subnet {NET}.0/24 fxevn", "network rm fxevn", "run --rm --network none busybox sleep 1",
+                    "events --since 1m --until 0s --filter network=fxevn --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.type}}'",
+                    "tag busybox fxev:1", "rmi fxev:1", "run --rm --network none busybox sleep 1",
+                    "events --since 1m --until 0s --filter image=fxev --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'"),
+            scenario("events of a lifecycle", "run -d --name fxev2 --network none busybox sleep 300", "pause fxev2",
+                    "unpause fxev2", "rename fxev2 fxev3", "stop -t 1 fxev3", "rm fxev3",
+                    "run --rm --network none busybox sleep 1",
+                    "events --since 1m --until 0s --filter container=fxev2 --filter container=fxev3 --format "
+                            + "'{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.signal}} {{.Actor.Attributes.exitCode}} {{.Actor.Attributes.oldName}}'"),
             scenario("export missing", "export nosuch", "diff nosuch", "port nosuch", "top nosuch"),
             // Last: it untags busybox for a while ({ARCHIVE} is the busybox archive both loaded).
             scenario("dangling parent", "run --name fx --network none busybox touch /x", "commit fx fx:1",

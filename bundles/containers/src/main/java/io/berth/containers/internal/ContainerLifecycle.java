@@ -55,6 +55,9 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     private final Networking networking;
     private final Volumes volumes;
 
+    /** What it publishes: container events. */
+    final ContainerEvents events = new ContainerEvents();
+
     ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking,
                        Volumes volumes) {
         this.networking = networking;
@@ -189,6 +192,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             store.saveState(e, byPolicy ? e.state.restarted(rs.pid(), at) : e.state.startedByUser(rs.pid(), at));
             monitor.watch(e, runtime, e.run);
             started = true;
+            events.publish(r, "start");
             return new Started(e.exit.copy(), io);
         } catch (StartFailedException ex) {
             store.saveState(e, e.state.failed(ex.exitCode(), ex.getMessage()));
@@ -283,6 +287,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             code = end == null ? 255 : end.exitCode();
             String why = end == null ? "the runtime lost the container's state" : "";
+            if (end != null && end.oomKilled()) {
+                events.publish(e.record, "oom");
+            }
+            events.publish(e.record, "die", Map.of("exitCode", Integer.toString(code)));
             try {
                 runtime.delete(e.id());
             } catch (IOException | RuntimeException ex) {
@@ -371,9 +379,11 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         }
         if (timeout < 0) {
             waitFor(exit, -1);
+            events.publish(e.record, "stop");
             return;
         }
         if (waitFor(exit, TimeUnit.SECONDS.toMillis(timeout))) {
+            events.publish(e.record, "stop");
             return;
         }
         e.lock.lock();
@@ -387,6 +397,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         if (!waitFor(exit, KILL_GRACE_MILLIS)) {
             throw new ConflictException("container " + e.record.shortId() + " did not stop within 30 seconds of SIGKILL");
         }
+        events.publish(e.record, "stop");
     }
 
     /**
@@ -404,6 +415,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             // Ended meanwhile: its monitor records it.
             return false;
         }
+        events.publish(e.record, "kill", Map.of("signal", Integer.toString(signal)));
         if (e.state.status() == ContainerStatus.PAUSED) {
             try {
                 runtime.resume(e.id());
@@ -424,6 +436,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             if (!e.state.running()) {
                 startByUser(e, false, false, null);
             }
+            events.publish(e.record, "restart");
         } finally {
             e.lock.unlock();
         }
@@ -497,6 +510,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             runtimeOf(e).pause(e.id());
             store.saveState(e, e.state.paused(true));
+            events.publish(e.record, "pause");
         } finally {
             e.lock.unlock();
         }
@@ -512,6 +526,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             runtimeOf(e).resume(e.id());
             store.saveState(e, e.state.paused(false));
+            events.publish(e.record, "unpause");
         } finally {
             e.lock.unlock();
         }
@@ -531,6 +546,9 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             boolean fromLog = !stdin && !attaches(runtimeOf(e));
             Path log = store.logPath(e);
+            if ((e.state.running() && e.exit != null) || start) {
+                events.publish(e.record, "attach");
+            }
             if (e.state.running() && e.exit != null) {
                 if (fromLog) {
                     CompletableFuture<Integer> exit = e.exit.copy();
@@ -772,6 +790,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             LOG.log(System.Logger.Level.WARNING, "the filesystem of container " + r.shortId() + " stays until storage driver "
                     + r.storage() + " is back");
         }
+        events.publish(r, "destroy");
     }
 
     /** Stops the monitors and policy restarts: running containers keep running, for the next engine. */

@@ -56,6 +56,16 @@ public class ContainerServiceComponent {
                 service, null);
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEvents(io.berth.api.event.EventService events) {
+        service.events(events);
+    }
+
+    void unbindEvents(io.berth.api.event.EventService events) {
+        service.eventsGone(events);
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindRuntime(io.berth.api.runtime.RuntimeDriver driver, Map<String, Object> properties) {

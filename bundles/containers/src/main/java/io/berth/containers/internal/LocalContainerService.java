@@ -132,7 +132,9 @@ public final class LocalContainerService implements ContainerService, ImageUsers
 
     @Override
     public Container create(CreateRequest request) throws IOException {
-        return queries.container(creation.create(request), false);
+        ContainerStore.Entry e = creation.create(request);
+        lifecycle.events.publish(e.record, "create");
+        return queries.container(e, false);
     }
 
     @Override
@@ -227,7 +229,11 @@ public final class LocalContainerService implements ContainerService, ImageUsers
 
     @Override
     public Image commit(String idOrName, CommitRequest request) throws IOException {
-        return commits.commit(idOrName, request);
+        Image image = commits.commit(idOrName, request);
+        ContainerStore.Entry e = store.find(idOrName);
+        lifecycle.events.publish(e.record, "commit", java.util.Map.of("comment",
+                request.comment() == null ? "" : request.comment(), "imageID", image.id().toString()));
+        return image;
     }
 
     @Override
@@ -262,7 +268,20 @@ public final class LocalContainerService implements ContainerService, ImageUsers
 
     @Override
     public void rename(String idOrName, String newName) throws IOException {
+        String oldName = store.find(idOrName).record.name();
         store.rename(idOrName, newName);
+        // docker names the old name as it keeps names, with a leading slash.
+        lifecycle.events.publish(store.find(newName).record, "rename", java.util.Map.of("oldName", "/" + oldName));
+    }
+
+    /** Where container events go from now on. */
+    public void events(io.berth.api.event.EventService events) {
+        lifecycle.events.service(events);
+    }
+
+    /** An event service left: container events go nowhere, unless another took its place. */
+    public void eventsGone(io.berth.api.event.EventService events) {
+        lifecycle.events.gone(events);
     }
 
     @Override

@@ -29,9 +29,11 @@ final class ImageRemoval {
     List<RemovedImage> remove(String nameOrId, boolean force, boolean noPrune) throws IOException {
         List<RemovedImage> out = new ArrayList<>();
         List<ImageRecord> deleted = new ArrayList<>();
+        String imageId;
         store.lock.lock();
         try {
             ImageRecord r = store.resolve(nameOrId);
+            imageId = r.id().toString();
             String tag = referencedTag(nameOrId, r);
             List<String> usedBy = store.usersOf(r.id());
             if (tag != null && !singleReference(r)) {
@@ -87,6 +89,15 @@ final class ImageRemoval {
             store.lock.unlock();
         }
         collector.collect(deleted);
+        // As docker: an untag names the image by its id, whichever name went.
+        for (RemovedImage removed : out) {
+            if (removed.untagged() != null) {
+                store.publish("untag", imageId, imageId);
+            }
+        }
+        for (ImageRecord r : deleted) {
+            store.publish("delete", r.id().toString(), r.id().toString());
+        }
         return out;
     }
 

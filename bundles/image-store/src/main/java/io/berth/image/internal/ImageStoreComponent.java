@@ -52,6 +52,16 @@ public class ImageStoreComponent {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEvents(io.berth.api.event.EventService events) {
+        store.events(events);
+    }
+
+    void unbindEvents(io.berth.api.event.EventService events) {
+        store.eventsGone(events);
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindUsers(ImageUsers u) {

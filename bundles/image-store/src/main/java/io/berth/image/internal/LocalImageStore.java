@@ -341,13 +341,38 @@ public final class LocalImageStore implements ImageStore {
             throw new InvalidArgumentException("refusing to create a tag with a digest reference");
         }
         String tag = target.withDefaultTag().toString();
+        Digest id;
         lock.lock();
         try {
             ImageRecord r = resolve(source);
             moveTag(tag, r.id(), Instant.now());
             index.save(images.values());
+            id = r.id();
         } finally {
             lock.unlock();
+        }
+        publish("tag", id.toString(), ImageReference.parse(tag).familiar());
+    }
+
+    /** Where image events go ({@code null}: nowhere). */
+    private volatile io.berth.api.event.EventService events;
+
+    synchronized void events(io.berth.api.event.EventService service) {
+        events = service;
+    }
+
+    synchronized void eventsGone(io.berth.api.event.EventService service) {
+        if (events == service) {
+            events = null;
+        }
+    }
+
+    /** An image event as docker's: its id (an image's, or the reference pulled), and its {@code name}. */
+    void publish(String action, String id, String name) {
+        io.berth.api.event.EventService s = events;
+        if (s != null) {
+            s.publish(io.berth.api.event.Event.of(io.berth.api.event.Event.IMAGE, action, id,
+                    java.util.Map.of("name", name)));
         }
     }
 
@@ -531,6 +556,7 @@ public final class LocalImageStore implements ImageStore {
             List<String> tags = options.reference() == null ? List.of() : List.of(options.reference().withDefaultTag().toString());
             ImageRecord r = register(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length), id,
                     List.of(layer.size()), tags, null, null);
+            publish("import", id.toString(), id.toString());
             return toImage(r);
         } finally {
             release(leased);
@@ -638,7 +664,12 @@ public final class LocalImageStore implements ImageStore {
 
     @Override
     public List<String> load(InputStream archive, ProgressListener progress) throws IOException {
-        return new ArchiveLoader(this, progress).load(archive);
+        List<String> loaded = new ArchiveLoader(this, progress).load(archive);
+        for (String line : loaded) {
+            String name = line.replaceFirst("^Loaded image( ID)?: ", "");
+            publish("load", name, name);
+        }
+        return loaded;
     }
 
     @Override

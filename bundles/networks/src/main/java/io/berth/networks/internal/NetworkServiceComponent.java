@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -76,9 +77,26 @@ public class NetworkServiceComponent implements NetworkService {
         service.close();
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.event.EventService events;
+
+    /** docker's network events: the network's id, {@code name} and {@code type} (its driver), and what else. */
+    private void publish(Network n, String action, Map<String, String> extra) {
+        io.berth.api.event.EventService s = events;
+        if (s != null && n != null) {
+            Map<String, String> attributes = new java.util.HashMap<>(extra);
+            attributes.put("name", n.name());
+            attributes.put("type", n.driver());
+            s.publish(io.berth.api.event.Event.of(io.berth.api.event.Event.NETWORK, action, n.id(), attributes));
+        }
+    }
+
     @Override
     public Network create(Network request) throws IOException {
-        return service.create(request);
+        Network n = service.create(request);
+        publish(n, "create", Map.of());
+        return n;
     }
 
     @Override
@@ -98,17 +116,41 @@ public class NetworkServiceComponent implements NetworkService {
 
     @Override
     public void remove(String idOrName) throws IOException {
+        Network n;
+        try {
+            n = service.get(idOrName);
+        } catch (io.berth.api.NotFoundException missing) {
+            n = null;
+        }
         service.remove(idOrName);
+        publish(n, "destroy", Map.of());
     }
 
     @Override
     public List<Network> prune(Filters filters) throws IOException {
-        return service.prune(filters);
+        List<Network> gone = service.prune(filters);
+        gone.forEach(n -> publish(n, "destroy", Map.of()));
+        return gone;
     }
 
     @Override
     public Sandbox setUp(SandboxRequest request) throws IOException {
-        return service.setUp(request);
+        Sandbox s = service.setUp(request);
+        publishEndpoints(s, request.containerId(), "connect");
+        return s;
+    }
+
+    private void publishEndpoints(Sandbox s, String containerId, String action) {
+        if (s == null || events == null) {
+            return;
+        }
+        for (String network : s.endpoints().keySet()) {
+            try {
+                publish(service.get(network), action, Map.of("container", containerId));
+            } catch (io.berth.api.NotFoundException gone) {
+                // Removed meanwhile: nothing to say of it.
+            }
+        }
     }
 
     @Override
@@ -123,17 +165,22 @@ public class NetworkServiceComponent implements NetworkService {
 
     @Override
     public void tearDown(String containerId) throws IOException {
+        Sandbox s = service.sandbox(containerId);
         service.tearDown(containerId);
+        publishEndpoints(s, containerId, "disconnect");
     }
 
     @Override
     public Endpoint connect(String containerId, String containerName, String network, EndpointSettings settings)
             throws IOException {
-        return service.connect(containerId, containerName, network, settings);
+        Endpoint e = service.connect(containerId, containerName, network, settings);
+        publish(service.get(network), "connect", Map.of("container", containerId));
+        return e;
     }
 
     @Override
     public void disconnect(String containerId, String network) throws IOException {
         service.disconnect(containerId, network);
+        publish(service.get(network), "disconnect", Map.of("container", containerId));
     }
 }

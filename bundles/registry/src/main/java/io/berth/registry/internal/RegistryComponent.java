@@ -24,6 +24,9 @@ import io.berth.api.registry.SearchResult;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -92,6 +95,19 @@ public class RegistryComponent implements Registry {
         this.chunkSize = bytes;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.event.EventService events;
+
+    /** docker's pull and push events: the reference for the id and the name. */
+    private void publish(String action, String reference) {
+        io.berth.api.event.EventService s = events;
+        if (s != null) {
+            s.publish(io.berth.api.event.Event.of(io.berth.api.event.Event.IMAGE, action, reference,
+                    Map.of("name", reference)));
+        }
+    }
+
     // ---------------------------------------------------------------- pull
 
     @Override
@@ -123,6 +139,7 @@ public class RegistryComponent implements Registry {
             out.progress(ProgressEvent.of(null, "Digest: " + m.digest()));
             out.progress(ProgressEvent.of(null, "Status: " + (image.id().equals(before) ? "Image is up to date for "
                     : "Downloaded newer image for ") + ref.familiar()));
+            publish("pull", ref.familiar());
             return image;
         } catch (RegistryException e) {
             throw failure("pull", ref, e);
@@ -239,6 +256,7 @@ public class RegistryComponent implements Registry {
             Digest pushed = client.putManifest(repo, tag, manifestDesc.mediaType(), pushedBytes);
             out.progress(ProgressEvent.of(null, tag + ": digest: " + pushed + " size: " + pushedBytes.length));
             images.addRepoDigest(ref.toString(), ImageReference.parse(ref.name()).withDigest(pushed));
+            publish("push", ref.familiar());
         } catch (RegistryException e) {
             throw failure("push", ref, e);
         }

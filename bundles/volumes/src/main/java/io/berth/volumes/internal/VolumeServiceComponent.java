@@ -27,10 +27,26 @@ public class VolumeServiceComponent implements VolumeService {
         service = new LocalVolumeService(drivers, engine.settings().root());
     }
 
+    @org.osgi.service.component.annotations.Reference(
+            cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.event.EventService events;
+
+    /** docker's volume events: the volume's name for its id, its {@code driver}. */
+    private void publish(String name, String driver, String action) {
+        io.berth.api.event.EventService s = events;
+        if (s != null) {
+            s.publish(io.berth.api.event.Event.of(io.berth.api.event.Event.VOLUME, action, name, Map.of("driver", driver)));
+        }
+    }
+
     @Override
     public Volume create(String name, String driver, Map<String, String> options, Map<String, String> labels)
             throws IOException {
-        return service.create(name, driver, options, labels);
+        Volume v = service.create(name, driver, options, labels);
+        publish(v.name(), v.driver(), "create");
+        return v;
     }
 
     @Override
@@ -45,12 +61,23 @@ public class VolumeServiceComponent implements VolumeService {
 
     @Override
     public void remove(String name, boolean force) throws IOException {
+        Volume v;
+        try {
+            v = service.get(name);
+        } catch (io.berth.api.NotFoundException missing) {
+            v = null;
+        }
         service.remove(name, force);
+        if (v != null) {
+            publish(v.name(), v.driver(), "destroy");
+        }
     }
 
     @Override
     public Pruned prune(Filters filters, boolean all) throws IOException {
-        return service.prune(filters, all);
+        Pruned p = service.prune(filters, all);
+        p.names().forEach(n -> publish(n, "local", "destroy"));
+        return p;
     }
 
     @Override

@@ -58,6 +58,80 @@ public class SystemCommands implements Commands {
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile io.berth.api.container.ContainerService containers;
 
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.event.EventService events;
+
+    @Command(name = "events", maxArgs = 0, aliases = {"system events"})
+    @Descriptor("Get real time events from the server")
+    public int events(CommandContext ctx,
+                      @Descriptor("Filter output based on conditions provided")
+                      @Parameter(names = {"-f", "--filter"}, absentValue = "") List<String> filter,
+                      @Descriptor("Format output using a custom template: 'json' or a Go template")
+                      @Parameter(names = {"--format"}, absentValue = "") String format,
+                      @Descriptor("Show all events created since timestamp")
+                      @Parameter(names = {"--since"}, absentValue = "") String since,
+                      @Descriptor("Stream events until this timestamp")
+                      @Parameter(names = {"--until"}, absentValue = "") String until) throws InterruptedException {
+        io.berth.api.event.EventService service = events;
+        if (service == null) {
+            throw new io.berth.api.UnavailableException("no event service: the events bundle is not running");
+        }
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, List<String>> filters = new java.util.LinkedHashMap<>();
+        for (String f : filter) {
+            int eq = f.indexOf('=');
+            if (eq <= 0) {
+                throw new io.berth.api.InvalidArgumentException("bad format of filter (expected name=value)");
+            }
+            filters.computeIfAbsent(f.substring(0, eq).toLowerCase(java.util.Locale.ROOT), k -> new java.util.ArrayList<>())
+                    .add(f.substring(eq + 1));
+        }
+        io.berth.api.event.EventQuery query = new io.berth.api.event.EventQuery(
+                since.isEmpty() ? null : TimeFlags.parse(since, now, "since"),
+                until.isEmpty() ? null : TimeFlags.parse(until, now, "until"), filters);
+        // {{json .}} is the message as JSON, as docker writes it; other templates see the Go struct's field names.
+        boolean json = format.equals("json") || format.strip().equals("{{json .}}");
+        io.berth.shell.internal.output.Template template = format.isEmpty() || json ? null
+                : io.berth.shell.internal.output.Template.parse(format);
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        PrintStream out = ctx.out();
+        java.util.concurrent.atomic.AtomicReference<String> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<io.berth.api.event.EventService.Subscription> subscription =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        io.berth.api.event.EventService.Subscription s = service.subscribe(query, e -> {
+            String text;
+            try {
+                text = json ? io.berth.shell.internal.output.Json.line(io.berth.views.EventView.message(e))
+                        : template != null ? template.execute(io.berth.shell.internal.output.Json.tree(
+                        io.berth.views.EventView.fields(e))) : io.berth.views.EventView.line(e, zone);
+            } catch (IllegalArgumentException bad) {
+                failed.compareAndSet(null, bad.getMessage());
+                io.berth.api.event.EventService.Subscription mine = subscription.get();
+                if (mine != null) {
+                    mine.close();
+                }
+                return;
+            }
+            synchronized (out) {
+                out.println(text);
+                out.flush();
+            }
+        });
+        subscription.set(s);
+        try {
+            s.awaitEnd();
+        } finally {
+            s.close();
+        }
+        if (failed.get() != null) {
+            ctx.err().println("Error: " + failed.get());
+            return 1;
+        }
+        return 0;
+    }
+
     @Command(name = "version", maxArgs = 0, aliases = {"system version"})
     @Descriptor("Show the Berth version information")
     public void version(CommandContext ctx,

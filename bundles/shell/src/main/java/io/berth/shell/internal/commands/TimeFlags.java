@@ -22,7 +22,8 @@ final class TimeFlags {
 
     /**
      * An RFC 3339 time ({@code 2013-01-02T13:23:37Z}, with or without zone or seconds), a date, a
-     * Unix timestamp ({@code 1360000000.5}), or a Go duration before now ({@code 42m}, {@code 1h30m}).
+     * Unix timestamp ({@code 1360000000.5}), or a Go duration before now ({@code 42m}, {@code 1h30m}), which
+     * the docker CLI turns into whole seconds.
      */
     static Instant parse(String text, Instant now, String flag) {
         String s = text.strip();
@@ -46,7 +47,8 @@ final class TimeFlags {
                 };
                 nanos += n.multiply(BigDecimal.valueOf(unit)).longValue();
             }
-            return now.minusNanos(nanos);
+            // As the docker CLI sends it: in whole seconds.
+            return Instant.ofEpochSecond(now.minusNanos(nanos).getEpochSecond());
         }
         try {
             return OffsetDateTime.parse(s).toInstant();

@@ -152,7 +152,7 @@ public final class Template {
      */
     private static final java.util.Set<String> MAP_FIELDS = java.util.Set.of("Labels", "Options", "Data", "Networks",
             "Ports", "PortBindings", "ExposedPorts", "Volumes", "Tmpfs", "Sysctls", "StorageOpt", "DriverOpts",
-            "Annotations", "Containers", "Status", "Aliases", "Driver_opts", "UsageData");
+            "Annotations", "Containers", "Status", "Aliases", "Driver_opts", "UsageData", "Attributes");
 
     private static boolean isMap(String key, String parentKey) {
         return key != null && (MAP_FIELDS.contains(key) || (key.equals("Config") && "LogConfig".equals(parentKey)));
