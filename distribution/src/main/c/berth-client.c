@@ -28,7 +28,9 @@
 #endif
 
 #define DEFAULT_HOST "unix:///run/berth/berth.sock"
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
+
+extern char **environ;
 #define MAX_PAYLOAD (1 << 20)
 /* How much of our stdin goes in one frame. */
 #define STDIN_CHUNK 65536
@@ -215,20 +217,29 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /* The hello: version, tty flags, window size, then NUL-terminated cwd, TERM and arguments. */
+    /* The hello: version, tty flags, window size, the number of arguments, then NUL-terminated cwd,
+       TERM, the arguments and the environment (compose and run -e NAME read the caller's). */
     unsigned short rows, cols;
     window_size(&rows, &cols);
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd) == NULL)
         strcpy(cwd, "/");
     const char *term = getenv("TERM") ? getenv("TERM") : "";
-    size_t len = 6 + strlen(cwd) + 1 + strlen(term) + 1;
+    size_t len = 10 + strlen(cwd) + 1 + strlen(term) + 1;
     for (int i = first; i < argc; i++)
         len += strlen(argv[i]) + 1;
     if (len > MAX_PAYLOAD) {
         fprintf(stderr, "%s: the command line is too long\n", self);
         return 1;
     }
+    for (char **e = environ; *e != NULL; e++)
+        len += strlen(*e) + 1;
+    if (len > MAX_PAYLOAD) {
+        fprintf(stderr, "%s: the command line and the environment are too long (%zu bytes, %d at most)\n", self,
+                len, MAX_PAYLOAD);
+        return 1;
+    }
+    uint32_t nargs = (uint32_t) (argc - first);
     unsigned char *hello = malloc(len);
     if (hello == NULL) {
         fprintf(stderr, "%s: out of memory\n", self);
@@ -242,6 +253,10 @@ int main(int argc, char **argv)
     hello[off++] = (unsigned char) rows;
     hello[off++] = (unsigned char) (cols >> 8);
     hello[off++] = (unsigned char) cols;
+    hello[off++] = (unsigned char) (nargs >> 24);
+    hello[off++] = (unsigned char) (nargs >> 16);
+    hello[off++] = (unsigned char) (nargs >> 8);
+    hello[off++] = (unsigned char) nargs;
     memcpy(hello + off, cwd, strlen(cwd) + 1);
     off += strlen(cwd) + 1;
     memcpy(hello + off, term, strlen(term) + 1);
@@ -249,6 +264,10 @@ int main(int argc, char **argv)
     for (int i = first; i < argc; i++) {
         memcpy(hello + off, argv[i], strlen(argv[i]) + 1);
         off += strlen(argv[i]) + 1;
+    }
+    for (char **e = environ; *e != NULL; e++) {
+        memcpy(hello + off, *e, strlen(*e) + 1);
+        off += strlen(*e) + 1;
     }
     if (send_frame(fd, 'H', hello, (uint32_t) len) < 0) {
         fprintf(stderr, "%s: cannot talk to the daemon at %s: %s\n", self, host, strerror(errno));

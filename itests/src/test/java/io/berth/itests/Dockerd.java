@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,11 +63,17 @@ final class Dockerd implements AutoCloseable {
 
     /** Runs the docker CLI against this daemon with {@code stdin} as its input (null: /dev/null). */
     Installation.Result docker(byte[] stdin, String... args) throws IOException, InterruptedException {
+        return docker(Map.of(), stdin, args);
+    }
+
+    /** Runs the docker CLI against this daemon with {@code env} added to its environment. */
+    Installation.Result docker(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(cli());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("DOCKER_HOST");
         pb.environment().put("DOCKER_CONFIG", configDir().toString());
+        pb.environment().putAll(env);
         return Installation.run(pb, stdin, "docker " + String.join(" ", args));
     }
 

@@ -47,6 +47,9 @@ class FidelityIT extends DaemonWithBusybox {
     private record Scenario(String name, List<Command> commands) {
     }
 
+    /** What the caller's environment adds, on both sides. */
+    private static final Map<String, String> CALLER_ENV = Map.of("FX_FROM_CALLER", "from the caller");
+
     private static final Pattern PIPED = Pattern.compile("echo (\\S+) \\| (.*)");
 
     /**
@@ -116,6 +119,10 @@ class FidelityIT extends DaemonWithBusybox {
             scenario("run no such user", "run --rm --network none -u nosuchuser busybox id"),
             scenario("run as user", "run --rm --network none -u 1000:1000 busybox id"),
             scenario("run workdir env", "run --rm --network none -w /tmp -e A=1 busybox sh -c 'pwd; echo $A; echo $HOME'"),
+            // The caller's environment has FX_FROM_CALLER (CALLER_ENV), not FX_UNSET; {DIR}/env.list names both.
+            scenario("run env from the caller", "run --rm --network none -e FX_FROM_CALLER -e FX_UNSET -e PATH busybox "
+                    + "sh -c 'echo $FX_FROM_CALLER; env | grep -c FX_UNSET; echo $PATH'",
+                    "run --rm --network none --env-file {DIR}/env.list busybox sh -c 'echo $FX_FROM_CALLER; echo $B; env | grep -c FX_UNSET'"),
             scenario("run hostname", "run --rm --network none -h fixed busybox hostname"),
             scenario("run read-only", "run --rm --network none --read-only busybox touch /x"),
             scenario("run caps", "run --rm --network none busybox grep Cap /proc/self/status",
@@ -362,6 +369,9 @@ class FidelityIT extends DaemonWithBusybox {
                 "not an archive at all ".repeat(64).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Path berthDir = java.nio.file.Files.createDirectories(berth.root.resolveSibling("fidelity-berth"));
         Path dockerDir = java.nio.file.Files.createDirectories(berth.root.resolveSibling("fidelity-docker"));
+        for (Path dir : List.of(berthDir, dockerDir)) {
+            java.nio.file.Files.writeString(dir.resolve("env.list"), "# the caller's\nFX_FROM_CALLER\nFX_UNSET\nB=2\n");
+        }
         // Credentials go to the test's directories, never to the machine's ~/.docker.
         berth.configure("registryConfig", berthDir.resolve("config").toString(), "RegistryConfigDir");
         try (Dockerd docker = Dockerd.start(berth.root.resolveSibling("dockerd"));
@@ -398,8 +408,10 @@ class FidelityIT extends DaemonWithBusybox {
                         br = withoutNulEcho(br);
                         dr = withoutNulEcho(dr);
                     } else {
-                        br = berth.run(Map.of("BERTH_HOST", berth.host()), command.stdin(), b.fill(command.words()));
-                        dr = docker.docker(command.stdin(), d.fill(command.words()));
+                        Map<String, String> env = new java.util.HashMap<>(CALLER_ENV);
+                        env.put("BERTH_HOST", berth.host());
+                        br = berth.run(env, command.stdin(), b.fill(command.words()));
+                        dr = docker.docker(CALLER_ENV, command.stdin(), d.fill(command.words()));
                     }
                     // diff's changes are a set: docker lists them in its filesystem's order, Berth by path.
                     boolean set = command.words().get(0).equals("diff");

@@ -156,7 +156,12 @@ public class CreateOptions {
         for (String file : envFile) {
             environment.addAll(readEnvFile(ctx, file));
         }
-        environment.addAll(env);
+        // As the docker CLI: NAME alone takes the user's value if the user's environment has one; else it goes as it
+        // is, which takes NAME out of the image's environment.
+        for (String e : env) {
+            String value = e.contains("=") ? null : ctx.environment().get(e);
+            environment.add(value == null ? e : e + "=" + value);
+        }
         Map<String, String> labelMap = new LinkedHashMap<>();
         for (String l : labels) {
             int eq = l.indexOf('=');
@@ -228,7 +233,10 @@ public class CreateOptions {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** docker's env file: NAME=value lines as they are, NAME alone, blank lines and # comments skipped. */
+    /**
+     * docker's env file: NAME=value lines as they are, NAME alone with the user's value (skipped when
+     * the user's environment has none), blank lines and # comments skipped.
+     */
     private static List<String> readEnvFile(CommandContext ctx, String file) throws IOException {
         List<String> out = new ArrayList<>();
         List<String> lines;
@@ -247,7 +255,11 @@ public class CreateOptions {
             if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
                 throw new InvalidArgumentException("invalid environment variable: " + line);
             }
-            out.add(eq < 0 ? key : l);
+            if (eq >= 0) {
+                out.add(l);
+            } else if (ctx.environment().containsKey(key)) {
+                out.add(key + "=" + ctx.environment().get(key));
+            }
         }
         return out;
     }

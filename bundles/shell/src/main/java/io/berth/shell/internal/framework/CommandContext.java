@@ -26,15 +26,23 @@ public final class CommandContext {
     private final PrintStream err;
     private final Terminal terminal;
     private final Path cwd;
+    private final java.util.Map<String, String> environment;
 
     public CommandContext(CommandSession session, InputStream in, PrintStream out, PrintStream err, Terminal terminal,
                           Path cwd) {
+        this(session, in, out, err, terminal, cwd, System.getenv());
+    }
+
+    /** @param environment the user's environment: bin/berth's, or the daemon's own for its console */
+    public CommandContext(CommandSession session, InputStream in, PrintStream out, PrintStream err, Terminal terminal,
+                          Path cwd, java.util.Map<String, String> environment) {
         this.session = session;
         this.in = in;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
         this.cwd = cwd;
+        this.environment = java.util.Map.copyOf(environment);
     }
 
     /** The context for a command run in {@code session}. */
@@ -79,6 +87,14 @@ public final class CommandContext {
     /** The user's working directory, which relative paths on the command line are relative to. */
     public Path cwd() {
         return cwd;
+    }
+
+    /**
+     * The user's environment: that of the shell bin/berth ran in (for {@code run -e NAME}, compose's
+     * {@code ${VAR}}), or the daemon's own in its console.
+     */
+    public java.util.Map<String, String> environment() {
+        return environment;
     }
 
     /** A path from the command line, made absolute against the user's working directory. */

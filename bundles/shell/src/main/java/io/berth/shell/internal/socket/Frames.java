@@ -19,7 +19,9 @@ import java.nio.channels.WritableByteChannel;
  */
 public final class Frames {
     /** Payload: version byte, flags byte (1 stdin tty, 2 stdout tty, 4 stderr tty), rows and
-     * columns as 16-bit big-endian, then NUL-terminated strings: working directory, TERM, each argument. */
+     * columns as 16-bit big-endian, the number of arguments as 32-bit big-endian, then
+     * NUL-terminated strings: working directory, TERM, each argument, each {@code NAME=value} of
+     * the client's environment. */
     public static final byte HELLO = 'H';
     public static final byte STDIN = 'I';
     public static final byte STDIN_EOF = 'E';
@@ -36,7 +38,7 @@ public final class Frames {
     /** Payload: the exit status, 32-bit big-endian. */
     public static final byte EXIT = 'X';
 
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
     /** The largest payload accepted; larger frames mean a confused or hostile peer. */
     public static final int MAX_PAYLOAD = 1 << 20;
 

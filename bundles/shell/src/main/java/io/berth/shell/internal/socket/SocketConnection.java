@@ -83,7 +83,7 @@ final class SocketConnection implements Runnable {
         CommandSession session = processor.createSession(stdin, out, err);
         try {
             Path cwd = Path.of(hello.cwd().isEmpty() ? "/" : hello.cwd());
-            CommandContext context = new CommandContext(session, stdin, out, err, terminal, cwd);
+            CommandContext context = new CommandContext(session, stdin, out, err, terminal, cwd, hello.environmentMap());
             session.put(CommandContext.SESSION_KEY, context);
             return dispatch(context, session, hello.args());
         } finally {
