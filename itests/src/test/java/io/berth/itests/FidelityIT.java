@@ -277,6 +277,16 @@ class FidelityIT extends DaemonWithBusybox {
                     "run --rm --network none busybox sleep 1",
                     "events --since 1m --until 0s --filter container=fxev2 --filter container=fxev3 --format "
                             + "'{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.signal}} {{.Actor.Attributes.exitCode}} {{.Actor.Attributes.oldName}}'"),
+            // ps -o ppid: pid 1's parent is 0, the command's is 1 (pids themselves differ between runtimes).
+            scenario("init", "run --rm --init --network none busybox ps -o ppid,comm",
+                    "run --rm --init --network none busybox sh -c 'sh -c \"sleep 0.1 &\"; sleep 1; ps -o ppid,stat,comm'",
+                    "run -d --init --name fx --network none busybox sh -c 'trap \"echo got TERM; exit 0\" TERM; touch /tmp/ready; sleep 300 & wait'",
+                    "exec fx sh -c 'until [ -e /tmp/ready ]; do sleep 0.1; done'",
+                    "inspect -f '{{.HostConfig.Init}} {{.Path}} {{.Args}}' fx", "ps --no-trunc --format '{{.Names}} {{.Command}}'",
+                    "stop fx", "logs fx", "inspect -f '{{.State.ExitCode}}' fx", "diff fx", "rm fx",
+                    "create --name fx --network none busybox true", "inspect -f '{{.HostConfig.Init}}' fx",
+                    "inspect -f '{{json .HostConfig.Init}}' fx", "create --name fy --init=false --network none busybox true",
+                    "inspect -f '{{.HostConfig.Init}}' fy", "rm fx fy"),
             scenario("export missing", "export nosuch", "diff nosuch", "port nosuch", "top nosuch"),
             // Last: it untags busybox for a while ({ARCHIVE} is the busybox archive both loaded).
             scenario("dangling parent", "run --name fx --network none busybox touch /x", "commit fx fx:1",

@@ -137,6 +137,20 @@ class UsernsRemapIT extends DaemonWithBusybox {
         ok("run", "--rm", "--privileged", "--userns=host", "busybox", "true");
     }
 
+    @Test
+    void anInitRunsInTheUserNamespaceOnEveryRuntime() throws Exception {
+        io.berth.testing.Requirements.require(Files.isRegularFile(Path.of("/usr/bin/tini-static")),
+                "tini is not installed (apt-get install tini)");
+        for (String runtime : runtimes()) {
+            // The host's init, bound read-only into the remapped container, is its pid 1; the command its child.
+            assertThat(ok("run", "--rm", "--init", "--runtime", runtime, "busybox", "sh", "-c",
+                    "cat /proc/self/uid_map; ps -o pid,ppid,comm | sed -n 2p; touch /sbin/docker-init 2>&1 || true").out()
+                    .replaceAll(" +", " ").lines().map(String::strip).toList())
+                    .as(runtime).containsExactly("0 " + uid + " 65536", "1 0 docker-init",
+                            "touch: /sbin/docker-init: Read-only file system");
+        }
+    }
+
     private static List<String> cat(List<String> head, String... tail) {
         List<String> all = new java.util.ArrayList<>(head);
         all.addAll(List.of(tail));

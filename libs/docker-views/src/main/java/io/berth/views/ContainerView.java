@@ -236,6 +236,10 @@ public final class ContainerView {
         }
         m.put("MaskedPaths", h.privileged() ? null : ContainerDefaults.MASKED_PATHS);
         m.put("ReadonlyPaths", h.privileged() ? null : ContainerDefaults.READONLY_PATHS);
+        // docker's *bool with omitempty: there only when --init was given, true or false.
+        if (h.init() != null) {
+            m.put("Init", h.init());
+        }
         return m;
     }
 

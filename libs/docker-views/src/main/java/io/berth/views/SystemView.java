@@ -87,6 +87,8 @@ public final class SystemView {
         info.put("Plugins", plugins(all));
         info.put("Runtimes", available(all, DriverType.RUNTIME));
         info.put("DefaultRuntime", nullToEmpty(drivers.defaultName(DriverType.RUNTIME)));
+        // As docker's: the init-path setting, or the name docker looks for when it is not set.
+        info.put("InitBinary", settings.initPath() == null ? "docker-init" : settings.initPath().toString());
         info.put("Drivers", all.stream().map(SystemView::driver).toList());
         // As docker's: every container gets docker's default seccomp profile unless it says otherwise.
         List<String> security = new ArrayList<>(List.of("name=seccomp,profile=builtin"));

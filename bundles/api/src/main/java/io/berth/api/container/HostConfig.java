@@ -46,6 +46,7 @@ public final class HostConfig {
     private final List<String> volumesFrom;
     private final String volumeDriver;
     private final String usernsMode;
+    private final Boolean init;
 
     private HostConfig(Builder b) {
         runtime = b.runtime;
@@ -80,6 +81,7 @@ public final class HostConfig {
         if (usernsMode != null && !usernsMode.equals("host")) {
             throw new io.berth.api.InvalidArgumentException("invalid USER namespace mode: " + usernsMode);
         }
+        init = b.init;
     }
 
     private static Map<String, List<PortBinding>> orderedCopy(Map<String, List<PortBinding>> m) {
@@ -100,7 +102,7 @@ public final class HostConfig {
                 .ulimits(ulimits).restartPolicy(restartPolicy).shmSize(shmSize).networkMode(networkMode)
                 .portBindings(portBindings).publishAllPorts(publishAllPorts).dns(dns).dnsSearch(dnsSearch)
                 .dnsOptions(dnsOptions).extraHosts(extraHosts).binds(binds).mounts(mounts).volumesFrom(volumesFrom).volumeDriver(volumeDriver)
-                .usernsMode(usernsMode);
+                .usernsMode(usernsMode).init(init);
     }
 
     /** The runtime driver's name ({@code --runtime}), or {@code null} for the default one. */
@@ -242,6 +244,21 @@ public final class HostConfig {
         return usernsMode;
     }
 
+    /**
+     * {@code --init}: {@code true} to run the engine's init ({@code initPath}, docker's
+     * {@code docker-init}) as the container's first process, which starts the command as its child,
+     * forwards signals to it and reaps orphans; {@code null} when not given, as docker keeps it
+     * ({@code --init=false} is {@code false}). @since 2.4
+     */
+    public Boolean init() {
+        return init;
+    }
+
+    /** Whether the container runs the engine's init: {@link #init()} is {@code true}. @since 2.4 */
+    public boolean runsInit() {
+        return Boolean.TRUE.equals(init);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HostConfig h && Objects.equals(runtime, h.runtime) && autoRemove == h.autoRemove
@@ -253,14 +270,14 @@ public final class HostConfig {
                 && dnsOptions.equals(h.dnsOptions) && extraHosts.equals(h.extraHosts) && binds.equals(h.binds)
                 && mounts.equals(h.mounts) && volumesFrom.equals(h.volumesFrom)
                 && java.util.Objects.equals(volumeDriver, h.volumeDriver)
-                && java.util.Objects.equals(usernsMode, h.usernsMode);
+                && java.util.Objects.equals(usernsMode, h.usernsMode) && Objects.equals(init, h.init);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(runtime, autoRemove, privileged, readonlyRootfs, capAdd, capDrop, tmpfs, resources, log,
                 securityOpt, ulimits, restartPolicy, shmSize, networkMode, portBindings, publishAllPorts, dns, dnsSearch,
-                dnsOptions, extraHosts, binds, mounts, volumesFrom, volumeDriver, usernsMode);
+                dnsOptions, extraHosts, binds, mounts, volumesFrom, volumeDriver, usernsMode, init);
     }
 
     @Override
@@ -270,7 +287,7 @@ public final class HostConfig {
                 + ", resources=" + resources + ", log=" + log + ", securityOpt=" + securityOpt + ", ulimits=" + ulimits
                 + ", restartPolicy=" + restartPolicy + ", shmSize=" + shmSize + ", networkMode=" + networkMode
                 + ", portBindings=" + portBindings + ", publishAllPorts=" + publishAllPorts + ", dns=" + dns
-                + ", dnsSearch=" + dnsSearch + ", dnsOptions=" + dnsOptions + ", extraHosts=" + extraHosts + "]";
+                + ", dnsSearch=" + dnsSearch + ", dnsOptions=" + dnsOptions + ", extraHosts=" + extraHosts + ", init=" + init + "]";
     }
 
     /** Sets a {@link HostConfig}'s fields; {@code null} (or nothing) means docker's default. */
@@ -300,6 +317,7 @@ public final class HostConfig {
         private List<String> volumesFrom;
         private String volumeDriver;
         private String usernsMode;
+        private Boolean init;
 
         private Builder() {
         }
@@ -427,6 +445,12 @@ public final class HostConfig {
 
         public Builder volumeDriver(String volumeDriver) {
             this.volumeDriver = volumeDriver;
+            return this;
+        }
+
+        /** {@code --init}: {@code true} or {@code false} as given, {@code null} when not given. */
+        public Builder init(Boolean init) {
+            this.init = init;
             return this;
         }
 

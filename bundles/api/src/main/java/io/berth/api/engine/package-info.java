@@ -2,7 +2,7 @@
  * The engine's settings and identity.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.berth.api.engine;
 
 import org.osgi.annotation.bundle.Export;

@@ -60,7 +60,8 @@ public class EngineComponent implements Engine {
         settings = new EngineSettings(root, runRoot, emptyToNull(config.defaultRuntime()),
                 emptyToNull(config.defaultStorage()), insecure, config.maxConcurrentDownloads(),
                 config.maxConcurrentUploads(), emptyToNull(config.registryConfig()) == null ? null
-                : Path.of(config.registryConfig().trim()), emptyToNull(config.usernsRemap()));
+                : Path.of(config.registryConfig().trim()), emptyToNull(config.usernsRemap()),
+                emptyToNull(config.initPath()) == null ? null : Path.of(config.initPath().trim()));
     }
 
     @Override

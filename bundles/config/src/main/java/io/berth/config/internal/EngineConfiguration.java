@@ -50,4 +50,10 @@ public @interface EngineConfiguration {
             + "if missing), USER or USER:GROUP; containers made from then on run in a user namespace whose ids map to "
             + "that user's subordinate ranges (--userns=host opts one out). Empty: no remapping.")
     String usernsRemap() default "";
+
+    @AttributeDefinition(description = "docker's init-path: the init binary run --init bind-mounts read-only at "
+            + "/sbin/docker-init and runs as the container's first process (a static one: it runs in the container). "
+            + "Empty: the first of /usr/libexec/docker/docker-init, /usr/bin/docker-init, /usr/bin/tini-static, "
+            + "/usr/bin/tini that exists when the container starts.")
+    String initPath() default "";
 }

@@ -54,12 +54,20 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     private final RestartPolicies policies;
     private final Networking networking;
     private final Volumes volumes;
+    private final InitBinary init;
 
     /** What it publishes: container events. */
     final ContainerEvents events = new ContainerEvents();
 
+    /** With the init found where docker's packages put it ({@code initPath} not set). */
     ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking,
                        Volumes volumes) {
+        this(store, drivers, rootfs, networking, volumes, new InitBinary(() -> null));
+    }
+
+    ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking,
+                       Volumes volumes, InitBinary init) {
+        this.init = init;
         this.networking = networking;
         this.volumes = volumes;
         this.store = store;
@@ -144,6 +152,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         boolean started = false;
         boolean mounted = false;
         try {
+            Path initBinary = r.host().runsInit() ? init.find() : null;
             Path root = rootfs.mount(r, storage);
             Sandbox sandbox = networking.setUp(r);
             if (sandbox != null) {
@@ -152,7 +161,8 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             ContainerSpec spec;
             try {
-                spec = RuntimeSpecs.container(r, e.dir, root, rootfs.runRoot().resolve(r.id()), store.logPath(e), size);
+                spec = RuntimeSpecs.container(r, e.dir, root, rootfs.runRoot().resolve(r.id()), store.logPath(e), size,
+                        initBinary);
             } catch (InvalidArgumentException ex) {
                 throw new StartFailedException(1, ex.getMessage());
             }

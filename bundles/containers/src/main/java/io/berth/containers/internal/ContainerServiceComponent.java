@@ -45,7 +45,7 @@ public class ContainerServiceComponent {
                                      @Reference NetworkService networks, @Reference VolumeService volumes) throws IOException {
         service = new LocalContainerService(engine.settings().root().resolve("containers"),
                 engine.settings().runRoot().resolve("containers"), images, drivers, Path.of("/etc/resolv.conf"), networks, volumes,
-                () -> engine.settings().usernsRemap());
+                () -> engine.settings().usernsRemap(), () -> engine.settings().initPath());
     }
 
     /** After the runtimes present were bound (and their containers reconciled): the service is ready. */

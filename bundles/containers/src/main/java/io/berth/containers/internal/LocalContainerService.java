@@ -72,6 +72,17 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf,
                                  NetworkService networks, VolumeService volumes,
                                  java.util.function.Supplier<String> usernsRemap) throws IOException {
+        this(root, runRoot, images, drivers, hostResolvConf, networks, volumes, usernsRemap, () -> null);
+    }
+
+    /**
+     * @param initPath the engine's {@code initPath} setting as it is now ({@code null}: docker's
+     *        places), read for each start of a container made with {@code --init}
+     */
+    public LocalContainerService(Path root, Path runRoot, ImageStore images, DriverRegistry drivers, Path hostResolvConf,
+                                 NetworkService networks, VolumeService volumes,
+                                 java.util.function.Supplier<String> usernsRemap,
+                                 java.util.function.Supplier<Path> initPath) throws IOException {
         // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
         Native.load();
         store = new ContainerStore(root);
@@ -81,7 +92,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         Volumes mounts = new Volumes(volumes);
         creation = new ContainerCreation(store, images, drivers, new ContainerSnapshots(rootfs.runRoot()), hostResolvConf,
                 networking, mounts, remapping);
-        lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking, mounts);
+        lifecycle = new ContainerLifecycle(store, drivers, rootfs, networking, mounts, new InitBinary(initPath));
         reconciler = new Reconciler(store, drivers, lifecycle, rootfs);
         files = new ContainerFiles(store, drivers, rootfs, mounts, lifecycle);
         commits = new Commits(store, drivers, images, lifecycle);

@@ -40,6 +40,12 @@ final class RuntimeSpecs {
         return argv;
     }
 
+    /** The spec of a container's run without an init (see the next). */
+    static ContainerSpec container(ContainerRecord r, Path dir, Path rootfs, Path stateDir, Path log, ConsoleSize size)
+            throws IOException {
+        return container(r, dir, rootfs, stateDir, log, size, null);
+    }
+
     /**
      * The spec of a container's run.
      *
@@ -48,9 +54,13 @@ final class RuntimeSpecs {
      * @param stateDir a directory the driver may use
      * @param log its log file
      * @param size the terminal's size for a container with a terminal, or {@code null}
+     * @param init the init binary on the host for a container made with {@code --init}, or
+     *        {@code null}: as docker's, it is bind-mounted read-only at {@code /sbin/docker-init} and
+     *        runs the command as {@code /sbin/docker-init -- COMMAND…}; the record keeps the command
+     *        alone, which is what {@code ps} and {@code inspect} show
      */
-    static ContainerSpec container(ContainerRecord r, Path dir, Path rootfs, Path stateDir, Path log, ConsoleSize size)
-            throws IOException {
+    static ContainerSpec container(ContainerRecord r, Path dir, Path rootfs, Path stateDir, Path log, ConsoleSize size,
+                                   Path init) throws IOException {
         ContainerConfig c = r.config();
         HostConfig h = r.host();
         Users.Resolved user = Users.resolve(rootfs, c.user());
@@ -65,8 +75,20 @@ final class RuntimeSpecs {
             ContainerPaths.mountPoint(rootfs, t.getKey(), true, r.ids());
             mounts.add(new Mount("tmpfs", "tmpfs", t.getKey(), tmpfsOptions(t.getValue())));
         }
+        List<String> args = command(r);
+        if (init != null) {
+            // The mount point is resolved in the container's root as a volume's is: an image whose
+            // /sbin is a link (to usr/sbin, say) gets the init there, never outside its root.
+            Path resolved = ContainerPaths.resolve(rootfs, InitBinary.CONTAINER_PATH, true);
+            String target = "/" + rootfs.toAbsolutePath().normalize().relativize(resolved);
+            ContainerPaths.mountPoint(rootfs, target, false, r.ids());
+            mounts.add(new Mount("bind", init.toString(), target, List.of("rbind", "ro")));
+            List<String> withInit = new ArrayList<>(List.of(InitBinary.CONTAINER_PATH, "--"));
+            withInit.addAll(args);
+            args = withInit;
+        }
         Set<String> capabilities = Capabilities.of(h.capAdd(), h.capDrop());
-        ProcessSpec process = ProcessSpec.builder().args(command(r))
+        ProcessSpec process = ProcessSpec.builder().args(args)
                 .env(environment(c, List.of(), user.home(), c.tty())).cwd(cwd).user(user.user()).terminal(c.tty())
                 .capabilities(capabilities)
                 .noNewPrivileges(SecurityOptions.noNewPrivileges(h.securityOpt(), h.privileged())).rlimits(h.ulimits())

@@ -383,6 +383,25 @@ class LocalContainerServiceTest {
     }
 
     @Test
+    void anInitIsPidOneWithTheCommandItsChildAndARestartedEngineKeepsIt() throws Exception {
+        Requirements.require(Files.isRegularFile(Path.of("/usr/bin/tini-static")), "tini is not installed (apt-get install tini)");
+        String ps = "ps -o pid,ppid,comm | sed 1d | sed 's/  */ /g; s/^ //'";
+        Container c = service.create(TestEngine.request(HostConfig.builder().init(true).build(), "sh", "-c", ps));
+        assertThat(service.start(c.id()).get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(output(c.id()).lines().toList()).startsWith("1 0 docker-init").anyMatch(l -> l.matches("\\d+ 1 sh"));
+        ContainerDetails d = service.inspect(c.id());
+        assertThat(d.host().init()).isTrue();
+        assertThat(d.path()).isEqualTo("sh");
+        // A restarted engine reads it back from the container's config and runs the init again.
+        service.close();
+        service = engine.open();
+        assertThat(service.inspect(c.id()).host().init()).isTrue();
+        assertThat(service.start(c.id()).get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(output(c.id()).lines().filter(l -> l.equals("1 0 docker-init"))).hasSize(2);
+        assertThat(service.inspect(service.create(TestEngine.request("true")).id()).host().init()).isNull();
+    }
+
+    @Test
     void anAutoRemoveContainerThatCannotStartIsRemovedByTheService() throws Exception {
         Container c = service.create(TestEngine.request(TestEngine.host(true), "no-such-command"));
         assertThatThrownBy(() -> service.start(c.id())).isInstanceOf(StartFailedException.class)

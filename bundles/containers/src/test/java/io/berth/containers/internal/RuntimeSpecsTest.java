@@ -80,6 +80,48 @@ class RuntimeSpecsTest {
     }
 
     @Test
+    void anInitRunsTheCommandFromAReadOnlyBindAtDockersPath() throws IOException {
+        Path init = Files.writeString(tmp.resolve("tini-static"), "an init");
+        HostConfig h = HostConfig.builder().init(true).build();
+        ContainerSpec spec = RuntimeSpecs.container(record(ContainerConfig.builder().hostname("box").build(), h),
+                tmp.resolve("dir"), rootfs, tmp.resolve("state"), tmp.resolve("log"), null, init);
+        assertThat(spec.process().args()).containsExactly("/sbin/docker-init", "--", "sh", "-c", "true");
+        Mount bind = spec.mounts().get(spec.mounts().size() - 1);
+        assertThat(bind.type()).isEqualTo("bind");
+        assertThat(bind.source()).isEqualTo(init.toString());
+        assertThat(bind.target()).isEqualTo("/sbin/docker-init");
+        assertThat(bind.readOnly()).isTrue();
+        // A file for the bind to cover, made in the container's root.
+        assertThat(rootfs.resolve("sbin/docker-init")).isRegularFile();
+        // The command as the record keeps it, which ps and inspect show.
+        assertThat(RuntimeSpecs.command(record(ContainerConfig.builder().build(), h))).containsExactly("sh", "-c", "true");
+    }
+
+    @Test
+    void anInitsMountPointFollowsTheImagesLinksInsideItsRoot() throws IOException {
+        Files.createDirectories(rootfs.resolve("usr/sbin"));
+        Files.createSymbolicLink(rootfs.resolve("sbin"), Path.of("usr/sbin"));
+        Path init = Files.writeString(tmp.resolve("tini-static"), "an init");
+        ContainerSpec spec = RuntimeSpecs.container(record(ContainerConfig.builder().hostname("box").build(),
+                HostConfig.builder().init(true).build()), tmp.resolve("dir"), rootfs, tmp.resolve("state"),
+                tmp.resolve("log"), null, init);
+        assertThat(spec.mounts().get(spec.mounts().size() - 1).target()).isEqualTo("/usr/sbin/docker-init");
+        assertThat(rootfs.resolve("usr/sbin/docker-init")).isRegularFile();
+        // The process still names /sbin/docker-init: the container's kernel follows the link.
+        assertThat(spec.process().args().get(0)).isEqualTo("/sbin/docker-init");
+    }
+
+    @Test
+    void noInitNoMountAndTheCommandAsItIs() throws IOException {
+        ContainerSpec spec = RuntimeSpecs.container(record(ContainerConfig.builder().hostname("box").build(),
+                HostConfig.builder().init(false).build()), tmp.resolve("dir"), rootfs, tmp.resolve("state"),
+                tmp.resolve("log"), null);
+        assertThat(spec.process().args()).containsExactly("sh", "-c", "true");
+        assertThat(spec.mounts()).extracting(Mount::target).doesNotContain("/sbin/docker-init");
+        assertThat(rootfs.resolve("sbin")).doesNotExist();
+    }
+
+    @Test
     void noNewPrivilegesIsOnUnlessPrivilegedOrTurnedOff() throws IOException {
         ContainerConfig c = ContainerConfig.builder().hostname("box").build();
         assertThat(process(c, HostConfig.builder().privileged(true).build()).noNewPrivileges()).isFalse();

@@ -79,6 +79,8 @@ public class CreateOptions {
     public List<String> capDrop;
     @Option(names = {"--privileged"}, description = "Give extended privileges to this container", absentValue = "false")
     public boolean privileged;
+    @Option(names = {"--init"}, description = "Run an init inside the container that forwards signals and reaps processes")
+    public Boolean init;
     @Option(names = {"--security-opt"}, description = "Security options (seccomp=unconfined|builtin|PROFILE.json, no-new-privileges[=false])")
     public List<String> securityOpt;
     @Option(names = {"--stop-signal"}, description = "Signal to stop the container")
@@ -186,7 +188,7 @@ public class CreateOptions {
                 .networkMode(net.mode()).portBindings(net.portBindings()).publishAllPorts(net.publishAll())
                 .dns(net.dns()).dnsSearch(net.dnsSearch()).dnsOptions(net.dnsOptions()).extraHosts(net.extraHosts())
                 .binds(volumes.binds()).mounts(volumes.mounts()).volumesFrom(volumes.volumesFrom())
-                .volumeDriver(volumes.volumeDriver()).usernsMode(blankToNull(userns)).build();
+                .volumeDriver(volumes.volumeDriver()).usernsMode(blankToNull(userns)).init(init).build();
         return CreateRequest.builder(image).name(blankToNull(name)).command(command).entrypoint(entry).env(environment)
                 .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
                 .stopSignal(blankToNull(stopSignal)).stopTimeout(timeout).storage(blankToNull(storage)).host(host).tty(tty)

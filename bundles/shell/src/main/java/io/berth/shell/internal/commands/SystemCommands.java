@@ -177,6 +177,7 @@ public class SystemCommands implements Commands {
         out.println("  Network: " + String.join(" ", strings(((Map<?, ?>) info.get("Plugins")).get("Network"))));
         out.println(" Runtimes: " + String.join(" ", strings(info.get("Runtimes"))));
         out.println(" Default Runtime: " + orNone(info.get("DefaultRuntime")));
+        out.println(" Init Binary: " + info.get("InitBinary"));
         out.println(" Drivers:");
         Table table = driverTable(all);
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();

@@ -187,7 +187,9 @@ public final class ArgumentParser {
 
     private static Object absent(OptionSpec option) {
         return switch (option.kind()) {
-            case FLAG -> Boolean.parseBoolean(option.absentValue());
+            // A Boolean flag not given is null, for options docker keeps as unset rather than false (--init).
+            case FLAG -> option.javaType() == Boolean.class && option.absentValue().isEmpty() ? null
+                    : Boolean.parseBoolean(option.absentValue());
             case LIST -> option.absentValue().isEmpty() ? List.of() : List.of(option.absentValue());
             case VALUE -> option.absentValue().isEmpty() && option.javaType() != String.class ? 0
                     : convert(option, option.absentValue());

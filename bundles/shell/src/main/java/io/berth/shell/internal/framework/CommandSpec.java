@@ -104,7 +104,8 @@ public record CommandSpec(String name, List<String> aliases, String description,
     private static OptionSpec option(Method method, String[] optionNames, String description, String absentValue, int index,
                                      Class<?> type, Type generic, java.lang.reflect.Field field) {
         boolean list = type == List.class && isListOfString(generic);
-        OptionSpec.Kind kind = type == boolean.class ? OptionSpec.Kind.FLAG : list ? OptionSpec.Kind.LIST : OptionSpec.Kind.VALUE;
+        OptionSpec.Kind kind = type == boolean.class || type == Boolean.class ? OptionSpec.Kind.FLAG
+                : list ? OptionSpec.Kind.LIST : OptionSpec.Kind.VALUE;
         if (kind == OptionSpec.Kind.VALUE && type != String.class && type != int.class && type != long.class) {
             throw new IllegalArgumentException(method + ": option type " + type + " is not supported");
         }

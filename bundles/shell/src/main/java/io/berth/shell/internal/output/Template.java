@@ -107,7 +107,11 @@ public final class Template {
                 ordered = new TreeMap<String, JsonNode>(ordered.stream().collect(java.util.stream.Collectors.toMap(
                         Map.Entry::getKey, Map.Entry::getValue))).entrySet();
             }
-            ordered.forEach(e -> o.set(e.getKey(), sortedMaps(e.getValue())));
+            ordered.forEach(e -> {
+                if (!(e.getValue() instanceof OmittedNil)) {
+                    o.set(e.getKey(), sortedMaps(e.getValue()));
+                }
+            });
             return o;
         }
         if (v.isArray()) {
@@ -172,6 +176,20 @@ public final class Template {
     private static final Map<String, List<String>> OMITTED_FIELDS = Map.of(
             "IPAM/Config", List.of("Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"));
 
+    /**
+     * The pointers of docker's structs that its JSON omits when nil ({@code omitempty}), which a
+     * template sees as {@code <nil>} after the struct's other fields; by parent ({@code ""} for the
+     * top) and name.
+     */
+    private static final Map<String, List<String>> OMITTED_NIL_FIELDS = Map.of(
+            "/HostConfig", List.of("Init"));
+
+    /** A nil pointer that docker's JSON omits: {@code <nil>} to a template, left out of its {@code json}. */
+    static final class OmittedNil extends NullNode {
+        private static final long serialVersionUID = 1L;
+        static final OmittedNil INSTANCE = new OmittedNil();
+    }
+
     private static JsonNode typed(JsonNode v, String key, String parentKey) {
         if (v.isObject()) {
             com.fasterxml.jackson.databind.node.ObjectNode o = v instanceof MapNode || isMap(key, parentKey)
@@ -184,6 +202,13 @@ public final class Template {
             }
             v.fields().forEachRemaining(e -> o.set(e.getKey(), isMethod(e.getKey()) ? e.getValue()
                     : typed(e.getValue(), e.getKey(), key)));
+            if (!(o instanceof MapNode)) {
+                for (String f : OMITTED_NIL_FIELDS.getOrDefault((parentKey == null ? "" : parentKey) + "/" + key, List.of())) {
+                    if (!o.has(f)) {
+                        o.set(f, OmittedNil.INSTANCE);
+                    }
+                }
+            }
             return o;
         }
         if (v.isArray()) {

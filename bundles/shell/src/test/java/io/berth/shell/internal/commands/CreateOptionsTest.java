@@ -49,6 +49,23 @@ class CreateOptionsTest {
         return sample.request.host().shmSize();
     }
 
+    private Boolean init(String... args) throws NoSuchMethodException {
+        sample.request = null;
+        assertThat(run(args)).as("berth run %s: %s", String.join(" ", args), err).isZero();
+        return sample.request.host().init();
+    }
+
+    @Test
+    void initIsUnsetUnlessGivenAsDockersClientSendsIt() throws Exception {
+        assertThat(init("busybox")).isNull();
+        assertThat(init("--init", "busybox", "true")).isTrue();
+        assertThat(init("--init=true", "busybox")).isTrue();
+        assertThat(init("--init=false", "busybox")).isFalse();
+        // After the image, --init is the command's.
+        assertThat(init("busybox", "--init")).isNull();
+        assertThat(sample.request.command()).containsExactly("--init");
+    }
+
     @Test
     void shmSizeTakesDockersUnitsAndDefaultsTo64MB() throws Exception {
         assertThat(shmSize("--shm-size", "128m", "busybox")).isEqualTo(134217728L);

@@ -45,6 +45,12 @@ class ArgumentParserTest {
             return 3;
         }
 
+        @Command(name = "create", usage = "[OPTIONS] IMAGE", minArgs = 1, maxArgs = 1)
+        @Descriptor("Create a container")
+        public void create(InitOptions options, @Descriptor("Image") String image) {
+            calls.addAll(Arrays.asList(options.init, options.rm, image));
+        }
+
         @Command(name = "tag", usage = "SOURCE TARGET", minArgs = 2, maxArgs = 2)
         @Descriptor("Tag an image")
         public void tag(@Descriptor("Source") String source, @Descriptor("Target") String target) {
@@ -56,6 +62,15 @@ class ArgumentParserTest {
         public void format(CommandContext ctx, @Descriptor("Format") @Parameter(names = {"--format"}, absentValue = "") String format) {
             Formats.printObject(ctx.out(), format, java.util.Map.of("A", 1));
         }
+    }
+
+    /** Shared options: a flag that is unset rather than false when not given, beside a plain one. */
+    @Options
+    public static class InitOptions {
+        @Option(names = {"--init"}, description = "Run an init")
+        public Boolean init;
+        @Option(names = {"--rm"}, description = "Remove when done", absentValue = "false")
+        public boolean rm;
     }
 
     private final Sample sample = new Sample();
@@ -84,6 +99,17 @@ class ArgumentParserTest {
     void absentOptionsTakeTheirAbsentValues() {
         assertThat(run("images")).isZero();
         assertThat(sample.calls).containsExactly(false, false, List.of(), "", -1, null);
+    }
+
+    @Test
+    void aBooleanFlagIsNullWhenNotGivenAndAsGivenOtherwise() {
+        run("create", "busybox");
+        run("create", "--init", "busybox");
+        run("create", "--init=false", "--rm", "busybox");
+        assertThat(sample.calls).containsExactly(null, false, "busybox", true, false, "busybox", false, true, "busybox");
+        assertThat(run("create", "--init=maybe", "busybox")).isEqualTo(125);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("invalid argument \"maybe\" for \"--init\" flag: not a boolean");
     }
 
     @Test

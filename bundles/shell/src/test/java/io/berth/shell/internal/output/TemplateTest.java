@@ -119,6 +119,22 @@ class TemplateTest {
     }
 
     @Test
+    void pointersDockersJsonOmitsWhenNilAreNilInTemplatesAndStayOutOfJson() {
+        JsonNode without = Json.tree(Map.of("HostConfig", Map.of("Privileged", false)));
+        assertThat(Template.parse("{{.HostConfig.Init}}").execute(without)).isEqualTo("<nil>");
+        assertThat(Template.parse("{{.HostConfig}}").execute(without)).isEqualTo("{false <nil>}");
+        assertThat(Template.parse("{{json .HostConfig}}").execute(without)).isEqualTo("{\"Privileged\":false}");
+        assertThat(Template.parse("{{json .HostConfig.Init}}").execute(without)).isEqualTo("null");
+        assertThat(Template.parse("{{if .HostConfig.Init}}y{{else}}n{{end}}").execute(without)).isEqualTo("n");
+        Map<String, Object> host = new java.util.LinkedHashMap<>();
+        host.put("Privileged", false);
+        host.put("Init", true);
+        JsonNode with = Json.tree(Map.of("HostConfig", host));
+        assertThat(Template.parse("{{.HostConfig.Init}} {{json .HostConfig}}").execute(with))
+                .isEqualTo("true {\"Privileged\":false,\"Init\":true}");
+    }
+
+    @Test
     void malformedTemplatesAreErrors() {
         assertThatThrownBy(() -> Template.parse("{{.Id")).hasMessageContaining("unclosed action");
         assertThatThrownBy(() -> Template.parse("{{if .Id}}x")).hasMessageContaining("missing {{end}}");
