@@ -12,17 +12,11 @@ import java.util.Map;
  * ({@code exitCode}, {@code signal}, {@code oldName}...). Without an event service, nothing.
  */
 final class ContainerEvents {
-    private volatile EventService service;
+    private volatile java.util.function.Supplier<EventService> service = () -> null;
 
-    synchronized void service(EventService s) {
+    /** Where events go from now on: the event service as it is when each is published. */
+    void service(java.util.function.Supplier<EventService> s) {
         service = s;
-    }
-
-    /** The service left: unless another took its place already. */
-    synchronized void gone(EventService s) {
-        if (service == s) {
-            service = null;
-        }
     }
 
     void publish(ContainerRecord r, String action) {
@@ -30,7 +24,7 @@ final class ContainerEvents {
     }
 
     void publish(ContainerRecord r, String action, Map<String, String> extra) {
-        EventService s = service;
+        EventService s = service.get();
         if (s == null) {
             return;
         }

@@ -48,22 +48,17 @@ public class ContainerServiceComponent {
                 () -> engine.settings().usernsRemap(), () -> engine.settings().initPath());
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile io.berth.api.event.EventService events;
+
     /** After the runtimes present were bound (and their containers reconciled): the service is ready. */
     @Activate
     void activate(BundleContext context) {
+        service.events(() -> events);
         background.execute(service::collectOrphans);
         registration = context.registerService(new String[]{ContainerService.class.getName(), ImageUsers.class.getName()},
                 service, null);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindEvents(io.berth.api.event.EventService events) {
-        service.events(events);
-    }
-
-    void unbindEvents(io.berth.api.event.EventService events) {
-        service.eventsGone(events);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

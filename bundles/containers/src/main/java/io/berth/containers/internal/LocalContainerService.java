@@ -285,14 +285,9 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         lifecycle.events.publish(store.find(newName).record, "rename", java.util.Map.of("oldName", "/" + oldName));
     }
 
-    /** Where container events go from now on. */
-    public void events(io.berth.api.event.EventService events) {
+    /** Where container events go: the event service as it is when each is published, or none. */
+    public void events(java.util.function.Supplier<io.berth.api.event.EventService> events) {
         lifecycle.events.service(events);
-    }
-
-    /** An event service left: container events go nowhere, unless another took its place. */
-    public void eventsGone(io.berth.api.event.EventService events) {
-        lifecycle.events.gone(events);
     }
 
     @Override

@@ -36,6 +36,7 @@ public class ImageStoreComponent {
     public ImageStoreComponent(@Reference Engine engine, BundleContext context) throws IOException {
         FileContentStore content = new FileContentStore(engine.settings().root().resolve("content"));
         this.store = new LocalImageStore(content, () -> drivers, () -> List.copyOf(users));
+        store.events(() -> events);
         this.contentRegistration = context.registerService(ContentStore.class, content, null);
         this.imageRegistration = context.registerService(ImageStore.class, store, null);
     }
@@ -54,13 +55,7 @@ public class ImageStoreComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindEvents(io.berth.api.event.EventService events) {
-        store.events(events);
-    }
-
-    void unbindEvents(io.berth.api.event.EventService events) {
-        store.eventsGone(events);
-    }
+    private volatile io.berth.api.event.EventService events;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)

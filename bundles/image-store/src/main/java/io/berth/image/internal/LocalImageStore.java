@@ -354,22 +354,16 @@ public final class LocalImageStore implements ImageStore {
         publish("tag", id.toString(), ImageReference.parse(tag).familiar());
     }
 
-    /** Where image events go ({@code null}: nowhere). */
-    private volatile io.berth.api.event.EventService events;
+    /** Where image events go: the event service as it is when each is published, or none. */
+    private volatile java.util.function.Supplier<io.berth.api.event.EventService> events = () -> null;
 
-    synchronized void events(io.berth.api.event.EventService service) {
+    void events(java.util.function.Supplier<io.berth.api.event.EventService> service) {
         events = service;
-    }
-
-    synchronized void eventsGone(io.berth.api.event.EventService service) {
-        if (events == service) {
-            events = null;
-        }
     }
 
     /** An image event as docker's: its id (an image's, or the reference pulled), and its {@code name}. */
     void publish(String action, String id, String name) {
-        io.berth.api.event.EventService s = events;
+        io.berth.api.event.EventService s = events.get();
         if (s != null) {
             s.publish(io.berth.api.event.Event.of(io.berth.api.event.Event.IMAGE, action, id,
                     java.util.Map.of("name", name)));
