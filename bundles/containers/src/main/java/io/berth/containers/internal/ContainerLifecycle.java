@@ -54,6 +54,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     private final RestartPolicies policies;
     private final Networking networking;
     private final Volumes volumes;
+    private final HealthMonitor health;
 
     ContainerLifecycle(ContainerStore store, DriverRegistry drivers, RootFilesystems rootfs, Networking networking,
                        Volumes volumes) {
@@ -63,6 +64,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         this.drivers = drivers;
         this.rootfs = rootfs;
         this.policies = new RestartPolicies(store, this);
+        this.health = new HealthMonitor(store, (e, request) -> exec(e.id(), request));
     }
 
     ExitMonitor monitor() {
@@ -79,6 +81,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
 
     Volumes volumes() {
         return volumes;
+    }
+
+    HealthMonitor health() {
+        return health;
     }
 
     // ------------------------------------------------------------------ start
@@ -189,6 +195,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             store.saveState(e, byPolicy ? e.state.restarted(rs.pid(), at) : e.state.startedByUser(rs.pid(), at));
             monitor.watch(e, runtime, e.run);
             started = true;
+            startHealthChecks(e);
             return new Started(e.exit.copy(), io);
         } catch (StartFailedException ex) {
             store.saveState(e, e.state.failed(ex.exitCode(), ex.getMessage()));
@@ -201,6 +208,26 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 networking.tearDown(r.id());
                 rootfs.release(r);
             }
+        }
+    }
+
+    /** Starts a run's health checks; a failure to save their state is logged, the run goes on. Called with the lock held. */
+    void startHealthChecks(ContainerStore.Entry e) {
+        try {
+            health.started(e);
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot start the health checks of container " + e.record.shortId() + ": "
+                    + ex.getMessage());
+        }
+    }
+
+    /** Starts or stops health checks as the container's state now wants them. Called with the lock held. */
+    private void updateHealthChecks(ContainerStore.Entry e) {
+        try {
+            health.update(e);
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot update the health checks of container " + e.record.shortId() + ": "
+                    + ex.getMessage());
         }
     }
 
@@ -313,6 +340,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                     LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
                             + ex.getMessage());
                 }
+                updateHealthChecks(e);
             }
         } finally {
             e.lock.unlock();
@@ -497,6 +525,8 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             runtimeOf(e).pause(e.id());
             store.saveState(e, e.state.paused(true));
+            // Docker runs no probes in a paused container.
+            updateHealthChecks(e);
         } finally {
             e.lock.unlock();
         }
@@ -512,6 +542,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             runtimeOf(e).resume(e.id());
             store.saveState(e, e.state.paused(false));
+            updateHealthChecks(e);
         } finally {
             e.lock.unlock();
         }
@@ -755,6 +786,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     void removeLocked(ContainerStore.Entry e, boolean anonymousVolumes) throws IOException {
         ContainerRecord r = e.record;
         policies.cancel(e);
+        health.cancel(e);
         store.remove(e);
         try {
             drivers.runtime(r.host().runtime()).delete(r.id());
@@ -776,6 +808,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
 
     /** Stops the monitors and policy restarts: running containers keep running, for the next engine. */
     void close() {
+        health.close(store.all());
         policies.close();
         monitor.close(store.all());
     }

@@ -172,6 +172,38 @@ public final class Template {
     private static final Map<String, List<String>> OMITTED_FIELDS = Map.of(
             "IPAM/Config", List.of("Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"));
 
+    /**
+     * The pointer fields of docker's structs that its JSON omits when nil, which a template still
+     * sees, as nil ({@code {{json .State.Health}}} is {@code null} for a container without a health
+     * check); by parent and name.
+     */
+    private static final Map<String, List<String>> NIL_FIELDS = Map.of("null/State", List.of("Health"));
+
+    /** A nil pointer of {@link #NIL_FIELDS}: {@code <nil>} in a template, left out by {@code json} (omitempty). */
+    static final class NilPointer extends com.fasterxml.jackson.databind.node.NullNode {
+        private static final long serialVersionUID = 1L;
+        static final NilPointer NIL = new NilPointer();
+    }
+
+    /** The tree without its {@link NilPointer}s, as Go's encoding/json omits them. */
+    private static JsonNode withoutNil(JsonNode v) {
+        if (v.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = v instanceof MapNode ? new MapNode() : NODES.objectNode();
+            v.fields().forEachRemaining(e -> {
+                if (!(e.getValue() instanceof NilPointer)) {
+                    o.set(e.getKey(), withoutNil(e.getValue()));
+                }
+            });
+            return o;
+        }
+        if (v.isArray()) {
+            ArrayNode a = NODES.arrayNode();
+            v.forEach(e -> a.add(withoutNil(e)));
+            return a;
+        }
+        return v;
+    }
+
     private static JsonNode typed(JsonNode v, String key, String parentKey) {
         if (v.isObject()) {
             com.fasterxml.jackson.databind.node.ObjectNode o = v instanceof MapNode || isMap(key, parentKey)
@@ -184,6 +216,11 @@ public final class Template {
             }
             v.fields().forEachRemaining(e -> o.set(e.getKey(), isMethod(e.getKey()) ? e.getValue()
                     : typed(e.getValue(), e.getKey(), key)));
+            for (String f : NIL_FIELDS.getOrDefault(parentKey + "/" + key, List.of())) {
+                if (!o.has(f)) {
+                    o.set(f, NilPointer.NIL);
+                }
+            }
             return o;
         }
         if (v.isArray()) {
@@ -558,7 +595,7 @@ public final class Template {
     private static final class Functions {
         static JsonNode call(String name, List<JsonNode> a) {
             return switch (name) {
-                case "json" -> TextNode.valueOf(Json.line(sortedMaps(withoutMethods(arg(a, 0, name)))));
+                case "json" -> TextNode.valueOf(Json.line(sortedMaps(withoutNil(withoutMethods(arg(a, 0, name))))));
                 case "join" -> {
                     List<String> parts = new ArrayList<>();
                     arg(a, 0, name).forEach(e -> parts.add(print(e)));
