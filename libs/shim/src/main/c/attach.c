@@ -9,6 +9,7 @@
  *   stdin            a 'K' frame, then all it sends is the container's input (one client at a time;
  *                    'F' and the end if another has it or the input is closed)
  *   resize ROWS COLS the terminal's size
+ *   kill SIGNAL      the signal to the process, if it has not exited (an exec's probe that timed out)
  * and receives frames: a type byte, a 32-bit big-endian length, the data. Types: 'O' stdout,
  * 'E' stderr, 'X' exit (the status, 32-bit big-endian), 'S' state, 'K' ok, 'F' failure (a message).
  */
@@ -16,7 +17,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -53,6 +56,8 @@ static struct client clients[MAX_CLIENTS];
 static int listener = -1;
 
 static int exited = 0, exit_code = 0;
+/* The process served, once serve_until_exit runs; until it is reaped, its pid cannot be another's. */
+static pid_t served = -1;
 
 /*
  * How long the output is still read once the process exited, in ms. A child it left running
@@ -221,10 +226,20 @@ static void take_stdin(struct client *c)
     send_frame(c, 'K', NULL, 0);
 }
 
+static void signal_process(const char *number)
+{
+    int sig = atoi(number);
+    if (!exited && served > 0 && sig > 0 && sig < 65)
+        kill(served, sig);
+}
+
 static void handle_command(struct client *c)
 {
     if (!strncmp(c->line, "resize ", 7)) {
         resize(c->line + 7);
+        return;
+    } else if (!strncmp(c->line, "kill ", 5)) {
+        signal_process(c->line + 5);
         return;
     } else if (!strcmp(c->line, "stdin")) {
         take_stdin(c);
@@ -442,6 +457,7 @@ int serve_until_exit(pid_t child, int sigfd, int out_fd, int err_fd)
 {
     struct stream streams[2] = {{"stdout", 'O', out_fd, {0}, 0, 0}, {"stderr", 'E', err_fd, {0}, 0, 0}};
     long long drain_end = 0;
+    served = child;
     for (;;) {
         int timeout = exited ? drain(streams, drain_end) : -1;
         struct pollfd fds[POLL_CLIENTS + MAX_CLIENTS];

@@ -4,6 +4,8 @@ import io.berth.api.container.Container;
 import io.berth.api.container.ContainerDetails;
 import io.berth.api.container.ContainerState;
 import io.berth.api.container.ContainerStatus;
+import io.berth.api.container.Health;
+import io.berth.api.container.HealthStatus;
 import io.berth.api.container.HostConfig;
 import io.berth.api.container.MountPoint;
 import io.berth.api.container.MountSpec;
@@ -33,17 +35,47 @@ public final class ContainerView {
     private ContainerView() {
     }
 
-    /** {@code Up 2 minutes}, {@code Exited (0) 3 seconds ago}, {@code Created}: docker's {@code Status}. */
+    /**
+     * {@code Up 2 minutes}, {@code Up 5 seconds (healthy)}, {@code Exited (0) 3 seconds ago},
+     * {@code Created}: docker's {@code Status}. A running container with a health check has its
+     * health after it: {@code (health: starting)}, {@code (healthy)}, {@code (unhealthy)}.
+     */
     public static String status(ContainerState s, Instant now) {
         return switch (s.status()) {
             case CREATED -> "Created";
-            case RUNNING -> "Up " + Times.humanDuration(since(s.startedAt(), now));
+            case RUNNING -> "Up " + Times.humanDuration(since(s.startedAt(), now)) + health(s.health());
             case PAUSED -> "Up " + Times.humanDuration(since(s.startedAt(), now)) + " (Paused)";
             case RESTARTING -> "Restarting (" + s.exitCode() + ") " + Times.ago(s.finishedAt() == null ? now : s.finishedAt(), now);
             case REMOVING -> "Removal In Progress";
             case DEAD -> "Dead";
             case EXITED -> "Exited (" + s.exitCode() + ") " + (s.finishedAt() == null ? "" : Times.ago(s.finishedAt(), now));
         };
+    }
+
+    /** Docker's {@code Health.String()} in parentheses, or nothing without a health check. */
+    private static String health(Health h) {
+        if (h == null) {
+            return "";
+        }
+        return h.status() == HealthStatus.STARTING ? " (health: starting)" : " (" + h.status().label() + ")";
+    }
+
+    /** {@code State.Health}: {@code Status}, {@code FailingStreak} and the {@code Log} of the last results. */
+    private static Map<String, Object> healthObject(Health h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Status", h.status().label());
+        m.put("FailingStreak", h.failingStreak());
+        List<Map<String, Object>> log = new ArrayList<>();
+        for (Health.Result r : h.log()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("Start", Times.rfc3339(r.start()));
+            e.put("End", Times.rfc3339(r.end()));
+            e.put("ExitCode", r.exitCode());
+            e.put("Output", r.output());
+            log.add(e);
+        }
+        m.put("Log", log);
+        return m;
     }
 
     private static Duration since(Instant t, Instant now) {
@@ -88,6 +120,10 @@ public final class ContainerView {
         state.put("Error", s.error());
         state.put("StartedAt", Times.rfc3339(s.startedAt()));
         state.put("FinishedAt", Times.rfc3339(s.finishedAt()));
+        if (s.health() != null) {
+            // Only for a container that has had health checks, as docker's (omitempty).
+            state.put("Health", healthObject(s.health()));
+        }
         m.put("State", state);
         m.put("Image", c.imageId());
         m.put("ResolvConfPath", d.resolvConfPath());

@@ -21,13 +21,15 @@ import java.nio.file.Path;
 final class ShimAttachment implements Attachment {
     private final SocketChannel output;
     private final SocketChannel input;
+    private final Path socket;
     private final Object writeLock = new Object();
     private volatile int exitCode = -1;
     private volatile boolean closed;
 
-    private ShimAttachment(SocketChannel output, SocketChannel input) {
+    private ShimAttachment(SocketChannel output, SocketChannel input, Path socket) {
         this.output = output;
         this.input = input;
+        this.socket = socket;
     }
 
     /**
@@ -42,7 +44,7 @@ final class ShimAttachment implements Attachment {
             if (stdin) {
                 in = open(socket, "stdin\n");
             }
-            ShimAttachment a = new ShimAttachment(out, in);
+            ShimAttachment a = new ShimAttachment(out, in, socket);
             if (awaitInput) {
                 a.awaitInput();
             }
@@ -132,6 +134,22 @@ final class ShimAttachment implements Attachment {
         ByteBuffer b = ByteBuffer.wrap(data, offset, length);
         while (b.hasRemaining()) {
             c.write(b);
+        }
+    }
+
+    /**
+     * Has the shim signal its process; a process it has reaped already is left alone, so the
+     * signal cannot reach another that took its pid.
+     */
+    @Override
+    public void kill(int signal) throws IOException {
+        if (exitCode >= 0) {
+            return;
+        }
+        try {
+            command(socket, "kill " + signal);
+        } catch (ConflictException gone) {
+            // The shim ended with its process: nothing to signal.
         }
     }
 

@@ -244,4 +244,22 @@ public interface ContainerService {
     default Remap remap() throws IOException {
         return null;
     }
+
+    /**
+     * Waits until a container's health check has a verdict: until its health is
+     * {@link HealthStatus#HEALTHY} or {@link HealthStatus#UNHEALTHY}, the container is not running
+     * (or is paused), or the timeout passes, whichever comes first; what compose's
+     * {@code depends_on: condition: service_healthy} waits for. The wait holds no lock: the
+     * container can be stopped, paused or removed meanwhile, which ends it.
+     * <pre>{@code
+     * if (containers.awaitHealth("db", Duration.ofMinutes(1)) != HealthStatus.HEALTHY) { ... }
+     * }</pre>
+     *
+     * @param timeout how long to wait at most, or {@code null} for as long as it takes
+     * @return its health status then: {@link HealthStatus#NONE} at once for a container without a
+     *         health check, {@link HealthStatus#STARTING} if the timeout passed first
+     * @throws io.berth.api.NotFoundException if there is no such container, or it is removed meanwhile
+     * @since 2.4
+     */
+    HealthStatus awaitHealth(String idOrName, java.time.Duration timeout) throws IOException, InterruptedException;
 }

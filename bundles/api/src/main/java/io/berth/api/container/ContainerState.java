@@ -15,6 +15,7 @@ public final class ContainerState {
     private final String error;
     private final Instant startedAt;
     private final Instant finishedAt;
+    private final Health health;
 
     private ContainerState(Builder b) {
         status = Objects.requireNonNull(b.status, "status");
@@ -24,6 +25,7 @@ public final class ContainerState {
         error = b.error == null ? "" : b.error;
         startedAt = b.startedAt;
         finishedAt = b.finishedAt;
+        health = b.health;
     }
 
     /** A builder with nothing set. */
@@ -41,6 +43,7 @@ public final class ContainerState {
         b.error = error;
         b.startedAt = startedAt;
         b.finishedAt = finishedAt;
+        b.health = health;
         return b;
     }
 
@@ -79,23 +82,39 @@ public final class ContainerState {
         return finishedAt;
     }
 
+    /**
+     * What its health check found, or {@code null} for a container without a health check or
+     * never started since it has one.
+     *
+     * @since 2.4
+     */
+    public Health health() {
+        return health;
+    }
+
+    /** Its health status: {@link HealthStatus#NONE} without a {@link #health()}. */
+    public HealthStatus healthStatus() {
+        return health == null ? HealthStatus.NONE : health.status();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ContainerState c && Objects.equals(status, c.status) && pid == c.pid
                 && exitCode == c.exitCode && oomKilled == c.oomKilled && Objects.equals(error, c.error)
-                && Objects.equals(startedAt, c.startedAt) && Objects.equals(finishedAt, c.finishedAt);
+                && Objects.equals(startedAt, c.startedAt) && Objects.equals(finishedAt, c.finishedAt)
+                && Objects.equals(health, c.health);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(status, pid, exitCode, oomKilled, error, startedAt, finishedAt);
+        return Objects.hash(status, pid, exitCode, oomKilled, error, startedAt, finishedAt, health);
     }
 
     @Override
     public String toString() {
         return "ContainerState[" + "status=" + status + ", pid=" + pid + ", exitCode=" + exitCode +
                 ", oomKilled=" + oomKilled + ", error=" + error + ", startedAt=" + startedAt +
-                ", finishedAt=" + finishedAt + "]";
+                ", finishedAt=" + finishedAt + ", health=" + health + "]";
     }
 
     /** Sets a {@link ContainerState}'s fields. */
@@ -107,6 +126,7 @@ public final class ContainerState {
         private String error;
         private Instant startedAt;
         private Instant finishedAt;
+        private Health health;
 
         private Builder() {
         }
@@ -143,6 +163,12 @@ public final class ContainerState {
 
         public Builder finishedAt(Instant finishedAt) {
             this.finishedAt = finishedAt;
+            return this;
+        }
+
+        /** @since 2.4 */
+        public Builder health(Health health) {
+            this.health = health;
             return this;
         }
 

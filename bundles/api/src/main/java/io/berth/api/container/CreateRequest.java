@@ -32,6 +32,7 @@ public final class CreateRequest {
     private final boolean stdinOnce;
     private final boolean detached;
     private final List<String> exposedPorts;
+    private final io.berth.api.image.ContainerConfig.Healthcheck healthcheck;
     private final Map<String, EndpointSettings> networks;
 
     private CreateRequest(Builder b) {
@@ -53,6 +54,7 @@ public final class CreateRequest {
         stdinOnce = b.stdinOnce;
         detached = b.detached;
         exposedPorts = b.exposedPorts == null ? List.of() : List.copyOf(b.exposedPorts);
+        healthcheck = b.healthcheck;
         networks = b.networks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.networks));
     }
 
@@ -65,7 +67,8 @@ public final class CreateRequest {
     public Builder toBuilder() {
         return new Builder().image(image).name(name).command(command).entrypoint(entrypoint).env(env).workingDir(workingDir)
                 .user(user).hostname(hostname).labels(labels).stopSignal(stopSignal).stopTimeout(stopTimeout)
-                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce).detached(detached).exposedPorts(exposedPorts).networks(networks);
+                .storage(storage).host(host).tty(tty).openStdin(openStdin).stdinOnce(stdinOnce).detached(detached).exposedPorts(exposedPorts).networks(networks)
+                .healthcheck(healthcheck);
     }
 
     /** The image, as the user named it. */
@@ -166,6 +169,18 @@ public final class CreateRequest {
     }
 
     /**
+     * The health check asked for ({@code --health-cmd}, {@code --health-interval}...), merged with the
+     * image's {@code HEALTHCHECK} as docker merges them: a field set here (a test, a duration or retries
+     * other than zero) wins, the image's fills the others; a test of {@code ["NONE"]} turns the check
+     * off ({@code --no-healthcheck}). {@code null}: the image's as it is. Durations in nanoseconds.
+     *
+     * @since 2.4
+     */
+    public io.berth.api.image.ContainerConfig.Healthcheck healthcheck() {
+        return healthcheck;
+    }
+
+    /**
      * What the container asks on each network it is connected to at creation (docker's
      * {@code NetworkingConfig}): {@code --network-alias}, {@code --ip}, {@code --mac-address} for
      * the network of its mode. Empty: nothing asked.
@@ -183,13 +198,14 @@ public final class CreateRequest {
                 && Objects.equals(hostname, r.hostname) && labels.equals(r.labels) && Objects.equals(stopSignal, r.stopSignal)
                 && Objects.equals(stopTimeout, r.stopTimeout) && Objects.equals(storage, r.storage) && host.equals(r.host)
                 && tty == r.tty && openStdin == r.openStdin && stdinOnce == r.stdinOnce && detached == r.detached
-                && exposedPorts.equals(r.exposedPorts) && networks.equals(r.networks);
+                && exposedPorts.equals(r.exposedPorts) && networks.equals(r.networks)
+                && Objects.equals(healthcheck, r.healthcheck);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(image, name, command, entrypoint, env, workingDir, user, hostname, labels, stopSignal,
-                stopTimeout, storage, host, tty, openStdin, stdinOnce, detached, exposedPorts, networks);
+                stopTimeout, storage, host, tty, openStdin, stdinOnce, detached, exposedPorts, networks, healthcheck);
     }
 
     @Override
@@ -197,7 +213,8 @@ public final class CreateRequest {
         return "CreateRequest[image=" + image + ", name=" + name + ", command=" + command + ", entrypoint=" + entrypoint
                 + ", env=" + env + ", workingDir=" + workingDir + ", user=" + user + ", hostname=" + hostname + ", labels="
                 + labels + ", stopSignal=" + stopSignal + ", stopTimeout=" + stopTimeout + ", storage=" + storage
-                + ", host=" + host + ", tty=" + tty + ", openStdin=" + openStdin + ", stdinOnce=" + stdinOnce + ", exposedPorts=" + exposedPorts + ", networks=" + networks + "]";
+                + ", host=" + host + ", tty=" + tty + ", openStdin=" + openStdin + ", stdinOnce=" + stdinOnce + ", exposedPorts=" + exposedPorts + ", networks=" + networks
+                + ", healthcheck=" + healthcheck + "]";
     }
 
     /** Sets a {@link CreateRequest}'s fields; what is not set is the image's or docker's default. */
@@ -220,6 +237,7 @@ public final class CreateRequest {
         private boolean stdinOnce;
         private boolean detached;
         private List<String> exposedPorts;
+        private io.berth.api.image.ContainerConfig.Healthcheck healthcheck;
         private Map<String, EndpointSettings> networks;
 
         private Builder() {
@@ -311,6 +329,12 @@ public final class CreateRequest {
 
         public Builder stdinOnce(boolean stdinOnce) {
             this.stdinOnce = stdinOnce;
+            return this;
+        }
+
+        /** @since 2.4 */
+        public Builder healthcheck(io.berth.api.image.ContainerConfig.Healthcheck healthcheck) {
+            this.healthcheck = healthcheck;
             return this;
         }
 

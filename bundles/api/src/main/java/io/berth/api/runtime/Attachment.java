@@ -42,6 +42,18 @@ public interface Attachment extends Closeable {
     /** Resizes the process's terminal; nothing happens without one. */
     void resize(ConsoleSize size) throws IOException;
 
+    /**
+     * Sends a signal to the process this attachment is to, if it still runs: an exec'd process
+     * ({@link RuntimeDriver#exec}), for the engine to end a health check that exceeded its timeout.
+     * A process that ended already is left alone.
+     *
+     * @throws io.berth.api.InvalidArgumentException if the driver cannot signal it
+     * @since 2.4
+     */
+    default void kill(int signal) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot signal an exec'd process");
+    }
+
     @Override
     void close() throws IOException;
 }

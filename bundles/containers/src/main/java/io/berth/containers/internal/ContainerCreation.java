@@ -86,6 +86,7 @@ final class ContainerCreation {
             Signals.parse(stopSignal);
         }
         Integer stopTimeout = req.stopTimeout() != null ? req.stopTimeout() : ic.stopTimeout();
+        ContainerConfig.Healthcheck healthcheck = healthcheck(req.healthcheck(), ic.healthcheck());
         Capabilities.of(host.capAdd(), host.capDrop());
         validate(host);
         String runtimeName = host.runtime() != null && !host.runtime().isEmpty() ? host.runtime()
@@ -119,7 +120,7 @@ final class ContainerCreation {
                 .user(req.user() != null ? req.user() : ic.user()).attachStdin(req.openStdin() && !req.detached())
                 .attachStdout(!req.detached()).attachStderr(!req.detached()).exposedPorts(exposedPorts(ic.exposedPorts(), req, host)).tty(req.tty()).openStdin(req.openStdin())
                 .stdinOnce(req.stdinOnce()).env(RuntimeSpecs.mergeEnv(orEmpty(ic.env()), req.env()))
-                .cmd(cmd.isEmpty() ? null : cmd).healthcheck(ic.healthcheck()).image(req.image()).volumes(ic.volumes())
+                .cmd(cmd.isEmpty() ? null : cmd).healthcheck(healthcheck).image(req.image()).volumes(ic.volumes())
                 .workingDir(workingDir).entrypoint(entrypoint.isEmpty() ? null : entrypoint).onBuild(ic.onBuild())
                 .labels(labels).stopSignal(stopSignal == null || stopSignal.isEmpty() ? null : stopSignal)
                 .stopTimeout(stopTimeout).build();
@@ -316,5 +317,39 @@ final class ContainerCreation {
 
     private static <T> List<T> orEmpty(List<T> list) {
         return list == null ? List.of() : list;
+    }
+
+    /**
+     * The health check asked for merged with the image's, as docker's daemon merges them: each
+     * field not set (an empty test, a zero duration or retries) is the image's.
+     *
+     * @throws InvalidArgumentException in docker's words, for a duration under 1ms or negative retries
+     */
+    static ContainerConfig.Healthcheck healthcheck(ContainerConfig.Healthcheck asked, ContainerConfig.Healthcheck image) {
+        if (asked == null) {
+            return image;
+        }
+        // Checked before the merge, as docker checks the request: the image's values are as they are.
+        checkDuration("Interval", asked.interval());
+        checkDuration("Timeout", asked.timeout());
+        if (asked.retries() < 0) {
+            throw new InvalidArgumentException("Retries in Healthcheck cannot be negative");
+        }
+        checkDuration("StartPeriod", asked.startPeriod());
+        if (image == null) {
+            return asked;
+        }
+        return new ContainerConfig.Healthcheck(asked.test() == null || asked.test().isEmpty() ? image.test() : asked.test(),
+                asked.interval() == 0 ? image.interval() : asked.interval(),
+                asked.timeout() == 0 ? image.timeout() : asked.timeout(),
+                asked.startPeriod() == 0 ? image.startPeriod() : asked.startPeriod(),
+                asked.retries() == 0 ? image.retries() : asked.retries());
+    }
+
+    /** Docker's {@code MinimumDuration}: a duration, when set, is at least 1ms. */
+    private static void checkDuration(String field, long nanos) {
+        if (nanos != 0 && nanos < 1_000_000) {
+            throw new InvalidArgumentException(field + " in Healthcheck cannot be less than 1ms");
+        }
     }
 }

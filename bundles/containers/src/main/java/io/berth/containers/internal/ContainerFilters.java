@@ -141,9 +141,9 @@ final class ContainerFilters {
         return s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED || s == ContainerStatus.RESTARTING;
     }
 
-    /** A container's health as docker's filter sees it: {@code none} while Berth runs no health checks. */
+    /** A container's health as docker's filter sees it: {@code none} without a health check (or never started with one). */
     private static String health(Container c) {
-        return "none";
+        return c.state().healthStatus().label();
     }
 
     /** Docker's regular expressions; one that does not compile matches nothing, as in its daemon. */

@@ -55,6 +55,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     private final Networking networking;
     private final Volumes volumes;
     private final InitBinary init;
+    private final HealthMonitor health;
 
     /** What it publishes: container events. */
     final ContainerEvents events = new ContainerEvents();
@@ -74,6 +75,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
         this.drivers = drivers;
         this.rootfs = rootfs;
         this.policies = new RestartPolicies(store, this);
+        this.health = new HealthMonitor(store, (e, request) -> exec(e.id(), request), events);
     }
 
     ExitMonitor monitor() {
@@ -90,6 +92,10 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
 
     Volumes volumes() {
         return volumes;
+    }
+
+    HealthMonitor health() {
+        return health;
     }
 
     // ------------------------------------------------------------------ start
@@ -203,6 +209,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             monitor.watch(e, runtime, e.run);
             started = true;
             events.publish(r, "start");
+            startHealthChecks(e);
             return new Started(e.exit.copy(), io);
         } catch (StartFailedException ex) {
             store.saveState(e, e.state.failed(ex.exitCode(), ex.getMessage()));
@@ -215,6 +222,26 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 networking.tearDown(r.id());
                 rootfs.release(r);
             }
+        }
+    }
+
+    /** Starts a run's health checks; a failure to save their state is logged, the run goes on. Called with the lock held. */
+    void startHealthChecks(ContainerStore.Entry e) {
+        try {
+            health.started(e);
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot start the health checks of container " + e.record.shortId() + ": "
+                    + ex.getMessage());
+        }
+    }
+
+    /** Starts or stops health checks as the container's state now wants them. Called with the lock held. */
+    private void updateHealthChecks(ContainerStore.Entry e) {
+        try {
+            health.update(e);
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot update the health checks of container " + e.record.shortId() + ": "
+                    + ex.getMessage());
         }
     }
 
@@ -331,6 +358,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                     LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
                             + ex.getMessage());
                 }
+                updateHealthChecks(e);
             }
         } finally {
             e.lock.unlock();
@@ -521,6 +549,8 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             runtimeOf(e).pause(e.id());
             store.saveState(e, e.state.paused(true));
             events.publish(e.record, "pause");
+            // Docker runs no probes in a paused container.
+            updateHealthChecks(e);
         } finally {
             e.lock.unlock();
         }
@@ -537,6 +567,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             runtimeOf(e).resume(e.id());
             store.saveState(e, e.state.paused(false));
             events.publish(e.record, "unpause");
+            updateHealthChecks(e);
         } finally {
             e.lock.unlock();
         }
@@ -783,6 +814,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
     void removeLocked(ContainerStore.Entry e, boolean anonymousVolumes) throws IOException {
         ContainerRecord r = e.record;
         policies.cancel(e);
+        health.cancel(e);
         store.remove(e);
         try {
             drivers.runtime(r.host().runtime()).delete(r.id());
@@ -805,6 +837,7 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
 
     /** Stops the monitors and policy restarts: running containers keep running, for the next engine. */
     void close() {
+        health.close(store.all());
         policies.close();
         monitor.close(store.all());
     }

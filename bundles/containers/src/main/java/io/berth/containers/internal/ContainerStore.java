@@ -100,6 +100,10 @@ final class ContainerStore {
         long restartDelay = 100;
         volatile boolean removing;
         volatile boolean removed;
+        /** The health checks of the current run, while they run; guarded by {@link #lock}. */
+        volatile HealthMonitor.Watch health;
+        /** Notified whenever {@link #state} changes or the container is removed (what waiting for its health waits on). */
+        final Object stateChanged = new Object();
 
         Entry(Path dir, ContainerRecord record, StateRecord state) {
             this.dir = dir;
@@ -277,6 +281,13 @@ final class ContainerStore {
     void saveState(Entry e, StateRecord state) throws IOException {
         write(e.dir.resolve("state.json"), JSON.writeValueAsBytes(state), false);
         e.state = state;
+        changed(e);
+    }
+
+    private static void changed(Entry e) {
+        synchronized (e.stateChanged) {
+            e.stateChanged.notifyAll();
+        }
     }
 
     void saveRecord(Entry e, ContainerRecord record) throws IOException {
@@ -294,6 +305,7 @@ final class ContainerStore {
         byId.remove(e.id());
         release(e.record.name(), e.id());
         e.removed = true;
+        changed(e);
         Trees.delete(doomed);
     }
 

@@ -311,6 +311,12 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     }
 
     @Override
+    public io.berth.api.container.HealthStatus awaitHealth(String idOrName, java.time.Duration timeout)
+            throws InterruptedException {
+        return lifecycle.health().await(idOrName, timeout);
+    }
+
+    @Override
     public List<String> usersOf(Digest imageId) {
         return queries.usersOf(imageId);
     }

@@ -100,6 +100,10 @@ final class Reconciler {
                     store.saveState(e, e.state.paused(paused));
                 }
                 lifecycle.monitor().watch(e, runtime, e.run);
+                if (!paused) {
+                    // As docker's restore: the checks start over, from starting, their log kept.
+                    lifecycle.startHealthChecks(e);
+                }
                 return;
             }
             // It ended while nobody watched: recorded as any exit, outside the lock it takes.
@@ -123,6 +127,13 @@ final class Reconciler {
         for (ContainerStore.Entry e : store.all()) {
             if (runtimeName.equals(e.record.host().runtime())) {
                 ExitMonitor.forget(e);
+                // Probes need the runtime: they start over when it returns.
+                e.lock.lock();
+                try {
+                    lifecycle.health().cancel(e);
+                } finally {
+                    e.lock.unlock();
+                }
             }
         }
     }

@@ -129,7 +129,7 @@ final class RestartPolicies {
             } catch (StartFailedException ex) {
                 // Counted as a run that failed at once: the policy decides again.
                 StateRecord failed = new StateRecord(ContainerStatus.EXITED, 0, ex.exitCode(), false, ex.getMessage(),
-                        e.state.startedAt(), Instant.now().toString(), e.state.restartCount() + 1, false);
+                        e.state.startedAt(), Instant.now().toString(), e.state.restartCount() + 1, false, e.state.health());
                 store.saveState(e, afterExit(e, failed, Instant.now()));
             }
         } catch (IOException | RuntimeException ex) {

@@ -5,6 +5,7 @@ import io.berth.api.container.CreateRequest;
 import io.berth.api.container.HostConfig;
 import io.berth.api.container.RestartPolicy;
 import io.berth.api.container.LogConfig;
+import io.berth.api.image.ContainerConfig;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
 import io.berth.shell.internal.framework.CommandContext;
@@ -87,6 +88,18 @@ public class CreateOptions {
     public String stopSignal;
     @Option(names = {"--stop-timeout"}, description = "Timeout (in seconds) to stop a container", absentValue = UNSET)
     public String stopTimeout;
+    @Option(names = {"--health-cmd"}, description = "Command to run to check health")
+    public String healthCmd;
+    @Option(names = {"--health-interval"}, description = "Time between running the check (ms|s|m|h) (default 0s)", absentValue = UNSET)
+    public String healthInterval;
+    @Option(names = {"--health-timeout"}, description = "Maximum time to allow one check to run (ms|s|m|h) (default 0s)", absentValue = UNSET)
+    public String healthTimeout;
+    @Option(names = {"--health-start-period"}, description = "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)", absentValue = UNSET)
+    public String healthStartPeriod;
+    @Option(names = {"--health-retries"}, description = "Consecutive failures needed to report unhealthy", absentValue = UNSET)
+    public String healthRetries;
+    @Option(names = {"--no-healthcheck"}, description = "Disable any container-specified HEALTHCHECK", absentValue = "false")
+    public boolean noHealthcheck;
     @Option(names = {"--rm"}, description = "Automatically remove the container when it exits", absentValue = "false")
     public boolean rm;
     @Option(names = {"--runtime"}, description = "Runtime to use for this container")
@@ -151,6 +164,7 @@ public class CreateOptions {
             // docker's client refuses it before asking (the engine would too, in its own words).
             throw UsageException.flag("conflicting options: cannot specify both --restart and --rm");
         }
+        ContainerConfig.Healthcheck healthcheck = healthcheck();
         // --mount's values are read with the flags, before docker's CLI looks at anything else.
         List<io.berth.api.container.MountSpec> mountFlags = ContainerVolumes.parseMountFlags(mount);
         ContainerNetworking.Result net = ContainerNetworking.parse(this);
@@ -193,7 +207,48 @@ public class CreateOptions {
                 .workingDir(blankToNull(workdir)).user(blankToNull(user)).hostname(blankToNull(hostname)).labels(labelMap)
                 .stopSignal(blankToNull(stopSignal)).stopTimeout(timeout).storage(blankToNull(storage)).host(host).tty(tty)
                 .openStdin(interactive).stdinOnce(interactive && stdinOnce).exposedPorts(net.exposedPorts())
-                .networks(net.networks()).build();
+                .networks(net.networks()).healthcheck(healthcheck).build();
+    }
+
+    /**
+     * The health check the flags ask for, as docker's client makes it: {@code ["NONE"]} with
+     * {@code --no-healthcheck}, {@code ["CMD-SHELL", CMD]} with {@code --health-cmd}, the durations
+     * and retries as given (zero: the image's); {@code null} when no flag is given.
+     */
+    private ContainerConfig.Healthcheck healthcheck() {
+        long interval = UNSET.equals(healthInterval) ? 0 : TimeFlags.duration("--health-interval", healthInterval);
+        long timeout = UNSET.equals(healthTimeout) ? 0 : TimeFlags.duration("--health-timeout", healthTimeout);
+        long startPeriod = UNSET.equals(healthStartPeriod) ? 0 : TimeFlags.duration("--health-start-period", healthStartPeriod);
+        long retries = UNSET.equals(healthRetries) ? 0 : flagInteger("--health-retries", healthRetries);
+        boolean any = healthCmd != null && !healthCmd.isEmpty() || interval != 0 || timeout != 0 || startPeriod != 0
+                || retries != 0;
+        if (noHealthcheck) {
+            if (any) {
+                throw UsageException.flag("--no-healthcheck conflicts with --health-* options");
+            }
+            return new ContainerConfig.Healthcheck(List.of("NONE"), 0, 0, 0, 0);
+        }
+        if (!any) {
+            return null;
+        }
+        if (interval < 0) {
+            throw UsageException.flag("--health-interval cannot be negative");
+        }
+        if (timeout < 0) {
+            throw UsageException.flag("--health-timeout cannot be negative");
+        }
+        if (retries < 0) {
+            throw UsageException.flag("--health-retries cannot be negative");
+        }
+        if (startPeriod < 0) {
+            throw UsageException.flag("--health-start-period cannot be negative");
+        }
+        if (retries > Integer.MAX_VALUE) {
+            throw UsageException.flag("invalid argument \"" + healthRetries + "\" for \"--health-retries\" flag: "
+                    + "strconv.ParseInt: parsing \"" + healthRetries + "\": value out of range");
+        }
+        List<String> test = healthCmd == null || healthCmd.isEmpty() ? null : List.of("CMD-SHELL", healthCmd);
+        return new ContainerConfig.Healthcheck(test, interval, timeout, startPeriod, (int) retries);
     }
 
     private static String blankToNull(String s) {

@@ -69,4 +69,87 @@ final class TimeFlags {
                     + text + "\"");
         }
     }
+
+    /**
+     * A duration flag's value in nanoseconds, read as Go's {@code time.ParseDuration} reads it
+     * ({@code 1.5s}, {@code 200ms}, {@code 1m30s}, {@code -2s}, {@code 0}); a bad one is a flag error
+     * (status 125) in Go's words: {@code time: missing unit in duration "5"}.
+     */
+    static long duration(String flag, String value) {
+        try {
+            return goDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw io.berth.shell.internal.framework.UsageException.flag("invalid argument \"" + value + "\" for \"" + flag
+                    + "\" flag: " + e.getMessage());
+        }
+    }
+
+    /** Go's {@code time.ParseDuration}; its error message as the exception's. */
+    static long goDuration(String orig) {
+        String s = orig;
+        boolean negative = false;
+        if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+            negative = s.charAt(0) == '-';
+            s = s.substring(1);
+        }
+        if (s.equals("0")) {
+            return 0;
+        }
+        IllegalArgumentException invalid = new IllegalArgumentException("time: invalid duration \"" + orig + "\"");
+        if (s.isEmpty()) {
+            throw invalid;
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                throw invalid;
+            }
+            int start = i;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            boolean whole = i > start;
+            String number = s.substring(start, i);
+            boolean fraction = false;
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+                int f = i;
+                while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                    i++;
+                }
+                fraction = i > f;
+                number = (whole ? number : "0") + "." + (fraction ? s.substring(f, i) : "0");
+            }
+            if (!whole && !fraction) {
+                throw invalid;
+            }
+            int u = i;
+            while (i < s.length() && s.charAt(i) != '.' && (s.charAt(i) < '0' || s.charAt(i) > '9')) {
+                i++;
+            }
+            String unit = s.substring(u, i);
+            if (unit.isEmpty()) {
+                throw new IllegalArgumentException("time: missing unit in duration \"" + orig + "\"");
+            }
+            long nanos = switch (unit) {
+                case "ns" -> 1L;
+                case "us", "\u00b5s", "\u03bcs" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                case "h" -> 3_600_000_000_000L;
+                default -> throw new IllegalArgumentException("time: unknown unit \"" + unit + "\" in duration \"" + orig + "\"");
+            };
+            total = total.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanos)));
+        }
+        // Go truncates the fraction of a nanosecond.
+        BigDecimal limit = BigDecimal.valueOf(Long.MAX_VALUE);
+        if (total.compareTo(negative ? limit.add(BigDecimal.ONE) : limit) > 0) {
+            throw invalid;
+        }
+        long n = total.setScale(0, java.math.RoundingMode.DOWN).longValue();
+        return negative ? -n : n;
+    }
 }

@@ -182,7 +182,7 @@ public final class Template {
      * top) and name.
      */
     private static final Map<String, List<String>> OMITTED_NIL_FIELDS = Map.of(
-            "/HostConfig", List.of("Init"));
+            "/HostConfig", List.of("Init"), "/State", List.of("Health"));
 
     /** A nil pointer that docker's JSON omits: {@code <nil>} to a template, left out of its {@code json}. */
     static final class OmittedNil extends NullNode {

@@ -82,7 +82,10 @@ class TemplateTest {
         assertThat(Template.parse("{{printf \"%+v\" .HostConfig.RestartPolicy}}").execute(c))
                 .isEqualTo("{Name:no MaximumRetryCount:0}");
         assertThat(Template.parse("{{.Config.Labels}}").execute(c)).isEqualTo("map[a:1 b:2]");
-        assertThat(Template.parse("{{.State}}").execute(c)).isEqualTo("{running}");
+        // State's Health is a nil pointer without a health check: <nil> as Go prints it, left out of its JSON.
+        assertThat(Template.parse("{{.State}}").execute(c)).isEqualTo("{running <nil>}");
+        assertThat(Template.parse("{{json .State}}").execute(c)).isEqualTo("{\"Status\":\"running\"}");
+        assertThat(Template.parse("{{json .State.Health}}").execute(c)).isEqualTo("null");
         assertThat(Template.parse("{{json .Config.Labels}}").execute(c)).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
     }
 
