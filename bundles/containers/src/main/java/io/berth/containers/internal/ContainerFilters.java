@@ -74,7 +74,7 @@ final class ContainerFilters {
         }
         for (String h : f.get("health")) {
             if (!HEALTH.contains(h)) {
-                throw new InvalidArgumentException("Invalid filter 'health=" + h + "'");
+                throw new InvalidArgumentException("Unrecognised filter value for health: " + h);
             }
         }
         List<Integer> exited = new ArrayList<>();

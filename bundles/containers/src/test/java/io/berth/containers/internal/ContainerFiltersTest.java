@@ -116,7 +116,7 @@ class ContainerFiltersTest {
         assertThatThrownBy(() -> names(true, "status=sleeping")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("Invalid filter 'status=sleeping'");
         assertThatThrownBy(() -> names(true, "health=fine")).isInstanceOf(InvalidArgumentException.class)
-                .hasMessage("Invalid filter 'health=fine'");
+                .hasMessage("Unrecognised filter value for health: fine");
         assertThatThrownBy(() -> names(true, "exited=x")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("strconv.Atoi: parsing \"x\": invalid syntax");
         assertThatThrownBy(() -> Filters.parse(List.of("status"))).isInstanceOf(InvalidArgumentException.class)

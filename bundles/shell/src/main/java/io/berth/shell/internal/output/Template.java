@@ -572,9 +572,11 @@ public final class Template {
         }
     }
 
-    private record Sub(Pipe pipe) implements Operand {
+    /** A parenthesised pipeline, and the fields taken of what it gives ({@code null}: none). */
+    private record Sub(Pipe pipe, Field fields) implements Operand {
         public JsonNode eval(JsonNode dot, Vars vars) {
-            return pipe.eval(dot, vars);
+            JsonNode v = pipe.eval(dot, vars);
+            return fields == null ? v : fields.eval(v, vars);
         }
     }
 
@@ -853,7 +855,16 @@ public final class Template {
                     throw error("unclosed left paren");
                 }
                 i++;
-                return new Sub(p);
+                // (pipeline).Field.Field: fields of what the pipeline gives.
+                if (i < s.length() && s.charAt(i) == '.') {
+                    int start = i;
+                    while (i < s.length() && !Character.isWhitespace(s.charAt(i)) && "|()".indexOf(s.charAt(i)) < 0) {
+                        i++;
+                    }
+                    String word = s.substring(start, i);
+                    return new Sub(p, new Field(null, fieldPath(word, word.substring(1)), offset + start));
+                }
+                return new Sub(p, null);
             }
             if (c == '"') {
                 int start = i++;

@@ -107,6 +107,8 @@ class TemplateTest {
         assertThat(run("{{with $c := .Config}}{{$c.Env}}{{end}}")).isEqualTo("[PATH=/bin]");
         assertThat(run("{{$n := 1}}{{if .Id}}{{$n = 2}}{{end}}{{$n}}")).isEqualTo("2");
         assertThat(run("{{if eq (len .RepoTags) 2}}two{{end}}")).isEqualTo("two");
+        assertThat(run("{{(index .Config.Labels \"a\")}} {{(.Config).Cmd}} {{with $c := .}}{{($c.Config).Env}}{{end}}"))
+                .isEqualTo("1 [sh] [PATH=/bin]");
         // A variable lives until the end of the block that declares it.
         assertThatThrownBy(() -> Template.parse("{{range $t := .RepoTags}}{{end}}{{$t}}"))
                 .hasMessage("template: :1: undefined variable \"$t\"");
