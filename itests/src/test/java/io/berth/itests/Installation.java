@@ -151,6 +151,17 @@ final class Installation implements AutoCloseable {
         return run(pb, stdin, "bin/berth " + String.join(" ", args));
     }
 
+    /** Runs bin/berth from the directory {@code cwd}, with the given environment additions. */
+    Result runIn(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/berth").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        pb.environment().put("BERTH_HOST", host());
+        pb.environment().putAll(env);
+        return run(pb, null, "bin/berth " + String.join(" ", args) + " (in " + cwd + ")");
+    }
+
     /**
      * Runs a command with {@code stdin} ({@code null}: none) and collects its output; it must end
      * within 60 s ({@code what} names it if not).

@@ -41,7 +41,8 @@ public class CommandRegistrar {
             "system", "Manage Berth",
             "driver", "Manage drivers",
             "network", "Manage networks",
-            "volume", "Manage volumes");
+            "volume", "Manage volumes",
+            "compose", "Docker Compose");
 
     private final BundleContext context;
     private final Object lock = new Object();
