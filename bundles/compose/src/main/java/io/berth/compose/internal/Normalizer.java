@@ -339,8 +339,13 @@ final class Normalizer {
     }
 
     private static ObjectNode sortedPort(ObjectNode o) {
+        return ordered(o, List.of("name", "mode", "host_ip", "target", "published", "protocol", "app_protocol"));
+    }
+
+    /** {@code o}'s fields, those of {@code first} first in that order, the others after them as they were. */
+    private static ObjectNode ordered(ObjectNode o, List<String> first) {
         ObjectNode out = F.objectNode();
-        for (String k : List.of("name", "mode", "host_ip", "target", "published", "protocol", "app_protocol")) {
+        for (String k : first) {
             if (o.has(k)) {
                 out.set(k, o.get(k));
             }
@@ -408,18 +413,7 @@ final class Normalizer {
         if (o.has("target")) {
             o.put("target", Path.of(o.get("target").asText()).normalize().toString());
         }
-        ObjectNode out = F.objectNode();
-        for (String k : List.of("type", "source", "target", "read_only")) {
-            if (o.has(k)) {
-                out.set(k, o.get(k));
-            }
-        }
-        o.fields().forEachRemaining(e -> {
-            if (!out.has(e.getKey())) {
-                out.set(e.getKey(), e.getValue());
-            }
-        });
-        return out;
+        return ordered(o, List.of("type", "source", "target", "read_only"));
     }
 
     static String absolute(Path dir, String path, Map<String, String> env) {

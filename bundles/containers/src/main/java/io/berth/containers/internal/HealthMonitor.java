@@ -262,16 +262,21 @@ final class HealthMonitor {
     }
 
     private void stop(Watch w) {
+        Attachment io = halt(w);
+        if (io != null) {
+            // As docker cancels a running probe: killed, off the caller's thread (it holds the container's lock).
+            submitKill(io);
+        }
+    }
+
+    /** No more probes for {@code w}; the probe running now, if one is, which the caller kills. */
+    private static Attachment halt(Watch w) {
         w.stopped = true;
         ScheduledFuture<?> f = w.next;
         if (f != null) {
             f.cancel(false);
         }
-        Attachment io = w.probe;
-        if (io != null) {
-            // As docker cancels a running probe: killed, off the caller's thread (it holds the container's lock).
-            submitKill(io);
-        }
+        return w.probe;
     }
 
     private void submitKill(Attachment io) {
@@ -295,16 +300,9 @@ final class HealthMonitor {
         closed = true;
         for (ContainerStore.Entry e : entries) {
             Watch w = e.health;
-            if (w != null) {
-                w.stopped = true;
-                ScheduledFuture<?> f = w.next;
-                if (f != null) {
-                    f.cancel(false);
-                }
-                Attachment io = w.probe;
-                if (io != null) {
-                    kill(io);
-                }
+            Attachment io = w == null ? null : halt(w);
+            if (io != null) {
+                kill(io);
             }
         }
         timer.shutdownNow();
