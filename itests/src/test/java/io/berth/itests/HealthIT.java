@@ -78,7 +78,7 @@ class HealthIT extends DaemonWithBusybox {
         assertThat(namesWith("unhealthy")).isEmpty();
         Installation.Result bad = berth.berth("ps", "--filter", "health=sick");
         assertThat(bad.status()).isEqualTo(1);
-        assertThat(bad.err()).contains("health=sick");
+        assertThat(bad.err()).isEqualTo("Error: Unrecognised filter value for health: sick\n");
 
         // Stopped: its checks end and docker calls it unhealthy; started again, it starts over, its log kept.
         ok("stop", "-t", "0", "probed");
