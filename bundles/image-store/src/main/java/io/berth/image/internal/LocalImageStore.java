@@ -202,6 +202,16 @@ public final class LocalImageStore implements ImageStore {
         return ImageJson.manifest(content.read(r.manifest().digest()), "manifest " + r.manifest().digest());
     }
 
+    /** The image with this id, or {@code null}. */
+    ImageRecord record(Digest id) {
+        lock.lock();
+        try {
+            return images.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     List<ImageRecord> records() {
         lock.lock();
         try {

@@ -128,7 +128,7 @@ final class Receiver {
      * otherwise). {@code null} if it is not here.
      */
     private Image alreadyHere(ImageJson.Manifest manifest, List<String> tags, String repoDigest) throws IOException {
-        ImageRecord existing = store.images.get(manifest.config().digest());
+        ImageRecord existing = store.record(manifest.config().digest());
         if (existing == null) {
             return null;
         }
