@@ -744,10 +744,16 @@ public class ContainerCommands implements Commands {
     @Descriptor("Display the running processes of a container")
     public void top(CommandContext ctx, @Descriptor("The container, then options for ps") List<String> args)
             throws IOException, InterruptedException {
-        List<Integer> pids = containers.pids(args.get(0));
+        printTop(ctx, containers, args.get(0), args.subList(1, args.size()));
+    }
+
+    /** {@code top}: a running container's processes as ps lists them with {@code psArgs} ({@code -ef} when none). */
+    static void printTop(CommandContext ctx, ContainerService containers, String container, List<String> psArgs)
+            throws IOException, InterruptedException {
+        List<Integer> pids = containers.pids(container);
         List<String> command = new ArrayList<>();
         command.add("ps");
-        command.addAll(args.size() > 1 ? args.subList(1, args.size()) : List.of("-ef"));
+        command.addAll(psArgs.isEmpty() ? List.of("-ef") : psArgs);
         // As docker's: ps is asked for the container's processes (-q PID,…), whatever options were
         // given (-o alone lists only ps's own session); options that cannot go with -q (f), without.
         List<String> selected = new ArrayList<>(command);

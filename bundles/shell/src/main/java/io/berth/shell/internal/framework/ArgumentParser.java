@@ -122,7 +122,7 @@ public final class ArgumentParser {
             }
             try {
                 if (result[option.parameterIndex()] == null) {
-                    result[option.parameterIndex()] = option.field().getDeclaringClass().getConstructor().newInstance();
+                    result[option.parameterIndex()] = spec.method().getParameterTypes()[option.parameterIndex()].getConstructor().newInstance();
                 }
                 option.field().set(result[option.parameterIndex()], value);
             } catch (ReflectiveOperationException e) {

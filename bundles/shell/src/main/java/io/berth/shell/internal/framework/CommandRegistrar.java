@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -106,6 +107,41 @@ public class CommandRegistrar {
             unregisterGroup(group);
             invokersByGroup.remove(group);
         }
+    }
+
+    /** Flags of compose's that take a value, which may come before its subcommand. */
+    private static final Set<String> COMPOSE_VALUE_FLAGS = Set.of("-f", "--file", "-p", "--project-name",
+            "--project-directory", "--env-file", "--profile", "--ansi", "--progress", "--parallel");
+
+    /**
+     * The user's words with compose's global flags moved after its subcommand, as docker compose takes
+     * them before it ({@code compose -f a.yaml -p x up -d} is {@code compose up -f a.yaml -p x -d});
+     * other words as they are.
+     */
+    public static List<String> composeGlobalFlagsLast(List<String> words) {
+        if (words.size() < 3 || !words.get(0).equals("compose") || !words.get(1).startsWith("-")) {
+            return words;
+        }
+        List<String> flags = new ArrayList<>();
+        int i = 1;
+        while (i < words.size() && words.get(i).startsWith("-")) {
+            String w = words.get(i);
+            // Long names after the subcommand, where a short one may mean something else (rm -f).
+            flags.add(w.equals("-f") ? "--file" : w.equals("-p") ? "--project-name" : w);
+            if (COMPOSE_VALUE_FLAGS.contains(w) && i + 1 < words.size()) {
+                flags.add(words.get(++i));
+            }
+            i++;
+        }
+        if (i >= words.size()) {
+            return words;
+        }
+        List<String> out = new ArrayList<>();
+        out.add("compose");
+        out.add(words.get(i));
+        out.addAll(flags);
+        out.addAll(words.subList(i + 1, words.size()));
+        return out;
     }
 
     /** The command a user's words name, consuming one word or two ({@code image ls}). */
@@ -261,6 +297,7 @@ public class CommandRegistrar {
             List<String> all = new ArrayList<>();
             all.add(group);
             all.addAll(words);
+            all = composeGlobalFlagsLast(all);
             Optional<Resolved> resolved = words.isEmpty() ? Optional.empty() : resolve(all);
             int status;
             if (resolved.isPresent() && resolved.get().consumed() == 2) {

@@ -112,7 +112,7 @@ public record CommandSpec(String name, List<String> aliases, String description,
         List<String> names = new ArrayList<>(Arrays.asList(optionNames));
         names.sort(Comparator.comparing((String n) -> n.startsWith("--")));
         for (String n : names) {
-            if (!n.matches("-[a-zA-Z0-9]|--[a-z0-9][a-z0-9-]*")) {
+            if (!n.matches("-[a-zA-Z0-9]|--[a-z0-9][a-zA-Z0-9-]*")) {
                 throw new IllegalArgumentException(method + ": bad option name " + n);
             }
         }

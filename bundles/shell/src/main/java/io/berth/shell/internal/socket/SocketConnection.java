@@ -102,6 +102,7 @@ final class SocketConnection implements Runnable {
         if (args.get(0).equals("help")) {
             return runGogo(context, session, "berth:help", args.subList(1, args.size()));
         }
+        args = CommandRegistrar.composeGlobalFlagsLast(args);
         Optional<CommandRegistrar.Resolved> resolved = registrar.resolve(args);
         if (resolved.isPresent()) {
             CommandRegistrar.Resolved r = resolved.get();

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every command of the shell is well formed: one name each, no option named twice (-p, --net, …). */
 class CommandSetTest {
     private static final List<Class<?>> GROUPS = List.of(ContainerCommands.class, ContainerFileCommands.class, ImageCommands.class,
-            NetworkCommands.class, SystemCommands.class, RegistryCommands.class, ConsoleCommands.class, VolumeCommands.class);
+            NetworkCommands.class, SystemCommands.class, RegistryCommands.class, ConsoleCommands.class, VolumeCommands.class,
+            ComposeCommands.class);
 
     @Test
     void commandsAndOptionsAreUnique() {
@@ -39,7 +40,29 @@ class CommandSetTest {
         assertThat(commandNames).contains("network create", "network ls", "network list", "network inspect",
                 "network rm", "network remove", "network connect", "network disconnect", "network prune", "port",
                 "container port", "volume create", "volume ls", "volume list", "volume inspect", "volume rm",
-                "volume remove", "volume prune");
+                "volume remove", "volume prune", "compose up", "compose down", "compose ps", "compose logs", "compose start",
+                "compose stop", "compose restart", "compose rm", "compose kill", "compose pause", "compose unpause",
+                "compose scale", "compose exec", "compose run", "compose create", "compose pull", "compose push",
+                "compose top", "compose port", "compose images", "compose events", "compose ls", "compose config");
+    }
+
+    @Test
+    void composeGlobalFlagsMayComeBeforeTheSubcommand() {
+        assertThat(io.berth.shell.internal.framework.CommandRegistrar.composeGlobalFlagsLast(
+                List.of("compose", "-f", "a.yaml", "-p", "x", "--compatibility", "up", "-d", "web")))
+                .containsExactly("compose", "up", "--file", "a.yaml", "--project-name", "x", "--compatibility", "-d", "web");
+        assertThat(io.berth.shell.internal.framework.CommandRegistrar.composeGlobalFlagsLast(List.of("compose", "up", "-d")))
+                .containsExactly("compose", "up", "-d");
+        assertThat(io.berth.shell.internal.framework.CommandRegistrar.composeGlobalFlagsLast(List.of("run", "-p", "80", "up")))
+                .containsExactly("run", "-p", "80", "up");
+    }
+
+    @Test
+    void runEntrypointsAreSplitAsAShellSplitsThem() {
+        assertThat(ComposeCommands.words("sh -c 'echo a  b' \"x\\\"y\" z\\ w")).containsExactly("sh", "-c", "echo a  b", "x\"y", "z w");
+        assertThat(ComposeCommands.words("  ")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ComposeCommands.words("sh -c 'x"))
+                .hasMessage("invalid command line string: unterminated quote in sh -c 'x");
     }
 
     @Test

@@ -1,0 +1,255 @@
+package io.berth.itests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Compose projects run by the engine through bin/berth, from the project's directory as a user runs
+ * them: the reference's 3-service project (a web server with a health check and a published port, a
+ * client that waits for it to be healthy and fetches it by name, three workers) through the seed's
+ * steps, recreation on a changed configuration, and the {@code depends_on} conditions, met and not.
+ */
+class ComposeIT extends DaemonWithBusybox {
+    private Path project(String dir, String compose) throws Exception {
+        Path d = berth.root.resolveSibling(dir);
+        Files.createDirectories(d.resolve("www"));
+        Files.writeString(d.resolve("docker-compose.yml"), compose);
+        return d;
+    }
+
+    private Installation.Result compose(Path dir, Map<String, String> env, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("compose"));
+        all.addAll(List.of(args));
+        return berth.runIn(dir, env, all.toArray(String[]::new));
+    }
+
+    private Installation.Result composeOk(Path dir, Map<String, String> env, String... args) throws Exception {
+        Installation.Result r = compose(dir, env, args);
+        assertThat(r.status()).as("compose " + String.join(" ", args) + ": " + r.out() + r.err()).isZero();
+        return r;
+    }
+
+    private List<String> names(String... psArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("ps", "--format", "{{.Names}}"));
+        args.addAll(List.of(psArgs));
+        return ok(args.toArray(String[]::new)).out().lines().sorted().toList();
+    }
+
+    private JsonNode inspect(String what, String name) throws Exception {
+        return JSON.readTree(ok(what, "inspect", name).out()).get(0);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void theReferenceProjectGoesThroughTheSeedsSteps() throws Exception {
+        ok("tag", "busybox:latest", "bb:latest");
+        String compose;
+        try (InputStream in = getClass().getResourceAsStream("/compose/cmpres.yml")) {
+            compose = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path dir = project("cmpres", compose);
+        Files.writeString(dir.resolve("www/index.html"), "hello from web\n");
+        Files.writeString(dir.resolve(".env"), "WEB_PORT=18080\nGREETING=hi-from-dotenv\n");
+        int port = freePort();
+        // The caller's environment wins over .env.
+        Map<String, String> env = Map.of("WEB_PORT", Integer.toString(port));
+
+        Installation.Result up = composeOk(dir, env, "up", "-d");
+        assertThat(up.err()).contains(" Network cmpres_default  Created", " Volume \"cmpres_webdata\"  Created",
+                " Container cmpres-web-1  Healthy", " Container cmpres-client-1  Started");
+        // The client was created only once web was healthy.
+        assertThat(up.err().indexOf(" Container cmpres-client-1  Creating"))
+                .isGreaterThan(up.err().indexOf(" Container cmpres-web-1  Healthy"));
+        List<String> five = List.of("cmpres-client-1", "cmpres-web-1", "cmpres-worker-1", "cmpres-worker-2", "cmpres-worker-3");
+        assertThat(names()).isEqualTo(five);
+        JsonNode web = inspect("container", "cmpres-web-1");
+        JsonNode labels = web.at("/Config/Labels");
+        assertThat(labels.get("com.docker.compose.project").asText()).isEqualTo("cmpres");
+        assertThat(labels.get("com.docker.compose.service").asText()).isEqualTo("web");
+        assertThat(labels.get("com.docker.compose.container-number").asText()).isEqualTo("1");
+        assertThat(labels.get("com.docker.compose.oneoff").asText()).isEqualTo("False");
+        assertThat(labels.get("com.docker.compose.config-hash").asText()).matches("[0-9a-f]{64}");
+        assertThat(labels.get("com.docker.compose.project.working_dir").asText()).isEqualTo(dir.toString());
+        assertThat(labels.get("org.example.demo").asText()).isEqualTo("cmpres");
+        assertThat(web.at("/HostConfig/Init").asBoolean()).isTrue();
+        assertThat(web.at("/Config/Hostname").asText()).isEqualTo("web-host");
+        assertThat(web.at("/NetworkSettings/Networks/cmpres_default/Aliases").toString())
+                .contains("\"cmpres-web-1\"", "\"web\"", "\"www\"", "\"frontend\"");
+        assertThat(inspect("network", "cmpres_default").at("/Labels/com.docker.compose.network").asText()).isEqualTo("default");
+        assertThat(inspect("volume", "cmpres_webdata").at("/Labels/com.docker.compose.volume").asText()).isEqualTo("webdata");
+        assertThat(inspect("container", "cmpres-client-1").at("/Config/Env").toString())
+                .contains("GREETING=hi-from-dotenv", "LITERAL=$HOME stays literal");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).isEqualTo("hello from web\n");
+
+        String ps = composeOk(dir, env, "ps").out();
+        assertThat(ps.lines().findFirst().orElseThrow()).matches("NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS");
+        assertThat(ps).containsPattern("cmpres-web-1 +bb:latest +\"httpd -f -v -p 8080…\" +web .*\\(healthy\\) +9000/tcp, 127.0.0.1:"
+                + port + "->8080/tcp");
+        assertThat(composeOk(dir, env, "ps", "--services").out().lines().sorted().toList()).containsExactly("client", "web", "worker");
+        assertThat(composeOk(dir, env, "port", "web", "8080").out()).isEqualTo("127.0.0.1:" + port + "\n");
+
+        // The client reaches web by its service name on the project's network.
+        Instant deadline = Instant.now().plusSeconds(30);
+        String logs = "";
+        while (Instant.now().isBefore(deadline) && !logs.contains("client-1 | hello from web")) {
+            Thread.sleep(200);
+            logs = composeOk(dir, env, "logs").out();
+        }
+        assertThat(logs).contains("client-1 | hello from web").contains("worker-1 | worker ").contains("worker-3 | worker ");
+        assertThat(composeOk(dir, env, "logs", "--tail", "1", "worker").out().lines().toList()).hasSize(3)
+                .allMatch(l -> l.matches("worker-[123] \\| worker [0-9a-f]{12} started"));
+
+        composeOk(dir, env, "scale", "worker=5");
+        assertThat(names()).containsExactly("cmpres-client-1", "cmpres-web-1", "cmpres-worker-1", "cmpres-worker-2",
+                "cmpres-worker-3", "cmpres-worker-4", "cmpres-worker-5");
+
+        // The seed: docker stop $(docker container ls -q), then docker-compose rm -v -f.
+        List<String> stop = new ArrayList<>(List.of("stop"));
+        stop.addAll(ok("container", "ls", "-q").out().lines().toList());
+        ok(stop.toArray(String[]::new));
+        assertThat(names()).isEmpty();
+        assertThat(composeOk(dir, env, "ps", "-a", "--format", "{{.State}}").out().lines().distinct().toList())
+                .containsExactly("exited");
+        Installation.Result rm = composeOk(dir, env, "rm", "-v", "-f");
+        assertThat(rm.err()).contains(" Container cmpres-worker-5  Removed");
+        assertThat(names("-a")).isEmpty();
+        assertThat(ok("volume", "ls", "-q").out()).isEqualTo("cmpres_webdata\n");
+        assertThat(compose(dir, env, "rm", "-f").err()).endsWith("\nNo stopped containers\n");
+
+        // Up again: the file's 3 workers, the volume kept.
+        composeOk(dir, env, "up", "-d");
+        assertThat(names()).isEqualTo(five);
+        assertThat(composeOk(dir, Map.of(), "ls").out()).containsPattern("cmpres +running\\(5\\) +" + dir.resolve("docker-compose.yml"));
+
+        Installation.Result down = composeOk(dir, env, "down", "-v");
+        assertThat(down.err()).contains(" Network cmpres_default  Removed", " Volume cmpres_webdata  Removed");
+        // Dependents stop first: the client before web.
+        assertThat(down.err().indexOf(" Container cmpres-client-1  Stopped"))
+                .isLessThan(down.err().indexOf(" Container cmpres-web-1  Stopping"));
+        assertThat(names("-a")).isEmpty();
+        assertThat(ok("network", "ls", "--format", "{{.Name}}").out()).doesNotContain("cmpres");
+        assertThat(ok("volume", "ls", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void onlyWhatChangedIsRecreatedAndAnonymousVolumesAreKept() throws Exception {
+        Path dir = project("recreate", """
+                services:
+                  a:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    environment:
+                      X: ${X:-1}
+                    volumes: ["/data"]
+                  b:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    init: true
+                """);
+        composeOk(dir, Map.of(), "up", "-d");
+        String a = inspect("container", "recreate-a-1").get("Id").asText();
+        String b = inspect("container", "recreate-b-1").get("Id").asText();
+        ok("exec", "recreate-a-1", "sh", "-c", "echo kept > /data/file");
+        Installation.Result same = composeOk(dir, Map.of(), "up", "-d");
+        assertThat(same.err()).contains(" Container recreate-a-1  Running", " Container recreate-b-1  Running");
+        assertThat(inspect("container", "recreate-a-1").get("Id").asText()).isEqualTo(a);
+
+        Installation.Result changed = composeOk(dir, Map.of("X", "2"), "up", "-d");
+        assertThat(changed.err()).contains(" Container recreate-a-1  Recreate", " Container recreate-a-1  Recreated",
+                " Container recreate-b-1  Running");
+        JsonNode recreated = inspect("container", "recreate-a-1");
+        assertThat(recreated.get("Id").asText()).isNotEqualTo(a);
+        assertThat(recreated.at("/Config/Env").toString()).contains("X=2");
+        assertThat(inspect("container", "recreate-b-1").get("Id").asText()).isEqualTo(b);
+        assertThat(ok("exec", "recreate-a-1", "cat", "/data/file").out()).isEqualTo("kept\n");
+        assertThat(names("-a")).containsExactly("recreate-a-1", "recreate-b-1");
+
+        composeOk(dir, Map.of("X", "2"), "up", "-d", "--force-recreate", "b");
+        assertThat(inspect("container", "recreate-b-1").get("Id").asText()).isNotEqualTo(b);
+        composeOk(dir, Map.of(), "down", "-v");
+        assertThat(ok("volume", "ls", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void dependenciesAreWaitedForAndTheirFailuresNamed() throws Exception {
+        Path dir = project("deps", """
+                services:
+                  migrate:
+                    image: busybox
+                    command: ["sh", "-c", "sleep 1; exit 0"]
+                  app:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    depends_on:
+                      migrate:
+                        condition: service_completed_successfully
+                  bad:
+                    image: busybox
+                    command: ["sh", "-c", "exit 7"]
+                    profiles: [failing]
+                  after-bad:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    profiles: [failing]
+                    depends_on:
+                      bad:
+                        condition: service_completed_successfully
+                  sick:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    profiles: [failing]
+                    healthcheck:
+                      test: ["CMD", "false"]
+                      interval: 1s
+                      retries: 1
+                  after-sick:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    profiles: [failing]
+                    depends_on:
+                      sick:
+                        condition: service_healthy
+                """);
+        composeOk(dir, Map.of(), "up", "-d");
+        JsonNode migrate = inspect("container", "deps-migrate-1");
+        JsonNode app = inspect("container", "deps-app-1");
+        assertThat(migrate.at("/State/ExitCode").asInt()).isZero();
+        assertThat(Instant.parse(app.at("/State/StartedAt").asText()))
+                .isAfterOrEqualTo(Instant.parse(migrate.at("/State/FinishedAt").asText()));
+
+        Installation.Result failing = compose(dir, Map.of(), "--profile", "failing", "up", "-d");
+        assertThat(failing.status()).as(failing.err()).isEqualTo(1);
+        assertThat(failing.err()).contains("service \"bad\" didn't complete successfully: exit 7\n")
+                .contains("dependency failed to start: container deps-sick-1 is unhealthy\n");
+        // What did start keeps running; what waited for the failures was never made.
+        assertThat(names()).contains("deps-app-1", "deps-sick-1").doesNotContain("deps-after-bad-1", "deps-after-sick-1");
+        assertThat(compose(dir, Map.of(), "up", "-d", "nosuch").err()).isEqualTo("Error: no such service: nosuch\n");
+        composeOk(dir, Map.of(), "--profile", "failing", "down");
+        assertThat(names("-a")).isEmpty();
+        assertThat(ok("network", "ls", "--format", "{{.Name}}").out()).doesNotContain("deps_default");
+    }
+}
