@@ -252,4 +252,48 @@ class ComposeIT extends DaemonWithBusybox {
         assertThat(names("-a")).isEmpty();
         assertThat(ok("network", "ls", "--format", "{{.Name}}").out()).doesNotContain("deps_default");
     }
+
+    @Test
+    void aRunningProjectsContainersAreWorkedOnByService() throws Exception {
+        Path dir = project("cmds", """
+                services:
+                  app:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    init: true
+                    environment:
+                      FROM_FILE: file
+                """);
+        composeOk(dir, Map.of(), "up", "-d");
+        Installation.Result exec = compose(dir, Map.of("CALLER", "caller"), "exec", "-T", "-e", "CALLER", "app",
+                "sh", "-c", "echo $FROM_FILE $CALLER; exit 3");
+        assertThat(exec.status()).isEqualTo(3);
+        assertThat(exec.out()).isEqualTo("file caller\n");
+        Installation.Result run = composeOk(dir, Map.of(), "run", "--rm", "-T", "app", "echo", "one-off");
+        assertThat(run.out()).isEqualTo("one-off\n");
+        String detached = composeOk(dir, Map.of(), "run", "-d", "app", "sleep", "100").out().strip();
+        assertThat(detached).matches("cmds-app-run-[0-9a-f]{12}");
+        assertThat(inspect("container", detached).at("/Config/Labels/com.docker.compose.oneoff").asText()).isEqualTo("True");
+        assertThat(composeOk(dir, Map.of(), "top", "app").out()).startsWith("cmds-app-1\n").contains("sleep 300");
+        assertThat(composeOk(dir, Map.of(), "images").out()).containsPattern("cmds-app-1 +busybox +latest +[0-9a-f]{12}");
+
+        composeOk(dir, Map.of(), "pause", "app");
+        assertThat(ok("inspect", "--format", "{{.State.Status}}", "cmds-app-1").out()).isEqualTo("paused\n");
+        composeOk(dir, Map.of(), "unpause", "app");
+        composeOk(dir, Map.of(), "kill", "app");
+        // kill sends the signal (SIGKILL) and returns, as docker's: the container's end is waited for.
+        assertThat(ok("wait", "cmds-app-1").out()).isEqualTo("137\n");
+        composeOk(dir, Map.of(), "start");
+        assertThat(ok("inspect", "--format", "{{.State.Status}}", "cmds-app-1").out()).isEqualTo("running\n");
+        assertThat(composeOk(dir, Map.of(), "restart", "-t", "1").err()).contains(" Container cmds-app-1  Started");
+        assertThat(composeOk(dir, Map.of(), "ls", "-a").out()).containsPattern("cmds +running\\(2\\)");
+
+        // Without the file: the project by name, from its labels.
+        Path elsewhere = Files.createDirectories(berth.root.resolveSibling("elsewhere"));
+        assertThat(compose(elsewhere, Map.of(), "ps").err()).contains("no configuration file provided: not found");
+        assertThat(compose(elsewhere, Map.of(), "-p", "cmds", "ps", "-a", "--format", "{{.Name}}").out().lines().toList())
+                .containsExactly("cmds-app-1", detached);
+        composeOk(elsewhere, Map.of(), "-p", "cmds", "down");
+        assertThat(names("-a")).isEmpty();
+    }
 }

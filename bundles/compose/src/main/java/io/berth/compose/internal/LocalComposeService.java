@@ -253,13 +253,7 @@ public class LocalComposeService implements ComposeService {
                 failures.add(message(e));
             }
         }, executor)));
-        for (CompletableFuture<Void> f : pulls) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                failures.add(message(e.getCause()));
-            }
-        }
+        failures.addAll(joinAll(pulls));
     }
 
     private boolean present(String image) {
@@ -533,15 +527,7 @@ public class LocalComposeService implements ComposeService {
                 progress.event("Container", c.name(), "Started");
             }, executor));
         }
-        List<String> failures = new ArrayList<>();
-        for (CompletableFuture<Void> f : starts) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable t = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-                failures.add(message(t));
-            }
-        }
+        List<String> failures = joinAll(starts);
         if (!failures.isEmpty()) {
             throw new StartFailed(failures);
         }
@@ -1011,13 +997,7 @@ public class LocalComposeService implements ComposeService {
                 }
             }, executor));
         }
-        for (CompletableFuture<Void> f : work) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                failures.add(message(e.getCause()));
-            }
-        }
+        failures.addAll(joinAll(work));
         if (!failures.isEmpty()) {
             throw new ComposeException(failures);
         }
@@ -1144,6 +1124,14 @@ public class LocalComposeService implements ComposeService {
                 }
             }, executor));
         }
+        List<String> failures = joinAll(work);
+        if (!failures.isEmpty()) {
+            throw new ComposeException(failures);
+        }
+    }
+
+    /** Waits for every piece of work to end; the failures' messages, in the work's order. */
+    private static List<String> joinAll(List<CompletableFuture<Void>> work) throws InterruptedException {
         List<String> failures = new ArrayList<>();
         for (CompletableFuture<Void> f : work) {
             try {
@@ -1152,9 +1140,7 @@ public class LocalComposeService implements ComposeService {
                 failures.add(message(e.getCause()));
             }
         }
-        if (!failures.isEmpty()) {
-            throw new ComposeException(failures);
-        }
+        return failures;
     }
 
     @FunctionalInterface

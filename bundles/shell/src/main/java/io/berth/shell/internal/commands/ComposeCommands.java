@@ -791,40 +791,19 @@ public class ComposeCommands implements Commands {
 
     @Command(name = "compose logs", usage = "[OPTIONS] [SERVICE...]")
     @Descriptor("View output from containers")
-    public void logs(CommandContext ctx, ProjectOptions.LongFile p,
-                     @Descriptor("Follow log output")
-                     @Parameter(names = {"-f", "--follow"}, absentValue = "false", presentValue = "true") boolean follow,
-                     @Descriptor("Number of lines to show from the end of the logs for each container")
-                     @Parameter(names = {"-n", "--tail"}, absentValue = "all") String tail,
-                     @Descriptor("Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")
-                     @Parameter(names = {"--since"}, absentValue = "") String since,
-                     @Descriptor("Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")
-                     @Parameter(names = {"--until"}, absentValue = "") String until,
-                     @Descriptor("Show timestamps")
-                     @Parameter(names = {"-t", "--timestamps"}, absentValue = "false", presentValue = "true") boolean timestamps,
+    public void logs(CommandContext ctx, ProjectOptions.LongFile p, LogFlags flags,
                      @Descriptor("Produce monochrome output")
                      @Parameter(names = {"--no-color"}, absentValue = "false", presentValue = "true") boolean noColor,
                      @Descriptor("Don't print prefix in logs")
                      @Parameter(names = {"--no-log-prefix"}, absentValue = "false", presentValue = "true") boolean noLogPrefix,
                      @Descriptor("Services (all when none)") List<String> services) throws IOException {
         Named n = namedWithServices(ctx, p, services);
-        int lines = tail.equals("all") || tail.isEmpty() ? -1 : parseTail(tail);
-        Instant now = Instant.now();
-        LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : TimeFlags.parse(since, now, "since"),
-                until.isEmpty() ? null : TimeFlags.parse(until, now, "until"));
+        LogOptions options = flags.options();
         List<Container> cs = compose().containers(n.name(), services, true);
         try {
-            follow(ctx, cs, colours(ctx, p, noColor), !noLogPrefix, timestamps, options, follow);
+            follow(ctx, cs, colours(ctx, p, noColor), !noLogPrefix, flags.timestamps, options, flags.follow);
         } catch (InterruptedException e) {
             // ^C ends following.
-        }
-    }
-
-    private static int parseTail(String tail) {
-        try {
-            return Integer.parseInt(tail.strip());
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

@@ -540,34 +540,12 @@ public class ContainerCommands implements Commands {
 
     @Command(name = "logs", usage = "[OPTIONS] CONTAINER", minArgs = 1, maxArgs = 1, aliases = {"container logs"})
     @Descriptor("Fetch the logs of a container")
-    public void logs(CommandContext ctx,
-                     @Descriptor("Follow log output")
-                     @Parameter(names = {"-f", "--follow"}, absentValue = "false", presentValue = "true") boolean follow,
-                     @Descriptor("Number of lines to show from the end of the logs")
-                     @Parameter(names = {"-n", "--tail"}, absentValue = "all") String tail,
-                     @Descriptor("Show logs since timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)")
-                     @Parameter(names = {"--since"}, absentValue = "") String since,
-                     @Descriptor("Show logs before a timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)")
-                     @Parameter(names = {"--until"}, absentValue = "") String until,
-                     @Descriptor("Show timestamps")
-                     @Parameter(names = {"-t", "--timestamps"}, absentValue = "false", presentValue = "true") boolean timestamps,
+    public void logs(CommandContext ctx, LogFlags flags,
                      @Descriptor("Show extra details provided to logs")
                      @Parameter(names = {"--details"}, absentValue = "false", presentValue = "true") boolean details,
                      @Descriptor("The container") String name) throws IOException {
-        int lines;
-        if (tail.equals("all") || tail.isEmpty()) {
-            lines = -1;
-        } else {
-            try {
-                lines = Integer.parseInt(tail.strip());
-            } catch (NumberFormatException e) {
-                lines = -1; // as docker's daemon: a tail it cannot read shows everything
-            }
-        }
-        Instant now = Instant.now();
-        LogOptions options = new LogOptions(follow, lines, since.isEmpty() ? null : TimeFlags.parse(since, now, "since"),
-                until.isEmpty() ? null : TimeFlags.parse(until, now, "until"));
-        LogPrinter printer = new LogPrinter(ctx.out(), ctx.err(), timestamps, details);
+        LogOptions options = flags.options();
+        LogPrinter printer = new LogPrinter(ctx.out(), ctx.err(), flags.timestamps, details);
         try {
             containers.logs(name, options, printer);
         } catch (InterruptedException e) {
