@@ -243,7 +243,7 @@ public class ContainerCommands implements Commands {
             return 125;
         }
         if (!detach) {
-            return interact(ctx, c.id(), options.interactive, true, detachKeys);
+            return interact(ctx, containers, c.id(), options.interactive, true, detachKeys);
         }
         if (detach) {
             try {
@@ -265,10 +265,10 @@ public class ContainerCommands implements Commands {
      * its size followed when the container has one. Returns the container's exit status, or 0 when
      * the user detached with the detach keys.
      */
-    private int interact(CommandContext ctx, String id, boolean stdin, boolean start, String detachKeys) throws IOException {
+    static int interact(CommandContext ctx, ContainerService containers, String id, boolean stdin, boolean start,
+                        String detachKeys) throws IOException {
         byte[] keys = Interaction.detachKeys(detachKeys);
-        io.berth.shell.internal.framework.Terminal term = ctx.terminal();
-        ConsoleSize size = term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
+        ConsoleSize size = consoleSize(ctx);
         ContainerService.Attached a;
         try {
             a = containers.attach(id, stdin, size, start);
@@ -318,7 +318,7 @@ public class ContainerCommands implements Commands {
                 ctx.err().println("the input device is not a TTY");
                 return 1;
             }
-            return interact(ctx, c.id(), interactive && d.config().openStdin() || interactive && d.config().tty(), true,
+            return interact(ctx, containers, c.id(), interactive && d.config().openStdin() || interactive && d.config().tty(), true,
                     detachKeys);
         }
         List<String> failed = new ArrayList<>();
@@ -437,14 +437,27 @@ public class ContainerCommands implements Commands {
             ctx.err().println("the input device is not a TTY");
             return 1;
         }
-        io.berth.shell.internal.framework.Terminal term = ctx.terminal();
-        ConsoleSize size = term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
         ExecRequest request = ExecRequest.builder(args.subList(1, args.size())).env(env).user(user.isEmpty() ? null : user)
                 .workingDir(workdir.isEmpty() ? null : workdir).tty(tty).stdin(interactive && !detach).privileged(privileged)
-                .size(size).build();
+                .size(consoleSize(ctx)).build();
+        return execAttached(ctx, containers, args.get(0), request, detach, detachKeys);
+    }
+
+    /** The user's terminal's size, or {@code null} when it has none. */
+    static ConsoleSize consoleSize(CommandContext ctx) {
+        io.berth.shell.internal.framework.Terminal term = ctx.terminal();
+        return term.width() > 0 && term.height() > 0 ? new ConsoleSize(term.height(), term.width()) : null;
+    }
+
+    /**
+     * Runs a process in a container as {@code exec} does: detached, or attached to the user's streams
+     * (its input when the request takes it) until it ends; its exit status, 126 when it cannot be run.
+     */
+    static int execAttached(CommandContext ctx, ContainerService containers, String container, ExecRequest request,
+                            boolean detach, String detachKeys) throws IOException {
         ContainerService.Attached a;
         try {
-            a = containers.exec(args.get(0), request);
+            a = containers.exec(container, request);
         } catch (StartFailedException e) {
             // As docker's: the process could not be started (not found, not executable, no such
             // user): 126, the reason on the output, where the process's would have been.
@@ -456,7 +469,7 @@ public class ContainerCommands implements Commands {
             return 0;
         }
         try {
-            return new Interaction(ctx, a, interactive, Interaction.detachKeys(detachKeys)).run(() -> { });
+            return new Interaction(ctx, a, request.stdin(), Interaction.detachKeys(detachKeys)).run(() -> { });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
@@ -489,7 +502,7 @@ public class ContainerCommands implements Commands {
             ctx.err().println("the input device is not a TTY");
             return 1;
         }
-        return interact(ctx, c.id(), stdin, false, detachKeys);
+        return interact(ctx, containers, c.id(), stdin, false, detachKeys);
     }
 
     @Command(name = "pause", usage = "CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container pause"})

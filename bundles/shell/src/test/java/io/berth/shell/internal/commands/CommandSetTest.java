@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandSetTest {
     private static final List<Class<?>> GROUPS = List.of(ContainerCommands.class, ContainerFileCommands.class, ImageCommands.class,
             NetworkCommands.class, SystemCommands.class, RegistryCommands.class, ConsoleCommands.class, VolumeCommands.class,
-            ComposeCommands.class);
+            ComposeCommands.class, ComposeViewCommands.class, ComposeRunCommands.class);
 
     @Test
     void commandsAndOptionsAreUnique() {
@@ -59,9 +59,9 @@ class CommandSetTest {
 
     @Test
     void runEntrypointsAreSplitAsAShellSplitsThem() {
-        assertThat(ComposeCommands.words("sh -c 'echo a  b' \"x\\\"y\" z\\ w")).containsExactly("sh", "-c", "echo a  b", "x\"y", "z w");
-        assertThat(ComposeCommands.words("  ")).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ComposeCommands.words("sh -c 'x"))
+        assertThat(ComposeRunCommands.words("sh -c 'echo a  b' \"x\\\"y\" z\\ w")).containsExactly("sh", "-c", "echo a  b", "x\"y", "z w");
+        assertThat(ComposeRunCommands.words("  ")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ComposeRunCommands.words("sh -c 'x"))
                 .hasMessage("invalid command line string: unterminated quote in sh -c 'x");
     }
 
