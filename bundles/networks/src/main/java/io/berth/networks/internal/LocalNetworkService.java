@@ -894,6 +894,11 @@ final class LocalNetworkService implements NetworkService, Closeable {
             }
             Endpoint e = f.endpoints().get(n.name());
             disconnect(n.name(), e);
+            // The container keeps running: its interface is gone when this returns, as with docker, even
+            // where a driver defers deleting its links (the bridge driver's host ends, off the caller's path).
+            if (e.netns() != null) {
+                net.linkDeleteIn(e.netns(), e.ifName());
+            }
             ports.release(keys(e.ports()));
             f = f.without(n.name());
             sandboxStore.save(f);
