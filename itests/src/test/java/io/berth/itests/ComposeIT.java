@@ -1,6 +1,7 @@
 package io.berth.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.testing.LocalRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -295,5 +297,109 @@ class ComposeIT extends DaemonWithBusybox {
                 .containsExactly("cmds-app-1", detached);
         composeOk(elsewhere, Map.of(), "-p", "cmds", "down");
         assertThat(names("-a")).isEmpty();
+    }
+
+    @Test
+    void attachedUpFollowsLogsAndEventsAndImagesGoThroughARegistryFromStandardInput() throws Exception {
+        Path dir = project("attach", """
+                services:
+                  talker:
+                    image: busybox
+                    init: true
+                    command: ["sh", "-c", "i=0; while true; do echo tick $$i; i=$$((i+1)); sleep 0.2; done"]
+                    healthcheck: {test: ["CMD", "true"], interval: 1s, start_interval: 1s}
+                  once:
+                    image: busybox
+                    command: ["echo", "done"]
+                """);
+        Path events = dir.resolve("events.out");
+        Path attached = dir.resolve("up.out");
+        Path attachedErr = dir.resolve("up.err");
+        Path follow = dir.resolve("logs.out");
+        Process eventsClient = berth.inDirectory(dir, Map.of(), "compose", "events", "--json").redirectErrorStream(true)
+                .redirectOutput(events.toFile()).start();
+        Process up = null;
+        Process logs = null;
+        try {
+            // Subscribed once a first event of the project comes through.
+            Conditions.await("compose events subscribed", Duration.ofSeconds(30), () -> {
+                composeOk(dir, Map.of(), "up", "-d", "once");
+                if (Files.readString(events).contains("\"service\":\"once\"")) {
+                    return true;
+                }
+                composeOk(dir, Map.of(), "rm", "-f", "-s", "once");
+                return false;
+            });
+            up = berth.inDirectory(dir, Map.of(), "compose", "up").redirectOutput(attached.toFile())
+                    .redirectError(attachedErr.toFile()).start();
+            Conditions.await("the attached logs of both services", Duration.ofSeconds(30), () -> {
+                String out = Files.readString(attached);
+                return out.contains("once-1 exited with code 0") && out.contains("talker-1 | tick 3");
+            });
+            assertThat(Files.readString(attachedErr)).contains(
+                    "WARN[0000] services.talker.healthcheck.start_interval is not supported by Berth and is ignored");
+            List<String> lines = Files.readAllLines(attached);
+            assertThat(lines.get(0)).isEqualTo("Attaching to once-1, talker-1");
+            assertThat(lines).contains("once-1   | done", "talker-1 | tick 0", "talker-1 | tick 1");
+
+            logs = berth.inDirectory(dir, Map.of(), "compose", "logs", "-f", "--tail", "1", "talker").redirectErrorStream(true)
+                    .redirectOutput(follow.toFile()).start();
+            Process following = logs;
+            // Live: more lines come after the one --tail gave.
+            Conditions.await("logs -f following talker", Duration.ofSeconds(30),
+                    () -> Files.readAllLines(follow).size() >= 3);
+            assertThat(Files.readAllLines(follow)).allMatch(l -> l.matches("talker-1 \\| tick [0-9]+"));
+
+            // ^C: the project stops gracefully, and logs -f ends with it.
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor()).isZero();
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(up.exitValue()).isEqualTo(130);
+            assertThat(Files.readString(attachedErr)).contains("Gracefully stopping... (press Ctrl+C again to force)",
+                    " Container attach-talker-1  Stopped");
+            assertThat(following.waitFor(30, TimeUnit.SECONDS)).as("logs -f ends when talker stops").isTrue();
+            assertThat(following.exitValue()).isZero();
+            Conditions.await("talker's stop event", Duration.ofSeconds(30),
+                    () -> Files.readString(events).contains("\"action\":\"stop\""));
+            List<JsonNode> seen = new ArrayList<>();
+            for (String line : Files.readAllLines(events)) {
+                seen.add(JSON.readTree(line));
+            }
+            assertThat(seen).allMatch(e -> e.path("type").asText().equals("container"));
+            assertThat(seen.stream().filter(e -> e.path("service").asText().equals("talker")).map(e -> e.path("action").asText()))
+                    .containsSubsequence("create", "start", "kill", "die", "stop");
+            assertThat(seen).anyMatch(e -> e.path("attributes").path("name").asText().equals("attach-talker-1"));
+
+            // Colours as v2's when asked for (--ansi always), the first prefix cyan; none without.
+            assertThat(composeOk(dir, Map.of(), "--ansi", "always", "logs", "--tail", "1", "talker").out())
+                    .startsWith("\033[36mtalker-1 | \033[0mtick ");
+            assertThat(composeOk(dir, Map.of(), "logs", "--tail", "1", "talker").out()).startsWith("talker-1 | tick ");
+        } finally {
+            for (Process p : new Process[] {up, logs, eventsClient}) {
+                if (p != null) {
+                    p.destroy();
+                    p.waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        composeOk(dir, Map.of(), "down");
+
+        // pull and push through a registry on loopback, the project given on standard input (-f -).
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(dir.resolve("registry")))) {
+            String image = registry.host() + "/attach/app:1";
+            byte[] file = ("services:\n  app:\n    image: " + image + "\n    command: [\"true\"]\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ok("tag", "busybox:latest", image);
+            String id = ok("image", "inspect", "--format", "{{.Id}}", image).out();
+            Installation.Result push = berth.runIn(dir, Map.of(), file, "compose", "-f", "-", "push");
+            assertThat(push.status()).as(push.err()).isZero();
+            ok("rmi", image);
+            Installation.Result pull = berth.runIn(dir, Map.of(), file, "compose", "-f", "-", "pull");
+            assertThat(pull.status()).as(pull.err()).isZero();
+            assertThat(pull.err()).contains(" app Pulled");
+            assertThat(ok("image", "inspect", "--format", "{{.Id}}", image).out()).isEqualTo(id);
+            Installation.Result config = berth.runIn(dir, Map.of(), file, "compose", "-f", "-", "config", "--images");
+            assertThat(config.out()).isEqualTo(image + "\n");
+            ok("rmi", image);
+        }
     }
 }

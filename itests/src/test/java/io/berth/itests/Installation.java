@@ -153,13 +153,23 @@ final class Installation implements AutoCloseable {
 
     /** Runs bin/berth from the directory {@code cwd}, with the given environment additions. */
     Result runIn(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return runIn(cwd, env, null, args);
+    }
+
+    /** As {@link #runIn(Path, Map, String...)}, with {@code stdin} as its standard input ({@code null}: none). */
+    Result runIn(Path cwd, Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        return run(inDirectory(cwd, env, args), stdin, "bin/berth " + String.join(" ", args) + " (in " + cwd + ")");
+    }
+
+    /** bin/berth with {@code args}, to be started from {@code cwd} with the given environment additions. */
+    ProcessBuilder inDirectory(Path cwd, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/berth").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().put("BERTH_HOST", host());
         pb.environment().putAll(env);
-        return run(pb, null, "bin/berth " + String.join(" ", args) + " (in " + cwd + ")");
+        return pb;
     }
 
     /**

@@ -20,15 +20,27 @@ import java.util.Map;
  * @param profiles         {@code --profile} values (empty: {@code COMPOSE_PROFILES})
  * @param envFiles         {@code --env-file} paths (empty: the project directory's {@code .env})
  * @param interpolate      {@code false} for {@code --no-interpolate}: values are kept as written
+ * @param standardInput    the caller's standard input, read as the file {@code -f -} names, or
+ *                         {@code null} when no file is {@code -}
  */
 public record ComposeRequest(Path workingDirectory, Map<String, String> environment, List<String> files,
                              String projectDirectory, String projectName, List<String> profiles,
-                             List<String> envFiles, boolean interpolate) {
+                             List<String> envFiles, boolean interpolate, String standardInput) {
+    /** The file name that stands for the caller's standard input, as in {@code docker compose -f -}. */
+    public static final String STDIN = "-";
+
     public ComposeRequest {
         environment = Map.copyOf(environment);
         files = List.copyOf(files);
         profiles = List.copyOf(profiles);
         envFiles = List.copyOf(envFiles);
+    }
+
+    /** A request without standard input. */
+    public ComposeRequest(Path workingDirectory, Map<String, String> environment, List<String> files,
+                          String projectDirectory, String projectName, List<String> profiles,
+                          List<String> envFiles, boolean interpolate) {
+        this(workingDirectory, environment, files, projectDirectory, projectName, profiles, envFiles, interpolate, null);
     }
 
     /** A request with only the directory and environment: discovery, {@code .env}, no flags. */

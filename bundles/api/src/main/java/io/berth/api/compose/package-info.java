@@ -6,7 +6,7 @@
  * volumes and secrets the orchestration (up, down, ps...) works from.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.berth.api.compose;
 
 import org.osgi.annotation.bundle.Export;

@@ -39,21 +39,32 @@ final class ProjectLoader {
             "docker-compose.override.yml", "docker-compose.override.yaml");
 
     private final ComposeRequest request;
+    /** The files being loaded, outermost first: an {@code include} of one of them is a cycle. */
+    private final List<Path> included;
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, Location> locations = new HashMap<>();
     private Map<String, String> env;
     private Path projectDir;
 
-    private ProjectLoader(ComposeRequest request) {
+    private ProjectLoader(ComposeRequest request, List<Path> included) {
         this.request = request;
+        this.included = new ArrayList<>(included);
     }
 
     static ComposeProject load(ComposeRequest request) {
-        return new ProjectLoader(request).load();
+        return new ProjectLoader(request, List.of()).load();
     }
 
-    /** The compose files: {@code -f}, else {@code COMPOSE_FILE}, else found from {@code dir} upwards (with an override file). */
-    static List<Path> files(ComposeRequest request) {
+    /** {@code -f -}: the caller's standard input, named {@code -} beneath the working directory. */
+    private Path stdin() {
+        return request.workingDirectory().toAbsolutePath().normalize().resolve(ComposeRequest.STDIN);
+    }
+
+    /**
+     * The compose files: {@code -f}, else {@code COMPOSE_FILE}, else found from the working
+     * directory upwards (with an override file), warning as v2 when a directory has several.
+     */
+    private List<Path> files() {
         Path cwd = request.workingDirectory();
         List<String> named = request.files();
         if (named.isEmpty() && request.environment().get("COMPOSE_FILE") != null) {
@@ -63,6 +74,13 @@ final class ProjectLoader {
         List<Path> files = new ArrayList<>();
         if (!named.isEmpty()) {
             for (String f : named) {
+                if (f.equals(ComposeRequest.STDIN)) {
+                    if (request.standardInput() == null) {
+                        throw new InvalidArgumentException("-f -: no standard input to read the compose file from");
+                    }
+                    files.add(stdin());
+                    continue;
+                }
                 Path p = cwd.resolve(f).normalize();
                 if (!Files.isRegularFile(p)) {
                     throw new NotFoundException("open " + p + ": no such file or directory");
@@ -72,25 +90,36 @@ final class ProjectLoader {
             return files;
         }
         for (Path dir = cwd.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-            for (String name : FILE_NAMES) {
-                if (Files.isRegularFile(dir.resolve(name))) {
-                    files.add(dir.resolve(name));
-                    for (String override : OVERRIDE_NAMES) {
-                        if (Files.isRegularFile(dir.resolve(override))) {
-                            files.add(dir.resolve(override));
-                            break;
-                        }
-                    }
-                    return files;
+            List<Path> found = existing(dir, FILE_NAMES);
+            if (!found.isEmpty()) {
+                files.add(chosen(found, "config"));
+                List<Path> overrides = existing(dir, OVERRIDE_NAMES);
+                if (!overrides.isEmpty()) {
+                    files.add(chosen(overrides, "override"));
                 }
+                return files;
             }
         }
         throw new NotFoundException("no configuration file provided: not found");
     }
 
+    private static List<Path> existing(Path dir, List<String> names) {
+        return names.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
+    }
+
+    private Path chosen(List<Path> candidates, String kind) {
+        if (candidates.size() > 1) {
+            warnings.add("Found multiple " + kind + " files with supported names: "
+                    + String.join(", ", candidates.stream().map(Path::toString).toList()));
+            warnings.add("Using " + candidates.get(0));
+        }
+        return candidates.get(0);
+    }
+
     private ComposeProject load() {
         Path cwd = request.workingDirectory();
-        List<Path> files = files(request);
+        List<Path> files = files();
+        included.addAll(files);
         projectDir = request.projectDirectory() != null ? cwd.resolve(request.projectDirectory()).normalize()
                 : files.get(0).getParent();
         List<Path> envFiles = new ArrayList<>();
@@ -113,7 +142,7 @@ final class ProjectLoader {
 
         List<YamlReader.Document> documents = new ArrayList<>();
         for (Path f : files) {
-            documents.add(YamlReader.read(display(f), read(f)));
+            documents.add(YamlReader.read(display(f), f.equals(stdin()) ? request.standardInput() : read(f)));
         }
         String name = projectName(documents);
         env.put("COMPOSE_PROJECT_NAME", name);
@@ -253,13 +282,20 @@ final class ProjectLoader {
                 }
             }
             List<String> absolute = paths.stream().map(p -> dir.resolve(p).normalize().toString()).toList();
+            Path main = Path.of(absolute.get(0));
+            if (included.contains(main)) {
+                List<String> chain = new ArrayList<>(included.stream().map(Path::toString).toList());
+                chain.add(main.toString());
+                throw new InvalidArgumentException("include cycle detected:\n" + chain.get(0) + "\n include "
+                        + String.join("\n include ", chain.subList(1, chain.size())));
+            }
             if (projectDirectory == null) {
                 projectDirectory = Path.of(absolute.get(0)).getParent().toString();
             }
             ComposeRequest sub = new ComposeRequest(dir, request.environment(), absolute, projectDirectory,
                     env.get("COMPOSE_PROJECT_NAME"), List.of("*"), envFiles, request.interpolate());
-            ComposeProject included = ProjectLoader.load(sub);
-            ObjectNode model = new ObjectMapper().valueToTree(included.model());
+            ComposeProject imported = new ProjectLoader(sub, included).load();
+            ObjectNode model = new ObjectMapper().valueToTree(imported.model());
             for (String section : List.of("services", "networks", "volumes", "secrets", "configs")) {
                 JsonNode resources = model.get(section);
                 if (resources == null) {
@@ -273,7 +309,7 @@ final class ProjectLoader {
                     if (section.equals("networks") && e.getKey().equals("default")) {
                         continue;
                     }
-                    if (target.has(e.getKey())) {
+                    if (target.has(e.getKey()) && !target.get(e.getKey()).equals(e.getValue())) {
                         throw new InvalidArgumentException(section + "." + e.getKey() + " conflicts with imported resource");
                     }
                     target.set(e.getKey(), e.getValue());

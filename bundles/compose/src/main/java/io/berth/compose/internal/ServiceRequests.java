@@ -65,6 +65,9 @@ final class ServiceRequests {
                 && !"json-file".equals(logging.get("driver")) && !"local".equals(logging.get("driver"))) {
             out.add("services." + s.name() + ".logging.driver");
         }
+        if (s.healthcheck() != null && s.healthcheck().startInterval() != null) {
+            out.add("services." + s.name() + ".healthcheck.start_interval");
+        }
         for (ComposeProject.ServiceSecret secret : s.secrets()) {
             if (secret.uid() != null || secret.gid() != null || secret.mode() != null) {
                 out.add("services." + s.name() + ".secrets[" + secret.source() + "] uid, gid and mode");

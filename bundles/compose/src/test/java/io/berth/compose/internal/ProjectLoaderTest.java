@@ -106,8 +106,29 @@ class ProjectLoaderTest {
         assertThat(p.services().keySet()).containsExactly("b");
         assertThat(p.services().get("b").image()).isEqualTo("y");
         assertThat(p.name()).isEqualTo("proj");
+        assertThat(p.warnings()).containsExactly(
+                "Found multiple config files with supported names: " + dir.resolve("proj/compose.yaml") + ", "
+                        + dir.resolve("proj/docker-compose.yml"),
+                "Using " + dir.resolve("proj/compose.yaml"));
         assertThatThrownBy(() -> ProjectLoader.load(ComposeRequest.of(dir, Map.of()))).isInstanceOf(NotFoundException.class)
                 .hasMessage("no configuration file provided: not found");
+    }
+
+    @Test
+    void dashFileIsTheCallersStandardInput() throws IOException {
+        write("here/.env", "TAG=from-dotenv");
+        write("here/extra.yaml", "services: {b: {image: extra}}");
+        ComposeProject p = ProjectLoader.load(new ComposeRequest(dir.resolve("here"), Map.of(), List.of("-", "extra.yaml"),
+                null, null, List.of(), List.of(), true, "services: {a: {image: \"busybox:${TAG}\"}}\n"));
+        assertThat(p.name()).isEqualTo("here");
+        assertThat(p.workingDirectory()).isEqualTo(dir.resolve("here"));
+        assertThat(p.services().get("a").image()).isEqualTo("busybox:from-dotenv");
+        assertThat(p.services().get("b").image()).isEqualTo("extra");
+        assertThatThrownBy(() -> ProjectLoader.load(new ComposeRequest(dir.resolve("here"), Map.of(), List.of("-"),
+                null, null, List.of(), List.of(), true, "services: {a: {image: x, nokey: 1}}\n")))
+                .hasMessageStartingWith("-:1:26: services.a: additional properties 'nokey' not allowed");
+        assertThatThrownBy(() -> ProjectLoader.load(new ComposeRequest(dir.resolve("here"), Map.of(), List.of("-"),
+                null, null, List.of(), List.of(), true))).hasMessage("-f -: no standard input to read the compose file from");
     }
 
     @Test
@@ -170,6 +191,21 @@ class ProjectLoaderTest {
         assertThat(p.services().keySet()).containsExactlyInAnyOrder("app", "db");
         assertThat(p.services().get("db").volumes().get(0).source()).isEqualTo(dir.resolve("db/init").toString());
         assertThat(p.volumes()).containsKey("dbdata");
+    }
+
+    @Test
+    void includeTwiceOfTheSameResourcesIsNoConflictButACycleIsRefused() throws IOException {
+        write("common/compose.yaml", "services: {log: {image: log}}");
+        write("a/compose.yaml", "include: [../common/compose.yaml]", "services: {a: {image: a}}");
+        write("b/compose.yaml", "include: [../common/compose.yaml]", "services: {b: {image: b}}");
+        write("compose.yaml", "include: [a/compose.yaml, b/compose.yaml]", "services: {app: {image: app}}");
+        assertThat(load(Map.of(), "compose.yaml").services().keySet()).containsExactlyInAnyOrder("app", "a", "b", "log");
+
+        write("loop/one.yaml", "include: [two.yaml]", "services: {one: {image: x}}");
+        write("loop/two.yaml", "include: [one.yaml]", "services: {two: {image: x}}");
+        assertThatThrownBy(() -> load(Map.of(), "loop/one.yaml")).hasMessage("include cycle detected:\n"
+                + dir.resolve("loop/one.yaml") + "\n include " + dir.resolve("loop/two.yaml") + "\n include "
+                + dir.resolve("loop/one.yaml"));
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,11 +173,13 @@ public class ComposeCommands implements Commands {
         ComposeService.UpOptions options = new ComposeService.UpOptions(services, scales(scale), noDeps, forceRecreate,
                 noRecreate, removeOrphans || isTrue(ctx.environment().get("COMPOSE_REMOVE_ORPHANS")), !noStart, await,
                 waitTimeout > 0 ? Duration.ofSeconds(waitTimeout) : null, pull, timeout(timeout));
+        // Attached, the logs are followed from here: what a container says as soon as it starts is not lost.
+        Instant since = Instant.now();
         int status = failures(ctx, () -> support.compose().up(project, options, progress(ctx, p)));
         if (status != 0 || detach || await || noStart) {
             return status;
         }
-        return attached(ctx, p, project, services, noColor, noLogPrefix, timeout(timeout));
+        return attached(ctx, p, project, services, noColor, noLogPrefix, timeout(timeout), since);
     }
 
     private static boolean isTrue(String v) {
@@ -188,14 +191,15 @@ public class ComposeCommands implements Commands {
      * (the client's SIGINT) the project is stopped, as v2's "Gracefully stopping...".
      */
     private int attached(CommandContext ctx, ComposeFlags p, ComposeProject project, List<String> services,
-                         boolean noColor, boolean noLogPrefix, Integer timeout) throws IOException, InterruptedException {
+                         boolean noColor, boolean noLogPrefix, Integer timeout, Instant since)
+            throws IOException, InterruptedException {
         List<Container> cs = support.compose().containers(project.name(), services, true).stream()
                 .filter(c -> !"True".equals(c.labels().get(ComposeLabels.ONEOFF))).toList();
         ctx.out().println("Attaching to " + String.join(", ", cs.stream().map(c -> ComposeLogs.shortName(project.name(), c)).toList()));
         ctx.out().flush();
         try {
             ComposeLogs.follow(ctx, support.containers(), cs, ComposeLogs.colours(ctx, p, noColor), !noLogPrefix, false,
-                    new LogOptions(true, 0, null, null), true);
+                    new LogOptions(true, -1, since, null), ComposeLogs.Mode.ATTACHED);
         } catch (InterruptedException e) {
             Thread.interrupted();
             ctx.err().println("Gracefully stopping... (press Ctrl+C again to force)");

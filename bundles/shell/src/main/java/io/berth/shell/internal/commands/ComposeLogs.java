@@ -35,26 +35,29 @@ final class ComposeLogs {
     /**
      * The containers' logs, each line prefixed with its container's short name padded to the longest
      * ({@code web-1     | }), coloured on a terminal; one container after the other, or together
-     * while they run with {@code together}.
+     * while they run ({@link Mode}).
      */
     static void follow(CommandContext ctx, ContainerService containers, List<Container> cs, boolean colour, boolean prefix, boolean timestamps,
-                        LogOptions options, boolean together) throws IOException, InterruptedException {
+                        LogOptions options, Mode mode) throws IOException, InterruptedException {
         int width = 0;
         for (Container c : cs) {
             String project = c.labels().getOrDefault(ComposeLabels.PROJECT, "");
             width = Math.max(width, shortName(project, c).length());
         }
         List<PrefixedLog> sinks = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < cs.size(); i++) {
             Container c = cs.get(i);
             String name = shortName(c.labels().getOrDefault(ComposeLabels.PROJECT, ""), c);
             String text = prefix ? String.format("%-" + width + "s | ", name) : "";
-            if (colour && prefix) {
-                text = "\033[" + COLOURS[i % COLOURS.length] + "m" + text + "\033[0m";
+            if (colour) {
+                name = coloured(i, name);
+                text = prefix ? coloured(i, text) : text;
             }
+            names.add(name);
             sinks.add(new PrefixedLog(ctx.out(), text, timestamps));
         }
-        if (!together) {
+        if (mode == Mode.ONE_AFTER_ANOTHER) {
             for (int i = 0; i < cs.size(); i++) {
                 containers.logs(cs.get(i).id(), options, sinks.get(i));
                 sinks.get(i).flush();
@@ -65,10 +68,18 @@ final class ComposeLogs {
         for (int i = 0; i < cs.size(); i++) {
             Container c = cs.get(i);
             PrefixedLog sink = sinks.get(i);
+            String name = names.get(i);
             Thread t = new Thread(() -> {
                 try {
                     containers.logs(c.id(), options, sink);
                     sink.flush();
+                    if (mode == Mode.ATTACHED) {
+                        int status = containers.await(c.id());
+                        synchronized (ctx.out()) {
+                            ctx.out().println(name + " exited with code " + status);
+                            ctx.out().flush();
+                        }
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (IOException | BerthException e) {
@@ -86,6 +97,20 @@ final class ComposeLogs {
         } finally {
             threads.forEach(Thread::interrupt);
         }
+    }
+
+    /** How {@link #follow} goes through the containers. */
+    enum Mode {
+        /** Each container's log to its end, one after the other ({@code logs} without {@code -f}). */
+        ONE_AFTER_ANOTHER,
+        /** All at once, until every container has ended ({@code logs -f}). */
+        TOGETHER,
+        /** As {@link #TOGETHER}, and v2's {@code web-1 exited with code 0} as each ends ({@code up} attached). */
+        ATTACHED
+    }
+
+    private static String coloured(int index, String text) {
+        return "\033[" + COLOURS[index % COLOURS.length] + "m" + text + "\033[0m";
     }
 
     /** A container's log lines, each after its prefix; whole lines only, written together. */

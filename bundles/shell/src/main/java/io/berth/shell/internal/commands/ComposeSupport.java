@@ -60,12 +60,30 @@ final class ComposeSupport {
     }
 
     ComposeProject load(CommandContext ctx, ComposeFlags p, boolean interpolate) {
-        ComposeProject project = loader().load(new ComposeRequest(ctx.cwd(), ctx.environment(), nonEmpty(p.files()),
+        List<String> files = nonEmpty(p.files());
+        String stdin = files.contains(ComposeRequest.STDIN) ? standardInput(ctx) : null;
+        ComposeProject project = loader().load(new ComposeRequest(ctx.cwd(), ctx.environment(), files,
                 blankToNull(p.projectDirectory), blankToNull(p.projectName), nonEmpty(p.profile), nonEmpty(p.envFile),
-                interpolate));
+                interpolate, stdin));
         project.warnings().forEach(w -> warn(ctx, w));
         return project;
     }
+
+    /** {@code -f -}: the caller's standard input to its end, as the compose file (at most {@link #STDIN_LIMIT} bytes). */
+    private static String standardInput(CommandContext ctx) {
+        try {
+            byte[] read = ctx.in().readNBytes(STDIN_LIMIT + 1);
+            if (read.length > STDIN_LIMIT) {
+                throw new InvalidArgumentException("-f -: the compose file on standard input is over "
+                        + STDIN_LIMIT / (1024 * 1024) + " MiB");
+            }
+            return new String(read, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("-f -: cannot read standard input", e);
+        }
+    }
+
+    static final int STDIN_LIMIT = 16 * 1024 * 1024;
 
     /**
      * The project's name for commands that act on what runs: read from its files when there are

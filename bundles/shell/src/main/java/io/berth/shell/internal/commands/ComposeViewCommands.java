@@ -313,7 +313,8 @@ public class ComposeViewCommands implements Commands {
         LogOptions options = flags.options();
         List<Container> cs = support.compose().containers(n.name(), services, true);
         try {
-            ComposeLogs.follow(ctx, support.containers(), cs, ComposeLogs.colours(ctx, p, noColor), !noLogPrefix, flags.timestamps, options, flags.follow);
+            ComposeLogs.follow(ctx, support.containers(), cs, ComposeLogs.colours(ctx, p, noColor), !noLogPrefix, flags.timestamps, options,
+                    flags.follow ? ComposeLogs.Mode.TOGETHER : ComposeLogs.Mode.ONE_AFTER_ANOTHER);
         } catch (InterruptedException e) {
             // ^C ends following.
         }
