@@ -87,6 +87,75 @@ public final class ContainerView {
     }
 
     /**
+     * The command as docker's API lists it: the path and arguments joined by spaces, an argument
+     * with a space in single quotes ({@code sh -c 'echo one; echo two'}).
+     */
+    public static String commandLine(Container c) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < c.command().size(); i++) {
+            String a = c.command().get(i);
+            parts.add(i > 0 && a.contains(" ") ? "'" + a + "'" : a);
+        }
+        return String.join(" ", parts);
+    }
+
+    /**
+     * An entry of {@code GET /containers/json} ({@code types.Container}): the names with their
+     * slash, times in unix seconds, ports as {@code {IP, PrivatePort, PublicPort, Type}} (an
+     * exposed port without {@code IP} and {@code PublicPort}), docker's human {@code Status}.
+     */
+    public static Map<String, Object> summary(Container c, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", c.id());
+        m.put("Names", List.of("/" + c.name()));
+        m.put("Image", c.image());
+        m.put("ImageID", c.imageId());
+        m.put("Command", commandLine(c));
+        m.put("Created", c.created().getEpochSecond());
+        List<Map<String, Object>> ports = new ArrayList<>();
+        Set<String> published = new HashSet<>();
+        for (PortMapping p : c.ports()) {
+            if (p.hostPort() != 0) {
+                published.add(p.port());
+                Map<String, Object> port = new LinkedHashMap<>();
+                port.put("IP", p.hostIp());
+                port.put("PrivatePort", p.containerPort());
+                port.put("PublicPort", p.hostPort());
+                port.put("Type", p.protocol());
+                ports.add(port);
+            }
+        }
+        for (PortMapping p : c.ports()) {
+            if (p.hostPort() == 0 && published.add(p.port())) {
+                Map<String, Object> port = new LinkedHashMap<>();
+                port.put("PrivatePort", p.containerPort());
+                port.put("Type", p.protocol());
+                ports.add(port);
+            }
+        }
+        m.put("Ports", ports);
+        if (c.sizeRw() >= 0) {
+            m.put("SizeRw", c.sizeRw());
+        }
+        m.put("Labels", new TreeMap<>(c.labels()));
+        m.put("State", c.state().status().label());
+        m.put("Status", status(c.state(), now));
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("NetworkMode", c.networks().isEmpty() ? "none" : c.networks().get(0).equals("bridge") ? "default"
+                : c.networks().get(0));
+        m.put("HostConfig", host);
+        Map<String, Object> networks = new TreeMap<>();
+        for (String n : c.networks()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("NetworkID", "");
+            networks.put(n, e);
+        }
+        m.put("NetworkSettings", Map.of("Networks", networks));
+        m.put("Mounts", mountPoints(c.mountPoints()));
+        return m;
+    }
+
+    /**
      * {@code docker container inspect}'s object ({@code GET /containers/NAME/json}), the ids of
      * networks the container is not connected to now unknown.
      */

@@ -15,6 +15,25 @@ public final class ImageView {
     private ImageView() {
     }
 
+    /**
+     * An entry of {@code GET /images/json} ({@code image.Summary}): times in unix seconds, the
+     * counts docker leaves uncomputed as -1.
+     */
+    public static Map<String, Object> summary(io.berth.api.image.Image i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Containers", -1);
+        m.put("Created", i.created() == null ? 0 : i.created().getEpochSecond());
+        m.put("Id", i.id().toString());
+        m.put("Labels", i.labels().isEmpty() ? null : new TreeMap<>(i.labels()));
+        m.put("ParentId", i.parent() == null ? "" : i.parent().toString());
+        m.put("RepoDigests", i.repoDigests());
+        m.put("RepoTags", i.repoTags());
+        m.put("SharedSize", -1);
+        m.put("Size", i.size());
+        m.put("VirtualSize", i.size());
+        return m;
+    }
+
     /** {@code docker image inspect}'s object ({@code GET /images/NAME/json}). */
     public static Map<String, Object> inspect(ImageDetails d) {
         ImageConfig c = d.config();

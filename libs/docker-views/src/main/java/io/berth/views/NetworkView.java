@@ -134,4 +134,39 @@ public final class NetworkView {
     private static String orEmpty(String s) {
         return s == null ? "" : s;
     }
+
+    /** A network's id by its name, or {@code null} when there is no such network or no networking ({@code networks} null). */
+    public static java.util.function.Function<String, String> ids(io.berth.api.network.NetworkService networks) {
+        return name -> {
+            if (networks == null) {
+                return null;
+            }
+            try {
+                return networks.get(name).id();
+            } catch (io.berth.api.BerthException e) {
+                return null;
+            }
+        };
+    }
+
+    /**
+     * {@code network inspect}'s object of a network ({@code GET /networks/NAME}).
+     *
+     * @param containers for the names of the containers connected, or {@code null}
+     * @throws io.berth.api.NotFoundException if there is no such network
+     */
+    public static Map<String, Object> inspect(io.berth.api.network.NetworkService networks,
+                                              io.berth.api.container.ContainerService containers, String name) {
+        Network n = networks.get(name);
+        return inspect(n, networks.endpoints(n.id()), id -> {
+            if (containers == null) {
+                return null;
+            }
+            try {
+                return containers.get(id).name();
+            } catch (io.berth.api.BerthException | java.io.IOException e) {
+                return null;
+            }
+        });
+    }
 }

@@ -324,6 +324,17 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             code = end == null ? 255 : end.exitCode();
             String why = end == null ? "the runtime lost the container's state" : "";
+            // As docker's: the state says it ended before "die" is told, so whoever hears of it
+            // and looks finds it ended.
+            Instant finished = end != null && end.finishedAt() != null ? end.finishedAt() : Instant.now();
+            StateRecord ended = e.state.exited(code, end != null && end.oomKilled(), finished, why);
+            boolean autoRemove = e.record.host().autoRemove() && !e.removing;
+            try {
+                store.saveState(e, autoRemove ? ended : policies.afterExit(e, ended, finished));
+            } catch (IOException ex) {
+                LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
+                        + ex.getMessage());
+            }
             if (end != null && end.oomKilled()) {
                 events.publish(e.record, "oom");
             }
@@ -340,24 +351,13 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             exit = e.exit;
             e.exit = null;
             e.monitor = null;
-            boolean removed = false;
-            if (e.record.host().autoRemove() && !e.removing) {
+            if (autoRemove) {
                 try {
                     removeLocked(e, true);
-                    removed = true;
                 } catch (IOException | RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING, "cannot remove container " + e.record.shortId() + ": " + ex.getMessage());
                 }
-            }
-            if (!removed) {
-                Instant finished = end != null && end.finishedAt() != null ? end.finishedAt() : Instant.now();
-                StateRecord ended = e.state.exited(code, end != null && end.oomKilled(), finished, why);
-                try {
-                    store.saveState(e, policies.afterExit(e, ended, finished));
-                } catch (IOException ex) {
-                    LOG.log(System.Logger.Level.ERROR, "cannot save the state of container " + e.record.shortId() + ": "
-                            + ex.getMessage());
-                }
+            } else {
                 updateHealthChecks(e);
             }
         } finally {

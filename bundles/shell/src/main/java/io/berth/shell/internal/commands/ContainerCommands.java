@@ -28,6 +28,7 @@ import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Commands;
 import io.berth.shell.internal.output.ContainerRows;
 import io.berth.views.ContainerView;
+import io.berth.views.NetworkView;
 import io.berth.shell.internal.output.Formats;
 import io.berth.shell.internal.output.Json;
 import io.berth.shell.internal.output.Table;
@@ -682,7 +683,7 @@ public class ContainerCommands implements Commands {
      */
     static Map<String, Object> inspectObject(ContainerService containers, ImageStore images, NetworkService networks,
                                              String name, boolean size) throws IOException {
-        Map<String, Object> m = ContainerView.inspect(containers.inspect(name), network -> networkId(networks, network));
+        Map<String, Object> m = ContainerView.inspect(containers.inspect(name), NetworkView.ids(networks));
         if (size) {
             Filters id = Filters.of(Map.of("id", List.of("^" + m.get("Id") + "$")));
             for (Container c : containers.list(ContainerListOptions.builder().all(true).size(true).filters(id).build())) {
@@ -691,18 +692,6 @@ public class ContainerCommands implements Commands {
             }
         }
         return m;
-    }
-
-    /** A network's id by its name, or {@code null} when there is no such network or no networking. */
-    private static String networkId(NetworkService networks, String name) {
-        if (networks == null) {
-            return null;
-        }
-        try {
-            return networks.get(name).id();
-        } catch (BerthException e) {
-            return null;
-        }
     }
 
     /**
@@ -741,48 +730,10 @@ public class ContainerCommands implements Commands {
     /** {@code top}: a running container's processes as ps lists them with {@code psArgs} ({@code -ef} when none). */
     static void printTop(CommandContext ctx, ContainerService containers, String container, List<String> psArgs)
             throws IOException, InterruptedException {
-        List<Integer> pids = containers.pids(container);
-        List<String> command = new ArrayList<>();
-        command.add("ps");
-        command.addAll(psArgs.isEmpty() ? List.of("-ef") : psArgs);
-        // As docker's: ps is asked for the container's processes (-q PID,…), whatever options were
-        // given (-o alone lists only ps's own session); options that cannot go with -q (f), without.
-        List<String> selected = new ArrayList<>(command);
-        selected.add("-q");
-        selected.add(String.join(",", pids.stream().map(String::valueOf).toList()));
-        List<String> lines = new ArrayList<>();
-        if (pids.isEmpty() || runPs(selected, lines) != 0) {
-            lines.clear();
-            if (runPs(command, lines) != 0 || lines.isEmpty()) {
-                throw new InvalidArgumentException("ps: " + String.join("\n", lines));
-            }
-        }
-        String[] header = lines.get(0).strip().split("\\s+");
-        int pidColumn = List.of(header).indexOf("PID");
-        if (pidColumn < 0) {
-            throw new InvalidArgumentException("Couldn't find PID field in ps output");
-        }
-        Set<String> wanted = new HashSet<>();
-        pids.forEach(x -> wanted.add(Integer.toString(x)));
-        Table table = new Table(20, header); // docker's top: columns of 20 at least
-        for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.strip().split("\\s+", header.length);
-            if (fields.length > pidColumn && wanted.contains(fields[pidColumn])) {
-                table.row(fields);
-            }
-        }
+        io.berth.views.Processes.Top top = io.berth.views.Processes.top(containers, container, psArgs);
+        Table table = new Table(20, top.titles().toArray(String[]::new)); // docker's top: columns of 20 at least
+        top.processes().forEach(row -> table.row(row.toArray(String[]::new)));
         table.print(ctx.out());
-    }
-
-    /** Runs ps, its output's lines into {@code lines}; its exit status. */
-    private static int runPs(List<String> command, List<String> lines) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String l; (l = r.readLine()) != null; ) {
-                lines.add(l);
-            }
-        }
-        return p.waitFor();
     }
 
     @Command(name = "stats", usage = "[OPTIONS] [CONTAINER...]", aliases = {"container stats"})

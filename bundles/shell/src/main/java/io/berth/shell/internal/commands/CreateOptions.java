@@ -5,6 +5,7 @@ import io.berth.api.container.CreateRequest;
 import io.berth.api.container.HostConfig;
 import io.berth.api.container.RestartPolicy;
 import io.berth.api.container.LogConfig;
+import io.berth.api.container.MountSpec;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.runtime.Resources;
 import io.berth.api.runtime.Rlimit;
@@ -12,6 +13,7 @@ import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Option;
 import io.berth.shell.internal.framework.Options;
 import io.berth.shell.internal.framework.UsageException;
+import io.berth.views.VolumeMounts;
 import io.berth.shell.internal.output.Units;
 
 import java.io.IOException;
@@ -166,7 +168,7 @@ public class CreateOptions {
         }
         ContainerConfig.Healthcheck healthcheck = healthcheck();
         // --mount's values are read with the flags, before docker's CLI looks at anything else.
-        List<io.berth.api.container.MountSpec> mountFlags = ContainerVolumes.parseMountFlags(mount);
+        List<io.berth.api.container.MountSpec> mountFlags = parseMountFlags(mount);
         ContainerNetworking.Result net = ContainerNetworking.parse(this);
         List<String> environment = new ArrayList<>();
         for (String file : envFile) {
@@ -188,7 +190,7 @@ public class CreateOptions {
             int colon = t.indexOf(':');
             tmpfsMap.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
         }
-        ContainerVolumes.Result volumes = ContainerVolumes.parse(volume, mountFlags, volumesFrom, volumeDriver,
+        VolumeMounts.Result volumes = VolumeMounts.parse(volume, mountFlags, volumesFrom, volumeDriver,
                 tmpfsMap.keySet());
         Integer timeout = null;
         if (!UNSET.equals(stopTimeout)) {
@@ -451,5 +453,18 @@ public class CreateOptions {
         } catch (NumberFormatException e) {
             throw new InvalidArgumentException("invalid argument \"" + value + "\" for \"" + flag + "\" flag: not an integer");
         }
+    }
+
+    /** {@code --mount}'s values, read as docker's CLI reads its flags, before anything else: a bad one is a flag error. */
+    static List<MountSpec> parseMountFlags(List<String> mount) {
+        List<MountSpec> flagMounts = new ArrayList<>();
+        for (String m : mount) {
+            try {
+                flagMounts.add(VolumeMounts.parseMount(m));
+            } catch (IllegalArgumentException e) {
+                throw UsageException.flag("invalid argument \"" + m + "\" for \"--mount\" flag: " + e.getMessage());
+            }
+        }
+        return flagMounts;
     }
 }

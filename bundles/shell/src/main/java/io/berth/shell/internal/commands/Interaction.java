@@ -179,31 +179,6 @@ final class Interaction {
      * {@code ctrl-X} for a letter or one of {@code @ [ \ ] ^ _}.
      */
     static byte[] detachKeys(String spec) {
-        if (spec == null || spec.isEmpty()) {
-            return new byte[0];
-        }
-        ByteArrayOutputStream keys = new ByteArrayOutputStream();
-        for (String key : spec.split(",")) {
-            String k = key.strip();
-            if (k.length() == 1) {
-                keys.write(k.charAt(0));
-                continue;
-            }
-            String lower = k.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("ctrl-") && k.length() == 6) {
-                char c = lower.charAt(5);
-                if (c >= 'a' && c <= 'z') {
-                    keys.write(c - 'a' + 1);
-                    continue;
-                }
-                int i = "@[\\]^_".indexOf(c);
-                if (i >= 0) {
-                    keys.write(i == 0 ? 0 : 26 + i);
-                    continue;
-                }
-            }
-            throw new InvalidArgumentException("Invalid detach keys (" + spec + ") provided: unknown key '" + k + "'");
-        }
-        return keys.toByteArray();
+        return io.berth.views.DetachKeys.parse(spec);
     }
 }

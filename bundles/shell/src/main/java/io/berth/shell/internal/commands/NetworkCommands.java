@@ -286,19 +286,7 @@ public class NetworkCommands implements Commands {
      * @throws NotFoundException if there is no such network
      */
     static Map<String, Object> inspectObject(NetworkService networks, ContainerService containers, String name) {
-        Network n = networks.get(name);
-        return NetworkView.inspect(n, networks.endpoints(n.id()), id -> containerName(containers, id));
-    }
-
-    private static String containerName(ContainerService containers, String id) {
-        if (containers == null) {
-            return null;
-        }
-        try {
-            return containers.get(id).name();
-        } catch (BerthException | IOException e) {
-            return null;
-        }
+        return NetworkView.inspect(networks, containers, name);
     }
 
     // ---------------------------------------------------------------- rm

@@ -203,7 +203,7 @@ final class PortSpecs {
     }
 
     static String goQuote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return io.berth.views.VolumeMounts.goQuote(s);
     }
 
     /**

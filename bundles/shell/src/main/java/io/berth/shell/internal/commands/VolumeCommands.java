@@ -225,7 +225,7 @@ public class VolumeCommands implements Commands {
                 throw new InvalidArgumentException("invalid filter 'all=[" + String.join(" ", values) + "]'");
             }
             try {
-                everything = ContainerVolumes.goBool(values.get(0));
+                everything = io.berth.views.VolumeMounts.goBool(values.get(0));
             } catch (IllegalArgumentException e) {
                 throw new InvalidArgumentException("invalid filter 'all': strconv.ParseBool: parsing "
                         + PortSpecs.goQuote(values.get(0)) + ": invalid syntax");

@@ -25,12 +25,7 @@ public final class ContainerRows {
      * with a space in single quotes ({@code sh -c 'echo one; echo two'}).
      */
     public static String command(Container c) {
-        List<String> parts = new java.util.ArrayList<>();
-        for (int i = 0; i < c.command().size(); i++) {
-            String a = c.command().get(i);
-            parts.add(i > 0 && a.contains(" ") ? "'" + a + "'" : a);
-        }
-        return String.join(" ", parts);
+        return ContainerView.commandLine(c);
     }
 
     /**

@@ -106,13 +106,6 @@ public final class Units {
      * @throws IllegalArgumentException if the text is not a size
      */
     public static long parseBytes(String text) {
-        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b)?").matcher(s);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("invalid size: '" + text + "'");
-        }
-        double number = Double.parseDouble(m.group(1));
-        int power = "kmgtp".indexOf(m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)) + 1;
-        return (long) (number * Math.pow(1024, power));
+        return io.berth.views.Sizes.parseBytes(text);
     }
 }

@@ -277,9 +277,9 @@ class ContainerVolumesTest {
 
     @Test
     void csvAsGosReaderReadsIt() {
-        assertThat(ContainerVolumes.csvRecord("a=1,\"b=2,3\",\"c=\"\"q\"\"\",")).containsExactly("a=1", "b=2,3", "c=\"q\"", "");
-        assertThatThrownBy(() -> ContainerVolumes.csvRecord("\"a=1")).hasMessage(
+        assertThat(io.berth.views.VolumeMounts.csvRecord("a=1,\"b=2,3\",\"c=\"\"q\"\"\",")).containsExactly("a=1", "b=2,3", "c=\"q\"", "");
+        assertThatThrownBy(() -> io.berth.views.VolumeMounts.csvRecord("\"a=1")).hasMessage(
                 "parse error on line 1, column 5: extraneous or missing \" in quoted-field");
-        assertThatThrownBy(() -> ContainerVolumes.parseBind("a:b:c:d")).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> io.berth.views.VolumeMounts.parseBind("a:b:c:d")).isInstanceOf(InvalidArgumentException.class);
     }
 }

@@ -1,9 +1,7 @@
-package io.berth.shell.internal.commands;
+package io.berth.views;
 
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.container.MountSpec;
-import io.berth.shell.internal.framework.UsageException;
-import io.berth.shell.internal.output.Units;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +30,7 @@ import java.util.regex.Pattern;
  * source exists and whether a {@code --volumes-from} container does are the container
  * service's to say.
  */
-final class ContainerVolumes {
+public final class VolumeMounts {
     /** docker's {@code names.RestrictedNamePattern}, which the local volume driver requires of a name. */
     private static final Pattern LOCAL_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$");
     private static final String LOCAL_NAME_CHARS = "[a-zA-Z0-9][a-zA-Z0-9_.-]";
@@ -47,28 +45,10 @@ final class ContainerVolumes {
      * @param volumesFrom {@code --volumes-from}, each {@code CONTAINER[:ro|rw]}
      * @param volumeDriver {@code --volume-driver}, or {@code null}
      */
-    record Result(List<String> binds, List<MountSpec> mounts, List<String> volumesFrom, String volumeDriver) {
+    public record Result(List<String> binds, List<MountSpec> mounts, List<String> volumesFrom, String volumeDriver) {
     }
 
-    private ContainerVolumes() {
-    }
-
-    /**
-     * Reads {@code --mount}'s values as docker's CLI does when it reads its flags, before anything
-     * else.
-     *
-     * @throws UsageException docker's flag error
-     */
-    static List<MountSpec> parseMountFlags(List<String> mount) {
-        List<MountSpec> flagMounts = new ArrayList<>();
-        for (String m : mount) {
-            try {
-                flagMounts.add(parseMount(m));
-            } catch (IllegalArgumentException e) {
-                throw UsageException.flag("invalid argument \"" + m + "\" for \"--mount\" flag: " + e.getMessage());
-            }
-        }
-        return flagMounts;
+    private VolumeMounts() {
     }
 
     /**
@@ -77,7 +57,7 @@ final class ContainerVolumes {
      * @param flagMounts what {@link #parseMountFlags} read
      * @param tmpfs {@code --tmpfs}'s paths, which a bind may not take again
      */
-    static Result parse(List<String> volume, List<MountSpec> flagMounts, List<String> volumesFrom, String volumeDriver,
+    public static Result parse(List<String> volume, List<MountSpec> flagMounts, List<String> volumesFrom, String volumeDriver,
                         Set<String> tmpfs) {
         String driver = volumeDriver == null || volumeDriver.isEmpty() ? null : volumeDriver;
         // docker's CLI: each -v once; those with a source are binds, the others anonymous volumes.
@@ -146,7 +126,7 @@ final class ContainerVolumes {
      * name; the mode {@code ro}/{@code rw}, {@code z}/{@code Z} (accepted, without effect here),
      * {@code nocopy} (volumes), a propagation (binds), a consistency, comma-separated, one of each.
      */
-    static MountSpec parseBind(String raw) {
+    public static MountSpec parseBind(String raw) {
         if (raw.chars().filter(c -> c == ':').count() > 2) {
             throw invalidSpec(raw);
         }
@@ -196,7 +176,7 @@ final class ContainerVolumes {
     }
 
     /** docker's {@code linuxValidMountMode}: each option known, at most one of each kind. */
-    static boolean validMode(String mode) {
+    public static boolean validMode(String mode) {
         if (mode.isEmpty()) {
             return true;
         }
@@ -231,7 +211,7 @@ final class ContainerVolumes {
      *
      * @throws IllegalArgumentException in docker's words, for the flag error
      */
-    static MountSpec parseMount(String value) {
+    public static MountSpec parseMount(String value) {
         List<String> fields = csvRecord(value);
         String type = "volume";
         String source = "";
@@ -305,7 +285,7 @@ final class ContainerVolumes {
                 case "tmpfs-size" -> {
                     tmpfsOptions = true;
                     try {
-                        size = Units.parseBytes(v);
+                        size = Sizes.parseBytes(v);
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("invalid value for " + key + ": " + v);
                     }
@@ -358,7 +338,7 @@ final class ContainerVolumes {
     }
 
     /** Go's {@code strconv.ParseBool}. */
-    static boolean goBool(String value) {
+    public static boolean goBool(String value) {
         return switch (value) {
             case "1", "t", "T", "TRUE", "true", "True" -> true;
             case "0", "f", "F", "FALSE", "false", "False" -> false;
@@ -371,7 +351,7 @@ final class ContainerVolumes {
      * commas, a field in double quotes may hold commas and doubled quotes; a quote elsewhere is an
      * error, and so is an empty value ({@code EOF}).
      */
-    static List<String> csvRecord(String line) {
+    public static List<String> csvRecord(String line) {
         int newline = line.indexOf('\n');
         if (newline >= 0) {
             line = line.substring(0, newline);
@@ -437,7 +417,7 @@ final class ContainerVolumes {
      * docker's daemon's check of a {@code --mount} ({@code ValidateMountConfig}), but for whether a
      * bind's source exists, which the container service checks.
      */
-    static void validate(MountSpec m) {
+    public static void validate(MountSpec m) {
         String error = mountError(m.type(), m.source(), m.target(), m.readOnly(), !m.bindPropagation().isEmpty(),
                 m.bindPropagation(), false);
         if (error != null) {
@@ -511,8 +491,9 @@ final class ContainerVolumes {
         }
     }
 
-    private static String goQuote(String s) {
-        return PortSpecs.goQuote(s);
+    /** Go's {@code %q} of a plain string. */
+    public static String goQuote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     // ---------------------------------------------------------------- --volumes-from
@@ -523,7 +504,7 @@ final class ContainerVolumes {
      * ({@code ro,z}) is given to the service as the {@code ro} or {@code rw} it means, or without
      * a mode when it says neither (the source's own is kept).
      */
-    static String volumesFrom(String spec) {
+    public static String volumesFrom(String spec) {
         if (spec.isEmpty()) {
             throw new InvalidArgumentException("volumes-from specification cannot be an empty string");
         }

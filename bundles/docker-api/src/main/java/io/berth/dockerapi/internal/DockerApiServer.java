@@ -1,0 +1,149 @@
+package io.berth.dockerapi.internal;
+
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.container.ContainerService;
+import io.berth.api.driver.DriverRegistry;
+import io.berth.api.engine.Engine;
+import io.berth.api.event.EventService;
+import io.berth.api.image.ImageStore;
+import io.berth.api.network.NetworkService;
+import io.berth.api.registry.Registry;
+import io.berth.api.volume.VolumeService;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+
+/**
+ * Serves the Docker Engine API: on {@code <runRoot>/docker.sock} (mode 0660, group {@code docker}
+ * when there is one: as dockerd's socket, it gives root's power to whoever can open it), and on a
+ * loopback TCP address when one is configured (never another: without TLS, that would give root to
+ * the network).
+ */
+@Component(immediate = true, service = {}, configurationPid = DockerApiServer.PID)
+@Designate(ocd = DockerApiServer.Config.class)
+public class DockerApiServer {
+    static final String PID = "berth.dockerapi";
+    static final String SOCKET_NAME = "docker.sock";
+
+    @ObjectClassDefinition(name = "Berth Docker API")
+    public @interface Config {
+        @AttributeDefinition(description = "The unix socket's path; empty for <runRoot>/docker.sock")
+        String socket() default "";
+
+        @AttributeDefinition(description = "The socket's group (mode 0660); empty for root's. The group docker is used when it exists")
+        String socketGroup() default "docker";
+
+        @AttributeDefinition(description = "A loopback address and port to serve on too (127.0.0.1:2375); empty for none")
+        String tcp() default "";
+    }
+
+    private static final System.Logger LOG = System.getLogger(DockerApiServer.class.getName());
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ContainerService containers;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ImageStore images;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Registry registry;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile NetworkService networks;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile VolumeService volumes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventService events;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DriverRegistry drivers;
+
+    private final HttpTransport transport;
+    private final Path socket;
+
+    @Activate
+    public DockerApiServer(@Reference Engine engine, BundleContext context, Config config) throws IOException {
+        Services services = new Services(engine, context, () -> containers, () -> images, () -> registry, () -> networks,
+                () -> volumes, () -> events, () -> drivers);
+        Router router = new Router();
+        new SystemRoutes(services).register(router);
+        StreamRoutes streams = new StreamRoutes(services);
+        streams.register(router);
+        new ContainerRoutes(services, streams).register(router);
+        new ExecRoutes(services).register(router);
+        new ImageRoutes(services).register(router);
+        new ResourceRoutes(services).register(router);
+        transport = new HttpTransport(router);
+        socket = config.socket().isBlank() ? engine.settings().runRoot().resolve(SOCKET_NAME) : Path.of(config.socket());
+        try {
+            Files.createDirectories(socket.getParent());
+            // The launcher holds the run root's lock, so a socket file here is a dead daemon's.
+            Files.deleteIfExists(socket);
+            transport.bindUnix(socket);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            group(socket, config.socketGroup());
+            LOG.log(System.Logger.Level.INFO, "Docker API listening on unix://" + socket);
+            if (!config.tcp().isBlank()) {
+                InetSocketAddress bound = transport.bindTcp(loopback(config.tcp()));
+                LOG.log(System.Logger.Level.INFO, "Docker API listening on tcp://" + bound.getHostString() + ":"
+                        + bound.getPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            Files.deleteIfExists(socket);
+            throw e;
+        }
+    }
+
+    /** {@code host:port} of a loopback address; any other address is refused (there is no TLS). */
+    static InetSocketAddress loopback(String hostPort) throws IOException {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new InvalidArgumentException("berth.dockerapi tcp: " + hostPort + " is not HOST:PORT");
+        }
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("berth.dockerapi tcp: " + hostPort + " has no port number");
+        }
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress()) {
+            throw new InvalidArgumentException("berth.dockerapi tcp: " + hostPort
+                    + " is not a loopback address: without TLS, the API would give root's power to the network");
+        }
+        return new InetSocketAddress(address, port);
+    }
+
+    private static void group(Path socket, String group) throws IOException {
+        if (group.isBlank()) {
+            return;
+        }
+        try {
+            GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(g);
+        } catch (UserPrincipalNotFoundException e) {
+            // As dockerd without a docker group: the socket stays root's.
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        transport.close();
+        Files.deleteIfExists(socket);
+    }
+}

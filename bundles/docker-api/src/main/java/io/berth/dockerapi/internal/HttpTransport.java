@@ -1,0 +1,363 @@
+package io.berth.dockerapi.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP/1.1 on a unix socket (and, when configured, a loopback TCP port) with Netty's codec: keep-alive,
+ * chunked request bodies, per-message flushes, and connections taken over for raw streams
+ * ({@link #hijack}). The event loop only moves bytes; each request's handler runs on a worker
+ * thread of its own, since engine calls block and streams last.
+ */
+final class HttpTransport implements Closeable {
+    private static final System.Logger LOG = System.getLogger(HttpTransport.class.getName());
+
+    /** Handles one request on a worker thread; it must respond (an exception is the error response). */
+    interface Dispatcher {
+        void dispatch(Exchange exchange);
+    }
+
+    private final Dispatcher dispatcher;
+    private final boolean epoll;
+    private final EventLoopGroup loop;
+    private final ExecutorService workers;
+    private final List<Channel> servers = new ArrayList<>();
+
+    HttpTransport(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+        this.epoll = io.netty.channel.epoll.Epoll.isAvailable();
+        if (!epoll) {
+            LOG.log(System.Logger.Level.WARNING, "Docker API: epoll is not available ("
+                    + io.netty.channel.epoll.Epoll.unavailabilityCause() + "); with NIO, a client's half-close of an "
+                    + "attach closes it");
+        }
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("berth-docker-api-io", true),
+                epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "berth-docker-api-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Streams (logs -f, events, attach) hold their thread for as long as they last.
+        this.workers = Executors.newCachedThreadPool(threads);
+    }
+
+    /** Listens on a unix socket (the file is made by the bind). */
+    void bindUnix(Path socket) throws IOException {
+        if (epoll) {
+            servers.add(bind(new ServerBootstrap().channel(io.netty.channel.epoll.EpollServerDomainSocketChannel.class),
+                    new io.netty.channel.unix.DomainSocketAddress(socket.toFile())));
+        } else {
+            servers.add(bind(new ServerBootstrap().channel(NioServerDomainSocketChannel.class), UnixDomainSocketAddress.of(socket)));
+        }
+    }
+
+    /** Listens on a TCP address (the caller allows only loopback). */
+    InetSocketAddress bindTcp(InetSocketAddress address) throws IOException {
+        Channel c = bind(new ServerBootstrap().channel(epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class
+                : NioServerSocketChannel.class), address);
+        servers.add(c);
+        return (InetSocketAddress) c.localAddress();
+    }
+
+    private Channel bind(ServerBootstrap b, java.net.SocketAddress address) throws IOException {
+        b.group(loop).childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                // A client's half-close means "no more input", not "gone" (the docker CLI half-closes
+                // an attach without -i at once); the unix channel's config does not take it as an option.
+                if (ch.config() instanceof io.netty.channel.socket.DuplexChannelConfig duplex) {
+                    duplex.setAllowHalfClosure(true);
+                }
+                ChannelPipeline p = ch.pipeline();
+                // Headers up to 1 MiB: X-Registry-Auth and X-Registry-Config can be long.
+                p.addLast("codec", new HttpServerCodec(8192, 1 << 20, 64 << 10));
+                p.addLast("keepalive", new HttpServerKeepAliveHandler());
+                p.addLast("api", new RequestHandler());
+            }
+        });
+        try {
+            return b.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while binding " + address);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : servers) {
+            c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One connection's requests, in order: each request's body goes to its {@link BodyStream}, which
+     * the handler reads on its worker; once hijacked, every byte goes to the {@link Hijacked} input.
+     */
+    private final class RequestHandler extends ChannelInboundHandlerAdapter {
+        private BodyStream body;
+        private Hijacked hijacked;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (hijacked != null) {
+                    if (msg instanceof ByteBuf buf) {
+                        byte[] data = new byte[buf.readableBytes()];
+                        buf.readBytes(data);
+                        hijacked.input.offer(data);
+                    }
+                    return;
+                }
+                if (msg instanceof HttpRequest request) {
+                    Channel ch = ctx.channel();
+                    body = new BodyStream(new BodyStream.Flow() {
+                        @Override
+                        public void pause() {
+                            ch.config().setAutoRead(false);
+                        }
+
+                        @Override
+                        public void resume() {
+                            ch.config().setAutoRead(true);
+                        }
+                    });
+                    if (!request.decoderResult().isSuccess()) {
+                        badRequest(ctx, request.decoderResult().cause());
+                        return;
+                    }
+                    start(ctx.channel(), request, body);
+                }
+                if (msg instanceof HttpContent content && body != null) {
+                    ByteBuf buf = content.content();
+                    if (buf.isReadable()) {
+                        byte[] data = new byte[buf.readableBytes()];
+                        buf.readBytes(data);
+                        body.offer(data);
+                    }
+                    if (msg instanceof LastHttpContent) {
+                        body.end();
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void badRequest(ChannelHandlerContext ctx, Throwable cause) {
+            byte[] text = ("{\"message\":\"bad request: " + String.valueOf(cause.getMessage()).replace("\"", "'") + "\"}\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            io.netty.handler.codec.http.FullHttpResponse r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(text));
+            r.headers().set("Content-Type", "application/json");
+            r.headers().setInt("Content-Length", text.length);
+            r.headers().set("Connection", "close");
+            ctx.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                // The client half-closed: no more input, but it still reads what comes.
+                if (hijacked != null) {
+                    hijacked.input.end();
+                } else if (body != null) {
+                    body.end();
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (hijacked != null) {
+                hijacked.input.end();
+            }
+            if (body != null) {
+                body.fail(new IOException("the client closed the connection"));
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.DEBUG, "docker API connection failed", cause);
+            ctx.close();
+        }
+    }
+
+    private void start(Channel channel, HttpRequest request, BodyStream body) {
+        String rawPath = request.uri();
+        int q = rawPath.indexOf('?');
+        rawPath = q < 0 ? rawPath : rawPath.substring(0, q);
+        String path = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(rawPath);
+        workers.execute(() -> {
+            Versions.Split split;
+            Exchange exchange;
+            try {
+                split = Versions.split(path);
+                exchange = new Exchange(this, channel, request, split.path(),
+                        split.version() == null ? Versions.CURRENT : split.version(), body);
+            } catch (RuntimeException e) {
+                Exchange plain = new Exchange(this, channel, request, path, Versions.CURRENT, body);
+                Errors.respond(plain, e);
+                return;
+            }
+            dispatcher.dispatch(exchange);
+        });
+    }
+
+    // ------------------------------------------------------------------ hijacking
+
+    /**
+     * A connection taken over by a stream: {@link #input} is what the client sends (it ends when
+     * the client half-closes or goes), {@link #write} sends raw bytes, {@link #close} ends the
+     * connection after what was written.
+     */
+    static final class Hijacked implements Closeable {
+        private final Channel channel;
+        final BodyStream input;
+
+        Hijacked(Channel channel) {
+            this.channel = channel;
+            this.input = new BodyStream(new BodyStream.Flow() {
+                @Override
+                public void pause() {
+                    channel.config().setAutoRead(false);
+                }
+
+                @Override
+                public void resume() {
+                    channel.config().setAutoRead(true);
+                }
+            });
+        }
+
+        InputStream input() {
+            return input;
+        }
+
+        void write(byte[] data, int offset, int length) throws IOException {
+            if (length == 0) {
+                return;
+            }
+            io.netty.channel.ChannelFuture f = channel.writeAndFlush(Unpooled.copiedBuffer(data, offset, length));
+            if (!channel.isWritable()) {
+                Exchange.await(f);
+            }
+            if (!channel.isActive()) {
+                throw new Exchange.ClientGoneException();
+            }
+        }
+
+        boolean open() {
+            return channel.isActive();
+        }
+
+        @Override
+        public void close() {
+            if (channel instanceof DuplexChannel d && channel.isActive()) {
+                // Output first, so the client reads everything before the end.
+                d.shutdownOutput().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Answers the request ({@code 101 UPGRADED} or {@code 200 OK} with no length), flushed on its own
+     * (docker-py reads headers with a buffer that would swallow stream bytes sent with them), then
+     * removes the HTTP codec so that the connection carries raw bytes both ways.
+     */
+    Hijacked hijack(Channel channel, Exchange exchange, boolean upgrade, String contentType) throws IOException {
+        Hijacked h = new Hijacked(channel);
+        io.netty.util.concurrent.Promise<Void> done = channel.eventLoop().newPromise();
+        channel.eventLoop().execute(() -> {
+            try {
+                HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                        upgrade ? new HttpResponseStatus(101, "UPGRADED") : HttpResponseStatus.OK);
+                r.headers().set("Content-Type", contentType);
+                if (upgrade) {
+                    r.headers().set("Connection", "Upgrade");
+                    r.headers().set("Upgrade", "tcp");
+                }
+                exchange.standardHeaders(r.headers());
+                ChannelPipeline p = channel.pipeline();
+                p.remove("keepalive");
+                channel.writeAndFlush(r);
+                RequestHandler handler = (RequestHandler) p.get("api");
+                handler.hijacked = h;
+                handler.body = null;
+                // What the decoder still holds (input sent right after the request) comes to the handler raw.
+                p.remove("codec");
+                channel.config().setAutoRead(true);
+                done.setSuccess(null);
+            } catch (RuntimeException e) {
+                done.setFailure(e);
+            }
+        });
+        try {
+            done.sync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while taking over a connection");
+        } catch (RuntimeException e) {
+            throw new IOException("cannot take over the connection: " + e.getMessage(), e);
+        }
+        return h;
+    }
+}

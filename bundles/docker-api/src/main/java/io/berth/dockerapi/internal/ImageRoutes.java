@@ -1,0 +1,198 @@
+package io.berth.dockerapi.internal;
+
+import io.berth.api.InvalidArgumentException;
+import io.berth.api.NotFoundException;
+import io.berth.api.ProgressEvent;
+import io.berth.api.ProgressListener;
+import io.berth.api.image.HistoryRow;
+import io.berth.api.image.Image;
+import io.berth.api.image.ImageListOptions;
+import io.berth.api.image.ImageReference;
+import io.berth.api.image.ImageStore;
+import io.berth.api.image.RemovedImage;
+import io.berth.views.ImageView;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The image endpoints: list, inspect, history, tag, remove, and pull and push with docker's progress stream. */
+final class ImageRoutes {
+    private static final String I = "/images/(.+)";
+
+    private final Services services;
+
+    ImageRoutes(Services services) {
+        this.services = services;
+    }
+
+    void register(Router r) {
+        r.get("/images/json", (x, m) -> list(x));
+        r.post("/images/create", (x, m) -> create(x));
+        r.get(I + "/json", (x, m) -> x.json(200, ImageView.inspect(images().inspect(m.group(1)))));
+        r.get(I + "/history", (x, m) -> history(x, m.group(1)));
+        r.post(I + "/tag", (x, m) -> tag(x, m.group(1)));
+        r.post(I + "/push", (x, m) -> push(x, m.group(1)));
+        r.delete(I, (x, m) -> remove(x, m.group(1)));
+    }
+
+    private ImageStore images() {
+        return services.images();
+    }
+
+    private void list(Exchange x) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Image i : images().list(ImageListOptions.builder().all(x.bool("all")).filters(x.filters()).build())) {
+            out.add(ImageView.summary(i));
+        }
+        x.json(200, out);
+    }
+
+    private void history(Exchange x, String name) throws IOException {
+        Image image = images().get(name);
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean first = true;
+        for (HistoryRow row : images().history(name)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Comment", row.entry().comment());
+            m.put("Created", row.entry().created() == null ? 0 : row.entry().created().getEpochSecond());
+            m.put("CreatedBy", row.entry().createdBy());
+            m.put("Id", row.imageId() == null ? "<missing>" : row.imageId().toString());
+            m.put("Size", row.size());
+            m.put("Tags", first ? image.repoTags() : null);
+            first = false;
+            out.add(m);
+        }
+        x.json(200, out);
+    }
+
+    private void tag(Exchange x, String name) throws IOException {
+        String repo = x.query("repo", "");
+        if (repo.isEmpty()) {
+            throw new InvalidArgumentException("repository name must have at least one component");
+        }
+        String tag = x.query("tag", "");
+        images().tag(name, ImageReference.parse(tag.isEmpty() ? repo : repo + ":" + tag));
+        x.empty(201);
+    }
+
+    private void remove(Exchange x, String name) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (RemovedImage r : images().remove(name, x.bool("force"), x.bool("noprune"))) {
+            out.add(r.untagged() != null ? Map.of("Untagged", r.untagged()) : Map.of("Deleted", r.deleted()));
+        }
+        x.json(200, out);
+    }
+
+    /** {@code POST /images/create?fromImage=&tag=}: a pull, as docker's progress stream. */
+    private void create(Exchange x) throws Exception {
+        String from = x.query("fromImage", "");
+        if (from.isEmpty()) {
+            throw new InvalidArgumentException("fromImage or fromSrc is required (Berth imports with `berth import`)");
+        }
+        String tag = x.query("tag", "");
+        String text = tag.isEmpty() ? from : tag.startsWith("sha256:") ? from + "@" + tag : from + ":" + tag;
+        ImageReference ref = ImageReference.parse(text);
+        Progress progress = new Progress(x);
+        try {
+            services.registry().pull(ref, progress);
+        } catch (IOException | RuntimeException e) {
+            progress.fail(e, pullStatus(e));
+            return;
+        }
+        progress.end();
+    }
+
+    private static int pullStatus(Exception e) {
+        if (e instanceof NotFoundException) {
+            return 404;
+        }
+        String m = String.valueOf(e.getMessage());
+        return m.contains("not found") || m.contains("pull access denied") || m.contains("manifest unknown") ? 404
+                : Errors.status(e);
+    }
+
+    private void push(Exchange x, String name) throws Exception {
+        String tag = x.query("tag", "");
+        ImageReference ref = ImageReference.parse(tag.isEmpty() ? name : name + ":" + tag);
+        Progress progress = new Progress(x);
+        try {
+            services.registry().push(ref, progress);
+        } catch (IOException | RuntimeException e) {
+            progress.fail(e, Errors.status(e));
+            return;
+        }
+        progress.end();
+    }
+
+    /**
+     * docker's progress stream: begun with the first event (a failure before it is an HTTP status,
+     * after it the stream's last object, {@code errorDetail} and {@code error}).
+     */
+    private static final class Progress implements ProgressListener {
+        private final Exchange x;
+        private Exchange.Stream stream;
+
+        Progress(Exchange x) {
+            this.x = x;
+        }
+
+        @Override
+        public synchronized void progress(ProgressEvent e) {
+            try {
+                if (stream == null) {
+                    stream = x.stream(200, "application/json");
+                }
+                stream.writeJson(message(e));
+            } catch (IOException io) {
+                // The client went; the pull goes on and ends by itself.
+            }
+        }
+
+        static Map<String, Object> message(ProgressEvent e) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            String status = e.status();
+            String id = e.id();
+            int pulling = status.indexOf(": Pulling from ");
+            if (id == null && pulling > 0) {
+                id = status.substring(0, pulling);
+                status = status.substring(pulling + 2);
+            }
+            m.put("status", status);
+            if (e.current() >= 0 || e.total() >= 0 || id != null) {
+                Map<String, Object> detail = new LinkedHashMap<>();
+                if (e.current() >= 0) {
+                    detail.put("current", e.current());
+                }
+                if (e.total() > 0) {
+                    detail.put("total", e.total());
+                }
+                m.put("progressDetail", detail);
+            }
+            if (id != null) {
+                m.put("id", id);
+            }
+            return m;
+        }
+
+        synchronized void fail(Exception e, int status) throws IOException {
+            if (stream == null) {
+                throw e instanceof IOException io ? new Errors.Status(status, Errors.message(io)) : (RuntimeException) e;
+            }
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("errorDetail", Map.of("message", Errors.message(e)));
+            error.put("error", Errors.message(e));
+            stream.writeJson(error);
+            stream.close();
+        }
+
+        synchronized void end() throws IOException {
+            if (stream == null) {
+                stream = x.stream(200, "application/json");
+            }
+            stream.close();
+        }
+    }
+}
