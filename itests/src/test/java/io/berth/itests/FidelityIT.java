@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the comparison. Each command's exit status, output and error output are compared after what
  * legitimately differs is normalised: ids, names docker makes up, times and durations, "docker"
  * for "berth", docker's "Error response from daemon:" for Berth's "Error:". A difference fails
- * the test unless {@link #ALLOWED} names it with its reason (each one stated in the README).
+ * the test unless {@link #ALLOWED} names it with its reason (each one stated in the README). The
+ * same scenarios run a second time with the docker CLI itself on Berth's side, through Berth's
+ * Docker API socket, against the same dockerd: the API must answer as dockerd's does.
  */
 class FidelityIT extends DaemonWithBusybox {
     /** Deliberate differences: the scenario's name, and why (as README states it). */
@@ -384,6 +386,16 @@ class FidelityIT extends DaemonWithBusybox {
 
     @Test
     void berthAnswersAsDockerDoes() throws Exception {
+        compare(false);
+    }
+
+    /** The same scenarios through the docker CLI on Berth's Docker API socket, beside dockerd. */
+    @Test
+    void theDockerCliThroughBerthsApiAnswersAsThroughDockerd() throws Exception {
+        compare(true);
+    }
+
+    private void compare(boolean api) throws Exception {
         Path archive = berth.root.resolveSibling("busybox.tar");
         Path rootfs = java.nio.file.Files.write(berth.root.resolveSibling("rootfs.tar"),
                 io.berth.testing.BusyboxImage.build().layers().get(0));
@@ -418,10 +430,13 @@ class FidelityIT extends DaemonWithBusybox {
                 for (Command command : s.commands()) {
                     Installation.Result br;
                     Installation.Result dr;
+                    List<String> apiCli = List.of("docker", "-H", "unix://" + berth.runRoot.resolve("docker.sock"));
+                    // The CLI keeps its credentials where Berth keeps its own ({CONFIG}): the same config.json.
+                    Map<String, String> apiEnv = Map.of("DOCKER_CONFIG", berthDir.resolve("config").toString());
                     if (command.terminal()) {
-                        List<String> bc = new ArrayList<>(List.of(berth.home.resolve("bin/berth").toString()));
+                        List<String> bc = new ArrayList<>(api ? apiCli : List.of(berth.home.resolve("bin/berth").toString()));
                         bc.addAll(List.of(b.fill(command.words())));
-                        br = inTerminal(bc, Map.of("BERTH_HOST", berth.host()), command.stdin());
+                        br = inTerminal(bc, api ? apiEnv : Map.of("BERTH_HOST", berth.host()), command.stdin());
                         List<String> dc = new ArrayList<>(docker.cli());
                         dc.addAll(List.of(d.fill(command.words())));
                         dr = inTerminal(dc, Map.of("DOCKER_CONFIG", docker.configDir().toString()), command.stdin());
@@ -432,7 +447,17 @@ class FidelityIT extends DaemonWithBusybox {
                     } else {
                         Map<String, String> env = new java.util.HashMap<>(CALLER_ENV);
                         env.put("BERTH_HOST", berth.host());
-                        br = berth.run(env, command.stdin(), b.fill(command.words()));
+                        if (api) {
+                            List<String> bc = new ArrayList<>(apiCli);
+                            bc.addAll(List.of(b.fill(command.words())));
+                            ProcessBuilder pb = new ProcessBuilder(bc);
+                            pb.environment().remove("DOCKER_HOST");
+                            pb.environment().putAll(CALLER_ENV);
+                            pb.environment().putAll(apiEnv);
+                            br = Installation.run(pb, command.stdin(), String.join(" ", bc));
+                        } else {
+                            br = berth.run(env, command.stdin(), b.fill(command.words()));
+                        }
                         dr = docker.docker(CALLER_ENV, command.stdin(), d.fill(command.words()));
                     }
                     // diff's changes are a set: docker lists them in its filesystem's order, Berth by path.
@@ -458,8 +483,9 @@ class FidelityIT extends DaemonWithBusybox {
                     different.put(s.name(), diff.toString());
                 }
             }
-            StringBuilder report = new StringBuilder("fidelity: " + SCENARIOS.size() + " scenarios, " + identical
-                    + " identical, " + allowed + " allowed, " + different.size() + " different\n");
+            StringBuilder report = new StringBuilder((api ? "fidelity through the Docker API: " : "fidelity: ")
+                    + SCENARIOS.size() + " scenarios, " + identical + " identical, " + allowed + " allowed, "
+                    + different.size() + " different\n");
             different.forEach((name, diff) -> report.append("- ").append(name).append('\n').append(diff));
             System.out.println(report);
             assertThat(different).as(report.toString()).isEmpty();

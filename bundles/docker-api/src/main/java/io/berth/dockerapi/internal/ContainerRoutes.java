@@ -105,7 +105,16 @@ final class ContainerRoutes {
         if (name.startsWith("/")) {
             name = name.substring(1);
         }
-        Container c = containers().create(CreateBodies.request(x.json(), name));
+        Container c;
+        try {
+            c = containers().create(CreateBodies.request(x.json(), name));
+        } catch (io.berth.api.NotFoundException e) {
+            // Only a missing image is a 404 here (clients pull on it); a missing network is bad input.
+            if (e.getMessage() != null && e.getMessage().contains("No such image")) {
+                throw e;
+            }
+            throw new io.berth.api.InvalidArgumentException(e.getMessage());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Id", c.id());
         out.put("Warnings", List.of());
@@ -139,7 +148,12 @@ final class ContainerRoutes {
     }
 
     private void kill(Exchange x, String idOrName) throws IOException {
-        Container c = containers().get(idOrName);
+        Container c;
+        try {
+            c = containers().get(idOrName);
+        } catch (io.berth.api.NotFoundException e) {
+            throw new io.berth.api.NotFoundException("Cannot kill container: " + idOrName + ": " + e.getMessage());
+        }
         if (c.state().status() != ContainerStatus.RUNNING && c.state().status() != ContainerStatus.PAUSED) {
             throw new ConflictException("Cannot kill container: " + idOrName + ": Container " + c.id() + " is not running");
         }

@@ -86,6 +86,8 @@ public class DockerApiServer {
         new ExecRoutes(services).register(router);
         new ImageRoutes(services).register(router);
         new ResourceRoutes(services).register(router);
+        new FileRoutes(services).register(router);
+        new StatsRoutes(services).register(router);
         transport = new HttpTransport(router);
         socket = config.socket().isBlank() ? engine.settings().runRoot().resolve(SOCKET_NAME) : Path.of(config.socket());
         try {

@@ -157,7 +157,8 @@ final class ExecRoutes {
                 // As docker's: the reason where the process's output would have been, then its status.
                 byte[] text = (e.getMessage() + "\r\n").getBytes(StandardCharsets.UTF_8);
                 byte[] out = request.tty() ? text : Frames.frame(1, text, 0, text.length);
-                end(i, e.exitCode() == 127 || e.exitCode() == 126 ? e.exitCode() : 126);
+                // docker's exec: 126 whatever kept the process from starting (run's is 127 for a missing command).
+                end(i, 126);
                 h.write(out, 0, out.length);
                 return;
             }

@@ -30,8 +30,12 @@ final class ImageRoutes {
 
     void register(Router r) {
         r.get("/images/json", (x, m) -> list(x));
+        r.get("/images/get", (x, m) -> save(x, x.queryAll("names")));
+        r.post("/images/load", (x, m) -> load(x));
+        r.post("/images/prune", (x, m) -> prune(x));
+        r.get(I + "/get", (x, m) -> save(x, List.of(m.group(1))));
         r.post("/images/create", (x, m) -> create(x));
-        r.get(I + "/json", (x, m) -> x.json(200, ImageView.inspect(images().inspect(m.group(1)))));
+        r.get(I + "/json", (x, m) -> inspect(x, m.group(1)));
         r.get(I + "/history", (x, m) -> history(x, m.group(1)));
         r.post(I + "/tag", (x, m) -> tag(x, m.group(1)));
         r.post(I + "/push", (x, m) -> push(x, m.group(1)));
@@ -48,6 +52,17 @@ final class ImageRoutes {
             out.add(ImageView.summary(i));
         }
         x.json(200, out);
+    }
+
+    /** Inspect, a missing image in dockerd's words (which still say "No such image", as docker-py needs). */
+    private void inspect(Exchange x, String name) throws IOException {
+        io.berth.api.image.ImageDetails d;
+        try {
+            d = images().inspect(name);
+        } catch (NotFoundException e) {
+            throw new NotFoundException("no such image: " + name + ": " + e.getMessage());
+        }
+        x.json(200, ImageView.inspect(d));
     }
 
     private void history(Exchange x, String name) throws IOException {
@@ -86,11 +101,87 @@ final class ImageRoutes {
         x.json(200, out);
     }
 
-    /** {@code POST /images/create?fromImage=&tag=}: a pull, as docker's progress stream. */
+    /** {@code docker save}: the images as one docker archive, streamed. */
+    private void save(Exchange x, List<String> names) throws IOException {
+        if (names.isEmpty()) {
+            throw new InvalidArgumentException("no image named");
+        }
+        for (String n : names) {
+            try {
+                images().get(n);
+            } catch (NotFoundException e) {
+                // dockerd names the image as it was asked for.
+                throw new NotFoundException("No such image: " + n);
+            }
+        }
+        Exchange.Stream out = x.stream(200, "application/x-tar");
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(new FileRoutes.StreamOutput(out), 64 << 10)) {
+            images().save(names, io.berth.api.image.ArchiveFormat.DOCKER, o);
+        }
+        out.close();
+    }
+
+    /** {@code docker load}: what was loaded as docker's {@code {"stream": "Loaded image: …"}} lines. */
+    private void load(Exchange x) throws IOException {
+        List<String> loaded;
+        try {
+            loaded = images().load(new java.io.BufferedInputStream(x.body(), 64 << 10), io.berth.api.ProgressListener.NONE);
+        } catch (InvalidArgumentException e) {
+            // docker answers a bad archive in its output stream.
+            Exchange.Stream out = x.stream(200, "application/json");
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("errorDetail", Map.of("message", e.getMessage()));
+            error.put("error", e.getMessage());
+            out.writeJson(error);
+            out.close();
+            return;
+        }
+        Exchange.Stream out = x.stream(200, "application/json");
+        for (String line : loaded) {
+            out.writeJson(Map.of("stream", line + "\n"));
+        }
+        out.close();
+    }
+
+    /** {@code image prune}: dangling images, or (filter {@code dangling=false}) every unused one. */
+    private void prune(Exchange x) throws IOException {
+        io.berth.api.Filters f = x.filters();
+        boolean all = f.has("dangling") && !f.bool("dangling");
+        io.berth.api.image.PruneResult p = images().prune(all);
+        List<Map<String, Object>> removed = new ArrayList<>();
+        for (RemovedImage r : p.removed()) {
+            removed.add(r.untagged() != null ? Map.of("Untagged", r.untagged()) : Map.of("Deleted", r.deleted()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ImagesDeleted", removed.isEmpty() ? null : removed);
+        out.put("SpaceReclaimed", p.reclaimed());
+        x.json(200, out);
+    }
+
+    /** {@code docker import}: {@code fromSrc=-} with the rootfs tar as the body. */
+    private void importRootfs(Exchange x) throws IOException {
+        if (!x.query("fromSrc", "").equals("-")) {
+            throw new InvalidArgumentException("fromSrc " + x.query("fromSrc", "") + ": Berth imports from the request's body (-) only");
+        }
+        String repo = x.query("repo", "");
+        String tag = x.query("tag", "");
+        ImageReference ref = repo.isEmpty() ? null : ImageReference.parse(tag.isEmpty() ? repo : repo + ":" + tag);
+        Image image = images().importRootfs(new java.io.BufferedInputStream(x.body(), 64 << 10),
+                new io.berth.api.image.ImportOptions(ref, x.query("message", ""), x.queryAll("changes"), "-"));
+        Exchange.Stream out = x.stream(200, "application/json");
+        out.writeJson(Map.of("status", image.id().toString()));
+        out.close();
+    }
+
+    /** {@code POST /images/create}: a pull ({@code fromImage}, as docker's progress stream) or an import ({@code fromSrc}). */
     private void create(Exchange x) throws Exception {
+        if (x.query("fromSrc").isPresent()) {
+            importRootfs(x);
+            return;
+        }
         String from = x.query("fromImage", "");
         if (from.isEmpty()) {
-            throw new InvalidArgumentException("fromImage or fromSrc is required (Berth imports with `berth import`)");
+            throw new InvalidArgumentException("fromImage or fromSrc is required");
         }
         String tag = x.query("tag", "");
         String text = tag.isEmpty() ? from : tag.startsWith("sha256:") ? from + "@" + tag : from + ":" + tag;

@@ -70,6 +70,8 @@ final class StreamRoutes {
         ContainerDetails d = containers().inspect(idOrName);
         boolean tty = d.config().tty();
         boolean timestamps = x.bool("timestamps");
+        // --details: the log's attributes before each line; Berth's json-file has none, so a space, as docker's.
+        boolean details = x.bool("details");
         LogOptions options = ContainerRoutes.logOptions(x);
         Exchange.Stream out = x.stream(200, contentType(x, tty));
         Thread worker = Thread.currentThread();
@@ -80,6 +82,12 @@ final class StreamRoutes {
                     return;
                 }
                 byte[] data = e.data();
+                if (details) {
+                    byte[] spaced = new byte[data.length + 1];
+                    spaced[0] = ' ';
+                    System.arraycopy(data, 0, spaced, 1, data.length);
+                    data = spaced;
+                }
                 if (timestamps) {
                     byte[] stamp = (io.berth.views.Times.rfc3339(e.time()) + " ").getBytes(StandardCharsets.US_ASCII);
                     byte[] both = new byte[stamp.length + data.length];
@@ -115,8 +123,20 @@ final class StreamRoutes {
         boolean stdout = x.bool("stdout");
         boolean stderr = x.bool("stderr");
         byte[] detachKeys = DetachKeys.parse(x.query("detachKeys").filter(k -> !k.isEmpty()).orElse(DetachKeys.DEFAULT));
-        HttpTransport.Hijacked h = x.hijack(contentType(x, tty));
+        boolean stream = x.bool("stream");
+        // Registered before the client hears back: it asks for the start as soon as it has its answer.
         PendingAttach waiting = null;
+        if (stream && c.state().status() != ContainerStatus.RUNNING) {
+            waiting = new PendingAttach(stdin);
+            pending.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(waiting);
+        }
+        HttpTransport.Hijacked h;
+        try {
+            h = x.hijack(contentType(x, tty));
+        } catch (IOException | RuntimeException e) {
+            forget(c.id(), waiting);
+            throw e;
+        }
         try {
             if (x.bool("logs")) {
                 containers().logs(c.id(), LogOptions.ALL, e -> {
@@ -127,16 +147,13 @@ final class StreamRoutes {
                     }
                 });
             }
-            if (!x.bool("stream")) {
+            if (!stream) {
                 return;
             }
             ContainerService.Attached a;
-            ContainerStatus status = containers().get(c.id()).state().status();
-            if (status == ContainerStatus.RUNNING) {
+            if (waiting == null) {
                 a = containers().attach(c.id(), stdin, null, false);
             } else {
-                waiting = new PendingAttach(stdin);
-                pending.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(waiting);
                 PendingAttach mine = waiting;
                 x.channel().closeFuture().addListener(f -> mine.attached.cancel(false));
                 try {
@@ -147,14 +164,18 @@ final class StreamRoutes {
             }
             pump(a, h, tty, stdin, stdout, stderr, d.config().stdinOnce(), detachKeys);
         } finally {
-            if (waiting != null) {
-                List<PendingAttach> list = pending.get(c.id());
-                if (list != null) {
-                    list.remove(waiting);
-                    pending.remove(c.id(), List.of());
-                }
-            }
+            forget(c.id(), waiting);
             h.close();
+        }
+    }
+
+    private void forget(String id, PendingAttach waiting) {
+        if (waiting != null) {
+            List<PendingAttach> list = pending.get(id);
+            if (list != null) {
+                list.remove(waiting);
+                pending.remove(id, List.of());
+            }
         }
     }
 
