@@ -70,6 +70,52 @@ class DockerApiIT extends DaemonWithBusybox {
                 .contains("Docker-Experimental: false").contains("Server: Docker/20.10.24 (linux)");
     }
 
+    /** A POST with a body file through curl on the socket: the status line, headers and body. */
+    private String curlPost(String path, Path body) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("curl", "-s", "-i", "--unix-socket", socket().toString(), "-X", "POST",
+                "-H", "Content-Type: application/json", "--data-binary", "@" + body, "http://docker" + path);
+        return Installation.run(pb, null, "curl POST " + path).out().replace("\r\n", "\n").strip();
+    }
+
+    @Test
+    void badInputIsRefusedAndLeavesNothing() throws Exception {
+        Path dir = Files.createDirectories(berth.root.resolveSibling("bad-input"));
+        assertThat(curlPost("/v1.41/containers/create", Files.writeString(dir.resolve("malformed.json"), "{\"Image\": ")))
+                .startsWith("HTTP/1.1 400").contains("{\"message\":\"invalid JSON: ");
+        assertThat(curlPost("/v1.41/containers/create", Files.writeString(dir.resolve("type.json"),
+                "{\"Image\":\"busybox\",\"Cmd\":5}"))).startsWith("HTTP/1.1 400")
+                .contains("{\"message\":\"json: cannot unmarshal number into Go struct field Config.Cmd of type []string\"}");
+        assertThat(curlPost("/v1.41/containers/create", Files.writeString(dir.resolve("unsupported.json"),
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"Sysctls\":{\"net.ipv4.ip_forward\":\"1\"}}}")))
+                .startsWith("HTTP/1.1 400").contains("{\"message\":\"HostConfig.Sysctls is not supported by Berth\"}");
+        Path huge = dir.resolve("huge.json");
+        try (var out = Files.newBufferedWriter(huge)) {
+            out.write("{\"Image\":\"busybox\",\"Env\":[");
+            for (int i = 0; i < 600_000; i++) {
+                out.write((i == 0 ? "" : ",") + "\"V" + i + "=xxxxxxxxxxxxxxxxxxx\"");
+            }
+            out.write("]}");
+        }
+        assertThat(Files.size(huge)).isGreaterThan(16 << 20);
+        assertThat(curlPost("/v1.41/containers/create", huge)).startsWith("HTTP/1.1 400")
+                .contains("request body too large: a JSON body is at most 16 MiB");
+        assertThat(dockerOk("ps", "-aq").out()).isEmpty();
+
+        // Clients that go in the middle of a stream end it; the API goes on serving.
+        dockerOk("run", "-d", "--name", "talker", "busybox", "sh", "-c", "while true; do echo tick; sleep 0.1; done");
+        for (String stream : List.of("/v1.41/containers/talker/logs?stdout=1&follow=1", "/v1.41/events",
+                "/v1.41/containers/talker/stats")) {
+            Process p = new ProcessBuilder("curl", "-s", "-N", "--unix-socket", socket().toString(), "http://docker" + stream)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Thread.sleep(500);
+            p.destroy();
+            assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(dockerOk("logs", "--tail", "1", "talker").out()).isEqualTo("tick\n");
+        dockerOk("rm", "-f", "talker");
+        assertThat(dockerOk("version", "--format", "{{.Server.APIVersion}}").out()).isEqualTo("1.41\n");
+    }
+
     /** A request through curl on the socket: the status line, headers and body. */
     private String curl(String path) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("curl", "-s", "-i", "--unix-socket", socket().toString(), "http://docker" + path);
@@ -202,5 +248,72 @@ class DockerApiIT extends DaemonWithBusybox {
             assertThat(t.waitFor()).isEqualTo(3);
         }
         dockerOk("rm", "-f", "host");
+    }
+
+    /**
+     * docker-compose 1.29.2 (Debian's, docker-py inside) through the API: the compose issue's
+     * 3-service project through the seed's steps, as its own v1 names and labels make it.
+     */
+    @Test
+    void dockerCompose129DrivesTheReferenceProject() throws Exception {
+        Requirements.requireTool("docker-compose", "docker-compose");
+        ok("tag", "busybox:latest", "bb:latest");
+        Path dir = Files.createDirectories(berth.root.resolveSibling("cp1").resolve("www"));
+        dir = dir.getParent();
+        try (var in = getClass().getResourceAsStream("/compose/cmpres.yml")) {
+            Files.write(dir.resolve("docker-compose.yml"), in.readAllBytes());
+        }
+        Files.writeString(dir.resolve("www/index.html"), "hello from web\n");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(dir.resolve(".env"), "WEB_PORT=" + port + "\nGREETING=hi\n");
+        Path project = dir;
+        java.util.function.Function<String[], Installation.Result> compose = args -> {
+            List<String> command = new ArrayList<>(List.of("docker-compose", "-H", "unix://" + socket()));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile());
+            pb.environment().remove("DOCKER_HOST");
+            pb.environment().put("DOCKER_CONFIG", config.toString());
+            try {
+                Installation.Result r = Installation.run(pb, null, String.join(" ", command));
+                assertThat(r.status()).as(String.join(" ", args) + ": " + r.out() + r.err()).isZero();
+                return r;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        compose.apply(new String[]{"up", "-d"});
+        List<String> five = List.of("cp1_client_1", "cp1_web_1", "cp1_worker_1", "cp1_worker_2", "cp1_worker_3");
+        assertThat(names()).isEqualTo(five);
+        assertThat(compose.apply(new String[]{"ps"}).out()).containsPattern("cp1_web_1 .* Up \\(healthy\\) +127\\.0\\.0\\.1:"
+                + port + "->8080/tcp");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello from web\n");
+        // The client fetches web by its service name on the project's network.
+        Conditions.await("the client's first fetch", Duration.ofSeconds(30),
+                () -> compose.apply(new String[]{"logs", "--no-color", "client"}).out().contains("client_1  | hello from web"));
+        assertThat(JSON.readTree(dockerOk("inspect", "cp1_web_1").out()).get(0).at("/Config/Labels/com.docker.compose.project")
+                .asText()).isEqualTo("cp1");
+        compose.apply(new String[]{"scale", "worker=5"});
+        assertThat(names()).contains("cp1_worker_4", "cp1_worker_5").hasSize(7);
+        // The seed's steps: stop everything, then remove the project's stopped containers and their volumes.
+        List<String> stop = new ArrayList<>(List.of("stop"));
+        stop.addAll(dockerOk("ps", "-q").out().lines().toList());
+        dockerOk(stop.toArray(String[]::new));
+        compose.apply(new String[]{"rm", "-v", "-f"});
+        assertThat(dockerOk("ps", "-aq").out()).isEmpty();
+        compose.apply(new String[]{"up", "-d"});
+        assertThat(names()).isEqualTo(five);
+        compose.apply(new String[]{"down", "-v"});
+        assertThat(dockerOk("ps", "-aq").out()).isEmpty();
+        assertThat(dockerOk("network", "ls", "--format", "{{.Name}}").out()).doesNotContain("cp1_default");
+        assertThat(dockerOk("volume", "ls", "-q").out()).doesNotContain("cp1_webdata");
+    }
+
+    private List<String> names() throws Exception {
+        return dockerOk("ps", "--format", "{{.Names}}").out().lines().sorted().toList();
     }
 }

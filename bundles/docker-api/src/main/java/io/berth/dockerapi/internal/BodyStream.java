@@ -29,6 +29,7 @@ final class BodyStream extends InputStream {
     private boolean ended;
     private IOException failure;
     private boolean paused;
+    private boolean discarding;
 
     BodyStream(Flow flow) {
         this.flow = flow;
@@ -36,7 +37,7 @@ final class BodyStream extends InputStream {
 
     /** Called by the event loop with each piece of the body. */
     synchronized void offer(byte[] data) {
-        if (data.length == 0 || ended) {
+        if (data.length == 0 || ended || discarding) {
             return;
         }
         chunks.add(data);
@@ -59,6 +60,22 @@ final class BodyStream extends InputStream {
         if (!ended) {
             failure = e;
             ended = true;
+        }
+        notifyAll();
+    }
+
+    /**
+     * The request is answered: what is left of its body is read and dropped, so that the connection
+     * reads on (to the next request, or to its end).
+     */
+    synchronized void discard() {
+        discarding = true;
+        chunks.clear();
+        queued = 0;
+        current = null;
+        if (paused) {
+            paused = false;
+            flow.resume();
         }
         notifyAll();
     }

@@ -49,6 +49,7 @@ final class CreateBodies {
             throw new InvalidArgumentException("no image specified");
         }
         JsonNode h = Json.get(body, "HostConfig");
+        checkTypes(body, h);
         refuseUnsupported(body, h);
         CreateRequest.Builder b = CreateRequest.builder(image).name(name == null || name.isEmpty() ? null : name)
                 .hostname(Json.nonEmpty(body, "Hostname")).user(Json.nonEmpty(body, "User"))
@@ -61,6 +62,76 @@ final class CreateBodies {
                 .host(host(h, Json.keys(body, "Volumes"), Json.bool(body, "NetworkDisabled")))
                 .networks(networks(Json.get(Json.get(body, "NetworkingConfig"), "EndpointsConfig")));
         return b.build();
+    }
+
+    /** The JSON type Go's decoder wants for a field: string, list of strings (a string too), object, boolean, number. */
+    private enum Type { STRING, STRINGS, OBJECT, BOOLEAN, NUMBER, ARRAY }
+
+    private static final Map<String, Type> CONFIG_TYPES = Map.ofEntries(Map.entry("Hostname", Type.STRING),
+            Map.entry("User", Type.STRING), Map.entry("Tty", Type.BOOLEAN), Map.entry("OpenStdin", Type.BOOLEAN),
+            Map.entry("StdinOnce", Type.BOOLEAN), Map.entry("Env", Type.STRINGS), Map.entry("Cmd", Type.STRINGS),
+            Map.entry("Entrypoint", Type.STRINGS), Map.entry("Image", Type.STRING), Map.entry("WorkingDir", Type.STRING),
+            Map.entry("Labels", Type.OBJECT), Map.entry("ExposedPorts", Type.OBJECT), Map.entry("Volumes", Type.OBJECT),
+            Map.entry("StopSignal", Type.STRING), Map.entry("StopTimeout", Type.NUMBER), Map.entry("Healthcheck", Type.OBJECT),
+            Map.entry("HostConfig", Type.OBJECT), Map.entry("NetworkingConfig", Type.OBJECT));
+    private static final Map<String, Type> HOST_TYPES = Map.ofEntries(Map.entry("Binds", Type.ARRAY),
+            Map.entry("NetworkMode", Type.STRING), Map.entry("PortBindings", Type.OBJECT),
+            Map.entry("RestartPolicy", Type.OBJECT), Map.entry("AutoRemove", Type.BOOLEAN), Map.entry("Mounts", Type.ARRAY),
+            Map.entry("CapAdd", Type.STRINGS), Map.entry("CapDrop", Type.STRINGS), Map.entry("Dns", Type.ARRAY),
+            Map.entry("ExtraHosts", Type.ARRAY), Map.entry("Privileged", Type.BOOLEAN), Map.entry("Memory", Type.NUMBER),
+            Map.entry("NanoCpus", Type.NUMBER), Map.entry("Tmpfs", Type.OBJECT), Map.entry("Init", Type.BOOLEAN),
+            Map.entry("LogConfig", Type.OBJECT), Map.entry("ShmSize", Type.NUMBER), Map.entry("Ulimits", Type.ARRAY));
+
+    /** Go's decoder refuses a value of the wrong JSON type: so does the API, naming the field. */
+    private static void checkTypes(JsonNode body, JsonNode h) {
+        checkTypes(body, CONFIG_TYPES, "Config");
+        if (h != null) {
+            checkTypes(h, HOST_TYPES, "HostConfig");
+        }
+    }
+
+    private static void checkTypes(JsonNode object, Map<String, Type> types, String struct) {
+        types.forEach((field, type) -> {
+            JsonNode n = Json.get(object, field);
+            if (n == null) {
+                return;
+            }
+            boolean ok = switch (type) {
+                case STRING -> n.isTextual();
+                case STRINGS -> n.isTextual() || n.isArray() && allText(n);
+                case OBJECT -> n.isObject();
+                case BOOLEAN -> n.isBoolean();
+                case NUMBER -> n.isNumber();
+                case ARRAY -> n.isArray();
+            };
+            if (!ok) {
+                throw new InvalidArgumentException("json: cannot unmarshal " + jsonType(n) + " into Go struct field "
+                        + struct + "." + field + " of type " + goType(type));
+            }
+        });
+    }
+
+    private static boolean allText(JsonNode array) {
+        for (JsonNode x : array) {
+            if (!x.isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String jsonType(JsonNode n) {
+        return n.isTextual() ? "string" : n.isNumber() ? "number" : n.isBoolean() ? "bool" : n.isArray() ? "array" : "object";
+    }
+
+    private static String goType(Type t) {
+        return switch (t) {
+            case STRING -> "string";
+            case STRINGS, ARRAY -> "[]string";
+            case OBJECT -> "map";
+            case BOOLEAN -> "bool";
+            case NUMBER -> "int64";
+        };
     }
 
     private static List<String> emptyToNull(List<String> list) {

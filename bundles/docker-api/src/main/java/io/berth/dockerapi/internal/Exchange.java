@@ -39,6 +39,8 @@ import java.util.Optional;
  */
 final class Exchange {
     static final ObjectMapper JSON = Json.MAPPER;
+    /** A JSON body's limit: the largest docker's clients send (a container's config) is far below it. */
+    static final int MAX_JSON = 16 << 20;
 
     private final Channel channel;
     private final HttpRequest request;
@@ -137,9 +139,17 @@ final class Exchange {
         return body;
     }
 
+    /** Drops what the handler did not read of the body. */
+    void discardBody() {
+        body.discard();
+    }
+
     /** The body as JSON ({@code null} when it is empty), read as Go's decoder does: keys in any case. */
     JsonNode json() throws IOException {
-        byte[] bytes = body.readAllBytes();
+        byte[] bytes = body.readNBytes(MAX_JSON + 1);
+        if (bytes.length > MAX_JSON) {
+            throw new InvalidArgumentException("request body too large: a JSON body is at most " + (MAX_JSON >> 20) + " MiB");
+        }
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return null;
         }

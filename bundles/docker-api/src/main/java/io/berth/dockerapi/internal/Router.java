@@ -71,6 +71,8 @@ final class Router implements HttpTransport.Dispatcher {
         } catch (Error e) {
             Errors.respond(exchange, new RuntimeException(e));
             throw e;
+        } finally {
+            exchange.discardBody();
         }
     }
 }

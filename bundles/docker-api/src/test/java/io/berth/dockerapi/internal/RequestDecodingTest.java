@@ -110,6 +110,22 @@ class RequestDecodingTest {
         assertThat(r.image()).isEqualTo("bb");
     }
 
+    @Test
+    void valuesOfTheWrongTypeAreRefusedAsGoRefusesThem() {
+        assertThatThrownBy(() -> CreateBodies.request(json("{\"Image\":\"bb\",\"Cmd\":5}"), null))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("json: cannot unmarshal number into Go struct field Config.Cmd of type []string");
+        assertThatThrownBy(() -> CreateBodies.request(json("{\"Image\":\"bb\",\"HostConfig\":\"x\"}"), null))
+                .hasMessage("json: cannot unmarshal string into Go struct field Config.HostConfig of type map");
+        assertThatThrownBy(() -> CreateBodies.request(json("{\"Image\":\"bb\",\"HostConfig\":{\"Memory\":\"1g\"}}"), null))
+                .hasMessage("json: cannot unmarshal string into Go struct field HostConfig.Memory of type int64");
+        assertThatThrownBy(() -> CreateBodies.request(json("{\"Image\":\"bb\",\"Env\":[1]}"), null))
+                .hasMessage("json: cannot unmarshal array into Go struct field Config.Env of type []string");
+        // Unknown fields are ignored, as Go's decoder ignores them (docker-java sends some).
+        assertThat(CreateBodies.request(jsonUnchecked("{\"Image\":\"bb\",\"containerId\":\"x\",\"NoSuchField\":1}"), null)
+                .image()).isEqualTo("bb");
+    }
+
     private static JsonNode jsonUnchecked(String text) {
         try {
             return json(text);
