@@ -70,6 +70,38 @@ class DockerApiIT extends DaemonWithBusybox {
                 .contains("Docker-Experimental: false").contains("Server: Docker/20.10.24 (linux)");
     }
 
+    @Test
+    void tcpIsServedOnLoopbackOnly() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path cfg = berth.home.resolve("conf/berth.dockerapi.cfg");
+        Files.writeString(cfg, "tcp = 127.0.0.1:" + port + "\n");
+        String tcp = "tcp://127.0.0.1:" + port;
+        Conditions.await("the API on " + tcp, Duration.ofSeconds(30), () -> tcpVersion(tcp).status() == 0);
+        assertThat(tcpVersion(tcp).out()).isEqualTo("1.41\n");
+        // Any other address is refused: nothing listens there, the unix socket still serves.
+        int other;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            other = s.getLocalPort();
+        }
+        Files.writeString(cfg, "tcp = 0.0.0.0:" + other + "\n");
+        Conditions.await("TCP on 127.0.0.1:" + port + " closed", Duration.ofSeconds(30), () -> tcpVersion(tcp).status() != 0);
+        Conditions.await("the unix socket back", Duration.ofSeconds(30), () -> docker("version").status() == 0);
+        assertThat(tcpVersion("tcp://127.0.0.1:" + other).status()).isNotZero();
+        assertThat(Files.readString(berth.root.resolve("berth.log"))).contains("Docker API not served on TCP: berth.dockerapi tcp: 0.0.0.0:"
+                + other + " is not a loopback address: without TLS, the API would give root's power to the network");
+        Files.writeString(cfg, "tcp =\n");
+    }
+
+    private Installation.Result tcpVersion(String host) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("docker", "-H", host, "version", "--format", "{{.Server.APIVersion}}");
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().put("DOCKER_CONFIG", config.toString());
+        return Installation.run(pb, null, "docker -H " + host + " version");
+    }
+
     /** A POST with a body file through curl on the socket: the status line, headers and body. */
     private String curlPost(String path, Path body) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("curl", "-s", "-i", "--unix-socket", socket().toString(), "-X", "POST",

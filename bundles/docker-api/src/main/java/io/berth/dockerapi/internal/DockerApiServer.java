@@ -99,9 +99,14 @@ public class DockerApiServer {
             group(socket, config.socketGroup());
             LOG.log(System.Logger.Level.INFO, "Docker API listening on unix://" + socket);
             if (!config.tcp().isBlank()) {
-                InetSocketAddress bound = transport.bindTcp(loopback(config.tcp()));
-                LOG.log(System.Logger.Level.INFO, "Docker API listening on tcp://" + bound.getHostString() + ":"
-                        + bound.getPort());
+                try {
+                    InetSocketAddress bound = transport.bindTcp(loopback(config.tcp()));
+                    LOG.log(System.Logger.Level.INFO, "Docker API listening on tcp://" + bound.getHostString() + ":"
+                            + bound.getPort());
+                } catch (InvalidArgumentException | IOException e) {
+                    // The unix socket is served all the same.
+                    LOG.log(System.Logger.Level.ERROR, "Docker API not served on TCP: " + e.getMessage());
+                }
             }
         } catch (IOException | RuntimeException e) {
             transport.close();
