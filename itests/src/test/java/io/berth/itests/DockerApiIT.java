@@ -95,6 +95,64 @@ class DockerApiIT extends DaemonWithBusybox {
         Files.writeString(cfg, "tcp =\n");
     }
 
+    /**
+     * TLS as dockerd's {@code --tlsverify}: a CA, a server certificate for 127.0.0.1 and a client
+     * certificate made with openssl; the docker CLI with its {@code --tlsverify} flags runs a
+     * container through it; a client without a certificate is turned away.
+     */
+    @Test
+    void tlsWithClientCertificates() throws Exception {
+        Path tls = Files.createDirectories(berth.root.resolveSibling("tls"));
+        String[][] steps = {
+                {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem",
+                        "-days", "2", "-subj", "/CN=berth-test-ca"},
+                {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-key.pem", "-out", "server.csr",
+                        "-subj", "/CN=127.0.0.1"},
+                {"sh", "-c", "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > server.ext"},
+                {"openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+                        "-out", "server.pem", "-days", "2", "-extfile", "server.ext"},
+                {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "client.csr",
+                        "-subj", "/CN=client"},
+                {"sh", "-c", "printf 'extendedKeyUsage=clientAuth\\n' > client.ext"},
+                {"openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+                        "-out", "cert.pem", "-days", "2", "-extfile", "client.ext"}};
+        for (String[] step : steps) {
+            Installation.Result r = Installation.run(new ProcessBuilder(step).directory(tls.toFile()), null, String.join(" ", step));
+            assertThat(r.status()).as(String.join(" ", step) + ": " + r.out() + r.err()).isZero();
+        }
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        // With TLS, any address may be given; the clients' certificates are what is checked.
+        Files.writeString(berth.home.resolve("conf/berth.dockerapi.cfg"), "tcp = 0.0.0.0:" + port + "\ntlsCert = "
+                + tls.resolve("server.pem") + "\ntlsKey = " + tls.resolve("server-key.pem") + "\ntlsCaCert = "
+                + tls.resolve("ca.pem") + "\n");
+        String host = "tcp://127.0.0.1:" + port;
+        List<String> verified = List.of("--tlsverify", "--tlscacert", tls.resolve("ca.pem").toString(), "--tlscert",
+                tls.resolve("cert.pem").toString(), "--tlskey", tls.resolve("key.pem").toString());
+        Conditions.await("the API with TLS on " + host, Duration.ofSeconds(30), () -> tlsDocker(host, verified, "version").status() == 0);
+        assertThat(tlsDocker(host, verified, "run", "--rm", "busybox", "echo", "over tls").out()).isEqualTo("over tls\n");
+        Installation.Result anonymous = tlsDocker(host, List.of("--tls", "--tlscacert", tls.resolve("ca.pem").toString()),
+                "version");
+        assertThat(anonymous.status()).isNotZero();
+        Installation.Result plain = tlsDocker(host, List.of(), "version");
+        assertThat(plain.status()).isNotZero();
+        Files.writeString(berth.home.resolve("conf/berth.dockerapi.cfg"), "tcp =\n");
+    }
+
+    private Installation.Result tlsDocker(String host, List<String> flags, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker", "-H", host));
+        command.addAll(flags);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().remove("DOCKER_TLS_VERIFY");
+        pb.environment().remove("DOCKER_CERT_PATH");
+        pb.environment().put("DOCKER_CONFIG", config.toString());
+        return Installation.run(pb, null, String.join(" ", command));
+    }
+
     private Installation.Result tcpVersion(String host) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("docker", "-H", host, "version", "--format", "{{.Server.APIVersion}}");
         pb.environment().remove("DOCKER_HOST");

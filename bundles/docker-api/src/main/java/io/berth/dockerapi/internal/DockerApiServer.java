@@ -50,8 +50,18 @@ public class DockerApiServer {
         @AttributeDefinition(description = "The socket's group (mode 0660); empty for root's. The group docker is used when it exists")
         String socketGroup() default "docker";
 
-        @AttributeDefinition(description = "A loopback address and port to serve on too (127.0.0.1:2375); empty for none")
+        @AttributeDefinition(description = "An address and port to serve on too (127.0.0.1:2375); empty for none. Without "
+                + "TLS, loopback only")
         String tcp() default "";
+
+        @AttributeDefinition(description = "TLS on the TCP address: the server's certificate chain (PEM)")
+        String tlsCert() default "";
+
+        @AttributeDefinition(description = "TLS: the server's private key (PEM, PKCS#8)")
+        String tlsKey() default "";
+
+        @AttributeDefinition(description = "TLS: the CA whose client certificates are accepted (PEM); every client must have one")
+        String tlsCaCert() default "";
     }
 
     private static final System.Logger LOG = System.getLogger(DockerApiServer.class.getName());
@@ -100,9 +110,10 @@ public class DockerApiServer {
             LOG.log(System.Logger.Level.INFO, "Docker API listening on unix://" + socket);
             if (!config.tcp().isBlank()) {
                 try {
-                    InetSocketAddress bound = transport.bindTcp(loopback(config.tcp()));
+                    io.netty.handler.ssl.SslContext tls = tls(config);
+                    InetSocketAddress bound = transport.bindTcp(tls == null ? loopback(config.tcp()) : address(config.tcp()), tls);
                     LOG.log(System.Logger.Level.INFO, "Docker API listening on tcp://" + bound.getHostString() + ":"
-                            + bound.getPort());
+                            + bound.getPort() + (tls == null ? "" : " (TLS, client certificates required)"));
                 } catch (InvalidArgumentException | IOException e) {
                     // The unix socket is served all the same.
                     LOG.log(System.Logger.Level.ERROR, "Docker API not served on TCP: " + e.getMessage());
@@ -115,25 +126,51 @@ public class DockerApiServer {
         }
     }
 
-    /** {@code host:port} of a loopback address; any other address is refused (there is no TLS). */
-    static InetSocketAddress loopback(String hostPort) throws IOException {
+    /**
+     * TLS as dockerd's {@code --tlsverify}: the server's certificate and key, and the CA that signs
+     * every client's certificate; {@code null} when none is configured. Part of it is an error.
+     */
+    static io.netty.handler.ssl.SslContext tls(Config config) throws IOException {
+        boolean any = !config.tlsCert().isBlank() || !config.tlsKey().isBlank() || !config.tlsCaCert().isBlank();
+        if (!any) {
+            return null;
+        }
+        if (config.tlsCert().isBlank() || config.tlsKey().isBlank() || config.tlsCaCert().isBlank()) {
+            throw new InvalidArgumentException("berth.dockerapi: TLS needs tlsCert, tlsKey and tlsCaCert (clients are "
+                    + "verified, as dockerd's --tlsverify)");
+        }
+        try {
+            return io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(config.tlsCert()),
+                            new java.io.File(config.tlsKey()))
+                    .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
+                    .trustManager(new java.io.File(config.tlsCaCert()))
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE).build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new InvalidArgumentException("berth.dockerapi: cannot use the TLS files: " + e.getMessage());
+        }
+    }
+
+    static InetSocketAddress address(String hostPort) throws IOException {
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {
             throw new InvalidArgumentException("berth.dockerapi tcp: " + hostPort + " is not HOST:PORT");
         }
         String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        int port;
         try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
+            return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(hostPort.substring(colon + 1)));
         } catch (NumberFormatException e) {
             throw new InvalidArgumentException("berth.dockerapi tcp: " + hostPort + " has no port number");
         }
-        InetAddress address = InetAddress.getByName(host);
-        if (!address.isLoopbackAddress()) {
+    }
+
+    /** {@code host:port} of a loopback address; any other address is refused without TLS. */
+    static InetSocketAddress loopback(String hostPort) throws IOException {
+        InetSocketAddress a = address(hostPort);
+        if (!a.getAddress().isLoopbackAddress()) {
             throw new InvalidArgumentException("berth.dockerapi tcp: " + hostPort
                     + " is not a loopback address: without TLS, the API would give root's power to the network");
         }
-        return new InetSocketAddress(address, port);
+        return a;
     }
 
     private static void group(Path socket, String group) throws IOException {

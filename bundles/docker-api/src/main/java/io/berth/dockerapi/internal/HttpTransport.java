@@ -89,21 +89,26 @@ final class HttpTransport implements Closeable {
     void bindUnix(Path socket) throws IOException {
         if (epoll) {
             servers.add(bind(new ServerBootstrap().channel(io.netty.channel.epoll.EpollServerDomainSocketChannel.class),
-                    new io.netty.channel.unix.DomainSocketAddress(socket.toFile())));
+                    new io.netty.channel.unix.DomainSocketAddress(socket.toFile()), null));
         } else {
-            servers.add(bind(new ServerBootstrap().channel(NioServerDomainSocketChannel.class), UnixDomainSocketAddress.of(socket)));
+            servers.add(bind(new ServerBootstrap().channel(NioServerDomainSocketChannel.class), UnixDomainSocketAddress.of(socket),
+                    null));
         }
     }
 
-    /** Listens on a TCP address (the caller allows only loopback). */
-    InetSocketAddress bindTcp(InetSocketAddress address) throws IOException {
+    /**
+     * Listens on a TCP address: plain (the caller allows only loopback), or with TLS when
+     * {@code tls} is given (the caller requires client certificates then).
+     */
+    InetSocketAddress bindTcp(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) throws IOException {
         Channel c = bind(new ServerBootstrap().channel(epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class
-                : NioServerSocketChannel.class), address);
+                : NioServerSocketChannel.class), address, tls);
         servers.add(c);
         return (InetSocketAddress) c.localAddress();
     }
 
-    private Channel bind(ServerBootstrap b, java.net.SocketAddress address) throws IOException {
+    private Channel bind(ServerBootstrap b, java.net.SocketAddress address, io.netty.handler.ssl.SslContext tls)
+            throws IOException {
         b.group(loop).childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -113,6 +118,9 @@ final class HttpTransport implements Closeable {
                     duplex.setAllowHalfClosure(true);
                 }
                 ChannelPipeline p = ch.pipeline();
+                if (tls != null) {
+                    p.addLast("tls", tls.newHandler(ch.alloc()));
+                }
                 // Headers up to 1 MiB: X-Registry-Auth and X-Registry-Config can be long.
                 p.addLast("codec", new HttpServerCodec(8192, 1 << 20, 64 << 10));
                 p.addLast("keepalive", new HttpServerKeepAliveHandler());
@@ -310,7 +318,9 @@ final class HttpTransport implements Closeable {
 
         @Override
         public void close() {
-            if (channel instanceof DuplexChannel d && channel.isActive()) {
+            // Over TLS, closing sends close_notify after what was written; a plain socket's output
+            // is shut first, so that the client reads everything before the end.
+            if (channel instanceof DuplexChannel d && channel.isActive() && channel.pipeline().get("tls") == null) {
                 // Output first, so the client reads everything before the end.
                 d.shutdownOutput().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }

@@ -33,6 +33,7 @@ final class ImageRoutes {
         r.get("/images/get", (x, m) -> save(x, x.queryAll("names")));
         r.post("/images/load", (x, m) -> load(x));
         r.post("/images/prune", (x, m) -> prune(x));
+        r.get("/images/search", (x, m) -> search(x));
         r.get(I + "/get", (x, m) -> save(x, List.of(m.group(1))));
         r.post("/images/create", (x, m) -> create(x));
         r.get(I + "/json", (x, m) -> inspect(x, m.group(1)));
@@ -97,6 +98,32 @@ final class ImageRoutes {
         List<Map<String, Object>> out = new ArrayList<>();
         for (RemovedImage r : images().remove(name, x.bool("force"), x.bool("noprune"))) {
             out.add(r.untagged() != null ? Map.of("Untagged", r.untagged()) : Map.of("Deleted", r.deleted()));
+        }
+        x.json(200, out);
+    }
+
+    /** {@code docker search}: a registry's matches ({@code HOST/TERM} asks that registry). */
+    private void search(Exchange x) throws Exception {
+        String term = x.query("term", "");
+        int limit = x.integer("limit", 25);
+        String host = null;
+        int slash = term.indexOf('/');
+        if (slash > 0) {
+            String first = term.substring(0, slash);
+            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+                host = first;
+                term = term.substring(slash + 1);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (io.berth.api.registry.SearchResult r : services.registry().search(host, term, limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("star_count", r.stars());
+            m.put("is_official", r.official());
+            m.put("name", r.name());
+            m.put("is_automated", r.automated());
+            m.put("description", r.description());
+            out.add(m);
         }
         x.json(200, out);
     }
