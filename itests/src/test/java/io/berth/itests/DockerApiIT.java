@@ -153,6 +153,54 @@ class DockerApiIT extends DaemonWithBusybox {
         return Installation.run(pb, null, String.join(" ", command));
     }
 
+    /** {@code attach/ws}: a WebSocket carrying a running container's input and output, raw. */
+    @Test
+    void attachOverAWebSocket() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(berth.home.resolve("conf/berth.dockerapi.cfg"), "tcp = 127.0.0.1:" + port + "\n");
+        Conditions.await("the API on TCP", Duration.ofSeconds(30), () -> tcpVersion("tcp://127.0.0.1:" + port).status() == 0);
+        dockerOk("run", "-d", "-i", "--name", "echoer", "busybox", "sh", "-c", "echo ready; exec cat");
+        java.util.concurrent.LinkedBlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port
+                        + "/v1.41/containers/echoer/attach/ws?stream=1&stdin=1&stdout=1&stderr=1&logs=1"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
+                                                                                    java.nio.ByteBuffer data, boolean last) {
+                                byte[] b = new byte[data.remaining()];
+                                data.get(b);
+                                received.add(new String(b, StandardCharsets.UTF_8));
+                                w.request(1);
+                                return null;
+                            }
+                        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        StringBuilder seen = new StringBuilder();
+        Conditions.await("the log's first line through the WebSocket", Duration.ofSeconds(30), () -> {
+            String piece = received.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (piece != null) {
+                seen.append(piece);
+            }
+            return seen.toString().contains("ready\n");
+        });
+        ws.sendText("typed in\n", true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Conditions.await("the echo through the WebSocket", Duration.ofSeconds(30), () -> {
+            String piece = received.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (piece != null) {
+                seen.append(piece);
+            }
+            return seen.toString().contains("typed in\n");
+        });
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(30, java.util.concurrent.TimeUnit.SECONDS);
+        // Leaving the attachment leaves the container running.
+        assertThat(dockerOk("inspect", "-f", "{{.State.Running}}", "echoer").out()).isEqualTo("true\n");
+        dockerOk("rm", "-f", "echoer");
+        Files.writeString(berth.home.resolve("conf/berth.dockerapi.cfg"), "tcp =\n");
+    }
+
     private Installation.Result tcpVersion(String host) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("docker", "-H", host, "version", "--format", "{{.Server.APIVersion}}");
         pb.environment().remove("DOCKER_HOST");

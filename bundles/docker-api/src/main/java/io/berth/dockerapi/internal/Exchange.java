@@ -277,6 +277,12 @@ final class Exchange {
         return transport.hijack(channel, this, wantsUpgrade(), contentType);
     }
 
+    /** Takes the connection over as a WebSocket ({@code attach/ws}). */
+    HttpTransport.Hijacked websocket() throws IOException {
+        responded = true;
+        return transport.websocket(channel, request);
+    }
+
     void standardHeaders(HttpHeaders h) {
         h.set("Api-Version", Versions.CURRENT);
         h.set("Docker-Experimental", "false");

@@ -167,6 +167,17 @@ final class HttpTransport implements Closeable {
                         byte[] data = new byte[buf.readableBytes()];
                         buf.readBytes(data);
                         hijacked.input.offer(data);
+                    } else if (msg instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame) {
+                        hijacked.input.end();
+                        ctx.close();
+                    } else if (msg instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame ping) {
+                        ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.PongWebSocketFrame(
+                                ping.content().retainedDuplicate()));
+                    } else if (msg instanceof io.netty.handler.codec.http.websocketx.WebSocketFrame frame
+                            && !(msg instanceof io.netty.handler.codec.http.websocketx.PongWebSocketFrame)) {
+                        byte[] data = new byte[frame.content().readableBytes()];
+                        frame.content().readBytes(data);
+                        hijacked.input.offer(data);
                     }
                     return;
                 }
@@ -278,10 +289,16 @@ final class HttpTransport implements Closeable {
      */
     static final class Hijacked implements Closeable {
         private final Channel channel;
+        private final boolean websocket;
         final BodyStream input;
 
         Hijacked(Channel channel) {
+            this(channel, false);
+        }
+
+        Hijacked(Channel channel, boolean websocket) {
             this.channel = channel;
+            this.websocket = websocket;
             this.input = new BodyStream(new BodyStream.Flow() {
                 @Override
                 public void pause() {
@@ -303,7 +320,9 @@ final class HttpTransport implements Closeable {
             if (length == 0) {
                 return;
             }
-            io.netty.channel.ChannelFuture f = channel.writeAndFlush(Unpooled.copiedBuffer(data, offset, length));
+            ByteBuf bytes = Unpooled.copiedBuffer(data, offset, length);
+            io.netty.channel.ChannelFuture f = channel.writeAndFlush(websocket
+                    ? new io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame(bytes) : bytes);
             if (!channel.isWritable()) {
                 Exchange.await(f);
             }
@@ -318,6 +337,12 @@ final class HttpTransport implements Closeable {
 
         @Override
         public void close() {
+            if (websocket && channel.isActive()) {
+                channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(1000, ""))
+                        .awaitUninterruptibly(5, TimeUnit.SECONDS);
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                return;
+            }
             // Over TLS, closing sends close_notify after what was written; a plain socket's output
             // is shut first, so that the client reads everything before the end.
             if (channel instanceof DuplexChannel d && channel.isActive() && channel.pipeline().get("tls") == null) {
@@ -326,6 +351,49 @@ final class HttpTransport implements Closeable {
             }
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Takes the connection over as a WebSocket (docker's {@code attach/ws}): the handshake's
+     * {@code 101}, then frames both ways, the output in binary frames.
+     */
+    Hijacked websocket(Channel channel, HttpRequest request) throws IOException {
+        Hijacked h = new Hijacked(channel, true);
+        io.netty.util.concurrent.Promise<Void> done = channel.eventLoop().newPromise();
+        channel.eventLoop().execute(() -> {
+            try {
+                String scheme = channel.pipeline().get("tls") != null ? "wss://" : "ws://";
+                var handshaker = new io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory(
+                        scheme + request.headers().get(HttpHeaderNames.HOST, "docker") + request.uri(), null, false, 1 << 20)
+                        .newHandshaker(request);
+                if (handshaker == null) {
+                    done.setFailure(new IOException("unsupported WebSocket version"));
+                    return;
+                }
+                ChannelPipeline p = channel.pipeline();
+                p.remove("keepalive");
+                RequestHandler handler = (RequestHandler) p.get("api");
+                handler.hijacked = h;
+                handler.body = null;
+                io.netty.handler.codec.http.FullHttpRequest full = new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                        request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
+                        request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+                handshaker.handshake(channel, full);
+                channel.config().setAutoRead(true);
+                done.setSuccess(null);
+            } catch (RuntimeException e) {
+                done.setFailure(e);
+            }
+        });
+        try {
+            done.sync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while taking over a connection");
+        } catch (RuntimeException e) {
+            throw new IOException("cannot upgrade the connection to a WebSocket: " + e.getMessage(), e);
+        }
+        return h;
     }
 
     /**

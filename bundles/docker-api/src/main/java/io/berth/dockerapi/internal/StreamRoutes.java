@@ -47,7 +47,8 @@ final class StreamRoutes {
 
     void register(Router r) {
         r.get(C + "/logs", (x, m) -> logs(x, m.group(1)));
-        r.post(C + "/attach", (x, m) -> attach(x, m.group(1)));
+        r.post(C + "/attach", (x, m) -> attach(x, m.group(1), false));
+        r.get(C + "/attach/ws", (x, m) -> attach(x, m.group(1), true));
     }
 
     private ContainerService containers() {
@@ -115,11 +116,14 @@ final class StreamRoutes {
         }
     }
 
-    private void attach(Exchange x, String idOrName) throws Exception {
+    /** {@code attach}, hijacked; or {@code attach/ws}, a WebSocket carrying the raw stream (never framed). */
+    private void attach(Exchange x, String idOrName, boolean websocket) throws Exception {
         ContainerDetails d = containers().inspect(idOrName);
         Container c = d.container();
         boolean tty = d.config().tty();
         boolean stdin = x.bool("stdin") && (d.config().openStdin() || tty);
+        // A WebSocket's stream is raw, as docker's: the frames keep the pieces apart, not their streams.
+        boolean raw = tty || websocket;
         boolean stdout = x.bool("stdout");
         boolean stderr = x.bool("stderr");
         byte[] detachKeys = DetachKeys.parse(x.query("detachKeys").filter(k -> !k.isEmpty()).orElse(DetachKeys.DEFAULT));
@@ -132,7 +136,7 @@ final class StreamRoutes {
         }
         HttpTransport.Hijacked h;
         try {
-            h = x.hijack(contentType(x, tty));
+            h = websocket ? x.websocket() : x.hijack(contentType(x, tty));
         } catch (IOException | RuntimeException e) {
             forget(c.id(), waiting);
             throw e;
@@ -142,7 +146,7 @@ final class StreamRoutes {
                 containers().logs(c.id(), LogOptions.ALL, e -> {
                     if (e.stderr() ? stderr : stdout) {
                         byte[] data = e.data();
-                        byte[] out = tty ? data : Frames.frame(e.stderr() ? 2 : 1, data, 0, data.length);
+                        byte[] out = raw ? data : Frames.frame(e.stderr() ? 2 : 1, data, 0, data.length);
                         h.write(out, 0, out.length);
                     }
                 });
@@ -162,7 +166,7 @@ final class StreamRoutes {
                     return;
                 }
             }
-            pump(a, h, tty, stdin, stdout, stderr, d.config().stdinOnce(), detachKeys);
+            pump(a, h, raw, stdin, stdout, stderr, d.config().stdinOnce(), detachKeys);
         } finally {
             forget(c.id(), waiting);
             h.close();
