@@ -6,7 +6,8 @@
 #   ps:   `docker ps` with 50 containers running (`sleep 300`, --network none)
 #   exec: `docker exec c true` in a running container
 #   pull: `docker pull` of the pull benchmark's image (benchmarks/host-image.sh: 5 layers, ~300 MB of
-#         host files, gzip) from a docker-registry on 127.0.0.1, removed again after each pull
+#         host files, gzip) from a docker-registry on 127.0.0.1, removed again after each pull; the
+#         same pull by bin/berth is timed in the same rounds, to tell the API's share
 # Conditions: as root, after `mvn package`; docker.io, docker-registry, skopeo and python3 installed;
 # no other engine's containers running. Both daemons run on private roots under /var/tmp
 # (beside-dockerd.sh: dockerd with --iptables=false --bridge=none, its storage overlay2; Berth with its
@@ -83,8 +84,9 @@ image="127.0.0.1:$port/bench/big:latest"
 skopeo copy --quiet --dest-tls-verify=false "oci:$work/layout:bench" "docker://$image"
 rm -rf "$work/layout"
 t=()
+berth_cli() { "$berth" "$@"; }
 for round in $(seq 0 "$pull_rounds"); do
-  for engine in b_ docker_; do
+  for engine in b_ docker_ berth_cli; do
     sync
     x=$(ms $engine pull -q "$image"); [ "$round" -gt 0 ] && t[$engine]="${t[$engine]:-} $x"
     $engine rmi "$image" >/dev/null
@@ -92,3 +94,5 @@ for round in $(seq 0 "$pull_rounds"); do
   done
 done
 row '`pull` (~300 MB, 5 layers)' "${t[b_]}" "${t[docker_]}"
+# The same pull by Berth's own client, to tell the API's share from the engine's.
+row '`bin/berth pull` (the same image)' "${t[berth_cli]}" "${t[docker_]}"

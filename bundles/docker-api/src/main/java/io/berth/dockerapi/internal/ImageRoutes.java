@@ -250,7 +250,11 @@ final class ImageRoutes {
      * after it the stream's last object, {@code errorDetail} and {@code error}).
      */
     private static final class Progress implements ProgressListener {
+        /** A layer's byte counts go out at most this often (its other news at once), as docker's are throttled. */
+        private static final long EVERY_NANOS = 100_000_000L;
+
         private final Exchange x;
+        private final Map<String, Long> lastCount = new java.util.HashMap<>();
         private Exchange.Stream stream;
 
         Progress(Exchange x) {
@@ -259,6 +263,15 @@ final class ImageRoutes {
 
         @Override
         public synchronized void progress(ProgressEvent e) {
+            if (e.id() != null && e.current() >= 0 && e.current() != e.total()) {
+                long now = System.nanoTime();
+                String key = e.id() + " " + e.status();
+                Long last = lastCount.get(key);
+                if (last != null && now - last < EVERY_NANOS) {
+                    return;
+                }
+                lastCount.put(key, now);
+            }
             try {
                 if (stream == null) {
                     stream = x.stream(200, "application/json");
