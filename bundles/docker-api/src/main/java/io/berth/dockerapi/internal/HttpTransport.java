@@ -359,27 +359,40 @@ final class HttpTransport implements Closeable {
      */
     Hijacked websocket(Channel channel, HttpRequest request) throws IOException {
         Hijacked h = new Hijacked(channel, true);
+        onLoop(channel, "upgrade the connection to a WebSocket", () -> {
+            String scheme = channel.pipeline().get("tls") != null ? "wss://" : "ws://";
+            var handshaker = new io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory(
+                    scheme + request.headers().get(HttpHeaderNames.HOST, "docker") + request.uri(), null, false, 1 << 20)
+                    .newHandshaker(request);
+            if (handshaker == null) {
+                throw new IllegalStateException("unsupported WebSocket version");
+            }
+            takeOver(channel, h);
+            io.netty.handler.codec.http.FullHttpRequest full = new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                    request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
+                    request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+            // The handshake answers 101 and puts WebSocket frames where the HTTP codec was.
+            handshaker.handshake(channel, full);
+            channel.config().setAutoRead(true);
+        });
+        return h;
+    }
+
+    /** Gives the connection's input to {@code h} from now on, instead of to requests. */
+    private static void takeOver(Channel channel, Hijacked h) {
+        ChannelPipeline p = channel.pipeline();
+        p.remove("keepalive");
+        RequestHandler handler = (RequestHandler) p.get("api");
+        handler.hijacked = h;
+        handler.body = null;
+    }
+
+    /** Runs {@code task} on the connection's event loop and waits for it: pipelines change only there. */
+    private static void onLoop(Channel channel, String what, Runnable task) throws IOException {
         io.netty.util.concurrent.Promise<Void> done = channel.eventLoop().newPromise();
         channel.eventLoop().execute(() -> {
             try {
-                String scheme = channel.pipeline().get("tls") != null ? "wss://" : "ws://";
-                var handshaker = new io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory(
-                        scheme + request.headers().get(HttpHeaderNames.HOST, "docker") + request.uri(), null, false, 1 << 20)
-                        .newHandshaker(request);
-                if (handshaker == null) {
-                    done.setFailure(new IOException("unsupported WebSocket version"));
-                    return;
-                }
-                ChannelPipeline p = channel.pipeline();
-                p.remove("keepalive");
-                RequestHandler handler = (RequestHandler) p.get("api");
-                handler.hijacked = h;
-                handler.body = null;
-                io.netty.handler.codec.http.FullHttpRequest full = new io.netty.handler.codec.http.DefaultFullHttpRequest(
-                        request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
-                        request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-                handshaker.handshake(channel, full);
-                channel.config().setAutoRead(true);
+                task.run();
                 done.setSuccess(null);
             } catch (RuntimeException e) {
                 done.setFailure(e);
@@ -389,11 +402,10 @@ final class HttpTransport implements Closeable {
             done.sync();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while taking over a connection");
+            throw new InterruptedIOException("interrupted while trying to " + what);
         } catch (RuntimeException e) {
-            throw new IOException("cannot upgrade the connection to a WebSocket: " + e.getMessage(), e);
+            throw new IOException("cannot " + what + ": " + e.getMessage(), e);
         }
-        return h;
     }
 
     /**
@@ -403,39 +415,21 @@ final class HttpTransport implements Closeable {
      */
     Hijacked hijack(Channel channel, Exchange exchange, boolean upgrade, String contentType) throws IOException {
         Hijacked h = new Hijacked(channel);
-        io.netty.util.concurrent.Promise<Void> done = channel.eventLoop().newPromise();
-        channel.eventLoop().execute(() -> {
-            try {
-                HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                        upgrade ? new HttpResponseStatus(101, "UPGRADED") : HttpResponseStatus.OK);
-                r.headers().set("Content-Type", contentType);
-                if (upgrade) {
-                    r.headers().set("Connection", "Upgrade");
-                    r.headers().set("Upgrade", "tcp");
-                }
-                exchange.standardHeaders(r.headers());
-                ChannelPipeline p = channel.pipeline();
-                p.remove("keepalive");
-                channel.writeAndFlush(r);
-                RequestHandler handler = (RequestHandler) p.get("api");
-                handler.hijacked = h;
-                handler.body = null;
-                // What the decoder still holds (input sent right after the request) comes to the handler raw.
-                p.remove("codec");
-                channel.config().setAutoRead(true);
-                done.setSuccess(null);
-            } catch (RuntimeException e) {
-                done.setFailure(e);
+        onLoop(channel, "take over the connection", () -> {
+            HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                    upgrade ? new HttpResponseStatus(101, "UPGRADED") : HttpResponseStatus.OK);
+            r.headers().set("Content-Type", contentType);
+            if (upgrade) {
+                r.headers().set("Connection", "Upgrade");
+                r.headers().set("Upgrade", "tcp");
             }
+            exchange.standardHeaders(r.headers());
+            takeOver(channel, h);
+            channel.writeAndFlush(r);
+            // What the decoder still holds (input sent right after the request) comes to the handler raw.
+            channel.pipeline().remove("codec");
+            channel.config().setAutoRead(true);
         });
-        try {
-            done.sync();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while taking over a connection");
-        } catch (RuntimeException e) {
-            throw new IOException("cannot take over the connection: " + e.getMessage(), e);
-        }
         return h;
     }
 }

@@ -104,19 +104,10 @@ final class ImageRoutes {
 
     /** {@code docker search}: a registry's matches ({@code HOST/TERM} asks that registry). */
     private void search(Exchange x) throws Exception {
-        String term = x.query("term", "");
+        io.berth.views.SearchTerm term = io.berth.views.SearchTerm.parse(x.query("term", ""));
         int limit = x.integer("limit", 25);
-        String host = null;
-        int slash = term.indexOf('/');
-        if (slash > 0) {
-            String first = term.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-                host = first;
-                term = term.substring(slash + 1);
-            }
-        }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (io.berth.api.registry.SearchResult r : services.registry().search(host, term, limit)) {
+        for (io.berth.api.registry.SearchResult r : services.registry().search(term.registry(), term.term(), limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("star_count", r.stars());
             m.put("is_official", r.official());

@@ -136,16 +136,9 @@ public class RegistryCommands implements Commands {
                 throw new InvalidArgumentException("invalid filter 'stars=" + filters.get("stars").get(0) + "'");
             }
         }
-        String registryHost = null;
-        String what = term;
-        int slash = term.indexOf('/');
-        if (slash > 0) {
-            String first = term.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-                registryHost = first;
-                what = term.substring(slash + 1);
-            }
-        }
+        io.berth.views.SearchTerm parsed = io.berth.views.SearchTerm.parse(term);
+        String registryHost = parsed.registry();
+        String what = parsed.term();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (SearchResult r : registry().search(registryHost, what, limit)) {
             if (r.stars() < minStars || (filters.has("is-official") && r.official() != filters.bool("is-official"))
