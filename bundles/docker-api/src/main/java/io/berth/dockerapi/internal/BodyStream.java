@@ -80,10 +80,6 @@ final class BodyStream extends InputStream {
         notifyAll();
     }
 
-    synchronized boolean isEnded() {
-        return ended && chunks.isEmpty() && (current == null || position >= current.length);
-    }
-
     @Override
     public synchronized int read() throws IOException {
         byte[] one = new byte[1];

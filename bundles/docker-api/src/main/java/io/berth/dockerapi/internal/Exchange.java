@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,10 +73,6 @@ final class Exchange {
     /** The API version the client asked for (its path's prefix), or the server's own for unversioned paths. */
     String apiVersion() {
         return apiVersion;
-    }
-
-    HttpHeaders headers() {
-        return request.headers();
     }
 
     /** Whether the client asked to upgrade the connection ({@code Connection: Upgrade}, {@code Upgrade: tcp}). */
@@ -315,8 +310,4 @@ final class Exchange {
         }
     }
 
-    /** The query, for error messages and logs. */
-    Map<String, List<String>> queryMap() {
-        return new LinkedHashMap<>(query);
-    }
 }

@@ -331,10 +331,6 @@ final class HttpTransport implements Closeable {
             }
         }
 
-        boolean open() {
-            return channel.isActive();
-        }
-
         @Override
         public void close() {
             if (websocket && channel.isActive()) {

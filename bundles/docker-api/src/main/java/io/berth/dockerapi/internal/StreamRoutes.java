@@ -11,7 +11,6 @@ import io.berth.api.event.Event;
 import io.berth.api.event.EventQuery;
 import io.berth.api.event.EventService;
 import io.berth.api.runtime.Attachment;
-import io.berth.api.runtime.ConsoleSize;
 import io.berth.views.DetachKeys;
 
 import java.io.IOException;
@@ -368,10 +367,5 @@ final class StreamRoutes {
             out.write(Json.line(body, "\n"));
             out.close();
         }
-    }
-
-    /** For the exec routes: a size from {@code h} and {@code w}. */
-    static ConsoleSize size(Exchange x) {
-        return ContainerRoutes.size(x);
     }
 }

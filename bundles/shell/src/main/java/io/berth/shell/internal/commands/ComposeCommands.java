@@ -2,11 +2,9 @@ package io.berth.shell.internal.commands;
 
 import io.berth.api.NotFoundException;
 import io.berth.api.compose.ComposeLabels;
-import io.berth.api.compose.ComposeLoader;
 import io.berth.api.compose.ComposeProject;
 import io.berth.api.compose.ComposeService;
 import io.berth.api.container.Container;
-import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.LogOptions;
 import io.berth.shell.internal.framework.Command;
@@ -17,9 +15,6 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -46,16 +41,8 @@ import static io.berth.shell.internal.commands.ComposeSupport.timeout;
  */
 @Component(service = Commands.class)
 public class ComposeCommands implements Commands {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ComposeLoader loader;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ComposeService compose;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ContainerService containers;
-    private final ComposeSupport support = new ComposeSupport(() -> loader, () -> compose, () -> containers);
+    @Reference
+    private ComposeSupport support;
 
     @Command(name = "compose config", usage = "[OPTIONS] [SERVICE...]", aliases = {"compose convert"})
     @Descriptor("Parse, resolve and render compose file in canonical format")

@@ -1,11 +1,9 @@
 package io.berth.shell.internal.commands;
 
 import io.berth.api.InvalidArgumentException;
-import io.berth.api.compose.ComposeLoader;
 import io.berth.api.compose.ComposeProject;
 import io.berth.api.compose.ComposeService;
 import io.berth.api.container.Container;
-import io.berth.api.container.ContainerService;
 import io.berth.api.container.ExecRequest;
 import io.berth.shell.internal.framework.Command;
 import io.berth.shell.internal.framework.CommandContext;
@@ -14,9 +12,6 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,16 +27,8 @@ import static io.berth.shell.internal.commands.ComposeSupport.progress;
 /** The compose commands that run processes: {@code exec} in a service's container, {@code run} in a one-off one. */
 @Component(service = Commands.class)
 public class ComposeRunCommands implements Commands {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ComposeLoader loader;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ComposeService compose;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ContainerService containers;
-    private final ComposeSupport support = new ComposeSupport(() -> loader, () -> compose, () -> containers);
+    @Reference
+    private ComposeSupport support;
 
     @Command(name = "compose exec", usage = "[OPTIONS] SERVICE COMMAND [ARGS...]", minArgs = 2, interspersed = false)
     @Descriptor("Execute a command in a running container")

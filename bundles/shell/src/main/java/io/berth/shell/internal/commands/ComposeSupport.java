@@ -15,40 +15,46 @@ import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.UsageException;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * What the compose command groups share: the services they call, a project read from the caller's
  * directory and flags (or named by {@code -p} alone), v2's progress and warnings on stderr, and the
- * failures of an operation printed as v2 prints them.
+ * failures of an operation printed as v2 prints them. One component that the three groups share,
+ * holding the services for them.
  */
-final class ComposeSupport {
-    private final Supplier<ComposeLoader> loader;
-    private final Supplier<ComposeService> compose;
-    private final Supplier<ContainerService> containers;
-
-    ComposeSupport(Supplier<ComposeLoader> loader, Supplier<ComposeService> compose, Supplier<ContainerService> containers) {
-        this.loader = loader;
-        this.compose = compose;
-        this.containers = containers;
-    }
+@Component(service = ComposeSupport.class)
+public class ComposeSupport {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ComposeLoader loader;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ComposeService compose;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ContainerService containers;
 
     ComposeLoader loader() {
-        return available(loader.get(), "compose");
+        return available(loader, "compose");
     }
 
     ComposeService compose() {
-        return available(compose.get(), "compose");
+        return available(compose, "compose");
     }
 
     ContainerService containers() {
-        return available(containers.get(), "containers");
+        return available(containers, "containers");
     }
 
     static <T> T available(T service, String what) {

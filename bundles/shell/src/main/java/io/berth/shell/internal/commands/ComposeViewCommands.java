@@ -4,10 +4,8 @@ import io.berth.api.BerthException;
 import io.berth.api.InvalidArgumentException;
 import io.berth.api.NotFoundException;
 import io.berth.api.compose.ComposeLabels;
-import io.berth.api.compose.ComposeLoader;
 import io.berth.api.compose.ComposeService;
 import io.berth.api.container.Container;
-import io.berth.api.container.ContainerService;
 import io.berth.api.container.ContainerStatus;
 import io.berth.api.container.HealthStatus;
 import io.berth.api.container.LogOptions;
@@ -59,22 +57,14 @@ public class ComposeViewCommands implements Commands {
             Map.entry("State", "STATE"), Map.entry("Project", "PROJECT"), Map.entry("Health", "HEALTH"),
             Map.entry("ExitCode", "EXIT CODE"), Map.entry("Names", "NAMES"), Map.entry("Labels", "LABELS"));
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ComposeLoader loader;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ComposeService compose;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ContainerService containers;
+    @Reference
+    private ComposeSupport support;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ImageStore images;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventService events;
-    private final ComposeSupport support = new ComposeSupport(() -> loader, () -> compose, () -> containers);
 
     @Command(name = "compose ps", usage = "[OPTIONS] [SERVICE...]")
     @Descriptor("List containers")
