@@ -325,6 +325,14 @@ class DockerApiIT extends DaemonWithBusybox {
             Installation.Result push = dockerOk("push", name);
             assertThat(push.out()).contains("The push refers to repository [" + registry.host() + "/api/busybox]")
                     .containsPattern("1: digest: sha256:[0-9a-f]{64} size: [0-9]+");
+            // What the registry has, nothing pulled: the manifest's descriptor and its config's platform, as dockerd says it.
+            String digest = push.out().replaceAll("(?s).*digest: (sha256:[0-9a-f]{64}).*", "$1");
+            assertThat(curl("/v1.41/distribution/" + name + "/json")).startsWith("HTTP/1.1 200").endsWith(
+                    "{\"Descriptor\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+                            + digest + "\",\"size\":" + push.out().replaceAll("(?s).*digest: sha256:[0-9a-f]{64} size: (\\d+).*", "$1")
+                            + "},\"Platforms\":[{\"architecture\":\"amd64\",\"os\":\"linux\"}]}");
+            assertThat(curl("/v1.41/distribution/" + registry.host() + "/api/busybox:nosuch/json")).startsWith("HTTP/1.1 404")
+                    .endsWith("{\"message\":\"manifest unknown: manifest unknown\"}");
             assertThat(dockerOk("rmi", name).out()).contains("Untagged: " + name);
             Installation.Result pull = dockerOk("pull", name);
             assertThat(pull.out()).contains("Status: Downloaded newer image for " + name);

@@ -192,6 +192,15 @@ class FidelityIT extends DaemonWithBusybox {
                     "create --name fx --network none busybox true", "rm fx"),
             scenario("port and stats", "run -d --name fx --network none busybox sleep 300", "port fx",
                     "stats --no-stream --format '{{.Name}}' fx", "rm -f fx"),
+            scenario("update", "run -d --name fx --network none -m 64m --memory-swap 128m busybox sleep 300",
+                    "update --memory 100m --memory-swap 200m --cpu-shares 512 --pids-limit 50 --restart on-failure:2 fx",
+                    "inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.CpuShares}} "
+                            + "{{.HostConfig.PidsLimit}} {{json .HostConfig.RestartPolicy}}' fx",
+                    "exec fx sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes "
+                            + "/sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.shares'",
+                    "update --memory 300m fx", "update --memory 2m fx", "update --cpu-shares 2 nosuch", "update fx",
+                    "stop -t 0 fx", "update --memory 50m fx", "start fx", "exec fx cat /sys/fs/cgroup/memory/memory.limit_in_bytes",
+                    "rm -f fx"),
             scenario("prune", "create --name fx --network none busybox true", "container prune -f", "image prune -f"),
             scenario("volume prune", "volume create fxv", "volume prune -f", "volume rm fxv"),
             scenario("tag errors", "tag busybox UPPER", "tag nosuch fx:1", "history nosuch", "save nosuch"),

@@ -210,6 +210,86 @@ final class Cgroups {
         }
     }
 
+    /**
+     * Changes the limits of an existing container's cgroups to {@code r}, every one of them: what
+     * is zero there is set back to unlimited (the kernel's default weight, every CPU of the parent).
+     * On v1, memory and memory+swap are written in the order the kernel accepts (the first never
+     * above the second at any moment).
+     */
+    synchronized void update(String id, Resources r) throws IOException {
+        if (mode == Mode.V2) {
+            Hierarchy h = hierarchies.stream().filter(Hierarchy::v2).findFirst().orElseThrow();
+            Path d = dir(h, id);
+            if (h.has("memory")) {
+                write(d, "memory.max", r.memory() > 0 ? Long.toString(r.memory()) : "max");
+                if (Files.exists(d.resolve("memory.swap.max"))) {
+                    long swap = r.memory() <= 0 || r.memorySwap() < 0 ? -1
+                            : r.memorySwap() == 0 ? r.memory() : r.memorySwap() - r.memory();
+                    write(d, "memory.swap.max", swap < 0 ? "max" : Long.toString(swap));
+                }
+            }
+            if (h.has("cpu")) {
+                long period = r.cpuPeriod() > 0 ? r.cpuPeriod() : 100000;
+                write(d, "cpu.max", (r.cpuQuota() > 0 ? Long.toString(r.cpuQuota()) : "max") + " " + period);
+                write(d, "cpu.weight", r.cpuShares() > 0 ? Long.toString(1 + ((r.cpuShares() - 2) * 9999) / 262142) : "100");
+            }
+            if (h.has("cpuset")) {
+                write(d, "cpuset.cpus", r.cpusetCpus() == null ? "" : r.cpusetCpus());
+            }
+            if (h.has("pids")) {
+                write(d, "pids.max", r.pidsLimit() > 0 ? Long.toString(r.pidsLimit()) : "max");
+            }
+            return;
+        }
+        Hierarchy memory = find("memory");
+        if (memory != null) {
+            long total = r.memory() <= 0 || r.memorySwap() < 0 ? -1 : r.memorySwap() == 0 ? 2 * r.memory() : r.memorySwap();
+            updateV1Memory(dir(memory, id), r.memory() > 0 ? r.memory() : -1, total);
+        }
+        Hierarchy cpu = find("cpu");
+        if (cpu != null) {
+            Path d = dir(cpu, id);
+            write(d, "cpu.cfs_quota_us", "-1");
+            write(d, "cpu.cfs_period_us", Long.toString(r.cpuPeriod() > 0 ? r.cpuPeriod() : 100000));
+            if (r.cpuQuota() > 0) {
+                write(d, "cpu.cfs_quota_us", Long.toString(r.cpuQuota()));
+            }
+            write(d, "cpu.shares", Long.toString(r.cpuShares() > 0 ? r.cpuShares() : 1024));
+        }
+        Hierarchy cpuset = find("cpuset");
+        if (cpuset != null) {
+            Path d = dir(cpuset, id);
+            write(d, "cpuset.cpus", r.cpusetCpus() != null ? r.cpusetCpus()
+                    : Files.readString(d.getParent().resolve("cpuset.cpus")).strip());
+        }
+        Hierarchy pids = find("pids");
+        if (pids != null) {
+            write(dir(pids, id), "pids.max", r.pidsLimit() > 0 ? Long.toString(r.pidsLimit()) : "max");
+        }
+    }
+
+    /**
+     * Sets v1's memory limit and memory+swap limit ({@code -1}: unlimited). The kernel refuses a
+     * memory limit above memory+swap, so when the new memory limit is above the present
+     * memory+swap, memory+swap goes first.
+     */
+    private static void updateV1Memory(Path d, long memory, long total) throws IOException {
+        Path memsw = d.resolve("memory.memsw.limit_in_bytes");
+        if (!Files.exists(memsw)) {
+            write(d, "memory.limit_in_bytes", Long.toString(memory));
+            return;
+        }
+        long presentTotal = Long.parseLong(Files.readString(memsw).strip());
+        boolean totalFirst = memory == -1 || Long.compareUnsigned(memory, presentTotal) > 0;
+        if (totalFirst) {
+            write(d, "memory.memsw.limit_in_bytes", Long.toString(total));
+        }
+        write(d, "memory.limit_in_bytes", Long.toString(memory));
+        if (!totalFirst) {
+            write(d, "memory.memsw.limit_in_bytes", Long.toString(total));
+        }
+    }
+
     private static void enableControllers(Path dir, Hierarchy h) throws IOException {
         Path control = dir.resolve("cgroup.subtree_control");
         if (!Files.exists(control)) {

@@ -462,6 +462,15 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     @Override
+    public void update(String id, io.berth.api.runtime.Resources resources) throws IOException {
+        RuntimeState s = state(id);
+        if (s.status() != RuntimeStatus.RUNNING && s.status() != RuntimeStatus.PAUSED) {
+            throw new ConflictException("container " + id + " is not running");
+        }
+        cgroups.update(id, resources);
+    }
+
+    @Override
     public void pause(String id) throws IOException {
         RuntimeState s = state(id);
         if (s.status() != RuntimeStatus.RUNNING) {

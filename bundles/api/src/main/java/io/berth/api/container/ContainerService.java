@@ -262,4 +262,18 @@ public interface ContainerService {
      * @since 2.4
      */
     HealthStatus awaitHealth(String idOrName, java.time.Duration timeout) throws IOException, InterruptedException;
+
+    /**
+     * {@code update}: changes a container's resource limits and restart policy, as docker's
+     * daemon does: the new limits are written to a running or paused container's cgroups at once
+     * and kept for its next starts; a stopped one gets them when it starts. What the request does
+     * not set stays as it is.
+     *
+     * @return warnings for the caller, as docker's {@code Warnings}; empty when there are none
+     * @throws io.berth.api.InvalidArgumentException if a value is out of range or the limits
+     *         conflict ({@code Cannot update container ID: ...} where docker says so)
+     * @throws io.berth.api.NotFoundException {@code No such container: NAME}
+     * @since 2.5
+     */
+    List<String> update(String idOrName, UpdateRequest request) throws IOException;
 }

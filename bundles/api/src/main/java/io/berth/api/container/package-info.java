@@ -2,7 +2,7 @@
  * Containers as users see them: the engine's facade that the shell, the Docker API and embedders use.
  */
 @Export
-@Version("2.4.0")
+@Version("2.5.0")
 package io.berth.api.container;
 
 import org.osgi.annotation.bundle.Export;

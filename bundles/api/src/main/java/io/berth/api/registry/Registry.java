@@ -63,4 +63,15 @@ public interface Registry {
     default java.util.Optional<java.nio.file.Path> unencryptedCredentials(String registry) throws IOException {
         return java.util.Optional.empty();
     }
+
+    /**
+     * What the registry has for a reference, without pulling it: the descriptor of the manifest
+     * (or index) it names, and the platforms that is for (an index's entries, or the config of a
+     * single manifest, whose digest is checked).
+     *
+     * @throws io.berth.api.NotFoundException if the registry has no such manifest
+     * @throws io.berth.api.UnavailableException if the registry cannot be reached or refuses
+     * @since 1.3
+     */
+    DistributionInspect inspect(ImageReference reference) throws IOException, InterruptedException;
 }

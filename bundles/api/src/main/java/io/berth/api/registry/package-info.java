@@ -2,7 +2,7 @@
  * Registries: pull, push, search and login against OCI Distribution registries.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.berth.api.registry;
 
 import org.osgi.annotation.bundle.Export;

@@ -147,6 +147,20 @@ public interface RuntimeDriver {
         throw new io.berth.api.InvalidArgumentException("this runtime cannot run processes in containers");
     }
 
+    /**
+     * Changes a running or paused container's resource limits to {@code resources} (all of them:
+     * what is zero there becomes unlimited).
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not running
+     * @throws io.berth.api.InvalidArgumentException if the driver cannot change limits, or the
+     *         kernel refuses a value; the message says which
+     * @since 2.5
+     */
+    default void update(String id, Resources resources) throws IOException {
+        throw new io.berth.api.InvalidArgumentException("this runtime cannot change the limits of a running container");
+    }
+
     /** Resizes a running container's terminal; nothing happens without one. */
     default void resize(String id, ConsoleSize size) throws IOException {
         throw new io.berth.api.InvalidArgumentException("this runtime cannot resize terminals");

@@ -58,6 +58,11 @@ record ContainerRecord(String id, String name, String created, String image, Str
                 initSnapshot, networks, mounts, userns);
     }
 
+    ContainerRecord withHost(HostConfig newHost) {
+        return new ContainerRecord(id, name, created, image, imageId, path, args, config, newHost, storage, snapshot,
+                initSnapshot, networks, mounts, userns);
+    }
+
     ContainerRecord withNetworks(Map<String, EndpointSettings> newNetworks) {
         return new ContainerRecord(id, name, created, image, imageId, path, args, config, host, storage, snapshot,
                 initSnapshot, newNetworks, mounts, userns);

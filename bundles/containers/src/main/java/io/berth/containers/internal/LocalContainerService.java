@@ -52,6 +52,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     private final Commits commits;
     private final ContainerQueries queries;
     private final Remapping remapping;
+    private final ContainerUpdates updates;
 
     /**
      * @param root where containers are kept ({@code <root>/containers})
@@ -97,6 +98,7 @@ public final class LocalContainerService implements ContainerService, ImageUsers
         files = new ContainerFiles(store, drivers, rootfs, mounts, lifecycle);
         commits = new Commits(store, drivers, images, lifecycle);
         queries = new ContainerQueries(store, drivers, images, rootfs, lifecycle);
+        updates = new ContainerUpdates(store, lifecycle);
         store.load();
         mounts.rebuild(store.all());
         networking.tearDownStrays(store.all().stream().map(ContainerStore.Entry::id).collect(java.util.stream.Collectors.toSet()));
@@ -191,6 +193,11 @@ public final class LocalContainerService implements ContainerService, ImageUsers
     @Override
     public void resize(String idOrName, ConsoleSize size) throws IOException {
         lifecycle.resize(idOrName, size);
+    }
+
+    @Override
+    public List<String> update(String idOrName, io.berth.api.container.UpdateRequest request) throws IOException {
+        return updates.update(idOrName, request);
     }
 
     @Override

@@ -313,6 +313,75 @@ class LocalContainerServiceTest {
     }
 
     @Test
+    void updateChangesTheLimitsOfARunningOrPausedContainerAndOfItsNextStarts() throws Exception {
+        Container c = service.create(TestEngine.request(HostConfig.builder()
+                .resources(io.berth.api.runtime.Resources.builder().memory(64L << 20).build()).build(), "sleep", "300"));
+        service.start(c.id());
+        int pid = service.get(c.id()).state().pid();
+        assertThat(cgroupValue(pid, "memory", "memory.max", "memory.limit_in_bytes")).isEqualTo(Long.toString(64L << 20));
+        assertThat(service.update(c.id(), io.berth.api.container.UpdateRequest.builder().memory(128L << 20)
+                .memorySwap(256L << 20).pidsLimit(20L).cpuShares(512L).build())).isEmpty();
+        assertThat(cgroupValue(pid, "memory", "memory.max", "memory.limit_in_bytes")).isEqualTo(Long.toString(128L << 20));
+        assertThat(cgroupValue(pid, "pids", "pids.max", "pids.max")).isEqualTo("20");
+        var resources = service.inspect(c.id()).host().resources();
+        assertThat(resources.memory()).isEqualTo(128L << 20);
+        assertThat(resources.memorySwap()).isEqualTo(256L << 20);
+        assertThat(resources.cpuShares()).isEqualTo(512L);
+
+        // docker's refusals, and nothing changed by them.
+        assertThatThrownBy(() -> service.update(c.id(), io.berth.api.container.UpdateRequest.builder().memory(2L << 20).build()))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("Minimum memory limit allowed is 6MB");
+        assertThatThrownBy(() -> service.update(c.id(), io.berth.api.container.UpdateRequest.builder().memory(300L << 20).build()))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("Cannot update container " + c.id()
+                        + ": Memory limit should be smaller than already set memoryswap limit, update the memoryswap at "
+                        + "the same time");
+        assertThat(cgroupValue(pid, "memory", "memory.max", "memory.limit_in_bytes")).isEqualTo(Long.toString(128L << 20));
+
+        // Paused, and back to unlimited; a raise of both limits past the present memory+swap.
+        service.pause(c.id());
+        service.update(c.id(), io.berth.api.container.UpdateRequest.builder().pidsLimit(-1L).memory(512L << 20)
+                .memorySwap(1024L << 20).restartPolicy(io.berth.api.container.RestartPolicy.parse("on-failure:3")).build());
+        assertThat(cgroupValue(pid, "pids", "pids.max", "pids.max")).isEqualTo("max");
+        assertThat(cgroupValue(pid, "memory", "memory.max", "memory.limit_in_bytes")).isEqualTo(Long.toString(512L << 20));
+        service.unpause(c.id());
+        assertThat(service.inspect(c.id()).host().restartPolicy().toString()).isEqualTo("on-failure:3");
+
+        // A stopped container keeps them for its next start.
+        service.stop(c.id(), 0);
+        service.update(c.id(), io.berth.api.container.UpdateRequest.builder().memory(96L << 20).build());
+        service.start(c.id());
+        int again = service.get(c.id()).state().pid();
+        assertThat(cgroupValue(again, "memory", "memory.max", "memory.limit_in_bytes")).isEqualTo(Long.toString(96L << 20));
+        service.stop(c.id(), 0);
+
+        Container auto = service.create(TestEngine.request(TestEngine.host(true), "true"));
+        assertThatThrownBy(() -> service.update(auto.id(), io.berth.api.container.UpdateRequest.builder()
+                .restartPolicy(io.berth.api.container.RestartPolicy.parse("always")).build()))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageEndingWith(
+                        "Restart policy cannot be updated because AutoRemove is enabled for the container");
+        service.remove(auto.id(), true);
+    }
+
+    /**
+     * A limit of the cgroup a process is in, as the host's cgroup files show it: cgroup v2's
+     * {@code v2File} in its unified cgroup, or v1's {@code v1File} in the controller's hierarchy.
+     */
+    private static String cgroupValue(int pid, String controller, String v2File, String v1File) throws IOException {
+        String v2 = null;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (java.util.Arrays.asList(f[1].split(",")).contains(controller)) {
+                return Files.readString(Path.of("/sys/fs/cgroup", controller + f[2], v1File)).strip();
+            }
+            if (f[1].isEmpty()) {
+                v2 = f[2];
+            }
+        }
+        assertThat(v2).as("the cgroup of %s", pid).isNotNull();
+        return Files.readString(Path.of("/sys/fs/cgroup" + v2, v2File)).strip();
+    }
+
+    @Test
     void commitRecordsOnlyTheChangesAndAppliesConfigChanges() throws Exception {
         Container c = service.create(TestEngine.request("sh", "-c", "echo data > /made; rm /bin/vi; mkdir -p /work"));
         assertThat(service.start(c.id()).get(60, TimeUnit.SECONDS)).isZero();

@@ -52,6 +52,12 @@ final class ContainerRoutes {
             containers().unpause(m.group(1));
             x.empty(204);
         });
+        r.post(C + "/update", (x, m) -> {
+            List<String> warnings = containers().update(m.group(1), CreateBodies.update(x.json()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("Warnings", warnings.isEmpty() ? null : warnings);
+            x.json(200, out);
+        });
         r.post(C + "/rename", (x, m) -> {
             String name = x.query("name", "");
             if (name.isEmpty()) {

@@ -7,6 +7,7 @@ import io.berth.api.container.HostConfig;
 import io.berth.api.container.LogConfig;
 import io.berth.api.container.MountSpec;
 import io.berth.api.container.RestartPolicy;
+import io.berth.api.container.UpdateRequest;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.network.EndpointSettings;
 import io.berth.api.network.PortBinding;
@@ -62,6 +63,77 @@ final class CreateBodies {
                 .host(host(h, Json.keys(body, "Volumes"), Json.bool(body, "NetworkDisabled")))
                 .networks(networks(Json.get(Json.get(body, "NetworkingConfig"), "EndpointsConfig")));
         return b.build();
+    }
+
+    /** Fields of UpdateConfig (its Resources) Berth has no way to honour, refused when set. */
+    private static final List<String> UNSUPPORTED_UPDATE = List.of("CgroupParent", "BlkioWeight", "BlkioWeightDevice",
+            "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "CpuRealtimePeriod",
+            "CpuRealtimeRuntime", "CpusetMems", "Devices", "DeviceCgroupRules", "DeviceRequests", "KernelMemory",
+            "KernelMemoryTCP", "MemoryReservation", "MemorySwappiness", "OomKillDisable", "Ulimits", "CpuCount",
+            "CpuPercent", "IOMaximumIOps", "IOMaximumBandwidth");
+
+    /**
+     * {@code POST /containers/{id}/update}'s body ({@code container.UpdateConfig}) as an
+     * {@link UpdateRequest}: a zero value leaves a limit as it is ({@code PidsLimit} is a pointer:
+     * absent or {@code null} leaves it, 0 or -1 makes it unlimited), as docker's daemon reads it.
+     */
+    static UpdateRequest update(JsonNode body) {
+        if (body == null) {
+            return UpdateRequest.builder().build();
+        }
+        if (!body.isObject()) {
+            throw new InvalidArgumentException("json: cannot unmarshal " + jsonType(body) + " into Go value of type "
+                    + "container.UpdateConfig");
+        }
+        checkTypes(body, UPDATE_TYPES, "UpdateConfig");
+        for (String f : UNSUPPORTED_UPDATE) {
+            JsonNode n = Json.get(body, f);
+            if (n != null && !zero(n) && !(f.equals("MemorySwappiness") && n.asLong() == -1)) {
+                throw unsupported(f);
+            }
+        }
+        UpdateRequest.Builder b = UpdateRequest.builder();
+        long quota = Json.longValue(body, "CpuQuota");
+        long period = Json.longValue(body, "CpuPeriod");
+        long nano = Json.longValue(body, "NanoCpus");
+        if (nano != 0) {
+            if (quota != 0 || period != 0) {
+                throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+            }
+            checkNanoCpus(nano);
+            period = 100_000;
+            quota = nano * period / 1_000_000_000L;
+        }
+        b.memory(nonZero(Json.longValue(body, "Memory"))).memorySwap(nonZero(Json.longValue(body, "MemorySwap")))
+                .cpuQuota(nonZero(quota)).cpuPeriod(nonZero(period)).cpuShares(nonZero(Json.longValue(body, "CpuShares")))
+                .cpusetCpus(Json.nonEmpty(body, "CpusetCpus"));
+        JsonNode pids = Json.get(body, "PidsLimit");
+        if (pids != null) {
+            b.pidsLimit(pids.asLong());
+        }
+        JsonNode policy = Json.get(body, "RestartPolicy");
+        if (Json.nonEmpty(policy, "Name") != null) {
+            b.restartPolicy(new RestartPolicy(Json.nonEmpty(policy, "Name"), (int) Json.longValue(policy, "MaximumRetryCount")));
+        }
+        return b.build();
+    }
+
+    private static final Map<String, Type> UPDATE_TYPES = Map.ofEntries(Map.entry("Memory", Type.NUMBER),
+            Map.entry("MemorySwap", Type.NUMBER), Map.entry("NanoCpus", Type.NUMBER), Map.entry("CpuQuota", Type.NUMBER),
+            Map.entry("CpuPeriod", Type.NUMBER), Map.entry("CpuShares", Type.NUMBER), Map.entry("CpusetCpus", Type.STRING),
+            Map.entry("PidsLimit", Type.NUMBER), Map.entry("RestartPolicy", Type.OBJECT));
+
+    private static Long nonZero(long value) {
+        return value == 0 ? null : value;
+    }
+
+    /** NanoCpus within what the host has, as docker's daemon checks it. */
+    private static void checkNanoCpus(long nano) {
+        int available = Runtime.getRuntime().availableProcessors();
+        if (nano < 10_000_000L || nano > available * 1_000_000_000L) {
+            throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + available + ".00, as there are only "
+                    + available + " CPUs available");
+        }
     }
 
     /** The JSON type Go's decoder wants for a field: string, list of strings (a string too), object, boolean, number. */
@@ -250,6 +322,7 @@ final class CreateBodies {
             if (quota != 0 || period != 0) {
                 throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
             }
+            checkNanoCpus(nano);
             period = 100_000;
             quota = nano * period / 1_000_000_000L;
         }

@@ -41,6 +41,43 @@ final class ImageRoutes {
         r.post(I + "/tag", (x, m) -> tag(x, m.group(1)));
         r.post(I + "/push", (x, m) -> push(x, m.group(1)));
         r.delete(I, (x, m) -> remove(x, m.group(1)));
+        r.get("/distribution/(.+)/json", (x, m) -> distribution(x, m.group(1)));
+    }
+
+    /** {@code GET /distribution/NAME/json}: the registry's descriptor of a reference and its platforms, nothing pulled. */
+    private void distribution(Exchange x, String name) throws IOException {
+        io.berth.api.registry.DistributionInspect d;
+        try {
+            d = services.registry().inspect(ImageReference.parse(name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+        Map<String, Object> descriptor = new LinkedHashMap<>();
+        descriptor.put("mediaType", d.descriptor().mediaType());
+        descriptor.put("digest", d.descriptor().digest().toString());
+        descriptor.put("size", d.descriptor().size());
+        List<Map<String, Object>> platforms = new ArrayList<>();
+        for (io.berth.api.content.Platform p : d.platforms()) {
+            // OCI's Platform as Go writes it: empty optional fields left out.
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("architecture", p.architecture());
+            o.put("os", p.os());
+            if (p.osVersion() != null) {
+                o.put("os.version", p.osVersion());
+            }
+            if (!p.osFeatures().isEmpty()) {
+                o.put("os.features", p.osFeatures());
+            }
+            if (p.variant() != null) {
+                o.put("variant", p.variant());
+            }
+            platforms.add(o);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Descriptor", descriptor);
+        out.put("Platforms", platforms);
+        x.json(200, out);
     }
 
     private ImageStore images() {

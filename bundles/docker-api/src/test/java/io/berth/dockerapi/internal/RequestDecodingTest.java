@@ -135,6 +135,35 @@ class RequestDecodingTest {
     }
 
     @Test
+    void anUpdateBodyChangesOnlyWhatIsSet() throws Exception {
+        // The docker CLI's body for update --memory 100m --memory-swap 200m --cpus 0.5 --restart on-failure:2.
+        var u = CreateBodies.update(json("{\"BlkioWeight\":0,\"CpuShares\":0,\"Memory\":104857600,\"MemorySwap\":209715200,"
+                + "\"NanoCpus\":500000000,\"CpusetCpus\":\"\",\"MemorySwappiness\":null,\"KernelMemory\":0,\"PidsLimit\":null,"
+                + "\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":2}}"));
+        assertThat(u.memory()).isEqualTo(104857600L);
+        assertThat(u.memorySwap()).isEqualTo(209715200L);
+        assertThat(u.cpuQuota()).isEqualTo(50000L);
+        assertThat(u.cpuPeriod()).isEqualTo(100000L);
+        assertThat(u.cpuShares()).isNull();
+        assertThat(u.cpusetCpus()).isNull();
+        assertThat(u.pidsLimit()).isNull();
+        assertThat(u.restartPolicy().toString()).isEqualTo("on-failure:2");
+        assertThat(CreateBodies.update(json("{\"PidsLimit\":-1}")).pidsLimit()).isEqualTo(-1L);
+        assertThat(CreateBodies.update(null).isEmpty()).isTrue();
+        assertThat(CreateBodies.update(json("{\"Unknown\":1}")).isEmpty()).isTrue();
+        assertThatThrownBy(() -> CreateBodies.update(json("{\"CpuShares\":\"x\"}")))
+                .hasMessage("json: cannot unmarshal string into Go struct field UpdateConfig.CpuShares of type int64");
+        assertThatThrownBy(() -> CreateBodies.update(json("{\"BlkioWeight\":300}"))).isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("BlkioWeight is not supported by Berth");
+        assertThatThrownBy(() -> CreateBodies.update(json("{\"NanoCpus\":500000000,\"CpuPeriod\":100000}")))
+                .hasMessage("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        assertThatThrownBy(() -> CreateBodies.update(json("{\"NanoCpus\":1000}")))
+                .hasMessageStartingWith("Range of CPUs is from 0.01 to ");
+        assertThatThrownBy(() -> CreateBodies.update(json("[1]")))
+                .hasMessage("json: cannot unmarshal array into Go value of type container.UpdateConfig");
+    }
+
+    @Test
     void framesAsStdcopyWritesThem() {
         assertThat(Frames.frame(2, "err\n".getBytes(), 0, 4)).containsExactly(2, 0, 0, 0, 0, 0, 0, 4, 'e', 'r', 'r', '\n');
         byte[] big = new byte[70000];

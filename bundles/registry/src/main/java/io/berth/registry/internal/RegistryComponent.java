@@ -155,6 +155,69 @@ public class RegistryComponent implements Registry {
         }
     }
 
+    // ---------------------------------------------------------------- inspect
+
+    /** The most of an image config read to find its platform. */
+    private static final int MAX_CONFIG = 4 << 20;
+
+    @Override
+    public io.berth.api.registry.DistributionInspect inspect(ImageReference reference)
+            throws IOException, InterruptedException {
+        ImageReference ref = reference.withDefaultTag();
+        String wanted = ref.digest() != null ? ref.digest().toString() : ref.tag();
+        try {
+            RegistryClient client = client(ref.domain());
+            RegistryClient.Manifest m = client.manifest(ref.path(), wanted);
+            JsonNode manifest = JSON.readTree(m.bytes());
+            List<io.berth.api.content.Platform> platforms = new ArrayList<>();
+            if (MediaTypes.isIndex(m.mediaType())) {
+                for (JsonNode entry : manifest.path("manifests")) {
+                    JsonNode p = entry.get("platform");
+                    if (p != null && p.isObject()) {
+                        platforms.add(platform(p));
+                    }
+                }
+            } else {
+                String config = manifest.path("config").path("digest").asText("");
+                if (!config.startsWith("sha256:")) {
+                    throw new InvalidArgumentException("manifest " + m.digest() + " names no config");
+                }
+                byte[] bytes;
+                try (InputStream in = client.blob(ref.path(), Digest.parse(config))) {
+                    bytes = in.readNBytes(MAX_CONFIG + 1);
+                    if (bytes.length > MAX_CONFIG) {
+                        throw new InvalidArgumentException("config " + config + " is larger than " + MAX_CONFIG + " bytes");
+                    }
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+                platforms.add(platform(JSON.readTree(bytes)));
+            }
+            return new io.berth.api.registry.DistributionInspect(
+                    new Descriptor(m.mediaType(), m.digest(), m.bytes().length), platforms);
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                // dockerd says the registry's error alone here.
+                throw new NotFoundException(e.registryError() != null ? e.registryError()
+                        : "manifest for " + ref.familiar() + " not found: " + e.getMessage());
+            }
+            throw failure("inspect", ref, e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidArgumentException("inspect " + ref.familiar() + ": malformed JSON: " + e.getOriginalMessage());
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("inspect " + ref.familiar() + ": " + e.getMessage());
+        }
+    }
+
+    /** An OCI platform object (an index entry's, or an image config's own fields). */
+    private static io.berth.api.content.Platform platform(JsonNode p) {
+        List<String> features = new ArrayList<>();
+        p.path("os.features").forEach(f -> features.add(f.asText()));
+        String variant = p.path("variant").asText("");
+        String osVersion = p.path("os.version").asText("");
+        return new io.berth.api.content.Platform(p.path("os").asText(""), p.path("architecture").asText(""),
+                variant.isEmpty() ? null : variant, osVersion.isEmpty() ? null : osVersion, features);
+    }
+
     private Digest currentId(ImageReference ref) throws IOException {
         try {
             return images.get(ref.toString()).id();

@@ -518,6 +518,18 @@ public class ContainerCommands implements Commands {
         return each(ctx, names, containers::unpause);
     }
 
+    @Command(name = "update", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container update"})
+    @Descriptor("Update configuration of one or more containers")
+    public int update(CommandContext ctx, UpdateFlags flags, @Descriptor("Containers to update") List<String> names)
+            throws InterruptedException {
+        io.berth.api.container.UpdateRequest request = flags.request();
+        if (request.isEmpty()) {
+            ctx.err().println("you must provide one or more flags when using this command");
+            return 1;
+        }
+        return each(ctx, names, n -> containers.update(n, request).forEach(ctx.err()::println));
+    }
+
     @Command(name = "rm", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1,
             aliases = {"container rm", "container remove"})
     @Descriptor("Remove one or more containers")
@@ -696,9 +708,9 @@ public class ContainerCommands implements Commands {
 
     /**
      * Prints what inspect found: JSON, or each through the template. A template that fails on an
-     * object says so as docker's client does for inspect, which runs it on the object's JSON as a
-     * map when its type lacks the field: {@code template parsing error: … map has no entry for
-     * key "X"}, status 1.
+     * object's type runs on its JSON as maps, as docker's client runs it; if that fails too it says
+     * so as docker's client does: {@code template parsing error: … map has no entry for key "X"},
+     * status 1.
      *
      * @return 0, or 1 if the template failed
      */
@@ -709,11 +721,10 @@ public class ContainerCommands implements Commands {
         }
         for (Object o : found) {
             try {
-                Formats.printObject(ctx.out(), format, o);
+                Formats.printInspected(ctx.out(), format, o);
             } catch (IllegalArgumentException e) {
                 ctx.out().println();
-                ctx.err().println("template parsing error: "
-                        + e.getMessage().replaceFirst("can't evaluate field (\\S+)$", "map has no entry for key \"$1\""));
+                ctx.err().println("template parsing error: " + e.getMessage());
                 return 1;
             }
         }

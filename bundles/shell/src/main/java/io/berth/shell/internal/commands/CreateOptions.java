@@ -332,20 +332,8 @@ public class CreateOptions {
             if (quota != 0 || period != 0) {
                 throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set");
             }
-            BigDecimal n;
-            try {
-                n = new BigDecimal(cpus.strip());
-            } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
-                        + cpus + " as a rational number");
-            }
-            int available = Runtime.getRuntime().availableProcessors();
-            if (n.compareTo(new BigDecimal("0.01")) < 0 || n.compareTo(BigDecimal.valueOf(available)) > 0) {
-                throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + available + ".00, as there are only "
-                        + available + " CPUs available");
-            }
-            period = 100_000;
-            quota = n.multiply(BigDecimal.valueOf(period)).longValue();
+            period = CPUS_PERIOD;
+            quota = cpusQuota(cpus);
         }
         long shares = cpuShares.isEmpty() ? 0 : flagInteger("-c, --cpu-shares", cpuShares);
         long pids = pidsLimit.isEmpty() ? 0 : flagInteger("--pids-limit", pidsLimit);
@@ -354,6 +342,26 @@ public class CreateOptions {
         }
         return Resources.builder().memory(mem).memorySwap(swap).cpuQuota(quota).cpuPeriod(period).cpuShares(shares)
                 .cpusetCpus(blankToNull(cpusetCpus)).pidsLimit(pids).build();
+    }
+
+    /** The CFS period {@code --cpus} sets, as docker's daemon applies NanoCpus. */
+    static final long CPUS_PERIOD = 100_000;
+
+    /** {@code --cpus} as a CFS quota per {@link #CPUS_PERIOD}, checked as docker's daemon checks NanoCpus. */
+    static long cpusQuota(String cpus) {
+        BigDecimal n;
+        try {
+            n = new BigDecimal(cpus.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
+                    + cpus + " as a rational number");
+        }
+        int available = Runtime.getRuntime().availableProcessors();
+        if (n.compareTo(new BigDecimal("0.01")) < 0 || n.compareTo(BigDecimal.valueOf(available)) > 0) {
+            throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + available + ".00, as there are only "
+                    + available + " CPUs available");
+        }
+        return n.multiply(BigDecimal.valueOf(CPUS_PERIOD)).longValue();
     }
 
     /**
@@ -429,7 +437,7 @@ public class CreateOptions {
     }
 
     /** A size flag's value; a bad one is a flag error (status 125) in docker's words. */
-    private static long flagBytes(String flag, String value) {
+    static long flagBytes(String flag, String value) {
         try {
             return Units.parseBytes(value);
         } catch (IllegalArgumentException e) {
@@ -438,7 +446,7 @@ public class CreateOptions {
     }
 
     /** A number flag's value; a bad one is a flag error (status 125) in docker's (Go's) words. */
-    private static long flagInteger(String flag, String value) {
+    static long flagInteger(String flag, String value) {
         try {
             return Long.parseLong(value.strip());
         } catch (NumberFormatException e) {

@@ -60,6 +60,19 @@ public final class Formats {
     }
 
     /**
+     * Prints an object {@code inspect} found in a non-default format, as docker's client: a
+     * template that fails on the object's type runs again on its JSON as maps
+     * ({@link Template#executeInspect}).
+     */
+    public static void printInspected(PrintStream out, String format, Object value) {
+        if (format.strip().equals("json")) {
+            out.println(Json.line(value));
+            return;
+        }
+        out.println(parse(format).executeInspect(Json.tree(value)));
+    }
+
+    /**
      * Parses a template.
      *
      * @throws InvalidArgumentException if it is malformed

@@ -139,13 +139,62 @@ public final class Template {
      *         such as a field the data does not have
      */
     public String execute(JsonNode data) {
-        JsonNode typed = typed(data, null, null);
+        return render(typed(data, null, null), Run.TYPES);
+    }
+
+    /**
+     * Evaluates the template as docker's client does for {@code inspect}: on the object's type
+     * first, and if that fails (a field its Go type lacks, or names otherwise than its JSON, as
+     * {@code .Id} or {@code .HostConfig.CpuShares}), on its JSON decoded as maps, where a missing
+     * key is an error and maps' keys print sorted.
+     *
+     * @throws IllegalArgumentException for an execution error of the second run
+     */
+    public String executeInspect(JsonNode data) {
+        try {
+            return render(typed(data, null, null), Run.INSPECT_TYPES);
+        } catch (IllegalArgumentException typedFailed) {
+            return render(asMaps(data), Run.RAW);
+        }
+    }
+
+    /** How a run sees the data: docker's types; inspect's types (with their Go names); raw JSON decoded as maps. */
+    private enum Run { TYPES, INSPECT_TYPES, RAW }
+
+    private String render(JsonNode data, Run run) {
         StringBuilder out = new StringBuilder();
-        Vars vars = Vars.of(typed);
+        Vars vars = Vars.of(data, run);
         for (Node n : nodes) {
-            n.render(typed, vars, out);
+            n.render(data, vars, out);
         }
         return out.toString();
+    }
+
+    /**
+     * The JSON keys of docker's inspect types whose Go fields are named otherwise ({@code ID
+     * json:"Id"}, {@code CPUShares json:"CpuShares"}…): a template naming them fails on the type.
+     */
+    private static final java.util.Set<String> GO_RENAMED = java.util.Set.of("Id", "CpuShares", "NanoCpus", "CpuPeriod",
+            "CpuQuota", "CpuRealtimePeriod", "CpuRealtimeRuntime", "CpuCount", "CpuPercent", "Dns", "DnsOptions",
+            "DnsSearch");
+
+    /** The tree with every object a map, as Go's encoding/json decodes JSON into interface{}. */
+    private static JsonNode asMaps(JsonNode v) {
+        if (v.isObject()) {
+            MapNode m = new MapNode();
+            v.fields().forEachRemaining(e -> {
+                if (!isMethod(e.getKey())) {
+                    m.set(e.getKey(), asMaps(e.getValue()));
+                }
+            });
+            return m;
+        }
+        if (v.isArray()) {
+            ArrayNode a = NODES.arrayNode();
+            v.forEach(e -> a.add(asMaps(e)));
+            return a;
+        }
+        return v;
     }
 
     /**
@@ -341,13 +390,20 @@ public final class Template {
     private static final class Vars {
         private final Vars outer;
         private final Map<String, JsonNode> own = new java.util.HashMap<>();
+        /** How the data is typed: as docker's types, as inspect's types, or raw JSON as maps. */
+        final Run run;
 
         Vars(Vars outer) {
-            this.outer = outer;
+            this(outer, outer.run);
         }
 
-        static Vars of(JsonNode data) {
-            Vars v = new Vars(null);
+        private Vars(Vars outer, Run run) {
+            this.outer = outer;
+            this.run = run;
+        }
+
+        static Vars of(JsonNode data, Run run) {
+            Vars v = new Vars(null, run);
             v.own.put("$", data);
             return v;
         }
@@ -517,14 +573,21 @@ public final class Template {
                 if (v == null || !v.isObject()) {
                     return MissingNode.getInstance();
                 }
-                JsonNode field = v.get(p);
-                if (field == null && !(v instanceof MapNode) && v.get(method(p)) == null) {
+                boolean struct = !(v instanceof MapNode);
+                // A key docker's Go types spell otherwise is no field of theirs.
+                JsonNode field = struct && vars.run == Run.INSPECT_TYPES && GO_RENAMED.contains(p) ? null : v.get(p);
+                if (field == null && struct && v.get(method(p)) == null) {
                     throw new IllegalArgumentException("template: :1:" + column + ": executing \"\" at <" + this
                             + ">: can't evaluate field " + p);
                 }
+                if (field == null && vars.run == Run.RAW) {
+                    throw new IllegalArgumentException("template: :1:" + column + ": executing \"\" at <" + this
+                            + ">: map has no entry for key \"" + p + "\"");
+                }
                 v = field == null ? MissingNode.getInstance() : field;
             }
-            return v;
+            // A JSON null in a map is a nil interface, which text/template prints as <no value>.
+            return vars.run == Run.RAW && v.isNull() ? MissingNode.getInstance() : v;
         }
 
         /**

@@ -140,6 +140,35 @@ class TemplateTest {
     }
 
     @Test
+    void inspectRunsATemplateThatFailsOnDockersTypesAgainOnTheJsonAsMaps() {
+        Map<String, Object> policy = new java.util.LinkedHashMap<>();
+        policy.put("Name", "on-failure");
+        policy.put("MaximumRetryCount", 2);
+        Map<String, Object> host = new java.util.LinkedHashMap<>();
+        host.put("CpuShares", 512);
+        host.put("RestartPolicy", policy);
+        Map<String, Object> container = new java.util.LinkedHashMap<>();
+        container.put("Id", "abc");
+        container.put("HostConfig", host);
+        container.put("State", java.util.Collections.singletonMap("Health", null));
+        JsonNode c = Json.tree(container);
+        // On the type: a struct's fields in order.
+        assertThat(Template.parse("{{.HostConfig.RestartPolicy}} {{json .HostConfig.RestartPolicy}}").executeInspect(c))
+                .isEqualTo("{on-failure 2} {\"Name\":\"on-failure\",\"MaximumRetryCount\":2}");
+        // CPUShares and ID in Go: the run on the type fails, the one on maps prints sorted keys.
+        assertThat(Template.parse("{{.HostConfig.CpuShares}} {{.HostConfig.RestartPolicy}} {{json .HostConfig.RestartPolicy}}")
+                .executeInspect(c)).isEqualTo("512 map[MaximumRetryCount:2 Name:on-failure] "
+                        + "{\"MaximumRetryCount\":2,\"Name\":\"on-failure\"}");
+        assertThat(Template.parse("{{.Id}} {{.State.Health}} {{json .State.Health}}").executeInspect(c))
+                .isEqualTo("abc <no value> null");
+        // A missing key is an error on maps.
+        assertThatThrownBy(() -> Template.parse("{{.Id}} {{.Nope}}").executeInspect(c))
+                .hasMessage("template: :1:10: executing \"\" at <.Nope>: map has no entry for key \"Nope\"");
+        // Other commands' templates see the types only.
+        assertThat(Template.parse("{{.Id}}").execute(c)).isEqualTo("abc");
+    }
+
+    @Test
     void malformedTemplatesAreErrors() {
         assertThatThrownBy(() -> Template.parse("{{.Id")).hasMessageContaining("unclosed action");
         assertThatThrownBy(() -> Template.parse("{{if .Id}}x")).hasMessageContaining("missing {{end}}");
