@@ -46,8 +46,11 @@ public final class FeaturesFile {
      * @param name its name
      * @param features the names of the features it includes
      * @param bundles its own bundles, in order
+     * @param provided the features it takes from the container when there ({@code <feature
+     *        dependency="true">}, such as Karaf's {@code scr}) and not defined here: left out of
+     *        what is assembled from this file, whose own features provide the same
      */
-    public record Feature(String name, List<String> features, List<BundleRef> bundles) {
+    public record Feature(String name, List<String> features, List<BundleRef> bundles, List<String> provided) {
     }
 
     private final Map<String, Feature> features;
@@ -90,22 +93,24 @@ public final class FeaturesFile {
         Map<String, Feature> features = new LinkedHashMap<>();
         for (Element f : children(doc.getDocumentElement(), "feature")) {
             List<String> included = new ArrayList<>();
+            List<String> provided = new ArrayList<>();
             List<BundleRef> bundles = new ArrayList<>();
             for (Element child : children(f, null)) {
                 if (child.getLocalName().equals("feature")) {
-                    included.add(child.getTextContent().strip());
+                    (child.getAttribute("dependency").equals("true") ? provided : included).add(child.getTextContent().strip());
                 } else if (child.getLocalName().equals("bundle")) {
                     String level = child.getAttribute("start-level");
                     bundles.add(new BundleRef(child.getTextContent().strip(),
                             level.isEmpty() ? DEFAULT_START_LEVEL : Integer.parseInt(level)));
                 }
             }
-            features.put(f.getAttribute("name"), new Feature(f.getAttribute("name"), included, bundles));
+            features.put(f.getAttribute("name"), new Feature(f.getAttribute("name"), included, bundles, provided));
         }
         for (Feature f : features.values()) {
             for (String ref : f.features()) {
                 if (!features.containsKey(ref)) {
-                    throw new IOException(file + ": feature " + f.name() + " includes undefined feature " + ref);
+                    throw new IOException(file + ": feature " + f.name() + " includes undefined feature " + ref
+                            + " (a feature of the container's own, such as Karaf's scr, is included with dependency=\"true\")");
                 }
             }
         }

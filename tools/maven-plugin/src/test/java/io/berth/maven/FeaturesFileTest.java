@@ -32,6 +32,17 @@ class FeaturesFileTest {
     }
 
     @Test
+    void theContainersOwnFeaturesAreLeftOutOfWhatIsAssembled() throws IOException {
+        FeaturesFile f = FeaturesFile.read(write("""
+                <feature name="app" version="1"><feature dependency="true">scr</feature><bundle>mvn:g/b/1</bundle></feature>
+                """));
+        assertThat(f.bundles(List.of("app"))).containsExactly(new FeaturesFile.BundleRef("mvn:g/b/1", 80));
+        assertThatThrownBy(() -> FeaturesFile.read(write("""
+                <feature name="app" version="1"><feature>scr</feature></feature>
+                """))).isInstanceOf(IOException.class).hasMessageContaining("includes undefined feature scr");
+    }
+
+    @Test
     void schemaViolationsNameTheLine() throws IOException {
         Path f = write("<feature name=\"x\"><bundel>mvn:g/a/1</bundel></feature>");
         assertThatThrownBy(() -> FeaturesFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining("features.xml:1:");

@@ -30,6 +30,9 @@ import java.util.concurrent.Executors;
  * what it runs before anyone sees them; when one leaves, its containers keep running unwatched
  * until it returns.
  */
+// Registered by hand, not by DS: said in the manifest, for resolvers that check services (Karaf).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.container.ContainerService")
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.image.ImageUsers")
 @Component(immediate = true, service = {})
 public class ContainerServiceComponent {
     private final LocalContainerService service;

@@ -24,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the driver registry and the image users as they come and go; without a driver registry images
  * can still be listed, loaded and saved, only not unpacked.
  */
+// Registered by hand, not by DS: said in the manifest, for resolvers that check services (Karaf).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.image.ImageStore")
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.content.ContentStore")
 @Component(immediate = true, service = {})
 public class ImageStoreComponent {
     private final LocalImageStore store;

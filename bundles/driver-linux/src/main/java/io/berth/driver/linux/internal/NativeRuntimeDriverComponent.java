@@ -29,6 +29,8 @@ import java.util.Hashtable;
  * that changes with its content, so shims already running keep their binary when the bundle is
  * updated.
  */
+// Registered by hand, not by DS: said in the manifest, for resolvers that check services (Karaf).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.runtime.RuntimeDriver")
 @Component(immediate = true, service = {}, configurationPid = NativeRuntimeDriverComponent.PID)
 @Designate(ocd = NativeRuntimeDriverComponent.Config.class)
 public class NativeRuntimeDriverComponent {

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * runtime that cannot work here (not root, the binary missing or failing {@code --version}) is
  * published as unavailable with the reason, so {@code drivers} says why.
  */
+// Registered by hand, not by DS: said in the manifest, for resolvers that check services (Karaf).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.runtime.RuntimeDriver")
 @Component(immediate = true, service = {}, configurationPid = OciRuntimeDriverComponent.PID)
 @Designate(ocd = OciRuntimeDriverComponent.Config.class)
 public class OciRuntimeDriverComponent {

@@ -24,6 +24,8 @@ import java.util.Hashtable;
  * {@link UnavailableDriver}). Registered by hand because whether there is a driver at all is
  * decided here.
  */
+// Registered by hand, not by DS: said in the manifest, for resolvers that check services (Karaf).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.storage.StorageDriver")
 @Component(immediate = true, service = {}, configurationPid = OverlayStorageDriverComponent.PID)
 @Designate(ocd = OverlayStorageDriverComponent.Config.class)
 public class OverlayStorageDriverComponent {

@@ -21,6 +21,8 @@ import java.util.Hashtable;
  * Publishes the vfs driver. It works on any filesystem, so it always registers; it ranks below
  * overlay, so overlay is the default where it works.
  */
+// Registered by hand, not by DS: said in the manifest, for resolvers that check services (Karaf).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.berth.api.storage.StorageDriver")
 @Component(immediate = true, service = {}, configurationPid = VfsStorageDriverComponent.PID)
 @Designate(ocd = VfsStorageDriverComponent.Config.class)
 public class VfsStorageDriverComponent {
