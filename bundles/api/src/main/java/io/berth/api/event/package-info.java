@@ -4,7 +4,7 @@
  * the services that make them to the {@link io.berth.api.event.EventService}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.berth.api.event;
 
 import org.osgi.annotation.bundle.Export;
