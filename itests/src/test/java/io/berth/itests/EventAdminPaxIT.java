@@ -7,7 +7,6 @@ import io.berth.api.container.CreateRequest;
 import io.berth.api.container.HostConfig;
 import io.berth.api.event.EventTopics;
 import io.berth.api.image.ImageStore;
-import io.berth.testing.BusyboxImage;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -36,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 /**
  * The engine's events on OSGi Event Admin, as an embedder's bundle sees them: this test's probe
@@ -57,11 +55,7 @@ public class EventAdminPaxIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        // Built outside the framework, where the fixtures are on the class path; under target/.
-        Path archive = Files.createTempFile(Files.createDirectories(Path.of("target")), "busybox", ".tar");
-        archive.toFile().deleteOnExit();
-        BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
-        return PlatformPaxIT.distribution(systemProperty("berth.test.busybox").value(archive.toString()));
+        return PlatformPaxIT.distributionWithBusybox();
     }
 
     @Test

@@ -70,6 +70,18 @@ public class PlatformPaxIT {
         return distribution();
     }
 
+    /**
+     * The distribution's bundle set with a busybox archive built outside the framework (where the
+     * fixtures are on the class path), under target/, its path in {@code berth.test.busybox}.
+     */
+    static Option[] distributionWithBusybox() throws IOException {
+        // Under target/, gone when this JVM exits (the framework runs in it).
+        Path archive = Files.createTempFile(Files.createDirectories(Path.of("target")), "busybox", ".tar");
+        archive.toFile().deleteOnExit();
+        io.berth.testing.BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
+        return distribution(org.ops4j.pax.exam.CoreOptions.systemProperty("berth.test.busybox").value(archive.toString()));
+    }
+
     /** The distribution's bundle set, on a fresh engine root, plus {@code extra}. */
     static Option[] distribution(Option... extra) throws IOException {
         Path work = Files.createTempDirectory("berth-paxit");

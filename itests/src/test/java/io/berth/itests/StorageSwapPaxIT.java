@@ -5,7 +5,6 @@ import io.berth.api.driver.DriverRegistry;
 import io.berth.api.driver.DriverType;
 import io.berth.api.image.ImageDetails;
 import io.berth.api.image.ImageStore;
-import io.berth.testing.BusyboxImage;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -25,7 +24,6 @@ import java.time.Duration;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 /**
  * Storage drivers swapped while the engine runs: with the overlay bundle stopped, images stay
@@ -45,12 +43,7 @@ public class StorageSwapPaxIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        // Built outside the framework, where the fixtures are on the class path.
-        // Under target/, gone when this JVM exits (the framework runs in it).
-        Path archive = Files.createTempFile(Files.createDirectories(Path.of("target")), "busybox", ".tar");
-        archive.toFile().deleteOnExit();
-        BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
-        return PlatformPaxIT.distribution(systemProperty("berth.test.busybox").value(archive.toString()));
+        return PlatformPaxIT.distributionWithBusybox();
     }
 
     @Test

@@ -93,17 +93,9 @@ final class CreateBodies {
             }
         }
         UpdateRequest.Builder b = UpdateRequest.builder();
-        long quota = Json.longValue(body, "CpuQuota");
-        long period = Json.longValue(body, "CpuPeriod");
-        long nano = Json.longValue(body, "NanoCpus");
-        if (nano != 0) {
-            if (quota != 0 || period != 0) {
-                throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
-            }
-            checkNanoCpus(nano);
-            period = 100_000;
-            quota = nano * period / 1_000_000_000L;
-        }
+        long[] cpu = quotaAndPeriod(body);
+        long quota = cpu[0];
+        long period = cpu[1];
         b.memory(nonZero(Json.longValue(body, "Memory"))).memorySwap(nonZero(Json.longValue(body, "MemorySwap")))
                 .cpuQuota(nonZero(quota)).cpuPeriod(nonZero(period)).cpuShares(nonZero(Json.longValue(body, "CpuShares")))
                 .cpusetCpus(Json.nonEmpty(body, "CpusetCpus"));
@@ -314,10 +306,11 @@ final class CreateBodies {
         return map == null ? Map.of() : map;
     }
 
-    private static Resources resources(JsonNode h) {
-        long nano = Json.longValue(h, "NanoCpus");
-        long quota = Json.longValue(h, "CpuQuota");
-        long period = Json.longValue(h, "CpuPeriod");
+    /** CpuQuota and CpuPeriod of a HostConfig or UpdateConfig, NanoCpus made into them (a 100 ms period) as docker's daemon does. */
+    private static long[] quotaAndPeriod(JsonNode o) {
+        long nano = Json.longValue(o, "NanoCpus");
+        long quota = Json.longValue(o, "CpuQuota");
+        long period = Json.longValue(o, "CpuPeriod");
         if (nano != 0) {
             if (quota != 0 || period != 0) {
                 throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
@@ -326,6 +319,13 @@ final class CreateBodies {
             period = 100_000;
             quota = nano * period / 1_000_000_000L;
         }
+        return new long[]{quota, period};
+    }
+
+    private static Resources resources(JsonNode h) {
+        long[] cpu = quotaAndPeriod(h);
+        long quota = cpu[0];
+        long period = cpu[1];
         JsonNode pids = Json.get(h, "PidsLimit");
         return Resources.builder().memory(Json.longValue(h, "Memory")).memorySwap(Json.longValue(h, "MemorySwap"))
                 .cpuQuota(quota).cpuPeriod(period).cpuShares(Json.longValue(h, "CpuShares"))

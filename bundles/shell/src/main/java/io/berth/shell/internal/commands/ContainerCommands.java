@@ -520,9 +520,9 @@ public class ContainerCommands implements Commands {
 
     @Command(name = "update", usage = "[OPTIONS] CONTAINER [CONTAINER...]", minArgs = 1, aliases = {"container update"})
     @Descriptor("Update configuration of one or more containers")
-    public int update(CommandContext ctx, UpdateFlags flags, @Descriptor("Containers to update") List<String> names)
+    public int update(CommandContext ctx, ResourceFlags flags, @Descriptor("Containers to update") List<String> names)
             throws InterruptedException {
-        io.berth.api.container.UpdateRequest request = flags.request();
+        io.berth.api.container.UpdateRequest request = flags.update();
         if (request.isEmpty()) {
             ctx.err().println("you must provide one or more flags when using this command");
             return 1;

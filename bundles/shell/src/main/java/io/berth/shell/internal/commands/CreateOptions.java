@@ -17,7 +17,6 @@ import io.berth.views.VolumeMounts;
 import io.berth.shell.internal.output.Units;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,7 +29,7 @@ import java.util.Set;
 
 /** The options {@code create} and {@code run} share, and how they become a {@link CreateRequest}. */
 @Options
-public class CreateOptions {
+public class CreateOptions extends ResourceFlags {
     /** The value of string options that were not given at all (no command line can contain a NUL). */
     static final String UNSET = "\0";
     private static final Set<String> ULIMITS = Set.of("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
@@ -44,8 +43,6 @@ public class CreateOptions {
     public String pull;
     @Option(names = {"--platform"}, description = "Set platform if server is multi-platform capable (os/arch[/variant])")
     public String platform;
-    @Option(names = {"--restart"}, description = "Restart policy to apply when a container exits (no, on-failure[:max-retries], always, unless-stopped)")
-    public String restart;
     @Option(names = {"--name"}, description = "Assign a name to the container")
     public String name;
     @Option(names = {"-e", "--env"}, description = "Set environment variables")
@@ -108,22 +105,6 @@ public class CreateOptions {
     public String runtime;
     @Option(names = {"--storage-driver"}, description = "Storage driver for this container's filesystem (Berth)")
     public String storage;
-    @Option(names = {"-m", "--memory"}, description = "Memory limit")
-    public String memory;
-    @Option(names = {"--memory-swap"}, description = "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
-    public String memorySwap;
-    @Option(names = {"--cpus"}, description = "Number of CPUs")
-    public String cpus;
-    @Option(names = {"-c", "--cpu-shares"}, description = "CPU shares (relative weight)")
-    public String cpuShares;
-    @Option(names = {"--cpu-period"}, description = "Limit CPU CFS (Completely Fair Scheduler) period")
-    public String cpuPeriod;
-    @Option(names = {"--cpu-quota"}, description = "Limit CPU CFS (Completely Fair Scheduler) quota")
-    public String cpuQuota;
-    @Option(names = {"--cpuset-cpus"}, description = "CPUs in which to allow execution (0-3, 0,1)")
-    public String cpusetCpus;
-    @Option(names = {"--pids-limit"}, description = "Tune container pids limit (set -1 for unlimited)")
-    public String pidsLimit;
     @Option(names = {"--log-opt"}, description = "Log driver options (max-size, max-file)")
     public List<String> logOpt;
     @Option(names = {"--ulimit"}, description = "Ulimit options (name=soft[:hard]); a hard limit above the engine's own fails the start")
@@ -321,47 +302,6 @@ public class CreateOptions {
             }
         }
         return out;
-    }
-
-    private Resources resources() {
-        long mem = memory.isEmpty() ? 0 : flagBytes("-m, --memory", memory);
-        long swap = memorySwap.isEmpty() ? 0 : memorySwap.strip().equals("-1") ? -1 : flagBytes("--memory-swap", memorySwap);
-        long quota = cpuQuota.isEmpty() ? 0 : flagInteger("--cpu-quota", cpuQuota);
-        long period = cpuPeriod.isEmpty() ? 0 : flagInteger("--cpu-period", cpuPeriod);
-        if (!cpus.isEmpty()) {
-            if (quota != 0 || period != 0) {
-                throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set");
-            }
-            period = CPUS_PERIOD;
-            quota = cpusQuota(cpus);
-        }
-        long shares = cpuShares.isEmpty() ? 0 : flagInteger("-c, --cpu-shares", cpuShares);
-        long pids = pidsLimit.isEmpty() ? 0 : flagInteger("--pids-limit", pidsLimit);
-        if (pids < -1) {
-            pids = -1;
-        }
-        return Resources.builder().memory(mem).memorySwap(swap).cpuQuota(quota).cpuPeriod(period).cpuShares(shares)
-                .cpusetCpus(blankToNull(cpusetCpus)).pidsLimit(pids).build();
-    }
-
-    /** The CFS period {@code --cpus} sets, as docker's daemon applies NanoCpus. */
-    static final long CPUS_PERIOD = 100_000;
-
-    /** {@code --cpus} as a CFS quota per {@link #CPUS_PERIOD}, checked as docker's daemon checks NanoCpus. */
-    static long cpusQuota(String cpus) {
-        BigDecimal n;
-        try {
-            n = new BigDecimal(cpus.strip());
-        } catch (NumberFormatException e) {
-            throw new InvalidArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
-                    + cpus + " as a rational number");
-        }
-        int available = Runtime.getRuntime().availableProcessors();
-        if (n.compareTo(new BigDecimal("0.01")) < 0 || n.compareTo(BigDecimal.valueOf(available)) > 0) {
-            throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + available + ".00, as there are only "
-                    + available + " CPUs available");
-        }
-        return n.multiply(BigDecimal.valueOf(CPUS_PERIOD)).longValue();
     }
 
     /**
