@@ -7,12 +7,12 @@
 # registry tests), openssl (a test CA for registries over TLS), attr (setfattr: xattrs in
 # GNU tar archives for the tar codec tests), docker.io (dockerd, the reference FidelityIT compares
 # Berth with), tini (the init `run --init` runs; its static build, /usr/bin/tini-static), docker-compose
-# (1.29.2: ComposeConfigIT compares `compose config` with its `config`), plus
-# what the build needs.
+# (1.29.2: ComposeConfigIT compares `compose config` with its `config`), chromium (a real browser,
+# headless, for the Web Console page's test), plus what the build needs.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/install-build-deps.sh"
-packages="busybox-static skopeo umoci runc crun docker.io tini docker-compose docker-registry bsdutils iproute2 iptables containernetworking-plugins procps python3 openssl attr"
+packages="busybox-static skopeo umoci runc crun docker.io tini docker-compose docker-registry bsdutils iproute2 iptables containernetworking-plugins procps python3 openssl attr chromium"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -118,11 +118,16 @@ class KarafIT {
         Path archive = work.resolve("busybox.tar");
         BusyboxImage.build().writeDockerArchive(archive, "busybox:latest");
 
+        // Both read after a full collection (heap() runs one first).
+        String heapBefore = heap();
+        long rssBefore = rssKilobytes();
         long installing = System.nanoTime();
         consoleOk("feature:install berth");
         consoleOk("berth:load -i " + archive);
         assertThat(consoleOk("berth:run -d --name k1 busybox sleep 300").out().strip()).matches("[0-9a-f]{64}");
         long firstContainer = (System.nanoTime() - installing) / 1_000_000;
+        String heapWith = heap();
+        long rssWith = rssKilobytes();
 
         // One DS, ConfigAdmin and shell: Berth brings no second copy of Karaf's.
         List<String> bundles = symbolicNames(consoleOk("bundle:list -t 0 -s").out());
@@ -170,9 +175,11 @@ class KarafIT {
         assertThat(consoleOk("berth:ps --format '{{.Names}}'").out()).isEqualTo("kp-web-1\n");
         consoleOk("berth:compose -f " + compose + " -p kp down");
 
-        long rss = rssKilobytes();
+        // Figures for the record (never asserted): Karaf's JVM before Berth, with it, with its optional parts.
         System.out.println("KarafIT: feature:install berth to the first container running " + firstContainer
-                + " ms; Karaf with Berth and its optional features: VmRSS " + rss / 1024 + " MB");
+                + " ms; Karaf's VmRSS " + rssBefore / 1024 + " MB before, " + rssWith / 1024 + " MB with Berth running a container, "
+                + rssKilobytes() / 1024 + " MB with its optional features too; heap used (after a GC) " + heapBefore
+                + " before, " + heapWith + " with Berth");
     }
 
     @Test
@@ -250,21 +257,33 @@ class KarafIT {
         return r;
     }
 
+    /** The heap Karaf's JVM uses after a full collection, as jcmd's GC.heap_info says it ("used NNNK"). */
+    private String heap() throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        long pid = karafJava().pid();
+        run(new ProcessBuilder(jcmd, Long.toString(pid), "GC.run"));
+        Installation.Result info = Installation.run(new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info"), null, "jcmd");
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info.out());
+        return used.find() ? Long.parseLong(used.group(1)) / 1024 + " MB" : "unknown (" + info.out().strip() + ")";
+    }
+
     /** Karaf's JVM: the java process under bin/karaf's script. */
-    private long rssKilobytes() throws IOException {
+    private ProcessHandle karafJava() {
         List<ProcessHandle> all = new ArrayList<>();
         all.add(process.toHandle());
         process.toHandle().descendants().forEach(all::add);
-        for (ProcessHandle h : all) {
-            if (h.info().command().orElse("").endsWith("/java")) {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(h.pid()), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("\\D", ""));
-                    }
-                }
+        return all.stream().filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst()
+                .orElseThrow(() -> new AssertionError("no java process under Karaf's " + process.pid()));
+    }
+
+    /** Karaf's JVM's resident set. */
+    private long rssKilobytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(karafJava().pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
             }
         }
-        throw new AssertionError("no java process under Karaf's " + process.pid());
+        throw new AssertionError("no VmRSS for Karaf's JVM");
     }
 
     /** The last column of {@code bundle:list -s}: each bundle's symbolic name. */
