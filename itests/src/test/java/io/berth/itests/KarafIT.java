@@ -102,6 +102,7 @@ class KarafIT {
                     process.destroyForcibly().waitFor();
                 }
             }
+            stopAnyKaraf();
             assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(work.toString());
         } finally {
             leftovers();
@@ -206,6 +207,20 @@ class KarafIT {
             t.waitFor();
         }
         assertThat(consoleOk("berth:ps -aq").out()).isBlank();
+    }
+
+    /** Stops the Karaf of this test's home, however it was started (its shutdown port), and waits until it is gone. */
+    private void stopAnyKaraf() throws Exception {
+        if (karaf == null || !Files.isDirectory(karaf)) {
+            return;
+        }
+        run(new ProcessBuilder(karaf.resolve("bin/stop").toString()));
+        Conditions.await("Karaf stopped", Duration.ofSeconds(60), () -> {
+            ProcessBuilder status = new ProcessBuilder(karaf.resolve("bin/status").toString());
+            status.environment().putAll(JAVA);
+            Process p = status.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() != 0;
+        });
     }
 
     /**
