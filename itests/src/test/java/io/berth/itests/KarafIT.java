@@ -240,14 +240,38 @@ class KarafIT {
             }
         }
         List<String> mounts = new ArrayList<>();
+        List<Path> hierarchies = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String point = line.split(" ")[4];
+            String[] f = line.split(" ");
+            String point = f[4];
             if (point.startsWith(work.toString())) {
                 mounts.add(0, point);
+            }
+            String type = f[List.of(f).indexOf("-") + 1];
+            if (type.equals("cgroup") || type.equals("cgroup2")) {
+                hierarchies.add(Path.of(point));
             }
         }
         for (String point : mounts) {
             run(new ProcessBuilder("umount", "-l", point));
+        }
+        // Their cgroups, under the engine's berth/ parent in each hierarchy, once their processes are gone.
+        Path records = work.resolve("root").resolve("containers");
+        if (Files.isDirectory(records)) {
+            try (var ids = Files.list(records)) {
+                for (Path id : ids.toList()) {
+                    for (Path h : hierarchies) {
+                        Path cgroup = h.resolve("berth").resolve(id.getFileName().toString());
+                        for (int i = 0; i < 50 && Files.isDirectory(cgroup); i++) {
+                            try {
+                                Files.delete(cgroup);
+                            } catch (IOException busy) {
+                                Thread.sleep(100);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

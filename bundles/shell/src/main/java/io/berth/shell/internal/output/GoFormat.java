@@ -3,8 +3,11 @@ package io.berth.shell.internal.output;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Go's {@code fmt.Sprintf} for the values a template has (strings, numbers, booleans, nil, and
@@ -105,7 +108,7 @@ final class GoFormat {
             String body = verb(verb, v, precision, plus, sharp, space);
             if (body == null) {
                 out.append("%!").append(verb).append('(').append(v.isNull() || v.isMissingNode() ? "<nil>"
-                        : typeName(v) + "=" + Template.print(v)).append(')');
+                        : typeName(v) + "=" + print(v)).append(')');
                 continue;
             }
             out.append(pad(body, width, minus, zero && !minus && !isText(verb, v), zero && !minus));
@@ -116,7 +119,7 @@ final class GoFormat {
                 if (k > next) {
                     out.append(", ");
                 }
-                out.append(typeName(args.get(k))).append('=').append(Template.print(args.get(k)));
+                out.append(typeName(args.get(k))).append('=').append(print(args.get(k)));
             }
             out.append(')');
         }
@@ -134,12 +137,12 @@ final class GoFormat {
                 if (v.isIntegralNumber() || v.isFloatingPointNumber()) {
                     return number(v, 'v', precision, plus, space);
                 }
-                String s = plus && v.isObject() ? Template.printWithNames(v) : Template.print(v);
+                String s = plus && v.isObject() ? printWithNames(v) : print(v);
                 return s;
             }
             case 's' -> {
                 if (v.isTextual() || v.isContainerNode()) {
-                    String s = v.isTextual() ? v.textValue() : Template.print(v);
+                    String s = v.isTextual() ? v.textValue() : print(v);
                     return precision >= 0 ? runes(s, precision) : s;
                 }
                 return null;
@@ -210,7 +213,7 @@ final class GoFormat {
             s = switch (verb) {
                 case 'f', 'F' -> String.format(Locale.ROOT, "%." + (precision < 0 ? 6 : precision) + "f", d);
                 case 'e', 'E' -> goExponent(String.format(Locale.ROOT, "%." + (precision < 0 ? 6 : precision) + "e", d), verb == 'E');
-                default -> precision < 0 ? Template.print(v) : goExponent(String.format(Locale.ROOT, "%." + precision + "g", d), verb == 'G');
+                default -> precision < 0 ? print(v) : goExponent(String.format(Locale.ROOT, "%." + precision + "g", d), verb == 'G');
             };
         }
         if (!s.startsWith("-") && (plus || space)) {
@@ -287,5 +290,62 @@ final class GoFormat {
             return "[]interface {}";
         }
         return v instanceof Template.MapNode ? "map[string]interface {}" : "struct";
+    }
+
+    /** A value as Go's fmt %v prints it: maps with sorted keys, structs as their values in order. */
+    static String print(JsonNode v) {
+        if (v == null || v.isMissingNode()) {
+            return "<no value>";
+        }
+        if (v.isNull()) {
+            return "<nil>";
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        if (v.isIntegralNumber()) {
+            return v.bigIntegerValue().toString();
+        }
+        if (v.isNumber()) {
+            double d = v.doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e21 ? String.valueOf((long) d) : String.valueOf(d);
+        }
+        if (v.isBoolean()) {
+            return String.valueOf(v.booleanValue());
+        }
+        if (v.isArray()) {
+            List<String> parts = new ArrayList<>();
+            v.forEach(e -> parts.add(print(e)));
+            return "[" + String.join(" ", parts) + "]";
+        }
+        if (!(v instanceof Template.MapNode)) {
+            // A struct: its fields' values in their order, as Go's %v prints a struct.
+            List<String> parts = new ArrayList<>();
+            v.fields().forEachRemaining(e -> {
+                if (!Template.isMethod(e.getKey())) {
+                    parts.add(print(e.getValue()));
+                }
+            });
+            return "{" + String.join(" ", parts) + "}";
+        }
+        Map<String, String> sorted = new TreeMap<>();
+        v.fields().forEachRemaining(e -> sorted.put(e.getKey(), print(e.getValue())));
+        StringBuilder b = new StringBuilder("map[");
+        sorted.forEach((k, val) -> b.append(b.length() > 4 ? " " : "").append(k).append(':').append(val));
+        return b.append(']').toString();
+    }
+
+    /** Go's %+v: a struct's fields with their names ({@code {Name:no MaximumRetryCount:0}}). */
+    static String printWithNames(JsonNode v) {
+        if (!v.isObject() || v instanceof Template.MapNode) {
+            return print(v);
+        }
+        List<String> parts = new ArrayList<>();
+        v.fields().forEachRemaining(e -> {
+            if (!Template.isMethod(e.getKey())) {
+                parts.add(e.getKey() + ":" + printWithNames(e.getValue()));
+            }
+        });
+        return "{" + String.join(" ", parts) + "}";
     }
 }

@@ -1,5 +1,7 @@
 package io.berth.shell.internal.output;
 
+import static io.berth.shell.internal.output.GoFormat.print;
+import static io.berth.shell.internal.output.GoFormat.printWithNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -298,64 +300,6 @@ public final class Template {
 
     private static IllegalArgumentException error(String message) {
         return new IllegalArgumentException("template: :1: " + message);
-    }
-
-    // ---- printing values as Go's fmt %v does ----
-
-    static String print(JsonNode v) {
-        if (v == null || v.isMissingNode()) {
-            return "<no value>";
-        }
-        if (v.isNull()) {
-            return "<nil>";
-        }
-        if (v.isTextual()) {
-            return v.textValue();
-        }
-        if (v.isIntegralNumber()) {
-            return v.bigIntegerValue().toString();
-        }
-        if (v.isNumber()) {
-            double d = v.doubleValue();
-            return d == Math.rint(d) && Math.abs(d) < 1e21 ? String.valueOf((long) d) : String.valueOf(d);
-        }
-        if (v.isBoolean()) {
-            return String.valueOf(v.booleanValue());
-        }
-        if (v.isArray()) {
-            List<String> parts = new ArrayList<>();
-            v.forEach(e -> parts.add(print(e)));
-            return "[" + String.join(" ", parts) + "]";
-        }
-        if (!(v instanceof MapNode)) {
-            // A struct: its fields' values in their order, as Go's %v prints a struct.
-            List<String> parts = new ArrayList<>();
-            v.fields().forEachRemaining(e -> {
-                if (!isMethod(e.getKey())) {
-                    parts.add(print(e.getValue()));
-                }
-            });
-            return "{" + String.join(" ", parts) + "}";
-        }
-        Map<String, String> sorted = new TreeMap<>();
-        v.fields().forEachRemaining(e -> sorted.put(e.getKey(), print(e.getValue())));
-        StringBuilder b = new StringBuilder("map[");
-        sorted.forEach((k, val) -> b.append(b.length() > 4 ? " " : "").append(k).append(':').append(val));
-        return b.append(']').toString();
-    }
-
-    /** Go's %+v: a struct's fields with their names ({@code {Name:no MaximumRetryCount:0}}). */
-    static String printWithNames(JsonNode v) {
-        if (!v.isObject() || v instanceof MapNode) {
-            return print(v);
-        }
-        List<String> parts = new ArrayList<>();
-        v.fields().forEachRemaining(e -> {
-            if (!isMethod(e.getKey())) {
-                parts.add(e.getKey() + ":" + printWithNames(e.getValue()));
-            }
-        });
-        return "{" + String.join(" ", parts) + "}";
     }
 
     static boolean truth(JsonNode v) {
