@@ -184,7 +184,7 @@ class KarafIT {
     }
 
     @Test
-    void anInteractiveContainerInKarafsSshConsole() throws Exception {
+    void anInteractiveContainerInKarafsSshAndLocalConsoles() throws Exception {
         String version = System.getProperty("berth.version", "0.1.0-SNAPSHOT");
         consoleOk("feature:repo-add mvn:io.berth/berth-features/" + version + "/xml/features");
         consoleOk("feature:install berth");
@@ -207,12 +207,45 @@ class KarafIT {
             t.waitFor();
         }
         assertThat(consoleOk("berth:ps -aq").out()).isBlank();
+
+        // Karaf's local console: bin/karaf on the user's terminal, Berth installed from before the restart. Its
+        // terminal buffers what commands write until they flush it, which a Gogo pipe's flush does not reach.
+        stopAnyKaraf();
+        try (TerminalSession t = new TerminalSession(karaf.resolve("bin/karaf").toString(), 30, 100, JAVA)) {
+            int at = t.await("@root()>", 0, Duration.ofSeconds(120));
+            Conditions.await("Berth's commands back after the restart", Duration.ofSeconds(60), () -> {
+                try {
+                    return consoleOk("berth:info").out().contains(work.resolve("run").toString());
+                } catch (AssertionError | IOException e) {
+                    return false;
+                }
+            });
+            t.type("berth:run -it --rm --network none busybox sh\r");
+            at = t.await("/ # ", at);
+            t.type("stty size; tty; echo $((6*7))\r");
+            at = t.await("30 100", at);
+            at = t.await("/dev/pts/", at);
+            at = t.await("42", at);
+            t.type("exit\r");
+            t.await("@root()>", at);
+            assertThat(consoleOk("berth:ps -aq").out()).isBlank();
+            // logout on the local console shuts Karaf down.
+            t.type("logout\r");
+            t.waitFor();
+        }
     }
 
     /** Stops the Karaf of this test's home, however it was started (its shutdown port), and waits until it is gone. */
     private void stopAnyKaraf() throws Exception {
         if (karaf == null || !Files.isDirectory(karaf)) {
             return;
+        }
+        java.util.Properties instances = new java.util.Properties();
+        Path recorded = karaf.resolve("instances/instance.properties");
+        if (Files.isRegularFile(recorded)) {
+            try (var in = Files.newInputStream(recorded)) {
+                instances.load(in);
+            }
         }
         run(new ProcessBuilder(karaf.resolve("bin/stop").toString()));
         Conditions.await("Karaf stopped", Duration.ofSeconds(60), () -> {
@@ -221,6 +254,15 @@ class KarafIT {
             Process p = status.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() != 0;
         });
+        // Its JVM outlives bin/karaf's script, so this subreaper adopts it: reaped here, or bin/karaf would take the
+        // zombie's pid (instance.properties) for a running Karaf and refuse to start again.
+        String pid = instances.getProperty("item.0.pid", "").strip();
+        if (pid.matches("\\d+")) {
+            Conditions.await("Karaf's JVM " + pid + " gone", Duration.ofSeconds(30), () -> {
+                io.berth.posix.Native.reap(Integer.parseInt(pid));
+                return !Files.exists(Path.of("/proc", pid));
+            });
+        }
     }
 
     /**

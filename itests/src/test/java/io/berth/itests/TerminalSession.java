@@ -64,13 +64,21 @@ final class TerminalSession implements AutoCloseable {
 
     /** Waits until the output holds {@code text} after position {@code from}; returns where it ends. */
     int await(String text, int from) throws Exception {
-        int[] end = new int[1];
-        Conditions.await("'" + text + "' on the terminal; it shows:\n" + screen(), Duration.ofSeconds(30), () -> {
-            int at = screen().indexOf(text, from);
-            end[0] = at + text.length();
-            return at >= 0;
-        });
-        return end[0];
+        return await(text, from, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #await(String, int)}, waiting at most {@code timeout}; the failure shows the screen as it is then. */
+    int await(String text, int from, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int at;
+        while ((at = screen().indexOf(text, from)) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for '" + text
+                        + "' on the terminal; it shows:\n" + screen().substring(Math.min(from, screen().length())));
+            }
+            Thread.sleep(10);
+        }
+        return at + text.length();
     }
 
     /** The terminal device of the program the session runs (script's child). */

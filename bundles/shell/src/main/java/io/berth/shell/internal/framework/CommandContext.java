@@ -56,11 +56,23 @@ public final class CommandContext {
         PrintStream err = process != null ? process.err() : out;
         Terminal terminal = ConsoleTerminal.of(session, process);
         Path cwd = session != null ? session.currentDir() : Path.of("").toAbsolutePath();
-        return new CommandContext(session, in, utf8(out), utf8(err), terminal, cwd);
+        return new CommandContext(session, in, utf8(out, terminal), utf8(err, terminal), terminal, cwd);
     }
 
-    private static PrintStream utf8(PrintStream stream) {
-        return new PrintStream(stream, true, StandardCharsets.UTF_8);
+    /** A UTF-8 print stream on a Gogo stream whose flush reaches the console's screen (see {@link Terminal#flush}). */
+    private static PrintStream utf8(PrintStream stream, Terminal terminal) {
+        return new PrintStream(new java.io.FilterOutputStream(stream) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                stream.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                stream.flush();
+                terminal.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
     }
 
     /** The Gogo session, or {@code null} outside one (unit tests). */

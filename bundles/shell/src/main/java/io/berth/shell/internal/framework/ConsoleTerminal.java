@@ -93,6 +93,13 @@ final class ConsoleTerminal implements Terminal {
     }
 
     @Override
+    public void flush() {
+        if (outputTerminal) {
+            terminal.flush();
+        }
+    }
+
+    @Override
     public AutoCloseable enterRawMode() throws IOException {
         org.jline.terminal.Attributes previous = terminal.enterRawMode();
         return () -> terminal.setAttributes(previous);

@@ -81,4 +81,12 @@ public interface Terminal {
      * the returned handle is closed.
      */
     AutoCloseable enterRawMode() throws IOException;
+
+    /**
+     * Sends what the terminal's own output holds to the screen. A command's flush does not get
+     * there by itself when its output goes through a Gogo pipe: Gogo writes to the console
+     * through a channel, which has no flush, and Karaf's local console buffers its terminal.
+     */
+    default void flush() {
+    }
 }
