@@ -49,6 +49,11 @@ class KarafIT {
         work = Files.createTempDirectory("berth-karaf");
         karaf = work.resolve("karaf");
         run(new ProcessBuilder("cp", "-a", unpacked.toString(), karaf.toString()));
+        // What Karaf's felix-http and webconsole features install, fetched by the build: added to its system/ repository
+        // as a user of an offline Karaf adds bundles.
+        Path system = Path.of(System.getProperty("berth.karaf.system", "target/karaf-system"));
+        Requirements.require(Files.isDirectory(system), "Karaf's WebConsole bundles are not at " + system + " (mvn verify fetches them)");
+        run(new ProcessBuilder("cp", "-a", system + "/.", karaf.resolve("system").toString()));
         String tag = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(3));
         bridge = "bka" + tag;
         chainPrefix = "BKA" + tag.toUpperCase(java.util.Locale.ROOT);
@@ -175,12 +180,55 @@ class KarafIT {
         consoleOk("berth:compose -f " + compose + " -p kp up -d");
         assertThat(consoleOk("berth:ps --format '{{.Names}}'").out()).isEqualTo("kp-web-1\n");
         consoleOk("berth:compose -f " + compose + " -p kp down");
+        heap();
+        long rssOptional = rssKilobytes();
+
+        webConsolePage();
 
         // Figures for the record (never asserted): Karaf's JVM before Berth, with it, with its optional parts.
         System.out.println("KarafIT: feature:install berth to the first container running " + firstContainer
                 + " ms; Karaf's VmRSS " + rssBefore / 1024 + " MB before, " + rssWith / 1024 + " MB with Berth running a container, "
-                + rssKilobytes() / 1024 + " MB with its optional features too; heap used (after a GC) " + heapBefore
+                + rssOptional / 1024 + " MB with its optional features too; heap used (after a GC) " + heapBefore
                 + " before, " + heapWith + " with Berth");
+    }
+
+    /**
+     * Karaf's WebConsole, on Karaf's felix-http feature (Felix's HTTP service on a loopback port), shows Berth's page:
+     * Debian's Chromium logs in as Karaf's user, sees a container running, stops it with the page's button.
+     */
+    private void webConsolePage() throws Exception {
+        Requirements.require(Files.isExecutable(Path.of("/usr/bin/chromium")), "chromium is not installed (apt-get install chromium)");
+        int httpPort = freePort();
+        Files.writeString(karaf.resolve("etc/org.apache.felix.http.cfg"), "org.osgi.service.http.port = " + httpPort
+                + "\norg.apache.felix.http.host = 127.0.0.1\n");
+        consoleOk("feature:install felix-http berth-webconsole");
+        assertThat(consoleOk("feature:list -i").out()).containsPattern("(?m)^webconsole\\s").containsPattern("(?m)^berth-webconsole\\s");
+        consoleOk("berth:run -d --name webk --network none busybox sleep 300");
+        Path reports = Files.createDirectories(Path.of("target/failsafe-reports"));
+        try (HeadlessChromium browser = new HeadlessChromium(work.resolve("chromium"))) {
+            browser.call("Network.enable", Map.of());
+            browser.call("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic "
+                    + java.util.Base64.getEncoder().encodeToString("karaf:karaf".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+            browser.call("Page.enable", Map.of());
+            String row = "document.querySelector('tr[data-container=\"webk\"]')";
+            Conditions.await("webk running on Karaf's WebConsole", Duration.ofSeconds(60), () -> {
+                // Felix's HTTP service and the console's plugins come up one after the other: load the page again until it is there.
+                if ("null".equals(browser.evaluate(row + " && " + row + ".getAttribute('data-state')").asText())) {
+                    browser.call("Page.navigate", Map.of("url", "http://127.0.0.1:" + httpPort + "/system/console/berth"));
+                    Thread.sleep(500);
+                }
+                return "running".equals(browser.evaluate(row + " && " + row + ".getAttribute('data-state')").asText());
+            });
+            assertThat(browser.evaluate("document.querySelector('#berth-drivers').textContent").asText()).contains("overlay");
+            browser.evaluate(row + ".querySelector('button[data-action=\"stop\"]').click()");
+            Conditions.await("webk stopped by the page's button", Duration.ofSeconds(60),
+                    () -> console("berth:inspect -f '{{.State.Status}}' webk").out().strip().equals("exited"));
+            Conditions.await("webk exited on the page", Duration.ofSeconds(30), () ->
+                    "exited".equals(browser.evaluate(row + ".getAttribute('data-state')").asText()));
+            assertThat(browser.evaluate("document.getElementById('berth-error').textContent").asText()).isEmpty();
+            Files.write(reports.resolve("webconsole-berth-karaf.png"), browser.screenshot());
+        }
+        consoleOk("berth:rm webk");
     }
 
     @Test
