@@ -185,11 +185,24 @@ class KarafIT {
 
         webConsolePage();
 
+        // Beside it in the same run, the plain distribution's daemon (Felix with all of Berth's parts) running a container.
+        String plainHeap;
+        long plainRss;
+        try (Installation plain = new Installation()) {
+            long daemon = plain.startDaemon().pid();
+            assertThat(plain.berth("load", "-i", archive.toString()).status()).isZero();
+            assertThat(plain.berth("run", "-d", "--network", "none", "busybox", "sleep", "300").status()).isZero();
+            plainHeap = heap(daemon);
+            plainRss = rssKilobytes(daemon);
+            plain.berth("rm", "-f", plain.berth("ps", "-q").out().strip());
+        }
+
         // Figures for the record (never asserted): Karaf's JVM before Berth, with it, with its optional parts.
         System.out.println("KarafIT: feature:install berth to the first container running " + firstContainer
                 + " ms; Karaf's VmRSS " + rssBefore / 1024 + " MB before, " + rssWith / 1024 + " MB with Berth running a container, "
                 + rssOptional / 1024 + " MB with its optional features too; heap used (after a GC) " + heapBefore
-                + " before, " + heapWith + " with Berth");
+                + " before, " + heapWith + " with Berth; the plain distribution's daemon running a container: VmRSS "
+                + plainRss / 1024 + " MB, heap used " + plainHeap);
     }
 
     /**
@@ -386,14 +399,27 @@ class KarafIT {
         return r;
     }
 
-    /** The heap Karaf's JVM uses after a full collection, as jcmd's GC.heap_info says it ("used NNNK"). */
+    /** The heap Karaf's JVM uses after a full collection. */
     private String heap() throws Exception {
+        return heap(karafJava().pid());
+    }
+
+    /** The heap a JVM uses after a full collection, as jcmd's GC.heap_info says it ("used NNNK" of each generation). */
+    private static String heap(long pid) throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        long pid = karafJava().pid();
         run(new ProcessBuilder(jcmd, Long.toString(pid), "GC.run"));
         Installation.Result info = Installation.run(new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info"), null, "jcmd");
-        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info.out());
-        return used.find() ? Long.parseLong(used.group(1)) / 1024 + " MB" : "unknown (" + info.out().strip() + ")";
+        // The heap's generations (one line for G1, young and old for the serial collector), not the metaspace.
+        long kilobytes = 0;
+        boolean found = false;
+        for (String line : info.out().split("\n")) {
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+            if (!line.contains("Metaspace") && !line.contains("class space") && used.find()) {
+                kilobytes += Long.parseLong(used.group(1));
+                found = true;
+            }
+        }
+        return found ? kilobytes / 1024 + " MB" : "unknown (" + info.out().strip() + ")";
     }
 
     /** Karaf's JVM: the java process under bin/karaf's script. */
@@ -407,12 +433,17 @@ class KarafIT {
 
     /** Karaf's JVM's resident set. */
     private long rssKilobytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(karafJava().pid()), "status"))) {
+        return rssKilobytes(karafJava().pid());
+    }
+
+    /** A process's resident set (VmRSS), in kB. */
+    private static long rssKilobytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
             }
         }
-        throw new AssertionError("no VmRSS for Karaf's JVM");
+        throw new AssertionError("no VmRSS for " + pid);
     }
 
     /** The last column of {@code bundle:list -s}: each bundle's symbolic name. */
