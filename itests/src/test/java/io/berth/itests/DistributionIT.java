@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,6 +119,38 @@ class DistributionIT {
         assertThat(r.err().lines()).hasSize(1);
         assertThat(r.err()).contains("Cannot connect to the Berth daemon at " + berth.host())
                 .contains("Is the daemon running? Start one with 'berth daemon', or 'berth' for a console.");
+    }
+
+    /**
+     * The control socket serves while the daemon starts: version answers at once, any other command
+     * waits for the start to end and then finds everything a started daemon has. A later start on
+     * the same run root reuses the framework's cache: the bundles installed by the first start stay.
+     */
+    @Test
+    void commandsRightAfterTheSocketServesSeeTheWholeDaemonAndALaterStartReusesTheBundleCache() throws Exception {
+        List<String> all = List.of("native", "runc", "crun", "overlay", "vfs", "bridge", "local");
+        Process first = berth.startDaemon();
+        Installation.Result drivers = berth.berth("drivers", "-q");
+        assertThat(drivers.status()).as(drivers.err()).isZero();
+        assertThat(drivers.out().lines().toList()).containsAll(all);
+        Path cache = berth.runRoot.resolve("felix-cache");
+        List<String> installed = bundleDirectories(cache);
+        assertThat(installed).hasSizeGreaterThan(30);
+        first.destroy();
+        assertThat(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        berth.startDaemon();
+        Installation.Result ps = berth.berth("ps", "-a");
+        assertThat(ps.status()).as(ps.err()).isZero();
+        assertThat(berth.berth("drivers", "-q").out().lines().toList()).containsAll(all);
+        assertThat(bundleDirectories(cache)).as("no bundle installed again").isEqualTo(installed);
+    }
+
+    /** The framework cache's bundle directories (bundle1, bundle2…): one per installed bundle, numbered by its id. */
+    private static List<String> bundleDirectories(Path cache) throws IOException {
+        try (var dirs = Files.list(cache)) {
+            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("bundle\\d+")).sorted().toList();
+        }
     }
 
     @Test

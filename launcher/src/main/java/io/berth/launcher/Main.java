@@ -6,14 +6,12 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
-import org.osgi.framework.startlevel.BundleStartLevel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -119,8 +117,9 @@ public final class Main {
                 Configuration.properties(conf.resolve("config.properties")),
                 name -> computed.containsKey(name) ? computed.get(name) : System.getProperty(name));
         properties.putAll(computed);
+        // The framework's cache lives as long as the run root (a tmpfs, emptied when the host starts): a later start
+        // finds the bundles installed there, and installs, updates or removes only what changed (BundleCache).
         properties.putIfAbsent(Constants.FRAMEWORK_STORAGE, runRoot.resolve("felix-cache").toString());
-        properties.putIfAbsent(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
 
         List<Configuration.StartupBundle> bundles =
                 Configuration.startupBundles(conf.resolve("startup.properties"), home);
@@ -132,12 +131,7 @@ public final class Main {
         // has none of them; unset, they use their own bundle's class loader, as they should.
         Thread.currentThread().setContextClassLoader(null);
         framework.init();
-        List<Bundle> installed = new ArrayList<>();
-        for (Configuration.StartupBundle b : bundles) {
-            Bundle bundle = framework.getBundleContext().installBundle(b.path().toUri().toString());
-            bundle.adapt(BundleStartLevel.class).setStartLevel(b.startLevel());
-            installed.add(bundle);
-        }
+        List<Bundle> installed = BundleCache.sync(framework, bundles, Path.of(properties.get(Constants.FRAMEWORK_STORAGE)));
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 bundle.start();

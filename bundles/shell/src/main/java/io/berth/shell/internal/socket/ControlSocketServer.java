@@ -4,6 +4,7 @@ import io.berth.api.engine.Engine;
 import io.berth.shell.internal.framework.CommandRegistrar;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -37,10 +38,12 @@ public class ControlSocketServer {
     private final Thread acceptor;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
+    private final StartupGate startup;
 
     @Activate
     public ControlSocketServer(@Reference Engine engine, @Reference CommandProcessor processor,
-                               @Reference CommandRegistrar registrar) throws IOException {
+                               @Reference CommandRegistrar registrar, BundleContext context) throws IOException {
+        startup = new StartupGate(context);
         Path runRoot = engine.settings().runRoot();
         Files.createDirectories(runRoot);
         socket = runRoot.resolve(SOCKET_NAME);
@@ -62,7 +65,7 @@ public class ControlSocketServer {
                 connections.add(channel);
                 Thread t = new Thread(() -> {
                     try {
-                        new SocketConnection(channel, processor, registrar).run();
+                        new SocketConnection(channel, processor, registrar, startup).run();
                     } finally {
                         connections.remove(channel);
                     }
@@ -79,6 +82,7 @@ public class ControlSocketServer {
 
     @Deactivate
     void deactivate() throws IOException, InterruptedException {
+        startup.close();
         server.close();
         for (SocketChannel c : connections) {
             try {

@@ -25,13 +25,15 @@ final class SocketConnection implements Runnable {
     private final SocketChannel channel;
     private final CommandProcessor processor;
     private final CommandRegistrar registrar;
+    private final StartupGate startup;
     private final FrameWriter writer;
     private volatile Thread commandThread;
 
-    SocketConnection(SocketChannel channel, CommandProcessor processor, CommandRegistrar registrar) {
+    SocketConnection(SocketChannel channel, CommandProcessor processor, CommandRegistrar registrar, StartupGate startup) {
         this.channel = channel;
         this.processor = processor;
         this.registrar = registrar;
+        this.startup = startup;
         this.writer = new FrameWriter(channel, Thread.currentThread().getName() + "-writer");
     }
 
@@ -95,6 +97,21 @@ final class SocketConnection implements Runnable {
     }
 
     private int dispatch(CommandContext context, CommandSession session, List<String> args) {
+        // While the daemon starts, only version answers at once (it is what tells a client the daemon is up); the
+        // rest waits for the start to end, so that it finds every command and service as a started daemon has them.
+        Optional<CommandRegistrar.Resolved> early = args.isEmpty() ? Optional.empty()
+                : registrar.resolve(CommandRegistrar.composeGlobalFlagsLast(args));
+        if (early.isEmpty() || !early.get().displayName().endsWith("version")) {
+            try {
+                if (!startup.await()) {
+                    LOG.log(System.Logger.Level.WARNING, "the daemon has not finished starting after "
+                            + StartupGate.LIMIT.toSeconds() + " s; running '" + String.join(" ", args) + "' anyway");
+                }
+            } catch (InterruptedException e) {
+                // The client went away or was interrupted while waiting.
+                return 130;
+            }
+        }
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
             registrar.printOverview(context.out());
             return 0;
