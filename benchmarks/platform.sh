@@ -1,15 +1,28 @@
 #!/bin/bash
-# Platform figures, Berth beside dockerd (Debian's docker.io) in the same run:
-#  - daemon start until its socket answers a version request (median of RUNS, alternating),
+# Platform figures, Berth beside dockerd (Debian's docker.io) in the same run, each start condition
+# stated:
+#  - daemon start until its socket answers `version` (Berth: also until `ps` answers, the whole
+#    engine started), medians of RUNS with min-max, the two daemons alternating:
+#      first:   the distribution's first start ever (no class-data archive yet: this start records
+#               lib/berth.jsa), fresh roots; dockerd on fresh roots. One sample (it happens once).
+#      boot:    a start with the archive, on fresh roots: the first start after the host started
+#               (the run root is a tmpfs, so the framework's cache is built again).
+#      restart: a start with the archive on the roots of the previous start (the framework's cache
+#               reused), as a daemon restart; dockerd on its previous roots.
 #  - one client command round trip (hyperfine: `bin/berth version` vs `docker version`),
-#  - idle resident memory of the daemon (dockerd counted with its containerd).
+#  - idle resident memory 10 s after the socket answers (dockerd counted with its containerd),
+#    and Berth's Native Memory Tracking summary in a separate start (NMT costs memory itself).
+# Nothing else runs before a sample but the previous sample. The copy of the distribution it
+# starts is its own (under /tmp), so the archive it records is not the build's.
 # Usage: benchmarks/platform.sh [RUNS]   (after `mvn package`; needs root, hyperfine, docker.io)
 set -euo pipefail
 runs=${1:-10}
 top=$(cd "$(dirname "$0")/.." && pwd)
-berth_home=$(ls -d "$top"/distribution/target/berth-*/ | head -1)
-berth_home=${berth_home%/}
+built=$(ls -d "$top"/distribution/target/berth-*/ | head -1)
 work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+berth_home=$work/berth
+cp -a "${built%/}" "$berth_home"
+rm -f "$berth_home/lib/berth.jsa"
 berth_pid=""; docker_pid=""
 cleanup() {
   [ -n "$berth_pid" ] && kill "$berth_pid" 2>/dev/null && wait "$berth_pid" 2>/dev/null || true
@@ -17,13 +30,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in hyperfine dockerd docker; do
-  command -v $tool >/dev/null || { echo "$tool is missing (apt-get install hyperfine docker.io)" >&2; exit 1; }
+for tool in hyperfine dockerd docker jcmd; do
+  command -v $tool >/dev/null || { echo "$tool is missing (apt-get install hyperfine docker.io openjdk-17-jdk-headless)" >&2; exit 1; }
 done
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+stats() { sort -n | awk '{a[NR]=$1} END {m=(NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2); printf "%s ms (%s–%s)", m, a[1], a[NR]}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+export BERTH_HOST="unix://$work/berth-run/berth.sock"
 start_berth() {
   "$berth_home/bin/berth" daemon --root "$work/berth-root" --run-root "$work/berth-run" >/dev/null 2>&1 &
   berth_pid=$!
@@ -35,19 +50,31 @@ start_docker() {
 }
 stop_berth() { kill "$berth_pid"; wait "$berth_pid" || true; berth_pid=""; }
 stop_docker() { kill "$docker_pid"; wait "$docker_pid" || true; docker_pid=""; }
+fresh() { rm -rf "$work/berth-root" "$work/berth-run" "$work/docker-root" "$work/docker-exec"; }
 
-export BERTH_HOST="unix://$work/berth-run/berth.sock"
-berth_starts=(); docker_starts=()
-for i in $(seq 1 "$runs"); do
+# One start of each: prints "VERSION_MS ENGINE_MS DOCKER_MS".
+sample() {
+  local t0 v e d
   t0=$(now_ms); start_berth
-  until "$berth_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
-  berth_starts+=($(( $(now_ms) - t0 ))); stop_berth
+  until "$berth_home/bin/berth" version >/dev/null 2>&1; do sleep 0.005; done
+  v=$(( $(now_ms) - t0 ))
+  "$berth_home/bin/berth" ps >/dev/null
+  e=$(( $(now_ms) - t0 )); stop_berth
   t0=$(now_ms); start_docker
-  until docker -H "unix://$work/docker.sock" version >/dev/null 2>&1; do sleep 0.01; done
-  docker_starts+=($(( $(now_ms) - t0 ))); stop_docker
+  until docker -H "unix://$work/docker.sock" version >/dev/null 2>&1; do sleep 0.005; done
+  d=$(( $(now_ms) - t0 )); stop_docker
+  echo "$v $e $d"
+}
+
+fresh; read -r first_v first_e first_d < <(sample)
+boot_v=(); boot_e=(); boot_d=()
+for i in $(seq 1 "$runs"); do
+  fresh; read -r v e d < <(sample); boot_v+=("$v"); boot_e+=("$e"); boot_d+=("$d")
 done
-berth_start=$(printf '%s\n' "${berth_starts[@]}" | median)
-docker_start=$(printf '%s\n' "${docker_starts[@]}" | median)
+restart_v=(); restart_e=(); restart_d=()
+for i in $(seq 1 "$runs"); do
+  read -r v e d < <(sample); restart_v+=("$v"); restart_e+=("$e"); restart_d+=("$d")
+done
 
 start_berth; start_docker
 until "$berth_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
@@ -62,12 +89,27 @@ containerd_pid=$(pgrep -P "$docker_pid" containerd || true)
 docker_kb=$(rss "$docker_pid")
 [ -n "$containerd_pid" ] && docker_kb=$(( docker_kb + $(rss "$containerd_pid") ))
 docker_rss=$(( docker_kb / 1024 ))
+stop_berth; stop_docker
+
+BERTH_JAVA_OPTS="-XX:NativeMemoryTracking=summary" start_berth
+until "$berth_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
+sleep 10
+nmt_rss=$(( $(rss "$berth_pid") / 1024 ))
+nmt=$(jcmd "$berth_pid" VM.native_memory summary scale=MB | awk '/^-/ {sub(/^- */,""); name=$0; sub(/ *\(.*/,"",name); if (match($0,/committed=[0-9]+MB/)) {c=substr($0,RSTART+10,RLENGTH-12); if (c>0) printf "%s %s MB, ", name, c}}')
+threads=$(ls "/proc/$berth_pid/task" | wc -l)
+stop_berth
 
 ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
+med() { printf '%s\n' "$@" | median; }
 cat <<EOT
 | measure | Berth | dockerd | Berth / dockerd |
 |---|---|---|---|
-| daemon start → socket answers (median of $runs) | ${berth_start} ms | ${docker_start} ms | $(ratio "$berth_start" "$docker_start") |
+| first start → \`version\` (records the CDS archive; fresh roots) | ${first_v} ms | ${first_d} ms | $(ratio "$first_v" "$first_d") |
+| start after a host boot → \`version\` (fresh roots, median of $runs) | $(printf '%s\n' "${boot_v[@]}" | stats) | $(printf '%s\n' "${boot_d[@]}" | stats) | $(ratio "$(med "${boot_v[@]}")" "$(med "${boot_d[@]}")") |
+| restart → \`version\` (previous roots, framework cache reused, median of $runs) | $(printf '%s\n' "${restart_v[@]}" | stats) | $(printf '%s\n' "${restart_d[@]}" | stats) | $(ratio "$(med "${restart_v[@]}")" "$(med "${restart_d[@]}")") |
+| Berth's whole engine started (\`ps\` answers): first / after a boot / restart | ${first_e} ms / $(printf '%s\n' "${boot_e[@]}" | stats) / $(printf '%s\n' "${restart_e[@]}" | stats) | | |
 | \`version\` round trip, client process included (mean of 200) | ${berth_rt} ms | ${docker_rt} ms | $(ratio "$berth_rt" "$docker_rt") |
-| idle daemon RSS after 10 s | ${berth_rss} MB | ${docker_rss} MB (with containerd) | $(ratio "$berth_rss" "$docker_rss") |
+| idle daemon RSS 10 s after its socket answers | ${berth_rss} MB | ${docker_rss} MB (with containerd) | $(ratio "$berth_rss" "$docker_rss") |
+
+Berth idle, with Native Memory Tracking (VmRSS ${nmt_rss} MB, ${threads} threads), committed: ${nmt%, }
 EOT
