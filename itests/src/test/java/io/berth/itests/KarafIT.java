@@ -255,15 +255,7 @@ class KarafIT {
         String client = karaf.resolve("bin/client") + " -a " + sshPort + " -u karaf -p karaf";
         // Karaf's prompt, karaf@root()> with the user's name in bold.
         try (TerminalSession t = new TerminalSession(client, 30, 100, JAVA)) {
-            int at = t.await("@root()>", 0);
-            t.type("berth:run -it --rm --network none busybox sh\r");
-            at = t.await("# ", at);
-            t.type("stty size; tty; echo $((6*7))\r");
-            at = t.await("30 100", at);
-            at = t.await("/dev/pts/", at);
-            at = t.await("42", at);
-            t.type("exit\r");
-            at = t.await("@root()>", at);
+            interactiveShell(t, t.await("@root()>", 0));
             t.type("logout\r");
             t.waitFor();
         }
@@ -281,19 +273,27 @@ class KarafIT {
                     return false;
                 }
             });
-            t.type("berth:run -it --rm --network none busybox sh\r");
-            at = t.await("/ # ", at);
-            t.type("stty size; tty; echo $((6*7))\r");
-            at = t.await("30 100", at);
-            at = t.await("/dev/pts/", at);
-            at = t.await("42", at);
-            t.type("exit\r");
-            t.await("@root()>", at);
+            interactiveShell(t, at);
             assertThat(consoleOk("berth:ps -aq").out()).isBlank();
             // logout on the local console shuts Karaf down.
             t.type("logout\r");
             t.waitFor();
         }
+    }
+
+    /**
+     * In a Karaf console on terminal {@code t} (its prompt at {@code at}): {@code berth:run -it} of a shell that
+     * sees the terminal's size and a pts, answers, and exits back to Karaf's prompt.
+     */
+    private static void interactiveShell(TerminalSession t, int at) throws Exception {
+        t.type("berth:run -it --rm --network none busybox sh\r");
+        at = t.await("/ # ", at);
+        t.type("stty size; tty; echo $((6*7))\r");
+        at = t.await("30 100", at);
+        at = t.await("/dev/pts/", at);
+        at = t.await("42", at);
+        t.type("exit\r");
+        t.await("@root()>", at);
     }
 
     /** Stops the Karaf of this test's home, however it was started (its shutdown port), and waits until it is gone. */
