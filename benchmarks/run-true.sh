@@ -1,10 +1,11 @@
 #!/bin/bash
 # Container start latency and shim footprint, Berth beside runc and crun on the same busybox rootfs:
-#   1. `run --rm busybox true`, six ways alternating round by round (benchmarks RunTrue harness,
+#   1. `run --rm busybox true`, eight ways alternating round by round (benchmarks RunTrue harness,
 #      after 200 engine and 50 bin/berth rounds that warm the JIT, as a running daemon is):
 #      Berth's engine from inside (create, start, wait, remove), `bin/berth run --rm busybox true`
 #      (a whole client process against the daemon), the same with `--runtime runc` and
-#      `--runtime crun` (driver-oci under berth-shim), `runc run` and `crun run` (whole processes).
+#      `--runtime crun` (driver-oci under berth-shim), `runc run` and `crun run` (whole processes)
+#      of umoci's bundle, and of the config Berth hands each runtime (seccomp profile and all).
 #   2. 50 containers `sleep 300` started with `bin/berth run -d`: the total time, and each
 #      berth-shim's resident memory.
 # crun 1.8 refuses this hybrid-cgroup host ("cgroups in hybrid mode not supported": the unified
@@ -35,6 +36,7 @@ cleanup() {
     kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true
   fi
   rm -rf "$work"
+  rmdir /sys/fs/cgroup/*/berth-bench 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -57,8 +59,32 @@ export BERTH_HOST="unix://$work/run/berth.sock"
 until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
 "$berth" load -i "$work/busybox.tar" >/dev/null
 echo "== run --rm busybox true ($(nproc) CPUs, $(uname -r), runc $(runc --version | head -1 | cut -d' ' -f3), crun $(crun --version | head -1 | cut -d' ' -f3))"
+# The config Berth hands each runtime (docker's seccomp profile, masked paths, device rules, the
+# hosts, hostname and resolv.conf binds; for crun the filter compiled, in an annotation), taken from
+# a container Berth ran, over the same root filesystem: "RUNTIME run, berth's config" runs it alone.
+for runtime in runc crun; do
+  command -v "$runtime" >/dev/null || continue
+  id=$("$berth" run -d --network none --runtime "$runtime" busybox sleep 300)
+  mkdir -p "$work/same/$runtime/etc"
+  cp "$work/run/oci/$runtime/${id:0:12}/bundle/config.json" "$work/same/$runtime/"
+  for f in hosts hostname resolv.conf; do cp "$work/root/containers/$id/$f" "$work/same/$runtime/etc/$f"; done
+  "$berth" rm -f "$id" >/dev/null
+  python3 - "$work/same/$runtime" "$work/bundle/rootfs" "$work/root/containers/$id" <<'PY'
+import json, sys
+bundle, rootfs, container = sys.argv[1:]
+c = json.load(open(bundle + "/config.json"))
+c["root"]["path"] = rootfs
+c["process"]["args"] = ["true"]
+c["linux"]["cgroupsPath"] = "/berth-bench/" + bundle.rsplit("/", 1)[1]
+for m in c["mounts"]:
+    if m.get("source", "").startswith(container + "/"):
+        m["source"] = bundle + "/etc/" + m["source"].rsplit("/", 1)[1]
+json.dump(c, open(bundle + "/config.json", "w"))
+PY
+done
+
 java -cp "$top/benchmarks/target/classes:$(cat "$top/benchmarks/target/classpath")" \
-  io.berth.benchmarks.RunTrue "$rounds" "$work/harness" "$berth" "$work/bundle"
+  io.berth.benchmarks.RunTrue "$rounds" "$work/harness" "$berth" "$work/bundle" "$work/same"
 
 echo "== 50 containers sleep 300 with bin/berth run -d"
 start=$(date +%s%N)

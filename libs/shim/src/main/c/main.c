@@ -9,12 +9,17 @@
  * Start-up, as seen by the engine (stdin and stdout of the first process are pipes from Java):
  *   berth-shim STATE_DIR
  *     -> "pid N\n"            the container's init exists (namespaces, cgroups, mounts done),
- *                             waiting; the engine may now set up its network namespace
+ *                             waiting (an OCI runtime's runs already, see oci.c); the engine
+ *                             may attach now
  *     <- "start\n"            the engine says go
  *     -> "started\n"          the command was exec'ed, or
  *     -> "error CODE MESSAGE\n" it was not (CODE: 127 not found, 126 not executable, 1 other);
  *                             the message names the call and the errno.
  * The first process exits once the answer is given; the shim proper lives on in its own session.
+ *
+ *   berth-shim delete RUNTIME ROOT ID [EMPTY]   has an OCI runtime forget a stopped container (oci.c)
+ *   berth-shim seccomp FILE                      compiles FILE's seccomp directives into the
+ *                                                cache file they name (seccomp.c)
  *
  * The files, by concern:
  *   main.c       these steps                 spec.c     the spec (its format there)
@@ -163,9 +168,10 @@ static int await_start(pid_t child)
     return 0;
 }
 
+/* An OCI runtime started the process already (see oci.c); the native init execs now. */
 static int start_container(struct pipes *p, pid_t child)
 {
-    return oci_runtime != NULL ? oci_start(child) : container_start(p, child);
+    return oci_runtime != NULL ? 0 : container_start(p, child);
 }
 
 static void record_running(pid_t child)
@@ -221,8 +227,23 @@ static void record_exit(int exit_code)
 
 int main(int argc, char **argv)
 {
+    /*
+     * The helpers take other names: the engine reaps what is named berth-shim as an adopted shim,
+     * and these are its own children, for the JDK to reap.
+     */
+    if (argc >= 2 && !strcmp(argv[1], "delete")) {
+        prctl(PR_SET_NAME, "berth-shim-rm", 0, 0, 0);
+        return oci_delete(argv + 2, argc - 2);
+    }
+    if (argc == 3 && !strcmp(argv[1], "seccomp")) {
+        prctl(PR_SET_NAME, "berth-shim-bpf", 0, 0, 0);
+        /* Compiles a filter into the cache its directives name, for a runtime that takes it compiled. */
+        parse_directives(argv[2]);
+        prepare_seccomp();
+        return 0;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: berth-shim STATE_DIR\n");
+        fprintf(stderr, "usage: berth-shim STATE_DIR | delete RUNTIME ROOT ID [EMPTY] | seccomp FILE\n");
         return 2;
     }
     state_dir = argv[1];

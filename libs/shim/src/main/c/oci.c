@@ -1,5 +1,5 @@
 /*
- * OCI mode: an OCI runtime (runc, crun) makes the container ("create" BUNDLE, then "start") or the
+ * OCI mode: an OCI runtime (runc, crun) makes and starts the container ("run --detach") or the
  * process ("exec --detach --process PROCESS.json"), the shim being the subreaper that inherits it,
  * so that it stays the parent of the container's process as in native mode.
  */
@@ -188,9 +188,15 @@ static pid_t read_pid_file(const char *pidfile)
 }
 
 /*
- * Has the runtime make the container (create) or the process (exec --detach), with the shim as
- * the subreaper that inherits it. With a terminal the runtime hands the pty master over the
- * console socket. Returns the pid of the container's process, or -1 after replying the error.
+ * Has the runtime make and start the container (run --detach) or the process (exec --detach),
+ * with the shim as the subreaper that inherits it. With a terminal the runtime hands the pty
+ * master over the console socket. Returns the pid of the container's process, or -1 after
+ * replying the error.
+ *
+ * One invocation, not create then start: the runtime's every start costs (runc, a Go program,
+ * 5-20 ms here), and the engine has nothing to do between the two that needs the process held
+ * (its network namespace is made before, and an attachment takes output from the shim, which
+ * reads none until the engine's "start": what the process writes first waits in its pipe or pty).
  */
 static pid_t oci_launch(int in_fd, int out_fd, int err_fd, int err_read)
 {
@@ -201,7 +207,7 @@ static pid_t oci_launch(int in_fd, int out_fd, int err_fd, int err_read)
     int listener = -1;
     if (terminal && (listener = listen_on_console_socket(console)) < 0)
         return -1;
-    const char *args_create[] = {"create", "--bundle", oci_path, "--pid-file", pidfile,
+    const char *args_create[] = {"run", "--detach", "--bundle", oci_path, "--pid-file", pidfile,
                                  terminal ? "--console-socket" : NULL, console, NULL, NULL};
     const char *args_exec[] = {"exec", "--detach", "--process", oci_path, "--pid-file", pidfile,
                                terminal ? "--console-socket" : NULL, console, NULL, NULL};
@@ -257,35 +263,26 @@ pid_t oci_create(struct pipes *p)
     return child;
 }
 
-/* Starts a created container; 0, or -1 after replying the error. */
-static int start_created(void)
+/*
+ * berth-shim delete RUNTIME ROOT ID [EMPTY]: has the runtime forget a stopped container ("delete
+ * --force"), in the same private view of the unified hierarchy as the runtime had when it made it
+ * (EMPTY: the empty file to cover cgroup.controllers with; crun checks the cgroup mode on delete
+ * too). What the runtime says goes to the shim's stderr; returns the runtime's exit status.
+ */
+int oci_delete(char **argv, int argc)
 {
-    int errors[2];
-    if (pipe2(errors, O_CLOEXEC) < 0) {
-        reply(1, "error 1 pipe: %s\n", strerror(errno));
-        return -1;
+    if (argc < 3 || argc > 4) {
+        fprintf(stderr, "usage: berth-shim delete RUNTIME ROOT ID [EMPTY]\n");
+        return 2;
     }
-    const char *extra[] = {"start", oci_id, NULL};
-    pid_t p = oci_spawn(extra, -1, -1, errors[1]);
-    close(errors[1]);
-    int code = p > 0 ? oci_wait(p) : 1;
-    if (code != 0) {
-        char msg[1000];
-        oci_message(errors[0], msg, sizeof msg);
-        close(errors[0]);
-        reply(1, "error 1 %s start: %s\n", oci_runtime, msg[0] ? msg : "failed");
-        return -1;
+    oci_runtime = argv[0];
+    oci_root = argv[1];
+    oci_empty = argc == 4 && argv[3][0] ? argv[3] : NULL;
+    const char *extra[] = {"delete", "--force", argv[2], NULL};
+    pid_t p = oci_spawn(extra, -1, 2, 2);
+    if (p < 0) {
+        fprintf(stderr, "fork: %s\n", strerror(errno));
+        return 1;
     }
-    close(errors[0]);
-    return 0;
-}
-
-int oci_start(pid_t child)
-{
-    if (!strcmp(oci_mode, "create") && start_created() < 0) {
-        kill(child, SIGKILL);
-        waitpid(child, NULL, 0);
-        return -1;
-    }
-    return 0;
+    return oci_wait(p);
 }

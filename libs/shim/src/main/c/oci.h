@@ -7,12 +7,12 @@
 #include "shim.h"
 
 /*
- * Has the runtime create the container (or exec the process, detached), its stdio the pipes.
- * Returns the pid of the container's process, or -1 after replying the error.
+ * Has the runtime make and start the container (or exec the process), detached, its stdio the
+ * pipes. Returns the pid of the container's process, or -1 after replying the error.
  */
 pid_t oci_create(struct pipes *p);
 
-/* Starts a created container (nothing to do for exec): 0, or -1 after replying the error and killing child. */
-int oci_start(pid_t child);
+/* berth-shim delete RUNTIME ROOT ID [EMPTY] (argv after "delete"): the runtime's exit status. */
+int oci_delete(char **argv, int argc);
 
 #endif

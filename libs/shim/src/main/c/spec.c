@@ -126,7 +126,7 @@ static void apply_directive(const char *name, int argc, char **argv)
         die("spec: too many arguments or variables");
 }
 
-void parse_spec(const char *path)
+void parse_directives(const char *path)
 {
     size_t len;
     char *buf = read_file(path, &len);
@@ -149,6 +149,11 @@ void parse_spec(const char *path)
         }
         apply_directive(name, argc, argv);
     }
+}
+
+void parse_spec(const char *path)
+{
+    parse_directives(path);
     if (oci_runtime == NULL && ((rootfs == NULL && join_pid <= 0) || nargs == 0))
         die("spec: no rootfs or no command");
 }

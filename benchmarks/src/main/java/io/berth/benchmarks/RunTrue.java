@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
  * {@code run --rm busybox true}, four ways, alternating round by round so that they share the
  * machine's state: Berth's engine from inside (create, start, wait, remove through the container
  * service, as the shell and the Docker API call it), {@code bin/berth run --rm busybox true}
- * against a running daemon (a whole client process), {@code runc run} and {@code crun run} of the
- * same busybox root filesystem (whole processes).
+ * against a running daemon (a whole client process), the same through driver-oci, {@code runc run}
+ * and {@code crun run} of the same busybox root filesystem (whole processes), with umoci's config
+ * and with the config Berth gives the runtime.
  *
- * <p>Usage: {@code RunTrue ROUNDS WORK_DIR BERTH_BIN RUNTIME_BUNDLE}; {@code BERTH_HOST} names the
- * daemon; {@code -DwarmUp=N} sets how many engine rounds warm the JIT first (200). Prints one line per way: median, mean, 90th percentile in milliseconds, and the ratios
+ * <p>Usage: {@code RunTrue ROUNDS WORK_DIR BERTH_BIN RUNTIME_BUNDLE [SAME_CONFIG_DIR]}; {@code
+ * BERTH_HOST} names the daemon; {@code SAME_CONFIG_DIR/runc} and {@code /crun}, where present, are
+ * bundles of the config Berth itself hands that runtime, also run by the runtime alone; {@code -DwarmUp=N} sets how many engine rounds warm the JIT first (200). Prints one line per way: median, mean, 90th percentile in milliseconds, and the ratios
  * the issue sets targets for.
  */
 public final class RunTrue {
@@ -40,6 +42,7 @@ public final class RunTrue {
         Path work = Path.of(args[1]);
         String berth = args[2];
         Path bundle = Path.of(args[3]);
+        Path sameConfig = args.length > 4 ? Path.of(args[4]) : null;
         Files.createDirectories(work);
         try (TestEngine engine = new TestEngine(work.resolve("engine"))) {
             LocalContainerService service = engine.service();
@@ -66,6 +69,12 @@ public final class RunTrue {
                 Path state = Files.createDirectories(work.resolve(runtime + "-state"));
                 ways.put(runtime + " run", round -> check(run(runtime, "--root", state.toString(), "run", "--bundle",
                         bundle.toString(), "bench-" + runtime + "-" + round), runtime));
+                // The config Berth hands the runtime (docker's seccomp profile, masks, device rules...).
+                Path same = sameConfig == null ? null : sameConfig.resolve(runtime);
+                if (same != null && Files.exists(same.resolve("config.json"))) {
+                    ways.put(runtime + " run, berth's config", round -> check(run(runtime, "--root", state.toString(), "run",
+                            "--bundle", same.toString(), "bench-same-" + runtime + "-" + round), runtime + " (berth's config)"));
+                }
             }
             // A daemon runs for long: its code is compiled by the JIT. Both Berth ways get there
             // first (the C programs need no warming), then five alternating rounds are not counted.
@@ -116,6 +125,11 @@ public final class RunTrue {
             for (String runtime : runtimes) {
                 System.out.printf(Locale.ROOT, "bin/berth --runtime %s / %s run = %.2f%n", runtime, runtime,
                         medians.get("bin/berth --runtime " + runtime) / medians.get(runtime + " run"));
+                Double same = medians.get(runtime + " run, berth's config");
+                if (same != null) {
+                    System.out.printf(Locale.ROOT, "bin/berth --runtime %s / %s run of berth's config = %.2f (target <= 1.3)%n",
+                            runtime, runtime, medians.get("bin/berth --runtime " + runtime) / same);
+                }
             }
         }
     }

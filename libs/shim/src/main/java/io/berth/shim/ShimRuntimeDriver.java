@@ -47,6 +47,14 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     private final Path shim;
     private final Cgroups cgroups;
     private final String name;
+    /**
+     * Removals that go on after {@link #delete} answered: the runtime forgetting the container
+     * ({@link #deleting}) and its state's files, by container id. A new container of the same id
+     * waits for them; {@link #close} waits for all.
+     */
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> removals =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ThreadPoolExecutor cleaner;
 
     /**
      * @param name the runtime's name, for messages
@@ -58,6 +66,14 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         this.stateRoot = Files.createDirectories(stateRoot);
         this.shim = shim;
         this.cgroups = Cgroups.detect();
+        // No thread while there is nothing to remove: an idle daemon keeps none for this.
+        this.cleaner = new java.util.concurrent.ThreadPoolExecutor(2, 2, 5, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "berth-" + name + "-removals");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.cleaner.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -85,6 +101,11 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         return target;
     }
 
+    /** The berth-shim binary. */
+    protected final Path shim() {
+        return shim;
+    }
+
     /** The shim's spec for a new container, whose state directory is {@code dir} (not yet in place). */
     protected abstract byte[] containerSpec(ContainerSpec spec, Path dir, Path finalDir) throws IOException;
 
@@ -92,7 +113,11 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     protected abstract byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid)
             throws IOException;
 
-    /** Called before a stopped container's state goes: the runtime may forget it. */
+    /**
+     * The runtime may forget a stopped container here. Called after {@link #delete} answered, on
+     * a thread of the driver's, with {@code dir} the container's state directory (moved aside,
+     * its files as they were); it is removed afterwards.
+     */
     protected void deleting(String id, Path dir) throws IOException {
     }
 
@@ -118,6 +143,35 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
             mounts.add(h.v2() ? "cgroup2:" : "cgroup:" + String.join(",", h.controllers()));
         }
         return ShimSpec.of(spec, Path.of(spec.rootfs().get(0).source()), cgroups.procsFiles(spec.id()), mounts, seccomp);
+    }
+
+    /**
+     * A seccomp filter compiled to its BPF program, as the native runtime installs it: from the
+     * cache the native runtime keeps too, else compiled by berth-shim into it (once per filter).
+     */
+    protected final byte[] compiledSeccomp(io.berth.api.runtime.Seccomp filter) throws IOException {
+        Path cacheDir = Files.createDirectories(stateRoot.resolve(".seccomp"));
+        Path cached = ShimSpec.seccompCacheFile(filter, cacheDir);
+        if (!Files.exists(cached)) {
+            Path directives = Files.createTempFile(cacheDir, "filter", ".spec");
+            try {
+                Files.write(directives, ShimSpec.seccomp(filter, cacheDir));
+                Process p = new ProcessBuilder(shim.toString(), "seccomp", directives.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                if (!Files.exists(cached)) {
+                    throw new IOException("berth-shim could not compile the seccomp filter" + (out.isEmpty() ? "" : ": " + out));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while compiling the seccomp filter");
+            } finally {
+                Files.deleteIfExists(directives);
+            }
+        }
+        return Files.readAllBytes(cached);
     }
 
     /**
@@ -186,6 +240,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     @Override
     public void create(ContainerSpec spec) throws IOException {
+        awaitRemoval(spec.id());
         Path d = dir(spec.id());
         if (Files.exists(d)) {
             throw new ConflictException("container " + spec.id() + " already exists in the " + name + " runtime");
@@ -454,11 +509,91 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         if (s.status() == RuntimeStatus.RUNNING || s.status() == RuntimeStatus.PAUSED) {
             throw new ConflictException("container " + id + " is running: stop it first");
         }
-        deleting(id, d);
         cgroups.remove(id);
-        Path doomed = stateRoot.resolve(".removing-" + id);
+        Path doomed = stateRoot.resolve(REMOVING + id);
+        awaitRemoval(id);
         Files.move(d, doomed, StandardCopyOption.ATOMIC_MOVE);
-        Trees.delete(doomed);
+        // What is left takes the runtime a process of its own (runc: 5-10 ms); nobody waits for it.
+        remove(id, doomed);
+    }
+
+    private static final String REMOVING = ".removing-";
+
+    /** Has {@link #deleting} and the removal of {@code doomed} done on the driver's thread. */
+    private void remove(String id, Path doomed) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        removals.put(id, done);
+        try {
+            cleaner.execute(() -> {
+                try {
+                    deleting(id, doomed);
+                    Trees.delete(doomed);
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    System.getLogger(ShimRuntimeDriver.class.getName()).log(System.Logger.Level.WARNING,
+                            "cannot finish removing container " + id + " from the " + name + " runtime: " + e.getMessage());
+                    done.completeExceptionally(e);
+                } finally {
+                    removals.remove(id, done);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            removals.remove(id, done);
+            done.complete(null);
+        }
+    }
+
+    /**
+     * Waits for the removal of an earlier container of this id. One that failed, or that a stop
+     * of the engine cut short, is done again here, and its failure is this call's.
+     */
+    private void awaitRemoval(String id) throws IOException {
+        java.util.concurrent.CompletableFuture<Void> pending = removals.get(id);
+        if (pending != null) {
+            try {
+                pending.get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for the removal of container " + id);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Done again below.
+            }
+        }
+        Path doomed = stateRoot.resolve(REMOVING + id);
+        if (Files.exists(doomed)) {
+            deleting(id, doomed);
+            Trees.delete(doomed);
+        }
+    }
+
+    /** Waits until the removals under way have ended, or the timeout passed; whether they ended. */
+    public boolean awaitRemovals(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (java.util.concurrent.CompletableFuture<Void> f : List.copyOf(removals.values())) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // Logged where it failed.
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Finishes the removals a stop of the engine cut short (their state directories are still
+     * there, moved aside), in the background. For the driver's owner to call once it is made.
+     */
+    public void resumeRemovals() throws IOException {
+        try (Stream<Path> dirs = Files.list(stateRoot)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String file = d.getFileName().toString();
+                if (file.startsWith(REMOVING) && !removals.containsKey(file.substring(REMOVING.length()))) {
+                    remove(file.substring(REMOVING.length()), d);
+                }
+            }
+        }
     }
 
     @Override
@@ -489,11 +624,20 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     /**
-     * Done with the driver: the {@code berth} parent cgroups go when no container is left in them.
-     * Running containers are not touched.
+     * Done with the driver: the removals under way end (up to 30 s), and the {@code berth} parent
+     * cgroups go when no container is left in them. Running containers are not touched.
      */
     @Override
     public void close() {
+        cleaner.shutdown();
+        try {
+            if (!cleaner.awaitTermination(30, TimeUnit.SECONDS)) {
+                System.getLogger(ShimRuntimeDriver.class.getName()).log(System.Logger.Level.WARNING,
+                        "removals in the " + name + " runtime go on after 30 s; the next start finishes them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         cgroups.removeParents();
     }
 

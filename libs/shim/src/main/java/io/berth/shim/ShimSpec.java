@@ -325,10 +325,21 @@ final class ShimSpec {
      * {@code cacheDir} under a digest of the directives. Empty for none.
      */
     static byte[] seccomp(Seccomp filter, Path cacheDir) {
-        ShimSpec s = new ShimSpec();
         if (filter == null) {
             return new byte[0];
         }
+        ShimSpec s = seccompDirectives(filter);
+        s.add("seccomp-cache", seccompCache(s, cacheDir).toString());
+        return s.out.toByteArray();
+    }
+
+    /** Where {@link #seccomp} has the filter kept compiled: a file in {@code cacheDir} named by the directives' digest. */
+    static Path seccompCacheFile(Seccomp filter, Path cacheDir) {
+        return seccompCache(seccompDirectives(filter), cacheDir);
+    }
+
+    private static ShimSpec seccompDirectives(Seccomp filter) {
+        ShimSpec s = new ShimSpec();
         s.add("seccomp", filter.defaultAction(), Integer.toString(filter.defaultErrno()));
         for (String a : filter.architectures()) {
             s.add("seccomp-arch", a.substring("SCMP_ARCH_".length()).toLowerCase(java.util.Locale.ROOT));
@@ -345,13 +356,16 @@ final class ShimSpec {
                 s.add("seccomp-rule", rule.toArray(String[]::new));
             }
         }
+        return s;
+    }
+
+    private static Path seccompCache(ShimSpec directives, Path cacheDir) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(s.out.toByteArray());
-            s.add("seccomp-cache", cacheDir.resolve(java.util.HexFormat.of().formatHex(digest) + ".bpf").toString());
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(directives.out.toByteArray());
+            return cacheDir.resolve(java.util.HexFormat.of().formatHex(digest) + ".bpf");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        return s.out.toByteArray();
     }
 
     private void mount(String source, String target, String type, long flags, String data) {

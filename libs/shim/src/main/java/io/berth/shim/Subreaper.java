@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * not), so the engine is a subreaper itself: shims that end while it runs are reaped here, and so
  * are containers' first processes whose shim was killed (they are adopted too). Only those are
  * reaped, told apart by name ({@code berth-shim}) or by their pid namespace (a container's, below
- * ours); the JDK reaps the processes it started itself.
+ * ours); the JDK reaps the processes it started itself. Any other child left ended for 2 s is an
+ * orphan from further down too (a runtime's helper whose parent ended first), and is reaped.
  */
 public final class Subreaper {
     /** The name shims give themselves. */
@@ -34,12 +35,32 @@ public final class Subreaper {
         thread.start();
     }
 
+    /**
+     * How long an ended child that is neither a shim nor a container's may stay unreaped before it
+     * is taken for an orphan adopted from further down (a runtime's helper whose parent ended
+     * first) rather than a process of the JDK's: the JDK waits for each of its own from the start,
+     * so it reaps them at once. Left there, it would hide every child that ends after it.
+     */
+    private static final long STRAY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     private static void run() {
+        int stray = 0;
+        long straySince = 0;
         while (true) {
             try {
                 int pid = Native.awaitExitedChild();
                 if (pid > 0 && (SHIM_NAME.equals(comm(pid)) || namespaceDepth(String.valueOf(pid)) > OWN_DEPTH)) {
                     Native.reap(pid);
+                    continue;
+                }
+                if (pid > 0 && pid != stray) {
+                    stray = pid;
+                    straySince = System.nanoTime();
+                } else if (pid > 0 && System.nanoTime() - straySince > STRAY_NANOS) {
+                    System.getLogger(Subreaper.class.getName()).log(System.Logger.Level.DEBUG,
+                            "reaping " + comm(pid) + " (" + pid + "), an orphan adopted from a process that ended");
+                    Native.reap(pid);
+                    stray = 0;
                     continue;
                 }
                 // No children, or one the JDK reaps: look again shortly.

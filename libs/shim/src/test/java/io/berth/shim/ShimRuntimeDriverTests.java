@@ -33,6 +33,14 @@ public abstract class ShimRuntimeDriverTests extends RuntimeDriverConformance {
         return newDriver(home.resolve("state"), ShimRuntimeDriver.installShim(home.resolve("bin")));
     }
 
+    /**
+     * Whether the OCI runtime itself still keeps state for a container of a driver whose state is
+     * in {@code stateRoot}; {@code null} for a runtime that keeps none of its own (the native one).
+     */
+    protected Boolean runtimeKnows(Path stateRoot, String id) throws IOException {
+        return null;
+    }
+
     @Override
     protected Set<Feature> features() {
         return EnumSet.allOf(Feature.class);
@@ -125,5 +133,71 @@ public abstract class ShimRuntimeDriverTests extends RuntimeDriverConformance {
         assertThat(dirs).noneMatch(Files::exists);
         assertThat(state).doesNotExist();
         assertThat(driver.list()).noneMatch(s -> s.id().equals(spec.id()) && s.status() != RuntimeStatus.STOPPED);
+    }
+
+    @Test
+    void aRemovalEndsAfterDeleteAnswersAndTheSameIdWaitsForIt() throws Exception {
+        Path home = tmp.resolve("home-removal");
+        Path stateRoot = home.resolve("state");
+        ShimRuntimeDriver d = newDriver(stateRoot, ShimRuntimeDriver.installShim(home.resolve("bin")));
+        ContainerSpec spec = spec("true");
+        try {
+            for (int run = 0; run < 3; run++) {
+                // The same id at once, as a restart policy does: it waits for the removal before it.
+                d.create(spec);
+                d.start(spec.id());
+                assertThat(d.await(spec.id(), Duration.ofSeconds(60)).exitCode()).isZero();
+                Boolean knows = runtimeKnows(stateRoot, spec.id());
+                if (knows != null) {
+                    assertThat(knows).as("the runtime keeps a stopped container").isTrue();
+                }
+                d.delete(spec.id());
+                assertThat(d.stateDirectory(spec.id())).doesNotExist();
+                assertThat(d.cgroupDirs(spec.id())).noneMatch(Files::exists);
+            }
+        } finally {
+            d.close();
+        }
+        // The driver closed once the removals had ended: nothing of the container is left.
+        if (runtimeKnows(stateRoot, spec.id()) != null) {
+            assertThat(runtimeKnows(stateRoot, spec.id())).isFalse();
+        }
+        try (var left = Files.list(stateRoot)) {
+            assertThat(left.map(f -> f.getFileName().toString())).noneMatch(f -> f.contains(spec.id()));
+        }
+    }
+
+    @Test
+    void aRemovalAStopCutShortIsFinishedByTheNextDriver() throws Exception {
+        Path home = tmp.resolve("home-resume");
+        Path stateRoot = home.resolve("state");
+        Path shim = ShimRuntimeDriver.installShim(home.resolve("bin"));
+        ShimRuntimeDriver first = newDriver(stateRoot, shim);
+        ContainerSpec spec = spec("true");
+        try {
+            first.create(spec);
+            first.start(spec.id());
+            assertThat(first.await(spec.id(), Duration.ofSeconds(60)).exitCode()).isZero();
+            // What delete does before it answers (the cgroups removed, the state moved aside), and
+            // no more, as when the engine stops right then.
+            List<Path> cgroups = first.cgroupDirs(spec.id());
+            for (Path c : cgroups) {
+                Files.delete(c);
+            }
+            Files.move(first.stateDirectory(spec.id()), stateRoot.resolve(".removing-" + spec.id()));
+        } finally {
+            first.close();
+        }
+        Boolean knows = runtimeKnows(stateRoot, spec.id());
+        if (knows != null) {
+            assertThat(knows).as("the runtime was not told yet").isTrue();
+        }
+        ShimRuntimeDriver next = newDriver(stateRoot, shim);
+        next.resumeRemovals();
+        next.close();
+        assertThat(stateRoot.resolve(".removing-" + spec.id())).doesNotExist();
+        if (knows != null) {
+            assertThat(runtimeKnows(stateRoot, spec.id())).isFalse();
+        }
     }
 }

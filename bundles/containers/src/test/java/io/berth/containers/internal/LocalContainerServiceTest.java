@@ -603,6 +603,7 @@ class LocalContainerServiceTest {
         Container keep = service.create(TestEngine.request("true"));
         service.start(keep.id());
         service.await(keep.id());
+        assertThat(engine.runtime.awaitRemovals(java.time.Duration.ofSeconds(30))).isTrue();
         Footprint before = footprint();
         List<String> cgroupsBefore = before.cgroups();
         for (int i = 0; i < 200; i++) {
@@ -611,7 +612,9 @@ class LocalContainerServiceTest {
             service.stop(c.id(), 0);
             service.remove(c.id(), false);
         }
-        // Shims that just ended are reaped by the subreaper thread, a moment later.
+        // Shims that just ended are reaped by the subreaper thread, a moment later; the runtime's
+        // part of a removal ends after the removal answered.
+        assertThat(engine.runtime.awaitRemovals(java.time.Duration.ofSeconds(30))).isTrue();
         io.berth.testing.ChildProcesses.awaitShimsGone(java.time.Duration.ofSeconds(10));
         Footprint after = footprint();
         assertThat(after.mounts()).isEqualTo(before.mounts());

@@ -59,6 +59,7 @@ public class NativeRuntimeDriverComponent {
             }
             Path shim = installShim(runRoot.resolve("bin"));
             made = new NativeRuntimeDriver(runRoot.resolve("native"), shim);
+            made.resumeRemovals();
             Subreaper.start();
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put(BerthRuntime.NAME, NAME);

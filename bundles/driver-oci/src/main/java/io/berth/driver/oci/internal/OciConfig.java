@@ -38,9 +38,10 @@ final class OciConfig {
      * @param cgroupsPath the container's cgroup, {@code /berth/ID}
      * @param capabilities the process's capabilities by name
      * @param deviceRules the device cgroup rules of a container that is not privileged ({@code c 1:3 rwm})
+     * @param annotations the runtime's annotations
      */
-    static byte[] config(ContainerSpec spec, String cgroupsPath, List<String> capabilities, List<String> deviceRules)
-            throws IOException {
+    static byte[] config(ContainerSpec spec, String cgroupsPath, List<String> capabilities, List<String> deviceRules,
+                         java.util.Map<String, String> annotations) throws IOException {
         if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
             throw new InvalidArgumentException("an OCI runtime needs the root filesystem as one bind mount");
         }
@@ -77,6 +78,10 @@ final class OciConfig {
         } else {
             spec.maskedPaths().forEach(linux.putArray("maskedPaths")::add);
             spec.readonlyPaths().forEach(linux.putArray("readonlyPaths")::add);
+        }
+        if (!annotations.isEmpty()) {
+            ObjectNode a = root.putObject("annotations");
+            annotations.forEach(a::put);
         }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }

@@ -53,6 +53,7 @@ public class OciRuntimeDriverComponent {
     private static final System.Logger LOG = System.getLogger(OciRuntimeDriverComponent.class.getName());
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final List<OciRuntimeDriver> drivers = new ArrayList<>();
 
     @Activate
     public OciRuntimeDriverComponent(@Reference Engine engine, BundleContext context, Config config) {
@@ -70,6 +71,8 @@ public class OciRuntimeDriverComponent {
                 Path shim = ShimRuntimeDriver.installShim(runRoot.resolve("bin"));
                 OciRuntimeDriver driver = new OciRuntimeDriver(name, e.getValue(), runRoot.resolve("oci").resolve(name), shim,
                         version.toLowerCase(java.util.Locale.ROOT).contains("crun"));
+                driver.resumeRemovals();
+                drivers.add(driver);
                 Subreaper.start();
                 Hashtable<String, Object> properties = new Hashtable<>();
                 properties.put(BerthRuntime.NAME, name);
@@ -93,6 +96,9 @@ public class OciRuntimeDriverComponent {
             } catch (IllegalStateException e) {
                 // Gone with the bundle already.
             }
+        }
+        for (OciRuntimeDriver d : drivers) {
+            d.close();
         }
     }
 

@@ -18,4 +18,36 @@ class CrunRuntimeDriverTest extends ShimRuntimeDriverTests {
         Path crun = Requirements.requireTool("crun", "crun");
         return new OciRuntimeDriver("crun", crun, stateRoot, shim, true);
     }
+
+    /** runc and crun keep a container's state in a directory named by its id under their root. */
+    @Override
+    protected Boolean runtimeKnows(Path stateRoot, String id) {
+        return java.nio.file.Files.isDirectory(stateRoot.resolve("runtime").resolve(id));
+    }
+
+    /**
+     * crun gets the filter compiled as the native runtime installs it (its annotation), which it
+     * applies in place of the config's seccomp section: here the section allows everything and
+     * only the compiled filter refuses mkdir.
+     */
+    @org.junit.jupiter.api.Test
+    void crunInstallsTheCompiledFilterOfTheAnnotation() throws Exception {
+        io.berth.api.runtime.Seccomp refuseMkdir = new io.berth.api.runtime.Seccomp("SCMP_ACT_ALLOW", 0, java.util.List.of(),
+                java.util.List.of(new io.berth.api.runtime.Seccomp.Rule(java.util.List.of("mkdir", "mkdirat"), "SCMP_ACT_ERRNO",
+                        38, java.util.List.of())));
+        io.berth.api.runtime.ContainerSpec spec = spec(process("sh", "-c", "mkdir /made; grep '^Seccomp:' /proc/self/status")
+                .build()).seccomp(refuseMkdir).build();
+        driver.create(spec);
+        Path config = ((ShimRuntimeDriver) driver).stateDirectory(spec.id()).resolve("bundle").resolve("config.json");
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile());
+        byte[] program = java.util.Base64.getDecoder().decode(json.path("annotations").path("run.oci.seccomp_bpf_data").asText());
+        // struct sock_filter: 8 bytes an instruction; the last returns the default action, ALLOW.
+        org.assertj.core.api.Assertions.assertThat(program.length).isPositive().isEqualTo(program.length / 8 * 8);
+        json.with("linux").with("seccomp").put("defaultAction", "SCMP_ACT_ALLOW").putArray("syscalls");
+        java.nio.file.Files.write(config, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(json));
+        driver.start(spec.id());
+        org.assertj.core.api.Assertions.assertThat(driver.await(spec.id(), java.time.Duration.ofSeconds(60)).exitCode()).isZero();
+        org.assertj.core.api.Assertions.assertThat(output(spec)).contains("Function not implemented").contains("Seccomp:\t2");
+    }
 }

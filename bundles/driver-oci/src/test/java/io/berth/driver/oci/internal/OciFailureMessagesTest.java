@@ -47,7 +47,7 @@ class OciFailureMessagesTest {
         ContainerSpec spec = ContainerSpec.builder().id("c".repeat(64)).process(process(hard)).hostname("h")
                 .rootfs(List.of(new Mount("bind", tmp.resolve("rootfs").toString(), null, List.of("rbind"))))
                 .stateDir(dir).log(new LogSpec(dir.resolve("log.json"), 0, 1)).build();
-        Files.write(bundle.resolve("config.json"), OciConfig.config(spec, "/berth/" + spec.id(), List.of(), List.of()));
+        Files.write(bundle.resolve("config.json"), OciConfig.config(spec, "/berth/" + spec.id(), List.of(), List.of(), java.util.Map.of()));
         return dir;
     }
 

@@ -14,4 +14,10 @@ class RuncRuntimeDriverTest extends ShimRuntimeDriverTests {
         Path runc = Requirements.requireTool("runc", "runc");
         return new OciRuntimeDriver("runc", runc, stateRoot, shim, false);
     }
+
+    /** runc and crun keep a container's state in a directory named by its id under their root. */
+    @Override
+    protected Boolean runtimeKnows(Path stateRoot, String id) {
+        return java.nio.file.Files.isDirectory(stateRoot.resolve("runtime").resolve(id));
+    }
 }
