@@ -146,6 +146,35 @@ class DistributionIT {
         assertThat(bundleDirectories(cache)).as("no bundle installed again").isEqualTo(installed);
     }
 
+    @Test
+    void theClassDataArchiveIsRecordedOnceAndAgainWhenAJarOfLibChanges() throws Exception {
+        Path archive = berth.home.resolve("lib/berth.jsa");
+        Files.deleteIfExists(archive);
+        stopped(berth.startDaemon());
+        assertThat(archive).as("recorded at the first stop").isNotEmptyFile();
+        java.nio.file.attribute.FileTime recorded = Files.getLastModifiedTime(archive);
+
+        stopped(berth.startDaemon());
+        assertThat(Files.getLastModifiedTime(archive)).as("used as it is by the next start").isEqualTo(recorded);
+
+        // A jar of lib/ replaced (an upgrade): the JVM would ignore the archive, so it is recorded again.
+        Path felix;
+        try (var jars = Files.list(berth.home.resolve("lib"))) {
+            felix = jars.filter(j -> j.getFileName().toString().startsWith("org.apache.felix.framework")).findFirst().orElseThrow();
+        }
+        Files.setLastModifiedTime(felix, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+        stopped(berth.startDaemon());
+        assertThat(archive).isNotEmptyFile();
+        assertThat(Files.getLastModifiedTime(archive)).as("recorded again").isNotEqualTo(recorded);
+    }
+
+    /** Stops a daemon that answers, with SIGTERM, and waits for it to end. */
+    private void stopped(Process daemon) throws Exception {
+        assertThat(berth.berth("version").status()).isZero();
+        daemon.destroy();
+        assertThat(daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
     /** The framework cache's bundle directories (bundle1, bundle2…): one per installed bundle, numbered by its id. */
     private static List<String> bundleDirectories(Path cache) throws IOException {
         try (var dirs = Files.list(cache)) {
