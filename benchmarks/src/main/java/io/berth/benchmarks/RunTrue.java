@@ -23,12 +23,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code RunTrue ROUNDS WORK_DIR BERTH_BIN RUNTIME_BUNDLE [SAME_CONFIG_DIR]}; {@code
  * BERTH_HOST} names the daemon; {@code SAME_CONFIG_DIR/runc} and {@code /crun}, where present, are
- * bundles of the config Berth itself hands that runtime, also run by the runtime alone; {@code -DwarmUp=N} sets how many engine rounds warm the JIT first (200). Prints one line per way: median, mean, 90th percentile in milliseconds, and the ratios
+ * bundles of the config Berth itself hands that runtime, also run by the runtime alone; {@code
+ * -DwarmUp=N} sets how many engine rounds warm the JIT first (200), {@code -Dgap=N} the idle pause
+ * before each measured run (100 ms). Prints one line per way: median, mean, 90th percentile in
+ * milliseconds, and the ratios
  * the issue sets targets for.
  */
 public final class RunTrue {
     /** Engine rounds run, and not counted, before measuring (a quarter as many through bin/berth). */
     private static final int WARM_UP = Integer.getInteger("warmUp", 200);
+    /** The pause before each measured run (not counted), in milliseconds: {@code -Dgap=N}. */
+    private static final long GAP_MILLIS = Long.getLong("gap", 100);
 
     private RunTrue() {
     }
@@ -92,6 +97,11 @@ public final class RunTrue {
             ways.keySet().forEach(k -> times.put(k, new ArrayList<>()));
             for (int round = -5; round < rounds; round++) {
                 for (Map.Entry<String, Way> w : ways.entrySet()) {
+                    // Each way starts from an idle machine, as a single `run` does: not right after
+                    // another's cgroup.procs write, which leaves the kernel's cgroup lock ready for
+                    // the next taker for a while (without it, the first taker waits for an RCU
+                    // grace period, 10-20 ms here).
+                    Thread.sleep(GAP_MILLIS);
                     long start = System.nanoTime();
                     w.getValue().once(round + 1000);
                     double ms = (System.nanoTime() - start) / 1e6;

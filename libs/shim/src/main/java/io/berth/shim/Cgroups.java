@@ -92,6 +92,29 @@ final class Cgroups {
         return new Cgroups(v1 && v2 ? Mode.HYBRID : v1 ? Mode.V1 : Mode.V2, found);
     }
 
+    /**
+     * The {@code cgroup.procs} file of the cgroup this process is in, in one hierarchy (cgroup2's
+     * where mounted), for a process of ours that takes the cgroup lock without moving anywhere
+     * (see ShimRuntimeDriver#warmCgroupLock); {@code null} when it cannot be told.
+     */
+    Path ownProcsFile() {
+        Hierarchy h = hierarchies.stream().filter(Hierarchy::v2).findFirst().orElse(hierarchies.get(0));
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                // ID:CONTROLLERS:PATH; cgroup2's is 0::PATH.
+                String[] f = line.split(":", 3);
+                if (f.length == 3 && (h.v2() ? f[0].equals("0") && f[1].isEmpty()
+                        : h.controllers().containsAll(Arrays.asList(f[1].split(","))) && !f[1].isEmpty())) {
+                    Path procs = h.mountPoint().resolve(f[2].substring(1)).resolve("cgroup.procs");
+                    return Files.exists(procs) ? procs : null;
+                }
+            }
+        } catch (IOException e) {
+            // Not told: no warming.
+        }
+        return null;
+    }
+
     private static String unescape(String s) {
         return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }

@@ -194,6 +194,49 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     /**
+     * Whether the shim's runtime moves the process into its cgroups through {@code cgroup.procs}
+     * (an OCI runtime), rather than making it in its cgroup2 cgroup and joining the v1 ones thread
+     * by thread as the native runtime does, which takes no lock.
+     */
+    protected boolean joinsCgroupsThroughProcs() {
+        return false;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Has the kernel's cgroup thread-group lock taken now, in the background, when the runtime will
+     * move a process into its cgroups through {@code cgroup.procs} a few milliseconds from now. The
+     * first to take that lock after a while without waits for an RCU grace period (10-20 ms here,
+     * more than crun's whole start); taken now, the wait runs while the shim and the runtime start,
+     * and the runtime finds the lock ready. It is taken by moving this process into the cgroup it
+     * is in, which moves nothing. Called after the container's cgroups are made: the taker holds
+     * the cgroup mutex while it waits, which making a cgroup needs too.
+     */
+    private void warmCgroupLock() {
+        if (!joinsCgroupsThroughProcs()) {
+            return;
+        }
+        Path procs = cgroups.ownProcsFile();
+        if (procs == null || !warming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            cleaner.execute(() -> {
+                try {
+                    Files.writeString(procs, "0");
+                } catch (IOException e) {
+                    // Refused (a cgroup that takes no process here): the lock was taken all the same.
+                } finally {
+                    warming.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            warming.set(false);
+        }
+    }
+
+    /**
      * The capabilities a process gets, by name: for a privileged container, or a process that asks
      * for all of them, all the engine has (its bounding set), as docker gives them.
      */
@@ -295,6 +338,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         }
         ResourcesFile.Decoded r = ResourcesFile.decode(Files.readString(d.resolve("resources")));
         cgroups.create(id, r.resources(), r.privileged());
+        warmCgroupLock();
         try {
             return launch(d, attach, stdin);
         } catch (IOException | RuntimeException e) {
@@ -366,6 +410,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         Path dir = Files.createDirectories(d.resolve("exec").resolve(execId));
         try {
             Files.write(dir.resolve("spec"), execSpec(id, d, dir, process, s.pid()));
+            warmCgroupLock();
             return launch(dir, true, stdin);
         } catch (IOException | RuntimeException e) {
             Trees.delete(dir);

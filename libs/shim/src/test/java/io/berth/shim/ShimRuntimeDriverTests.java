@@ -200,4 +200,22 @@ public abstract class ShimRuntimeDriverTests extends RuntimeDriverConformance {
             assertThat(runtimeKnows(stateRoot, spec.id())).isFalse();
         }
     }
+
+    @Test
+    void startingAndExecingMoveTheEngineToNoOtherCgroup() throws Exception {
+        // An OCI driver takes the cgroup lock ahead of its runtime by moving the engine into the
+        // cgroup it is in: nothing may move.
+        String before = Files.readString(Path.of("/proc/self/cgroup"));
+        ContainerSpec spec = spec("sleep", "300");
+        driver.create(spec);
+        driver.start(spec.id());
+        try (var a = driver.exec(spec.id(), process("true").build(), false)) {
+            drain(a);
+        }
+        driver.kill(spec.id(), 9, false);
+        driver.await(spec.id(), Duration.ofSeconds(60));
+        // The lock is taken in the background: give it the time a grace period takes, and more.
+        Thread.sleep(200);
+        assertThat(Files.readString(Path.of("/proc/self/cgroup"))).isEqualTo(before);
+    }
 }

@@ -37,6 +37,12 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
         this.hideUnifiedControllers = crun && hybridCgroups();
     }
 
+    /** runc and crun move the process into its cgroups through {@code cgroup.procs}. */
+    @Override
+    protected boolean joinsCgroupsThroughProcs() {
+        return true;
+    }
+
     String name() {
         return name;
     }
