@@ -84,7 +84,12 @@ hyperfine -N --warmup 10 --runs 200 --export-json "$work/rt.json" \
 read -r berth_rt docker_rt < <(python3 -c "import json;r=json.load(open('$work/rt.json'))['results'];print(' '.join('%.1f'%(x['mean']*1000) for x in r))")
 sleep 10
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# Of the resident memory: anonymous (the process's own) and file-backed (mapped files: the JVM's
+# library and the class-data archives; clean pages, shared with any other process mapping them).
+split_rss() { awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {printf "%d MB anonymous + %d MB file-backed", a/1024, f/1024}' "/proc/$1/status"; }
 berth_rss=$(( $(rss "$berth_pid") / 1024 ))
+berth_split=$(split_rss "$berth_pid")
+berth_files=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {name=$6} /^Rss:/ {if (name ~ /\.(so|jsa)/) r[name]+=$2} END {for (n in r) if (r[n] > 1024) {k=n; sub(/.*\//, "", k); printf "%s %d MB, ", k, r[n]/1024}}' "/proc/$berth_pid/smaps")
 containerd_pid=$(pgrep -P "$docker_pid" containerd || true)
 docker_kb=$(rss "$docker_pid")
 [ -n "$containerd_pid" ] && docker_kb=$(( docker_kb + $(rss "$containerd_pid") ))
@@ -110,6 +115,8 @@ cat <<EOT
 | Berth's whole engine started (\`ps\` answers): first / after a boot / restart | ${first_e} ms / $(printf '%s\n' "${boot_e[@]}" | stats) / $(printf '%s\n' "${restart_e[@]}" | stats) | | |
 | \`version\` round trip, client process included (mean of 200) | ${berth_rt} ms | ${docker_rt} ms | $(ratio "$berth_rt" "$docker_rt") |
 | idle daemon RSS 10 s after its socket answers | ${berth_rss} MB | ${docker_rss} MB (with containerd) | $(ratio "$berth_rss" "$docker_rss") |
+
+Berth's idle RSS: ${berth_split} (${berth_files%, }).
 
 Berth idle, with Native Memory Tracking (VmRSS ${nmt_rss} MB, ${threads} threads), committed: ${nmt%, }
 EOT

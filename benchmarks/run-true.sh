@@ -7,7 +7,7 @@
 #      `--runtime crun` (driver-oci under berth-shim), `runc run` and `crun run` (whole processes)
 #      of umoci's bundle, and of the config Berth hands each runtime (seccomp profile and all).
 #   2. 50 containers `sleep 300` started with `bin/berth run -d`: the total time, and each
-#      berth-shim's resident memory.
+#      berth-shim's resident memory; then crun's own 50 `crun run -d` of the config Berth hands it.
 # crun 1.8 refuses this hybrid-cgroup host ("cgroups in hybrid mode not supported": the unified
 # hierarchy lists hugetlb), so everything runs in a private mount namespace where an empty file
 # covers /sys/fs/cgroup/unified/cgroup.controllers; the engine and runc run there too, alike.
@@ -99,3 +99,26 @@ for id in $("$berth" ps -q); do
 done
 printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1; s+=$1} END {printf "berth-shim RSS over %d shims: min %d kB, median %d kB, max %d kB, mean %.0f kB\n", NR, a[1], a[int((NR+1)/2)], a[NR], s/NR}'
 echo "daemon RSS with 50 containers: $(awk '/^VmRSS:/ {print $2}' /proc/$daemon/status) kB"
+
+if [ -f "$work/same/crun/config.json" ]; then
+  # crun's own: 50 × `crun run -d` of Berth's config (sleep 300), each container a bundle and a
+  # cgroup of its own, as Berth's are.
+  echo "== 50 containers sleep 300 with crun run -d, Berth's config"
+  "$berth" rm -f $("$berth" ps -q) >/dev/null
+  for i in $(seq 1 50); do
+    mkdir -p "$work/crun50/b$i"
+    python3 - "$work/same/crun/config.json" "$work/crun50/b$i/config.json" "$i" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = ["sleep", "300"]
+c["linux"]["cgroupsPath"] = "/berth-bench/crun50-" + sys.argv[3]
+json.dump(c, open(sys.argv[2], "w"))
+PY
+  done
+  sleep 0.2
+  start=$(date +%s%N)
+  for i in $(seq 1 50); do crun --root "$work/crun50/state" run -d --bundle "$work/crun50/b$i" "c$i" >/dev/null; done
+  end=$(date +%s%N)
+  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
+  for i in $(seq 1 50); do crun --root "$work/crun50/state" delete -f "c$i" >/dev/null 2>&1 || true; done
+fi

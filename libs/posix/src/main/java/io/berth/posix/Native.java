@@ -136,18 +136,53 @@ public final class Native {
         libc();
     }
 
+    /** A binding under way on a thread of its own, that callers wait for, or {@code null}. */
+    private static volatile java.util.concurrent.CompletableFuture<Void> binding;
+
+    /**
+     * Binds libc on a thread of its own, with a stack deep enough, so that the caller goes on;
+     * whoever needs libc meanwhile waits for it. For a bundle that binds it when it starts, off
+     * the framework's start.
+     */
+    public static void loadInBackground() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        binding = done;
+        Thread binder = new Thread(null, () -> {
+            try {
+                bind();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "berth-libc-bind", 4L << 20);
+        binder.setDaemon(true);
+        binder.start();
+    }
+
     private static LibC libc() {
         LibC l = libc;
-        if (l == null) {
-            synchronized (Native.class) {
-                if (libc == null) {
-                    libc = LibraryLoader.create(LibC.class).option(LibraryOption.LoadNow, true).load("c");
-                    runtime = jnr.ffi.Runtime.getRuntime(libc);
-                }
-                l = libc;
+        if (l != null) {
+            return l;
+        }
+        java.util.concurrent.CompletableFuture<Void> pending = binding;
+        if (pending != null) {
+            try {
+                pending.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                // Bound again below, which throws what the binder met.
             }
         }
-        return l;
+        return bind();
+    }
+
+    private static LibC bind() {
+        synchronized (Native.class) {
+            if (libc == null) {
+                libc = LibraryLoader.create(LibC.class).option(LibraryOption.LoadNow, true).load("c");
+                runtime = jnr.ffi.Runtime.getRuntime(libc);
+            }
+            return libc;
+        }
     }
 
     private static IOException failure(String call, Path path) {
