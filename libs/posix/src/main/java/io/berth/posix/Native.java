@@ -124,11 +124,7 @@ public final class Native {
     }
 
     /**
-     * Binds libc now, on the caller's stack. jnr-ffi's first initialisation goes deep (it loads its
-     * provider and generates classes): too deep for the small stacks of the threads that watch
-     * containers, where a {@link StackOverflowError} would leave jnr-ffi unusable for the whole
-     * bundle. A component that embeds this class calls it when it activates, before any such
-     * thread runs.
+     * Binds libc now, waiting for it.
      *
      * @throws LinkageError if the native library cannot be loaded
      */
@@ -136,53 +132,59 @@ public final class Native {
         libc();
     }
 
-    /** A binding under way on a thread of its own, that callers wait for, or {@code null}. */
-    private static volatile java.util.concurrent.CompletableFuture<Void> binding;
-
     /**
-     * Binds libc on a thread of its own, with a stack deep enough, so that the caller goes on;
-     * whoever needs libc meanwhile waits for it. For a bundle that binds it when it starts, off
-     * the framework's start.
+     * Binds libc without waiting for it, for a bundle that binds it when it starts, off the
+     * framework's start; whoever needs it meanwhile waits.
      */
     public static void loadInBackground() {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        binding = done;
-        Thread binder = new Thread(null, () -> {
-            try {
-                bind();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "berth-libc-bind", 4L << 20);
-        binder.setDaemon(true);
-        binder.start();
+        binding();
     }
+
+    /** The binding of libc, started once (again after a failure); guarded by the class. */
+    private static java.util.concurrent.CompletableFuture<LibC> binding;
 
     private static LibC libc() {
         LibC l = libc;
         if (l != null) {
             return l;
         }
-        java.util.concurrent.CompletableFuture<Void> pending = binding;
-        if (pending != null) {
-            try {
-                pending.join();
-            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-                // Bound again below, which throws what the binder met.
+        try {
+            return binding().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
+            if (e.getCause() instanceof RuntimeException runtimeException) {
+                throw runtimeException;
+            }
+            throw e;
         }
-        return bind();
     }
 
-    private static LibC bind() {
-        synchronized (Native.class) {
-            if (libc == null) {
-                libc = LibraryLoader.create(LibC.class).option(LibraryOption.LoadNow, true).load("c");
-                runtime = jnr.ffi.Runtime.getRuntime(libc);
-            }
-            return libc;
+    /**
+     * Binds libc on a thread of its own, whatever thread asks first: jnr-ffi's first
+     * initialisation goes deep (it loads its provider and generates its stubs with ASM), too deep
+     * for the small stacks of the threads that watch containers, where a {@link
+     * StackOverflowError} would leave jnr-ffi unusable for the whole class loader.
+     */
+    private static synchronized java.util.concurrent.CompletableFuture<LibC> binding() {
+        if (binding == null || binding.isCompletedExceptionally()) {
+            java.util.concurrent.CompletableFuture<LibC> bound = new java.util.concurrent.CompletableFuture<>();
+            binding = bound;
+            Thread binder = new Thread(null, () -> {
+                try {
+                    LibC c = LibraryLoader.create(LibC.class).option(LibraryOption.LoadNow, true).load("c");
+                    runtime = jnr.ffi.Runtime.getRuntime(c);
+                    libc = c;
+                    bound.complete(c);
+                } catch (Throwable e) {
+                    bound.completeExceptionally(e);
+                }
+            }, "berth-libc-bind", 4L << 20);
+            binder.setDaemon(true);
+            binder.start();
         }
+        return binding;
     }
 
     private static IOException failure(String call, Path path) {

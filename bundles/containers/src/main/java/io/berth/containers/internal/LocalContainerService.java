@@ -24,7 +24,6 @@ import io.berth.api.runtime.ConsoleSize;
 import io.berth.api.runtime.RuntimeDriver;
 import io.berth.api.runtime.RuntimeStats;
 import io.berth.api.storage.Change;
-import io.berth.posix.Native;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,8 +83,6 @@ public final class LocalContainerService implements ContainerService, ImageUsers
                                  NetworkService networks, VolumeService volumes,
                                  java.util.function.Supplier<String> usernsRemap,
                                  java.util.function.Supplier<Path> initPath) throws IOException {
-        // Before any container thread runs: their stacks are too small for jnr-ffi's first initialisation.
-        Native.load();
         store = new ContainerStore(root);
         remapping = new Remapping(usernsRemap, Path.of("/etc"));
         RootFilesystems rootfs = new RootFilesystems(runRoot, remapping);

@@ -5,11 +5,9 @@ import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 
 /**
- * Binds libc when the bundle starts, on a thread of its own (see {@link
- * Native#loadInBackground}), so that the framework goes on starting the other bundles meanwhile:
- * jnr-ffi's first initialisation generates its stubs with ASM, which no class-data archive keeps
- * (70-90 ms here). It is also too deep for the small stacks of the threads that watch
- * containers, which may be the first to call it otherwise; those wait for it.
+ * Starts binding libc when the bundle starts (see {@link Native#loadInBackground}), so that the
+ * framework goes on starting the other bundles meanwhile: jnr-ffi's first initialisation
+ * generates its stubs with ASM, which no class-data archive keeps (70-90 ms here).
  */
 public final class Activator implements BundleActivator {
     @Override

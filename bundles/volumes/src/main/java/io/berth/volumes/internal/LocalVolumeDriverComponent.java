@@ -3,7 +3,6 @@ package io.berth.volumes.internal;
 import io.berth.api.driver.BerthVolume;
 import io.berth.api.engine.Engine;
 import io.berth.api.volume.VolumeDriver;
-import io.berth.posix.Native;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -24,8 +23,6 @@ public class LocalVolumeDriverComponent implements VolumeDriver {
 
     @Activate
     public LocalVolumeDriverComponent(@Reference Engine engine) throws IOException {
-        // jnr-ffi's first binding is too deep for small stacks: done here, on the activating thread.
-        Native.load();
         driver = new LocalVolumeDriver(engine.settings().root().resolve("volumes"));
     }
 
