@@ -17,11 +17,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * Brings the framework's bundle cache to the distribution's startup bundles, so that a start after
  * the first reuses what the cache holds instead of installing every bundle again: a bundle whose
  * file is the one installed stays as it is, a changed file is updated, a new one installed, and a
- * cached bundle that is no longer a startup bundle is uninstalled (FileInstall installs the
+ * cached bundle that is no longer a startup bundle is uninstalled first (FileInstall installs the
  * {@code deploy/} bundles again, as on a first start). Which file was installed is recorded beside
  * the cache ({@value #RECORD}: each location's size, modification time and inode), since a file
  * replaced by an older build keeps no newer time than the cached bundle.
@@ -55,13 +54,24 @@ final class BundleCache {
                 cached.put(b.getLocation(), b);
             }
         }
-        Properties installed = new Properties();
-        Set<String> locations = new HashSet<>();
-        List<Bundle> result = new ArrayList<>();
-        boolean changed = false;
+        Map<String, Configuration.StartupBundle> byLocation = new LinkedHashMap<>();
         for (Configuration.StartupBundle s : wanted) {
-            String location = s.path().toUri().toString();
-            String stamp = stamp(s.path());
+            byLocation.put(s.path().toUri().toString(), s);
+        }
+        // What is no longer wanted goes first: the same bundle from another place (the distribution moved or
+        // unpacked again elsewhere, the run root kept) could not be installed beside it.
+        boolean changed = false;
+        for (Bundle b : cached.values()) {
+            if (!byLocation.containsKey(b.getLocation())) {
+                b.uninstall();
+                changed = true;
+            }
+        }
+        Properties installed = new Properties();
+        List<Bundle> result = new ArrayList<>();
+        for (Map.Entry<String, Configuration.StartupBundle> e : byLocation.entrySet()) {
+            String location = e.getKey();
+            String stamp = stamp(e.getValue().path());
             Bundle bundle = cached.get(location);
             if (bundle == null) {
                 bundle = context.installBundle(location);
@@ -69,16 +79,9 @@ final class BundleCache {
                 bundle.update();
                 changed = true;
             }
-            bundle.adapt(BundleStartLevel.class).setStartLevel(s.startLevel());
-            locations.add(location);
+            bundle.adapt(BundleStartLevel.class).setStartLevel(e.getValue().startLevel());
             installed.setProperty(location, stamp);
             result.add(bundle);
-        }
-        for (Bundle b : cached.values()) {
-            if (!locations.contains(b.getLocation())) {
-                b.uninstall();
-                changed = true;
-            }
         }
         if (changed) {
             refresh(framework);

@@ -58,6 +58,26 @@ class BundleCacheTest {
                 .containsEntry(b.toUri().toString(), BundleCache.stamp(b));
     }
 
+    @Test
+    void theSameBundlesFromAnotherPlaceReplaceTheCachedOnes() throws Exception {
+        Path a = bundle("a", "1.0.0");
+        Path b = bundle("b", "1.0.0");
+        Map<String, Installed> first = start(List.of(new Configuration.StartupBundle(a, 20),
+                new Configuration.StartupBundle(b, 30)));
+
+        // The distribution unpacked again elsewhere, the run root (and so the cache) kept: the same symbolic
+        // names and versions at other locations, which Felix refuses beside the cached ones.
+        Path moved = Files.createDirectories(dir.resolve("moved"));
+        Path a2 = Files.copy(a, moved.resolve("a.jar"));
+        Path b2 = Files.copy(b, moved.resolve("b.jar"));
+        Map<String, Installed> second = start(List.of(new Configuration.StartupBundle(a2, 20),
+                new Configuration.StartupBundle(b2, 30)));
+
+        assertThat(second).containsOnlyKeys("a", "b");
+        assertThat(second.get("a").id()).isGreaterThan(first.get("b").id());
+        assertThat(second.get("b").startLevel()).isEqualTo(30);
+    }
+
     /** What the test reads of a bundle while its framework runs. */
     private record Installed(long id, String version, int startLevel) {
     }
