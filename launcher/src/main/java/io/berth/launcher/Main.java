@@ -32,6 +32,8 @@ public final class Main {
     /** The system property bin/berth sets to the distribution's directory. */
     public static final String HOME_PROPERTY = "berth.home";
     private static final long STOP_TIMEOUT_MS = 30_000;
+    /** When the launcher's class was initialised, for {@link StartTimes}. */
+    static final long STARTED_NANOS = System.nanoTime();
 
     private Main() {
     }
@@ -131,6 +133,9 @@ public final class Main {
         // has none of them; unset, they use their own bundle's class loader, as they should.
         Thread.currentThread().setContextClassLoader(null);
         framework.init();
+        if (Boolean.getBoolean(StartTimes.PROPERTY)) {
+            StartTimes.log(framework.getBundleContext());
+        }
         List<Bundle> installed = BundleCache.sync(framework, bundles, Path.of(properties.get(Constants.FRAMEWORK_STORAGE)));
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {

@@ -92,7 +92,7 @@ public class CommandRegistrar {
             List<CommandInvoker> invokers = new ArrayList<>();
             for (Method method : group.getClass().getMethods()) {
                 if (method.isAnnotationPresent(Command.class)) {
-                    invokers.add(new CommandInvoker(CommandSpec.of(method), group));
+                    invokers.add(new CommandInvoker(method, group));
                 }
             }
             invokersByGroup.put(group, invokers);
@@ -178,7 +178,7 @@ public class CommandRegistrar {
         synchronized (lock) {
             for (List<CommandInvoker> invokers : invokersByGroup.values()) {
                 for (CommandInvoker invoker : invokers) {
-                    if (!invoker.spec().name().contains(" ")) {
+                    if (!invoker.name().contains(" ")) {
                         commands.put(invoker.spec().name(), invoker.spec());
                     }
                 }
@@ -193,10 +193,9 @@ public class CommandRegistrar {
     private void registerGroup(Commands group) {
         List<ServiceRegistration<?>> regs = new ArrayList<>();
         for (CommandInvoker invoker : invokersByGroup.get(group)) {
-            CommandSpec spec = invoker.spec();
             List<String> names = new ArrayList<>();
-            names.add(spec.name());
-            names.addAll(spec.aliases());
+            names.add(invoker.name());
+            names.addAll(invoker.aliases());
             for (String name : names) {
                 byName.put(name, invoker);
                 String[] words = name.split(" ");
@@ -204,7 +203,7 @@ public class CommandRegistrar {
                     regs.add(register(name, invoker));
                 } else if (!groupRegistrations.containsKey(words[0])) {
                     if (!MANAGEMENT.containsKey(words[0])) {
-                        throw new IllegalArgumentException(spec.method() + ": unknown command group " + words[0]);
+                        throw new IllegalArgumentException(invoker.method() + ": unknown command group " + words[0]);
                     }
                     groupRegistrations.put(words[0], register(words[0], new GroupFunction(words[0])));
                 }
@@ -221,7 +220,7 @@ public class CommandRegistrar {
         List<CommandInvoker> invokers = invokersByGroup.getOrDefault(group, List.of());
         byName.values().removeIf(invokers::contains);
         groupRegistrations.entrySet().removeIf(e -> {
-            boolean empty = subcommands(e.getKey()).isEmpty();
+            boolean empty = byName.keySet().stream().noneMatch(name -> name.startsWith(e.getKey() + " "));
             if (empty) {
                 unregisterQuietly(e.getValue());
             }
