@@ -41,20 +41,20 @@ public final class NetHelper {
     /**
      * Copies the berth-net binary out of this library into
      * {@code <runRoot>/bin/berth-net-<first 12 hex digits of its sha256>/berth-net}, unless it is
-     * there already, and returns a helper running it. The copy is written to a temporary file and
-     * renamed, so a concurrent install or a crash never leaves a partial binary; a new version goes
-     * to a new directory, leaving the old one to whoever runs it.
+     * there already, and returns a helper running it. The digest is the build's ({@code berth-net.sha256} beside the
+     * binary), so a start that finds the copy reads nothing more; a new copy is checked against it. The copy is
+     * written to a temporary file and renamed, so a concurrent install or a crash never leaves a partial binary; a
+     * new version goes to a new directory, leaving the old one to whoever runs it.
      */
     public static NetHelper install(Path runRoot) throws IOException {
-        byte[] content;
-        try (InputStream in = NetHelper.class.getResourceAsStream(NAME)) {
-            if (in == null) {
-                throw new IOException("the " + NAME + " binary is missing from " + NetHelper.class.getName() + "'s jar");
-            }
-            content = in.readAllBytes();
-        }
-        Path target = runRoot.resolve("bin").resolve(NAME + "-" + sha256(content).substring(0, 12)).resolve(NAME);
+        String digest = new String(resource(NAME + ".sha256"), StandardCharsets.US_ASCII).strip();
+        Path target = runRoot.resolve("bin").resolve(NAME + "-" + digest.substring(0, 12)).resolve(NAME);
         if (!Files.isExecutable(target)) {
+            byte[] content = resource(NAME);
+            if (!sha256(content).equals(digest)) {
+                throw new IOException("the " + NAME + " binary in " + NetHelper.class.getName()
+                        + "'s jar does not match its digest " + digest);
+            }
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), NAME, ".tmp");
             try {
@@ -66,6 +66,15 @@ public final class NetHelper {
             }
         }
         return new NetHelper(target);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = NetHelper.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException(name + " is missing from " + NetHelper.class.getName() + "'s jar");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** The berth-net binary this helper runs. */

@@ -287,6 +287,10 @@ class NetHelperTest {
         Path binary = net.binary();
         assertThat(binary.getFileName()).hasToString("berth-net");
         assertThat(binary.getParent().getFileName().toString()).matches("berth-net-[0-9a-f]{12}");
+        // Named by the copy's own digest (the build's, read beside the binary, not computed at each start).
+        String digest = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(binary)));
+        assertThat(binary.getParent().getFileName()).hasToString("berth-net-" + digest.substring(0, 12));
         assertThat(binary.getParent().getParent()).isEqualTo(tmp.resolve("run").resolve("bin"));
         assertThat(Files.isExecutable(binary)).isTrue();
         Object inode = Files.getAttribute(binary, "unix:ino");

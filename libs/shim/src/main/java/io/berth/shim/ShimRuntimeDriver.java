@@ -78,27 +78,39 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     /**
      * Copies the berth-shim binary out of the bundle into {@code dir}, once per version of it (the
-     * name changes with its content, so shims already running keep their binary).
+     * name changes with its content, so shims already running keep their binary). The digest is the build's
+     * ({@code berth-shim.sha256} beside the binary): a start that finds the copy reads nothing more, and a new copy is
+     * checked against it.
      */
     public static Path installShim(Path dir) throws IOException {
-        byte[] binary;
-        try (java.io.InputStream in = ShimRuntimeDriver.class.getResourceAsStream("berth-shim")) {
-            if (in == null) {
-                throw new IOException("the berth-shim binary is missing from the bundle");
-            }
-            binary = in.readAllBytes();
-        }
-        String version = io.berth.api.content.Digest.sha256(binary).shortHex();
+        String digest = new String(resource("berth-shim.sha256"), StandardCharsets.US_ASCII).strip();
         Files.createDirectories(dir);
-        Path target = dir.resolve("berth-shim-" + version).resolve("berth-shim");
+        Path target = dir.resolve("berth-shim-" + digest.substring(0, 12)).resolve("berth-shim");
         if (!Files.isExecutable(target)) {
+            byte[] binary = resource("berth-shim");
+            if (!io.berth.api.content.Digest.sha256(binary).hex().equals(digest)) {
+                throw new IOException("the berth-shim binary of the bundle does not match its digest " + digest);
+            }
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), "shim", ".tmp");
-            Files.write(tmp, binary);
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.write(tmp, binary);
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         }
         return target;
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (java.io.InputStream in = ShimRuntimeDriver.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException(name + " is missing from the bundle");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** The berth-shim binary. */
