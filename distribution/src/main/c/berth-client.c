@@ -1,11 +1,14 @@
 /*
- * berth-client: what bin/berth runs for `berth COMMAND ARGS...`. It connects to the Berth daemon's
- * control socket, sends the command line, the working directory and what it knows of the terminal,
- * then relays: the daemon's stdout and stderr to ours, our stdin to the daemon once the command
- * reads it, window size changes, and Ctrl-C. It exits with the command's exit status.
+ * bin/berth. `berth`, `berth daemon`, `berth console` and `berth --root ...` / `--run-root ...` start
+ * the daemon: this program execs libexec/berth-daemon (the script that starts the JVM) beside its
+ * own directory. `berth COMMAND ARGS...` is a client: it connects to the Berth daemon's control
+ * socket, sends the command line, the working directory and what it knows of the terminal, then
+ * relays: the daemon's stdout and stderr to ours, our stdin to the daemon once the command reads
+ * it, window size changes, and Ctrl-C. It exits with the command's exit status.
  *
- * It is C so that a command costs a few milliseconds, not a JVM start. The framing is described in
- * bundles/shell/.../socket/Frames.java: a type byte, a 32-bit big-endian length, the payload.
+ * It is C so that a command costs a millisecond or two, not a JVM start (nor a shell's). The
+ * framing is described in bundles/shell/.../socket/Frames.java: a type byte, a 32-bit big-endian
+ * length, the payload.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -156,9 +159,49 @@ static void usage(FILE *out, const char *self)
             self, DEFAULT_HOST, self, self, self);
 }
 
+/* Whether these arguments start the daemon rather than run a command in one. */
+static int starts_daemon(int argc, char **argv)
+{
+    if (argc < 2)
+        return 1;
+    const char *a = argv[1];
+    return strcmp(a, "daemon") == 0 || strcmp(a, "console") == 0 || strcmp(a, "--root") == 0
+           || strncmp(a, "--root=", 7) == 0 || strcmp(a, "--run-root") == 0 || strncmp(a, "--run-root=", 11) == 0;
+}
+
+/* Execs libexec/berth-daemon of the distribution this program is the bin/berth of (symbolic links
+   to it resolved); returns only on failure. */
+static int exec_daemon(char **argv, const char *self)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || (size_t) n >= sizeof exe - 1) {
+        fprintf(stderr, "%s: cannot find the distribution: /proc/self/exe: %s\n", self, n < 0 ? strerror(errno) : "too long");
+        return 1;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    slash = strrchr(exe, '/');
+    if (slash == NULL) {
+        fprintf(stderr, "%s: cannot find the distribution of %s\n", self, exe);
+        return 1;
+    }
+    *slash = '\0';
+    char script[4096 + 32];
+    snprintf(script, sizeof script, "%s/libexec/berth-daemon", exe);
+    execv(script, argv);
+    fprintf(stderr, "%s: cannot start the daemon: %s: %s\n", self, script, strerror(errno));
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *self = getenv("BERTH_SELF") ? getenv("BERTH_SELF") : "berth";
+    const char *self = argc > 0 && strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1
+                       : argc > 0 ? argv[0] : "berth";
+    if (starts_daemon(argc, argv))
+        return exec_daemon(argv, self);
     const char *host = getenv("BERTH_HOST");
     int first = 1;
     int help = 0;

@@ -122,6 +122,33 @@ class DistributionIT {
     }
 
     /**
+     * bin/berth is the C client; to start a daemon it execs libexec/berth-daemon of its own
+     * distribution, found through symbolic links to it.
+     */
+    @Test
+    void throughASymbolicLinkBinBerthIsTheClientAndStartsTheDaemonOfItsDistribution() throws Exception {
+        Path dir = Files.createTempDirectory("berth-link");
+        try {
+            Path link = Files.createSymbolicLink(dir.resolve("b"), berth.home.resolve("bin/berth"));
+            Installation.Result version = Installation.run(new ProcessBuilder(link.toString(), "--version"), null, "b --version");
+            assertThat(version.status()).isZero();
+            assertThat(version.out()).startsWith("Berth version ");
+            Installation.Result usage = Installation.run(new ProcessBuilder(link.toString(), "daemon", "--help"), null,
+                    "b daemon --help");
+            assertThat(usage.status()).isZero();
+            assertThat(usage.out()).contains("berth daemon [OPTIONS]");
+            ProcessBuilder info = new ProcessBuilder(link.toString(), "info");
+            info.environment().put("BERTH_HOST", berth.host());
+            Installation.Result client = Installation.run(info, null, "b info");
+            assertThat(client.status()).isEqualTo(1);
+            assertThat(client.err()).contains("Cannot connect to the Berth daemon at " + berth.host());
+        } finally {
+            Files.deleteIfExists(dir.resolve("b"));
+            Files.delete(dir);
+        }
+    }
+
+    /**
      * The control socket serves while the daemon starts: version answers at once, any other command
      * waits for the start to end and then finds everything a started daemon has. A later start on
      * the same run root reuses the framework's cache: the bundles installed by the first start stay.
