@@ -149,17 +149,24 @@ class DistributionIT {
     }
 
     /**
-     * The control socket serves while the daemon starts: version answers at once, any other command
-     * waits for the start to end and then finds everything a started daemon has. A later start on
+     * The control socket serves while the daemon starts, from the launcher's first moments (it hands the socket and
+     * the commands it holds to the shell): version answers at once, any other command waits for the start to end and
+     * then finds everything a started daemon has. A later start on
      * the same run root reuses the framework's cache: the bundles installed by the first start stay.
      */
     @Test
     void commandsRightAfterTheSocketServesSeeTheWholeDaemonAndALaterStartReusesTheBundleCache() throws Exception {
         List<String> all = List.of("native", "runc", "crun", "overlay", "vfs", "bridge", "local");
         Process first = berth.startDaemon();
+        // Most likely still the launcher's answer (it serves the socket before the framework starts), then the shell's:
+        // the same.
+        String early = berth.berth("version").out();
         Installation.Result drivers = berth.berth("drivers", "-q");
         assertThat(drivers.status()).as(drivers.err()).isZero();
         assertThat(drivers.out().lines().toList()).containsAll(all);
+        assertThat(berth.berth("version").out()).isEqualTo(early).contains("Server: Berth Engine", "Kernel version:");
+        assertThat(Files.readString(berth.root.resolve("berth.log")))
+                .contains("control socket " + berth.socket() + " taken over from the launcher");
         Path cache = berth.runRoot.resolve("felix-cache");
         List<String> installed = bundleDirectories(cache);
         assertThat(installed).hasSizeGreaterThan(30);

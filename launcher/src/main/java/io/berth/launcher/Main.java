@@ -4,6 +4,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -23,8 +25,9 @@ import java.util.ServiceLoader;
  * console, or as a daemon without one.
  *
  * <p>Start-up: read the options and {@code conf/}, lock the engine root and the run root (a second
- * daemon on either refuses to start), set up logging, start the framework with the bundles of
- * {@code conf/startup.properties}. Stop: {@code exit} in the console, or SIGTERM/SIGINT, stops the
+ * daemon on either refuses to start), set up logging, serve the control socket ({@link EarlySocket}:
+ * {@code version} answered, other commands held until the shell takes the socket over), start the
+ * framework with the bundles of {@code conf/startup.properties}. Stop: {@code exit} in the console, or SIGTERM/SIGINT, stops the
  * framework, then the pid file and locks go. Containers are not stopped: their shims do not depend
  * on this process.
  */
@@ -89,7 +92,21 @@ public final class Main {
                 writePidFile(pidFile);
             }
             Path pid = pidFile;
+            FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+            EarlySocket early = openEarlySocket(runRoot, factory);
             Runnable cleanup = () -> {
+                if (early != null) {
+                    // Unless the shell took it (it removes it as it stops), the socket goes with the launcher.
+                    try {
+                        early.close();
+                    } catch (IOException e) {
+                        System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
+                                "cannot close the control socket " + early.path() + ": " + e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (pid != null) {
                     try {
                         Files.deleteIfExists(pid);
@@ -100,14 +117,15 @@ public final class Main {
                 }
             };
             try {
-                return runFramework(home, conf, root, runRoot, options.daemon(), cleanup);
+                return runFramework(factory, home, conf, root, runRoot, options.daemon(), cleanup, early);
             } finally {
                 cleanup.run();
             }
         }
     }
 
-    private static int runFramework(Path home, Path conf, Path root, Path runRoot, boolean daemon, Runnable cleanup)
+    private static int runFramework(FrameworkFactory factory, Path home, Path conf, Path root, Path runRoot,
+                                    boolean daemon, Runnable cleanup, EarlySocket early)
             throws IOException, BundleException, InterruptedException {
         Map<String, String> computed = new HashMap<>();
         computed.put(HOME_PROPERTY, home.toString());
@@ -125,9 +143,7 @@ public final class Main {
 
         List<Configuration.StartupBundle> bundles =
                 Configuration.startupBundles(conf.resolve("startup.properties"), home);
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
-                .newFramework(properties);
+        Framework framework = factory.newFramework(properties);
         // Threads the framework starts inherit this thread's context class loader. Libraries such
         // as JLine look up their plug-ins through it when it is set, and the launcher's class path
         // has none of them; unset, they use their own bundle's class loader, as they should.
@@ -135,6 +151,14 @@ public final class Main {
         framework.init();
         if (Boolean.getBoolean(StartTimes.PROPERTY)) {
             StartTimes.log(framework.getBundleContext());
+        }
+        if (early != null) {
+            // The shell takes the control socket over from here (a service only JDK types describe).
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(EarlySocket.PATH_PROPERTY, early.path().toString());
+            ServiceRegistration<?> offered = framework.getBundleContext()
+                    .registerService(java.util.function.Function.class.getName(), early, props);
+            early.whenTaken(offered::unregister);
         }
         List<Bundle> installed = BundleCache.sync(framework, bundles, Path.of(properties.get(Constants.FRAMEWORK_STORAGE)));
         for (Bundle bundle : installed) {
@@ -175,6 +199,75 @@ public final class Main {
             // Already shutting down: the hook is running and stops the framework itself.
         }
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
+    }
+
+    /**
+     * The control socket served from now on (version answered, other commands held for the shell), or {@code null},
+     * logged, if it cannot be bound here (the shell then tries itself).
+     */
+    private static EarlySocket openEarlySocket(Path runRoot, FrameworkFactory factory) {
+        try {
+            return EarlySocket.open(runRoot, versionText(factory));
+        } catch (IOException | RuntimeException e) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
+                    "control socket: not served before the framework starts: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * What {@code berth version} prints, from what the launcher knows before the framework starts (the shell's
+     * {@code version} prints the same from the running framework); {@code null} when Berth's or the framework's
+     * version is unknown here (the launcher not run from its jar).
+     */
+    static String versionText(FrameworkFactory factory) {
+        String berth = Main.class.getPackage().getImplementationVersion();
+        String framework = frameworkName(factory);
+        if (berth == null || framework == null) {
+            return null;
+        }
+        return "Server: Berth Engine\n"
+                + " Engine:\n"
+                + "  Version:          " + berth + "\n"
+                + "  Java version:     " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")\n"
+                + "  OSGi framework:   " + framework + "\n"
+                + "  OS/Arch:          " + System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/"
+                + architecture(System.getProperty("os.arch")) + "\n"
+                + "  Kernel version:   " + System.getProperty("os.version") + "\n";
+    }
+
+    /** The framework's symbolic name and version from its jar's manifest, as its system bundle reports them. */
+    private static String frameworkName(FrameworkFactory factory) {
+        try {
+            java.security.CodeSource source = factory.getClass().getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return null;
+            }
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of(source.getLocation().toURI()).toFile())) {
+                java.util.jar.Manifest manifest = jar.getManifest();
+                if (manifest == null) {
+                    return null;
+                }
+                String name = manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                String version = manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
+                if (name == null || version == null) {
+                    return null;
+                }
+                return name.split(";")[0].strip() + " " + org.osgi.framework.Version.parseVersion(version);
+            }
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** docker's name of a JVM's {@code os.arch} (as Berth's {@code Platform.host()}). */
+    static String architecture(String osArch) {
+        return switch (osArch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i686" -> "386";
+            default -> osArch;
+        };
     }
 
     private static void stop(Framework framework) {

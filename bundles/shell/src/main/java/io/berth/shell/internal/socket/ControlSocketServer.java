@@ -5,6 +5,8 @@ import io.berth.shell.internal.framework.CommandRegistrar;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -21,6 +23,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The unix socket bin/berth talks to: {@code <runRoot>/berth.sock}, owner and group only (as
@@ -30,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ControlSocketServer {
     /** The socket's name under the run root. */
     public static final String SOCKET_NAME = "berth.sock";
+    /** The property of the launcher's offer of the socket, naming it (the launcher's EarlySocket.PATH_PROPERTY). */
+    static final String LAUNCHER_SOCKET_PROPERTY = "berth.control.socket";
 
     private static final System.Logger LOG = System.getLogger(ControlSocketServer.class.getName());
 
@@ -47,37 +53,83 @@ public class ControlSocketServer {
         Path runRoot = engine.settings().runRoot();
         Files.createDirectories(runRoot);
         socket = runRoot.resolve(SOCKET_NAME);
-        // The launcher holds the run root's lock, so a socket file here is a dead daemon's.
-        Files.deleteIfExists(socket);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        ServerSocketChannel taken = takeOver(context, socket, (channel, hello) ->
+                serve(channel, new Frames.Frame(Frames.HELLO, hello), processor, registrar));
+        if (taken != null) {
+            server = taken;
+            LOG.log(System.Logger.Level.INFO, "control socket " + socket + " taken over from the launcher");
+        } else {
+            // The launcher holds the run root's lock, so a socket file here is a dead daemon's.
+            Files.deleteIfExists(socket);
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            LOG.log(System.Logger.Level.INFO, "control socket listening on " + socket);
+        }
         acceptor = new Thread(() -> accept(processor, registrar), "berth-control-socket");
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.log(System.Logger.Level.INFO, "control socket listening on " + socket);
+    }
+
+    /**
+     * The socket the launcher has served since before the framework started (bin/berth's daemon), with the commands
+     * it holds handed to {@code serve}; {@code null} where no launcher offers it (a framework Berth is embedded in).
+     * The offer is a {@link Function} service with the property {@value #LAUNCHER_SOCKET_PROPERTY} naming the socket:
+     * applied to what starts a connection from its hello's payload, it returns the listening channel.
+     */
+    @SuppressWarnings("unchecked")
+    private static ServerSocketChannel takeOver(BundleContext context, Path socket,
+                                                BiConsumer<SocketChannel, byte[]> serve) {
+        try {
+            for (ServiceReference<Function> ref : context.getServiceReferences(Function.class,
+                    "(" + LAUNCHER_SOCKET_PROPERTY + "=" + socket.toString().replaceAll("([\\\\()*])", "\\\\$1") + ")")) {
+                Function<BiConsumer<SocketChannel, byte[]>, ServerSocketChannel> offer = context.getService(ref);
+                if (offer == null) {
+                    continue;
+                }
+                try {
+                    ServerSocketChannel channel = offer.apply(serve);
+                    if (channel != null) {
+                        return channel;
+                    }
+                } finally {
+                    try {
+                        context.ungetService(ref);
+                    } catch (IllegalStateException e) {
+                        // The offer was withdrawn as it was taken.
+                    }
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException("the filter for the launcher's socket", e);
+        }
+        return null;
     }
 
     private void accept(CommandProcessor processor, CommandRegistrar registrar) {
         while (server.isOpen()) {
             try {
-                SocketChannel channel = server.accept();
-                connections.add(channel);
-                Thread t = new Thread(() -> {
-                    try {
-                        new SocketConnection(channel, processor, registrar, startup).run();
-                    } finally {
-                        connections.remove(channel);
-                    }
-                }, "berth-command-" + counter.incrementAndGet());
-                t.setDaemon(true);
-                t.start();
+                serve(server.accept(), null, processor, registrar);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "control socket: accept failed: " + e.getMessage());
             }
         }
+    }
+
+    /** Runs a connection's command on a thread of its own; {@code hello}, its first frame if already read. */
+    private void serve(SocketChannel channel, Frames.Frame hello, CommandProcessor processor, CommandRegistrar registrar) {
+        connections.add(channel);
+        Thread t = new Thread(() -> {
+            try {
+                new SocketConnection(channel, hello, processor, registrar, startup).run();
+            } finally {
+                connections.remove(channel);
+            }
+        }, "berth-command-" + counter.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
     }
 
     @Deactivate

@@ -23,14 +23,18 @@ final class SocketConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
 
     private final SocketChannel channel;
+    /** The first frame when it was read before (by the launcher, which held the command for the shell). */
+    private final Frames.Frame hello;
     private final CommandProcessor processor;
     private final CommandRegistrar registrar;
     private final StartupGate startup;
     private final FrameWriter writer;
     private volatile Thread commandThread;
 
-    SocketConnection(SocketChannel channel, CommandProcessor processor, CommandRegistrar registrar, StartupGate startup) {
+    SocketConnection(SocketChannel channel, Frames.Frame hello, CommandProcessor processor, CommandRegistrar registrar,
+                     StartupGate startup) {
         this.channel = channel;
+        this.hello = hello;
         this.processor = processor;
         this.registrar = registrar;
         this.startup = startup;
@@ -41,7 +45,7 @@ final class SocketConnection implements Runnable {
     public void run() {
         commandThread = Thread.currentThread();
         try {
-            Frames.Frame first = Frames.read(channel);
+            Frames.Frame first = hello != null ? hello : Frames.read(channel);
             if (first == null) {
                 return;
             }
