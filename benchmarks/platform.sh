@@ -1,16 +1,18 @@
 #!/bin/bash
 # Platform figures, Berth beside dockerd (Debian's docker.io) in the same run, each start condition
 # stated:
-#  - daemon start until its socket answers `version` (Berth: also until `ps` answers, the whole
-#    engine started), medians of RUNS with min-max, the two daemons alternating:
+#  - daemon start until its socket answers `version` (Berth's launcher answers it before the framework
+#    starts; also until `ps` answers, the whole engine started), medians of RUNS with min-max, the two
+#    daemons alternating:
 #      first:   the distribution's first start ever (no class-data archive yet: this start records
 #               lib/berth.jsa), fresh roots; dockerd on fresh roots. One sample (it happens once).
 #      boot:    a start with the archive, on fresh roots: the first start after the host started
 #               (the run root is a tmpfs, so the framework's cache is built again).
 #      restart: a start with the archive on the roots of the previous start (the framework's cache
 #               reused), as a daemon restart; dockerd on its previous roots.
-#  - one client command round trip (hyperfine: `bin/berth version` vs `docker version`),
-#  - idle resident memory 10 s after the socket answers (dockerd counted with its containerd),
+#  - one client command round trip (hyperfine: `bin/berth version` vs `docker version`), once the
+#    whole engine has started (Berth's shell answering),
+#  - idle resident memory 10 s after that (dockerd counted with its containerd),
 #    and Berth's Native Memory Tracking summary in a separate start (NMT costs memory itself).
 # Nothing else runs before a sample but the previous sample. The copy of the distribution it
 # starts is its own (under /tmp), so the archive it records is not the build's.
@@ -77,7 +79,9 @@ for i in $(seq 1 "$runs"); do
 done
 
 start_berth; start_docker
-until "$berth_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
+# The round trip and the idle memory once the whole engine has started (before, the launcher answers
+# version itself while the framework starts).
+until "$berth_home/bin/berth" ps >/dev/null 2>&1; do sleep 0.01; done
 until docker -H "unix://$work/docker.sock" version >/dev/null 2>&1; do sleep 0.01; done
 hyperfine -N --warmup 10 --runs 200 --export-json "$work/rt.json" \
   "$berth_home/bin/berth version" "docker -H unix://$work/docker.sock version" >/dev/null
@@ -97,7 +101,7 @@ docker_rss=$(( docker_kb / 1024 ))
 stop_berth; stop_docker
 
 BERTH_JAVA_OPTS="-XX:NativeMemoryTracking=summary" start_berth
-until "$berth_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
+until "$berth_home/bin/berth" ps >/dev/null 2>&1; do sleep 0.01; done
 sleep 10
 nmt_rss=$(( $(rss "$berth_pid") / 1024 ))
 nmt=$(jcmd "$berth_pid" VM.native_memory summary scale=MB | awk '/^-/ {sub(/^- */,""); name=$0; sub(/ *\(.*/,"",name); if (match($0,/committed=[0-9]+MB/)) {c=substr($0,RSTART+10,RLENGTH-12); if (c>0) printf "%s %s MB, ", name, c}}')
@@ -114,7 +118,7 @@ cat <<EOT
 | restart → \`version\` (previous roots, framework cache reused, median of $runs) | $(printf '%s\n' "${restart_v[@]}" | stats) | $(printf '%s\n' "${restart_d[@]}" | stats) | $(ratio "$(med "${restart_v[@]}")" "$(med "${restart_d[@]}")") |
 | Berth's whole engine started (\`ps\` answers): first / after a boot / restart | ${first_e} ms / $(printf '%s\n' "${boot_e[@]}" | stats) / $(printf '%s\n' "${restart_e[@]}" | stats) | | |
 | \`version\` round trip, client process included (mean of 200) | ${berth_rt} ms | ${docker_rt} ms | $(ratio "$berth_rt" "$docker_rt") |
-| idle daemon RSS 10 s after its socket answers | ${berth_rss} MB | ${docker_rss} MB (with containerd) | $(ratio "$berth_rss" "$docker_rss") |
+| idle daemon RSS 10 s after the whole engine started | ${berth_rss} MB | ${docker_rss} MB (with containerd) | $(ratio "$berth_rss" "$docker_rss") |
 
 Berth's idle RSS: ${berth_split} (${berth_files%, }).
 

@@ -100,6 +100,7 @@ final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, S
         EarlySocket s = new EarlySocket(path, server, selector,
                 versionText == null ? null : versionText.getBytes(StandardCharsets.UTF_8));
         s.acceptor.start();
+        LOG.log(System.Logger.Level.INFO, "control socket listening on " + path);
         return s;
     }
 

@@ -19,6 +19,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts the Berth daemon: Felix with the distribution's bundles, in the foreground with the Gogo
@@ -92,6 +93,14 @@ public final class Main {
                 writePidFile(pidFile);
             }
             Path pid = pidFile;
+            // From the moment the socket serves, a SIGTERM or SIGINT is a request to stop, exit status 0: noted until the
+            // framework exists (runFramework then stops it), as the JVM's own handling would exit 143 at once.
+            AtomicBoolean stopRequested = new AtomicBoolean();
+            if (options.daemon()) {
+                for (String name : List.of("TERM", "INT")) {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.set(true));
+                }
+            }
             FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
             EarlySocket early = openEarlySocket(runRoot, factory);
@@ -117,7 +126,7 @@ public final class Main {
                 }
             };
             try {
-                return runFramework(factory, home, conf, root, runRoot, options.daemon(), cleanup, early);
+                return runFramework(factory, home, conf, root, runRoot, options.daemon(), cleanup, early, stopRequested);
             } finally {
                 cleanup.run();
             }
@@ -125,7 +134,7 @@ public final class Main {
     }
 
     private static int runFramework(FrameworkFactory factory, Path home, Path conf, Path root, Path runRoot,
-                                    boolean daemon, Runnable cleanup, EarlySocket early)
+                                    boolean daemon, Runnable cleanup, EarlySocket early, AtomicBoolean stopRequested)
             throws IOException, BundleException, InterruptedException {
         Map<String, String> computed = new HashMap<>();
         computed.put(HOME_PROPERTY, home.toString());
@@ -172,13 +181,21 @@ public final class Main {
             // SIGTERM and SIGINT are the normal way to stop a daemon: stop the framework and exit 0
             // (the JVM's own handling would exit 143).
             for (String name : List.of("TERM", "INT")) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
-                    try {
-                        framework.stop();
-                    } catch (BundleException e) {
-                        System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "stopping the framework failed", e);
-                    }
-                }, "berth-stop").start());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    stopRequested.set(true);
+                    new Thread(() -> {
+                        try {
+                            framework.stop();
+                        } catch (BundleException e) {
+                            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "stopping the framework failed", e);
+                        }
+                    }, "berth-stop").start();
+                });
+            }
+            if (stopRequested.get()) {
+                // Asked to stop while the framework was being set up: it stops before it starts.
+                stop(framework);
+                return 0;
             }
         }
         Thread stopper = new Thread(() -> {
