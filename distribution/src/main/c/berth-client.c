@@ -7,7 +7,7 @@
  * it, window size changes, and Ctrl-C. It exits with the command's exit status.
  *
  * It is C so that a command costs a millisecond or two, not a JVM start (nor a shell's). The
- * framing is described in bundles/shell/.../socket/Frames.java: a type byte, a 32-bit big-endian
+ * framing is described in libs/control/.../Frames.java: a type byte, a 32-bit big-endian
  * length, the payload.
  */
 #define _GNU_SOURCE

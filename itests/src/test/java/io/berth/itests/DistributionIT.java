@@ -89,13 +89,19 @@ class DistributionIT {
         Path log = berth.root.resolve("berth.log");
         String listening = "control socket listening on " + berth.socket();
 
-        assertThat(berth.stop(berth.startDaemon())).isZero();
+        // Each run until its engine has started (ps answers), so that it logs its whole start.
+        Process run = berth.startDaemon();
+        assertThat(berth.berth("ps").status()).isZero();
+        assertThat(berth.stop(run)).isZero();
         String firstRun = Files.readString(log);
         assertThat(firstRun).contains(listening);
         // A crash: killed at once (the daemon this test started), then started again.
         Process crashed = berth.startDaemon();
+        assertThat(berth.berth("ps").status()).isZero();
         crashed.destroyForcibly().waitFor();
-        assertThat(berth.stop(berth.startDaemon())).isZero();
+        run = berth.startDaemon();
+        assertThat(berth.berth("ps").status()).isZero();
+        assertThat(berth.stop(run)).isZero();
 
         // Every run is there, oldest first, across berth.log.2, .1 and berth.log.
         StringBuilder all = new StringBuilder();
@@ -109,6 +115,20 @@ class DistributionIT {
         assertThat(berth.root.resolve("berth.log.1")).exists();
         assertThat(all.toString()).startsWith(firstRun);
         assertThat(all.toString().split(java.util.regex.Pattern.quote(listening), -1)).hasSize(4);
+    }
+
+    /**
+     * SIGTERM as soon as the socket serves (the launcher's, most likely before the framework has started) stops the
+     * daemon as at any other time: status 0, no socket, no pid file.
+     */
+    @Test
+    void aDaemonStoppedAsSoonAsItsSocketServesExitsCleanly() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Process daemon = berth.startDaemon();
+            assertThat(berth.stop(daemon)).isZero();
+            assertThat(berth.socket()).doesNotExist();
+            assertThat(berth.runRoot.resolve("berth.pid")).doesNotExist();
+        }
     }
 
     @Test

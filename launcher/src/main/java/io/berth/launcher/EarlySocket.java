@@ -1,6 +1,7 @@
 package io.berth.launcher;
 
-import java.io.EOFException;
+import io.berth.control.Frames;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -31,8 +32,8 @@ import java.util.function.Function;
  * again, is returned for the shell to accept on. Without a shell taking it (a framework that
  * fails to start), {@link #close()} closes the held connections and removes the socket.
  *
- * <p>The framing is the shell's ({@code io.berth.shell.internal.socket.Frames}, and the C client's):
- * a type byte, a 32-bit big-endian length, the payload.
+ * <p>The framing is {@link Frames}, the shell's and the C client's: a type byte, a 32-bit big-endian
+ * length, the payload.
  */
 final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, ServerSocketChannel>, AutoCloseable {
     /** The socket's name under the run root, as the shell's. */
@@ -41,11 +42,6 @@ final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, S
     static final String PATH_PROPERTY = "berth.control.socket";
 
     private static final System.Logger LOG = System.getLogger(EarlySocket.class.getName());
-    private static final byte HELLO = 'H';
-    private static final byte STDOUT = 'O';
-    private static final byte EXIT = 'X';
-    private static final int PROTOCOL_VERSION = 2;
-    private static final int MAX_PAYLOAD = 1 << 20;
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -155,8 +151,8 @@ final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, S
                 return;
             }
             if (version != null && isPlainVersion(hello)) {
-                write(channel, STDOUT, version);
-                write(channel, EXIT, ByteBuffer.allocate(4).putInt(0).array());
+                Frames.write(channel, Frames.STDOUT, version, 0, version.length);
+                Frames.write(channel, Frames.EXIT, new byte[4], 0, 4);
                 channel.close();
                 return;
             }
@@ -252,19 +248,14 @@ final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, S
 
     /** The first frame's payload if it is a hello, {@code null} at once at the end of the stream. */
     private static byte[] readHello(SocketChannel channel) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(5);
-        if (!fill(channel, header, true)) {
+        Frames.Frame first = Frames.read(channel);
+        if (first == null) {
             return null;
         }
-        header.flip();
-        byte type = header.get();
-        int length = header.getInt();
-        if (type != HELLO || length < 0 || length > MAX_PAYLOAD) {
-            throw new IOException("expected a hello frame, got '" + (char) type + "' of " + length + " bytes");
+        if (first.type() != Frames.HELLO) {
+            throw new IOException("expected a hello frame, got '" + (char) first.type() + "'");
         }
-        ByteBuffer payload = ByteBuffer.allocate(length);
-        fill(channel, payload, false);
-        return payload.array();
+        return first.payload();
     }
 
     /**
@@ -274,7 +265,7 @@ final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, S
      * version is the shell's to refuse.
      */
     static boolean isPlainVersion(byte[] hello) {
-        if (hello.length < 10 || (hello[0] & 0xff) != PROTOCOL_VERSION) {
+        if (hello.length < 10 || (hello[0] & 0xff) != Frames.PROTOCOL_VERSION) {
             return false;
         }
         int argc = ByteBuffer.wrap(hello, 6, 4).getInt();
@@ -294,25 +285,5 @@ final class EarlySocket implements Function<BiConsumer<SocketChannel, byte[]>, S
         }
         List<String> args = strings.subList(2, 2 + argc);
         return args.equals(List.of("version")) || args.equals(List.of("system", "version"));
-    }
-
-    private static void write(SocketChannel channel, byte type, byte[] payload) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(5 + payload.length).put(type).putInt(payload.length).put(payload);
-        frame.flip();
-        while (frame.hasRemaining()) {
-            channel.write(frame);
-        }
-    }
-
-    private static boolean fill(SocketChannel channel, ByteBuffer buffer, boolean eofAllowedAtStart) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                if (eofAllowedAtStart && buffer.position() == 0) {
-                    return false;
-                }
-                throw new EOFException("connection closed in the middle of a frame");
-            }
-        }
-        return true;
     }
 }

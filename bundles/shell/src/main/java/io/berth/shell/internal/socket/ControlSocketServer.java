@@ -1,5 +1,6 @@
 package io.berth.shell.internal.socket;
 
+import io.berth.control.Frames;
 import io.berth.api.engine.Engine;
 import io.berth.shell.internal.framework.CommandRegistrar;
 import org.apache.felix.service.command.CommandProcessor;

@@ -1,5 +1,6 @@
 package io.berth.shell.internal.socket;
 
+import io.berth.control.Frames;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.WritableByteChannel;

@@ -1,5 +1,6 @@
 package io.berth.shell.internal.socket;
 
+import io.berth.control.Frames;
 import io.berth.shell.internal.framework.Terminal;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.berth.shell.internal.socket;
+package io.berth.control;
 
 import java.io.EOFException;
 import java.io.IOException;
