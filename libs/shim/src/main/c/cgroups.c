@@ -81,7 +81,7 @@ struct clone3_args {
  * runs child_main on a copy of this stack. Returns -1 when the kernel cannot, for the caller to
  * clone and migrate instead.
  */
-static pid_t clone3_into_cgroup(int flags, int cgroup_fd, struct child_args *cargs)
+static long clone3_into(int flags, int cgroup_fd)
 {
 #ifdef SYS_clone3
     struct clone3_args ca;
@@ -89,21 +89,22 @@ static pid_t clone3_into_cgroup(int flags, int cgroup_fd, struct child_args *car
     ca.flags = ((uint64_t) flags & ~(uint64_t) CSIGNAL) | CLONE_INTO_CGROUP;
     ca.exit_signal = SIGCHLD;
     ca.cgroup = (uint64_t) cgroup_fd;
-    long r = syscall(SYS_clone3, &ca, sizeof ca);
-    if (r == 0)
-        _exit(child_main(cargs));
-    return r < 0 ? -1 : (pid_t) r;
+    return syscall(SYS_clone3, &ca, sizeof ca);
 #else
-    (void) flags, (void) cgroup_fd, (void) cargs;
+    (void) flags, (void) cgroup_fd;
+    errno = ENOSYS;
     return -1;
 #endif
 }
 
-pid_t clone_into_cgroup2(int flags, struct child_args *cargs, int *born_in)
+/*
+ * Fork-like (0 in the child) into the first cgroup2 cgroup of the spec that the kernel lets it
+ * (*born_in: its index, or -1); -1 when it cannot.
+ */
+static pid_t clone3_into_cgroup2(int flags, int *born_in)
 {
-    pid_t child = -1;
     *born_in = -1;
-    for (int i = 0; i < ncgroups && child < 0; i++) {
+    for (int i = 0; i < ncgroups; i++) {
         size_t len = strlen(cgroup_procs[i]);
         if (!ends_with(cgroup_procs[i], "/cgroup.procs"))
             continue;
@@ -111,13 +112,46 @@ pid_t clone_into_cgroup2(int flags, struct child_args *cargs, int *born_in)
         snprintf(dir, sizeof dir, "%.*s", (int) (len - 13), cgroup_procs[i]);
         int cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (cgroup_fd < 0)
-            break;
-        child = clone3_into_cgroup(flags, cgroup_fd, cargs);
-        close(cgroup_fd);
-        if (child >= 0)
+            return -1;
+        long r = clone3_into(flags, cgroup_fd);
+        if (r >= 0)
             *born_in = i;
+        close(cgroup_fd);
+        return r < 0 ? -1 : (pid_t) r;
     }
+    return -1;
+}
+
+pid_t clone_into_cgroup2(int flags, struct child_args *cargs, int *born_in)
+{
+    pid_t child = clone3_into_cgroup2(flags, born_in);
+    if (child == 0)
+        _exit(child_main(cargs));
     return child;
+}
+
+pid_t fork_into_cgroup2(int *born_in)
+{
+    pid_t child = clone3_into_cgroup2(0, born_in);
+    return child >= 0 ? child : fork();
+}
+
+const char *join_cgroups_itself(int born_in)
+{
+    for (int i = 0; i < ncgroups; i++) {
+        if (i == born_in)
+            continue;
+        int fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) < 0) {
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            errno = e;
+            return cgroup_procs[i];
+        }
+        close(fd);
+    }
+    return NULL;
 }
 
 int move_into_cgroups(pid_t child, int born_in)

@@ -18,6 +18,17 @@
 pid_t clone_into_cgroup2(int flags, struct child_args *cargs, int *born_in);
 int move_into_cgroups(pid_t child, int born_in);
 
+/*
+ * OCI mode, for a runtime that joins no cgroup itself (crun's --cgroup-manager=disabled), so that
+ * the container's process is born in them: fork_into_cgroup2() forks (0 in the child) into the
+ * spec's cgroup2 cgroup when the kernel lets it (*born_in as above), else plainly; the child then
+ * calls join_cgroups_itself(), which joins the rest by writing "0": a single-threaded process
+ * moving itself into a v1 "tasks" file takes no global lock. NULL, or the file it could not join
+ * (errno set).
+ */
+pid_t fork_into_cgroup2(int *born_in);
+const char *join_cgroups_itself(int born_in);
+
 /* The child's side: the shim says on fd when it may join; join_cgroups() waits for it, once. */
 void join_cgroups_when_told(int fd);
 void join_cgroups(void);

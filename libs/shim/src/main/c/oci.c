@@ -20,29 +20,34 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "console.h"
 #include "oci.h"
 #include "shim.h"
 #include "utils.h"
 
 /*
- * Runs the OCI runtime with the given arguments after "RUNTIME --root ROOT", its stdio as given,
- * in the spec's network namespace if it names one, in a private mount namespace where the unified
- * hierarchy's cgroup.controllers reads empty when asked (crun refuses hybrid hosts whose unified
- * hierarchy lists controllers; Berth made the cgroups, so the runtime may treat the host as v1).
- * Returns the runtime's pid.
+ * Runs the OCI runtime with the given arguments after "RUNTIME --root ROOT [OPTIONS]", its stdio
+ * as given, in the spec's network namespace if it names one, in a private mount namespace where
+ * the unified hierarchy's cgroup.controllers reads empty when asked (crun refuses hybrid hosts
+ * whose unified hierarchy lists controllers; Berth made the cgroups, so the runtime may treat the
+ * host as v1). In_cgroups: started in the spec's cgroups, which the container's process then
+ * inherits (see cgroups.h). Returns the runtime's pid.
  */
-static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
+static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd, int in_cgroups)
 {
     const char *argv[32];
     int n = 0;
     argv[n++] = oci_runtime;
     argv[n++] = "--root";
     argv[n++] = oci_root;
+    for (int i = 0; i < noci_options; i++)
+        argv[n++] = oci_options[i];
     for (int i = 0; extra[i] != NULL && n < 31; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
-    pid_t p = fork();
+    int born_in = -1;
+    pid_t p = in_cgroups ? fork_into_cgroup2(&born_in) : fork();
     if (p != 0)
         return p;
     int devnull = open("/dev/null", O_RDWR);
@@ -60,6 +65,11 @@ static pid_t oci_spawn(const char **extra, int in_fd, int out_fd, int err_fd)
     dup2(in_fd >= 0 ? in_fd : devnull, 0);
     dup2(out_fd >= 0 ? out_fd : devnull, 1);
     dup2(err_fd >= 0 ? err_fd : devnull, 2);
+    const char *refused = in_cgroups ? join_cgroups_itself(born_in) : NULL;
+    if (refused != NULL) {
+        fprintf(stderr, "join cgroup %s for %s: %s\n", refused, oci_runtime, strerror(errno));
+        _exit(1);
+    }
     /*
      * A container with a user namespace inherits the engine's network namespace from the runtime
      * (see OciConfig.inheritsNetns), and a process added to it, the container's.
@@ -218,7 +228,7 @@ static pid_t oci_launch(int in_fd, int out_fd, int err_fd, int err_read)
         last++;
     extra[last] = oci_id;
     extra[last + 1] = NULL;
-    pid_t runtime = oci_spawn(extra, in_fd, out_fd, err_fd);
+    pid_t runtime = oci_spawn(extra, in_fd, out_fd, err_fd, ncgroups > 0);
     if (runtime < 0) {
         reply(1, "error 1 fork: %s\n", strerror(errno));
         return -1;
@@ -279,7 +289,7 @@ int oci_delete(char **argv, int argc)
     oci_root = argv[1];
     oci_empty = argc == 4 && argv[3][0] ? argv[3] : NULL;
     const char *extra[] = {"delete", "--force", argv[2], NULL};
-    pid_t p = oci_spawn(extra, -1, 2, 2);
+    pid_t p = oci_spawn(extra, -1, 2, 2, 0);
     if (p < 0) {
         fprintf(stderr, "fork: %s\n", strerror(errno));
         return 1;

@@ -48,6 +48,12 @@ extern pid_t join_pid; /* exec: the container init whose namespaces the process 
 extern unsigned short term_rows, term_cols;
 /* OCI mode: an OCI runtime binary (runc, crun) makes the container; the shim stays its parent. */
 extern const char *oci_runtime, *oci_root, *oci_id, *oci_mode, *oci_path, *oci_empty;
+/*
+ * The runtime's global options after --root (crun's --cgroup-manager=disabled). With "cgroup"
+ * directives in OCI mode, the runtime is started in those cgroups (it joins none itself).
+ */
+extern const char *oci_options[8];
+extern int noci_options;
 
 /* main.c: the shim's state directory, its only argument. */
 extern const char *state_dir;

@@ -36,6 +36,8 @@ int terminal, open_stdin, stdin_once;
 pid_t join_pid;
 unsigned short term_rows, term_cols;
 const char *oci_runtime, *oci_root, *oci_id, *oci_mode, *oci_path, *oci_empty;
+const char *oci_options[8];
+int noci_options;
 
 static void set_user(int argc, char **argv)
 {
@@ -115,6 +117,10 @@ static void apply_directive(const char *name, int argc, char **argv)
         stdin_once = atoi(argv[0]);
     } else if (!strcmp(name, "oci")) {
         set_oci(argc, argv);
+    } else if (!strcmp(name, "oci-option")) {
+        if (noci_options == 8)
+            die("spec: too many oci-option directives");
+        oci_options[noci_options++] = argv[0];
     } else if (!strcmp(name, "log")) {
         log_path = argv[0];
         log_max_size = atoll(argv[1]);

@@ -200,17 +200,25 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
      * The shim's spec for a container or process an OCI runtime makes (see the shim's {@code oci}
      * directive), the runtime run in {@code netns} if not {@code null}.
      */
-    protected static byte[] ociSpec(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile,
-                                    Path netns, ProcessSpec process, io.berth.api.runtime.LogSpec log) {
-        return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, netns, process, log);
+    protected final byte[] ociSpec(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile,
+                                   Path netns, ProcessSpec process, io.berth.api.runtime.LogSpec log,
+                                   List<String> options, boolean startInCgroups) {
+        return ShimSpec.oci(runtime, root, id, exec, path, emptyFile, netns, process, log, options,
+                startInCgroups ? cgroups.procsFiles(id) : List.of());
+    }
+
+    /** Whether the container's cgroups limit its number of processes. */
+    protected final boolean pidsLimited(String id) throws IOException {
+        return cgroups.pidsLimited(id);
     }
 
     /**
-     * Whether the shim's runtime moves the process into its cgroups through {@code cgroup.procs}
-     * (an OCI runtime), rather than making it in its cgroup2 cgroup and joining the v1 ones thread
-     * by thread as the native runtime does, which takes no lock.
+     * Whether the shim's runtime moves the container's process into its cgroups through {@code
+     * cgroup.procs} (an OCI runtime that manages them), rather than the process being born in them:
+     * made in its cgroup2 cgroup and joining the v1 ones thread by thread, which takes no lock, as
+     * the native runtime's, or an OCI runtime's started there by the shim.
      */
-    protected boolean joinsCgroupsThroughProcs() {
+    protected boolean joinsCgroupsThroughProcs(String id) throws IOException {
         return false;
     }
 
@@ -225,8 +233,8 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
      * is in, which moves nothing. Called after the container's cgroups are made: the taker holds
      * the cgroup mutex while it waits, which making a cgroup needs too.
      */
-    private void warmCgroupLock() {
-        if (!joinsCgroupsThroughProcs()) {
+    private void warmCgroupLock(String id) throws IOException {
+        if (!joinsCgroupsThroughProcs(id)) {
             return;
         }
         Path procs = cgroups.ownProcsFile();
@@ -350,8 +358,8 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         }
         ResourcesFile.Decoded r = ResourcesFile.decode(Files.readString(d.resolve("resources")));
         cgroups.create(id, r.resources(), r.privileged());
-        warmCgroupLock();
         try {
+            warmCgroupLock(id);
             return launch(d, attach, stdin);
         } catch (IOException | RuntimeException e) {
             cgroups.remove(id);
@@ -422,7 +430,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         Path dir = Files.createDirectories(d.resolve("exec").resolve(execId));
         try {
             Files.write(dir.resolve("spec"), execSpec(id, d, dir, process, s.pid()));
-            warmCgroupLock();
+            warmCgroupLock(id);
             return launch(dir, true, stdin);
         } catch (IOException | RuntimeException e) {
             Trees.delete(dir);

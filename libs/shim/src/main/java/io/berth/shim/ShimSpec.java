@@ -221,12 +221,21 @@ final class ShimSpec {
      * @param netns a network namespace the runtime is run in, for the container or process to
      *        inherit it (one the runtime is not told to join), or {@code null}
      * @param log the container's log, or {@code null} for an added process
+     * @param options the runtime's global options, after {@code --root ROOT}
+     * @param cgroupProcs the files through which the shim starts the runtime in the container's
+     *        cgroups, for a runtime told to join none itself; empty for one that joins them
      */
     static byte[] oci(Path runtime, Path root, String id, boolean exec, Path path, Path emptyFile, Path netns,
-                      ProcessSpec process, io.berth.api.runtime.LogSpec log) {
+                      ProcessSpec process, io.berth.api.runtime.LogSpec log, List<String> options, List<Path> cgroupProcs) {
         ShimSpec s = new ShimSpec();
         s.add("oci", runtime.toString(), root.toString(), id, exec ? "exec" : "create", path.toString(),
                 emptyFile == null ? "" : emptyFile.toString());
+        for (String option : options) {
+            s.add("oci-option", option);
+        }
+        for (Path p : cgroupProcs) {
+            s.add("cgroup", p.toString());
+        }
         if (netns != null) {
             s.add("netns", netns.toString());
         }

@@ -37,11 +37,27 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
         this.hideUnifiedControllers = crun && hybridCgroups();
     }
 
-    /** runc and crun move the process into its cgroups through {@code cgroup.procs}. */
+    /**
+     * runc moves the container's process into its cgroups through {@code cgroup.procs}, and so does
+     * crun when the shim cannot start it in them ({@link #startsInCgroups}).
+     */
     @Override
-    protected boolean joinsCgroupsThroughProcs() {
-        return true;
+    protected boolean joinsCgroupsThroughProcs(String id) throws IOException {
+        return !crun || pidsLimited(id);
     }
+
+    /**
+     * Whether crun is started in the container's cgroups, which Berth made and set, and told to
+     * manage none ({@code --cgroup-manager=disabled}): the container's process is then born in them.
+     * crun moving it there itself writes its pid into each hierarchy's {@code cgroup.procs}, and the
+     * first such write waits for an RCU grace period (10-20 ms here, more than the rest of crun's
+     * start). Not with a pids limit: crun's own processes would count against it while it runs.
+     */
+    private boolean startsInCgroups(boolean pidsLimited) {
+        return crun && !pidsLimited;
+    }
+
+    private static final java.util.List<String> NO_CGROUP_MANAGER = java.util.List.of("--cgroup-manager=disabled");
 
     String name() {
         return name;
@@ -67,8 +83,10 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
             Files.write(dir.resolve("empty"), new byte[0]);
             empty = finalDir.resolve("empty");
         }
+        boolean inCgroups = startsInCgroups(spec.resources().pidsLimit() > 0);
         return ociSpec(binary, runtimeRoot, spec.id(), false, finalDir.resolve("bundle"), empty,
-                OciConfig.inheritsNetns(spec) ? spec.netns() : null, spec.process(), spec.log());
+                OciConfig.inheritsNetns(spec) ? spec.netns() : null, spec.process(), spec.log(),
+                inCgroups ? NO_CGROUP_MANAGER : java.util.List.of(), inCgroups);
     }
 
     @Override
@@ -82,7 +100,9 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
         // A process added to a container that inherited its network namespace inherits it too.
         Path netns = OciConfig.inheritsNetns(dir.resolve("bundle").resolve("config.json"))
                 ? Path.of("/proc", Integer.toString(initPid), "ns", "net") : null;
-        return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, netns, process, null);
+        boolean inCgroups = startsInCgroups(pidsLimited(id));
+        return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, netns, process, null,
+                inCgroups ? NO_CGROUP_MANAGER : java.util.List.of(), inCgroups);
     }
 
     private static final java.util.regex.Pattern LOGRUS_MSG = java.util.regex.Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");

@@ -50,4 +50,35 @@ class CrunRuntimeDriverTest extends ShimRuntimeDriverTests {
         org.assertj.core.api.Assertions.assertThat(driver.await(spec.id(), java.time.Duration.ofSeconds(60)).exitCode()).isZero();
         org.assertj.core.api.Assertions.assertThat(output(spec)).contains("Function not implemented").contains("Seccomp:\t2");
     }
+
+    /**
+     * crun is started in the container's cgroups and told to manage none, so the container's
+     * process is born in them (the base tests check it is in every hierarchy, and its execs too);
+     * with a pids limit, which crun's own processes would count against, crun joins them itself.
+     */
+    @org.junit.jupiter.api.Test
+    void crunIsStartedInTheContainersCgroupsUnlessItHasAPidsLimit() throws Exception {
+        io.berth.api.runtime.ContainerSpec free = spec("sleep", "300");
+        io.berth.api.runtime.ContainerSpec limited = spec(process("sleep", "300").build())
+                .resources(io.berth.api.runtime.Resources.builder().pidsLimit(20).build()).build();
+        for (io.berth.api.runtime.ContainerSpec spec : java.util.List.of(free, limited)) {
+            driver.create(spec);
+            driver.start(spec.id());
+            int pid = driver.state(spec.id()).pid();
+            for (Path p : ((ShimRuntimeDriver) driver).cgroupDirs(spec.id())) {
+                org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readAllLines(p.resolve("cgroup.procs")))
+                        .as(p.toString()).contains(Integer.toString(pid));
+            }
+            String shimSpec = java.nio.file.Files.readString(((ShimRuntimeDriver) driver).stateDirectory(spec.id()).resolve("spec"))
+                    .replace('\0', ' ');
+            if (spec == free) {
+                org.assertj.core.api.Assertions.assertThat(shimSpec).contains("oci-option 1 --cgroup-manager=disabled")
+                        .contains("cgroup 1 /sys/fs/cgroup/");
+            } else {
+                org.assertj.core.api.Assertions.assertThat(shimSpec).doesNotContain("--cgroup-manager").doesNotContain("cgroup 1 ");
+            }
+            driver.kill(spec.id(), 9, false);
+            driver.await(spec.id(), java.time.Duration.ofSeconds(60));
+        }
+    }
 }
