@@ -172,7 +172,8 @@ class DistributionIT {
      * The control socket serves while the daemon starts, from the launcher's first moments (it hands the socket and
      * the commands it holds to the shell): version answers at once, any other command waits for the start to end and
      * then finds everything a started daemon has. A later start on
-     * the same run root reuses the framework's cache: the bundles installed by the first start stay.
+     * the same run root reuses the framework's cache: the bundles installed by the first start stay, and the
+     * components' metadata Declarative Services kept.
      */
     @Test
     void commandsRightAfterTheSocketServesSeeTheWholeDaemonAndALaterStartReusesTheBundleCache() throws Exception {
@@ -192,6 +193,11 @@ class DistributionIT {
         assertThat(installed).hasSizeGreaterThan(30);
         first.destroy();
         assertThat(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // Declarative Services kept the components' metadata (ds.cache.metadata), for the next start to read
+        // instead of the bundles' XML descriptors.
+        try (var kept = Files.find(cache, 3, (f, a) -> f.endsWith("data/componentMetadataStore") && a.size() > 0)) {
+            assertThat(kept.count()).isEqualTo(1);
+        }
 
         berth.startDaemon();
         Installation.Result ps = berth.berth("ps", "-a");
