@@ -359,13 +359,6 @@ final class Cgroups {
         return files;
     }
 
-    /** Whether the container's cgroup limits its number of processes ({@code pids.max} is not {@code max}). */
-    boolean pidsLimited(String id) throws IOException {
-        Hierarchy h = find("pids");
-        Path max = h == null ? null : dir(h, id).resolve("pids.max");
-        return max != null && Files.exists(max) && !Files.readString(max).strip().equals("max");
-    }
-
     /** The processes in the container's cgroup. */
     List<Integer> pids(String id) throws IOException {
         Hierarchy h = mode == Mode.V1 ? (find("pids") != null ? find("pids") : hierarchies.get(0))

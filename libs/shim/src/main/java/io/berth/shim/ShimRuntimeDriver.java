@@ -207,9 +207,12 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                 startInCgroups ? cgroups.procsFiles(id) : List.of());
     }
 
-    /** Whether the container's cgroups limit its number of processes. */
-    protected final boolean pidsLimited(String id) throws IOException {
-        return cgroups.pidsLimited(id);
+    /**
+     * Whether the container was made with a limit on its number of processes (as its runtime
+     * was started: a later {@code update} does not change how its processes join its cgroups).
+     */
+    protected final boolean madeWithPidsLimit(String id) throws IOException {
+        return ResourcesFile.decode(Files.readString(existing(id).resolve("resources"))).resources().pidsLimit() > 0;
     }
 
     /**

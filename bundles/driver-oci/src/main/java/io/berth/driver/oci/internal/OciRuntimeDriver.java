@@ -43,7 +43,7 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
      */
     @Override
     protected boolean joinsCgroupsThroughProcs(String id) throws IOException {
-        return !crun || pidsLimited(id);
+        return !crun || madeWithPidsLimit(id);
     }
 
     /**
@@ -100,7 +100,7 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
         // A process added to a container that inherited its network namespace inherits it too.
         Path netns = OciConfig.inheritsNetns(dir.resolve("bundle").resolve("config.json"))
                 ? Path.of("/proc", Integer.toString(initPid), "ns", "net") : null;
-        boolean inCgroups = startsInCgroups(pidsLimited(id));
+        boolean inCgroups = startsInCgroups(madeWithPidsLimit(id));
         return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, netns, process, null,
                 inCgroups ? NO_CGROUP_MANAGER : java.util.List.of(), inCgroups);
     }

@@ -54,7 +54,8 @@ class CrunRuntimeDriverTest extends ShimRuntimeDriverTests {
     /**
      * crun is started in the container's cgroups and told to manage none, so the container's
      * process is born in them (the base tests check it is in every hierarchy, and its execs too);
-     * with a pids limit, which crun's own processes would count against, crun joins them itself.
+     * with a pids limit, which crun's own processes would count against, crun joins them itself. An
+     * exec'd process joins as the container's did, whatever limit was set since.
      */
     @org.junit.jupiter.api.Test
     void crunIsStartedInTheContainersCgroupsUnlessItHasAPidsLimit() throws Exception {
@@ -76,6 +77,12 @@ class CrunRuntimeDriverTest extends ShimRuntimeDriverTests {
                         .contains("cgroup 1 /sys/fs/cgroup/");
             } else {
                 org.assertj.core.api.Assertions.assertThat(shimSpec).doesNotContain("--cgroup-manager").doesNotContain("cgroup 1 ");
+            }
+            // A pids limit set later changes nothing of how a process joins: an exec'd one is in the
+            // container's cgroups either way (elsewhere its cgroup paths would show as /..).
+            driver.update(spec.id(), io.berth.api.runtime.Resources.builder().pidsLimit(30).build());
+            try (var a = driver.exec(spec.id(), process("sh", "-c", "grep -vc ':/$' /proc/self/cgroup").build(), false)) {
+                org.assertj.core.api.Assertions.assertThat(drain(a).strip()).isEqualTo("0");
             }
             driver.kill(spec.id(), 9, false);
             driver.await(spec.id(), java.time.Duration.ofSeconds(60));
