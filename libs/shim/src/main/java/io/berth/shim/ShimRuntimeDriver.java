@@ -145,7 +145,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
      * seccomp filter's directives are also kept in {@code dir}, for the processes added later.
      */
     protected final byte[] nativeSpec(ContainerSpec spec, Path dir) throws IOException {
-        byte[] seccomp = ShimSpec.seccomp(spec.seccomp(), Files.createDirectories(stateRoot.resolve(".seccomp")));
+        byte[] seccomp = seccompDirectives(spec.seccomp());
         Files.write(dir.resolve(SECCOMP_FILE), seccomp);
         if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
             throw new InvalidArgumentException("the " + name + " runtime needs the root filesystem as one bind mount");
@@ -158,10 +158,41 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     /**
+     * The last filter's directives and its compiled program: containers with the same
+     * capabilities share one filter object, and docker's profile is about 350 rules, 16 kB of
+     * directives and their digest to build at every start otherwise.
+     */
+    private volatile SeccompBytes lastDirectives;
+    private volatile SeccompBytes lastCompiled;
+
+    private record SeccompBytes(io.berth.api.runtime.Seccomp filter, byte[] bytes) {
+        byte[] of(io.berth.api.runtime.Seccomp f) {
+            return f != null && f == filter ? bytes : null;
+        }
+    }
+
+    /** A filter's directives for the shim ({@link ShimSpec#seccomp}). */
+    private byte[] seccompDirectives(io.berth.api.runtime.Seccomp filter) throws IOException {
+        Path cacheDir = Files.createDirectories(stateRoot.resolve(".seccomp"));
+        SeccompBytes last = lastDirectives;
+        byte[] directives = last == null ? null : last.of(filter);
+        if (directives == null) {
+            directives = ShimSpec.seccomp(filter, cacheDir);
+            lastDirectives = new SeccompBytes(filter, directives);
+        }
+        return directives;
+    }
+
+    /**
      * A seccomp filter compiled to its BPF program, as the native runtime installs it: from the
      * cache the native runtime keeps too, else compiled by berth-shim into it (once per filter).
      */
     protected final byte[] compiledSeccomp(io.berth.api.runtime.Seccomp filter) throws IOException {
+        SeccompBytes last = lastCompiled;
+        byte[] program = last == null ? null : last.of(filter);
+        if (program != null) {
+            return program;
+        }
         Path cacheDir = Files.createDirectories(stateRoot.resolve(".seccomp"));
         Path cached = ShimSpec.seccompCacheFile(filter, cacheDir);
         if (!Files.exists(cached)) {
@@ -183,7 +214,9 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                 Files.deleteIfExists(directives);
             }
         }
-        return Files.readAllBytes(cached);
+        program = Files.readAllBytes(cached);
+        lastCompiled = new SeccompBytes(filter, program);
+        return program;
     }
 
     /**

@@ -50,7 +50,8 @@ final class ShimSpec {
     /** The engine's bounding set: the capabilities a shim, its child, can have at all. */
     private static volatile Long engineBoundingSet;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** A container's spec is about 20 kB with docker's seccomp profile: grown a few times at most. */
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
 
     private ShimSpec() {
     }

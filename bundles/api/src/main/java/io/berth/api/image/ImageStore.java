@@ -49,6 +49,16 @@ public interface ImageStore {
     /** Everything about one image; errors as {@link #get}. */
     ImageDetails inspect(String nameOrId) throws IOException;
 
+    /** The id of one image: {@code get(nameOrId).id()}, without the rest of {@link #get}; errors as {@link #get}. */
+    default io.berth.api.content.Digest id(String nameOrId) throws IOException {
+        return get(nameOrId).id();
+    }
+
+    /** The config of one image: {@code inspect(nameOrId).config()}, without the rest of {@link #inspect}; errors as {@link #get}. */
+    default ImageConfig config(String nameOrId) throws IOException {
+        return inspect(nameOrId).config();
+    }
+
     /** The image's history, newest first; errors as {@link #get}. */
     List<HistoryRow> history(String nameOrId) throws IOException;
 

@@ -2,7 +2,7 @@
  * Images: references, the image store, image configs and history.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.berth.api.image;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,7 +9,6 @@ import io.berth.api.container.MountSpec;
 import io.berth.api.driver.DriverRegistry;
 import io.berth.api.driver.DriverType;
 import io.berth.api.image.ContainerConfig;
-import io.berth.api.image.Image;
 import io.berth.api.image.ImageStore;
 import io.berth.api.network.EndpointSettings;
 import io.berth.api.network.Network;
@@ -65,8 +64,8 @@ final class ContainerCreation {
      */
     ContainerStore.Entry create(CreateRequest req) throws IOException {
         String wantedName = req.name() == null || req.name().isEmpty() ? null : Names.validate(req.name());
-        Image image = images.get(req.image());
-        ContainerConfig ic = images.inspect(image.id().toString()).config().config();
+        io.berth.api.content.Digest imageId = images.id(req.image());
+        ContainerConfig ic = images.config(imageId.toString()).config();
         HostConfig host = req.host();
 
         List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : orEmpty(ic.entrypoint());
@@ -134,7 +133,7 @@ final class ContainerCreation {
             name = store.reserveGenerated(id);
         }
         try {
-            String chain = images.unpack(image.id().toString(), storageName, ProgressListener.NONE);
+            String chain = images.unpack(imageId.toString(), storageName, ProgressListener.NONE);
             String init = snapshots.prepare(storage, id, chain, ids == null ? IdMap.IDENTITY : ids);
             List<MountSpec> mounts;
             try {
@@ -144,7 +143,7 @@ final class ContainerCreation {
                 throw ex;
             }
             ContainerRecord record = new ContainerRecord(id, name, Instant.now().toString(), req.image(),
-                    image.id().toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init,
+                    imageId.toString(), argv.get(0), argv.subList(1, argv.size()), config, fixed, storageName, id, init,
                     networks, mounts, ids);
             try {
                 Map<String, byte[]> files = new LinkedHashMap<>();

@@ -134,6 +134,7 @@ final class ImageCollector {
         for (ImageRecord r : deletedImages) {
             if (!keep.contains(r.id())) {
                 store.configs.remove(r.id());
+                store.manifests.remove(r.manifest().digest());
             }
         }
         return reclaimed;

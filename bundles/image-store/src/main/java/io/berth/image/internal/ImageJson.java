@@ -74,7 +74,8 @@ public final class ImageJson {
             }
             layers.add(d);
         }
-        return new Manifest(mediaType, config, layers, strings(n.get("annotations")));
+        return new Manifest(mediaType, config, List.copyOf(layers),
+                java.util.Collections.unmodifiableMap(strings(n.get("annotations"))));
     }
 
     /** Reads an index or manifest list: its entries. */

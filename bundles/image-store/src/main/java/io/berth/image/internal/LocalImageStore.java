@@ -72,6 +72,8 @@ public final class LocalImageStore implements ImageStore {
     final ReentrantLock lock = new ReentrantLock();
     final Map<Digest, ImageRecord> images;
     final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
+    /** Manifests read, by digest (content-addressed, so never stale): each container's creation reads its image's twice. */
+    final Map<Digest, ImageJson.Manifest> manifests = new ConcurrentHashMap<>();
     /** Layers' sizes as docker shows them (the bytes of their files). */
     final ContentSizes contentSizes;
     /** Blobs an operation in progress is about to refer to: kept by removals and prunes. */
@@ -199,7 +201,13 @@ public final class LocalImageStore implements ImageStore {
     }
 
     ImageJson.Manifest manifest(ImageRecord r) throws IOException {
-        return ImageJson.manifest(content.read(r.manifest().digest()), "manifest " + r.manifest().digest());
+        Digest digest = r.manifest().digest();
+        ImageJson.Manifest m = manifests.get(digest);
+        if (m == null) {
+            m = ImageJson.manifest(content.read(digest), "manifest " + digest);
+            manifests.put(digest, m);
+        }
+        return m;
     }
 
     /** The image with this id, or {@code null}. */
@@ -249,6 +257,16 @@ public final class LocalImageStore implements ImageStore {
     @Override
     public Image get(String nameOrId) throws IOException {
         return toImage(resolve(nameOrId));
+    }
+
+    @Override
+    public Digest id(String nameOrId) throws IOException {
+        return resolve(nameOrId).id();
+    }
+
+    @Override
+    public ImageConfig config(String nameOrId) throws IOException {
+        return config(resolve(nameOrId));
     }
 
     private Image toImage(ImageRecord r) throws IOException {
