@@ -76,10 +76,10 @@ struct clone3_args {
 };
 
 /*
- * Creates the container's init directly in a cgroup2 cgroup (Linux 5.7+): no migration, so no
- * wait for the RCU grace period that moving a process into a cgroup costs. Fork-like: the child
- * runs child_main on a copy of this stack. Returns -1 when the kernel cannot, for the caller to
- * clone and migrate instead.
+ * Creates a process directly in a cgroup2 cgroup (Linux 5.7+): no migration, so no wait for the
+ * RCU grace period that moving a process into a cgroup costs. Fork-like: 0 in the child, which
+ * goes on on a copy of this stack. -1 when the kernel cannot, for the caller to clone and
+ * migrate instead.
  */
 static long clone3_into(int flags, int cgroup_fd)
 {
@@ -122,6 +122,7 @@ static pid_t clone3_into_cgroup2(int flags, int *born_in)
     return -1;
 }
 
+/* The container's init: the child runs child_main. */
 pid_t clone_into_cgroup2(int flags, struct child_args *cargs, int *born_in)
 {
     pid_t child = clone3_into_cgroup2(flags, born_in);
