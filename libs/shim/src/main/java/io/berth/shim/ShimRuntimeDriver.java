@@ -138,15 +138,15 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         return "/" + Cgroups.PARENT + "/" + id;
     }
 
+    /** Where a container made by an earlier Berth kept its seccomp filter's directives apart from its spec. */
     private static final String SECCOMP_FILE = "seccomp";
 
     /**
-     * The native runtime's shim spec: every mount, device, mask and credential spelled out. The
-     * seccomp filter's directives are also kept in {@code dir}, for the processes added later.
+     * The native runtime's shim spec: every mount, device, mask and credential spelled out, and the
+     * seccomp filter's directives, which the processes added later get too.
      */
     protected final byte[] nativeSpec(ContainerSpec spec, Path dir) throws IOException {
         byte[] seccomp = seccompDirectives(spec.seccomp());
-        Files.write(dir.resolve(SECCOMP_FILE), seccomp);
         if (spec.rootfs().size() != 1 || !spec.rootfs().get(0).type().equals("bind")) {
             throw new InvalidArgumentException("the " + name + " runtime needs the root filesystem as one bind mount");
         }
@@ -221,12 +221,14 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     /**
      * The native runtime's spec of an added process: the namespaces and cgroups of the init to
-     * join, and the container's seccomp filter (kept in its directory by {@link #nativeSpec}).
+     * join, and the container's seccomp filter, from the container's spec ({@link #nativeSpec}; a
+     * container made by an earlier Berth has it in a file of its own).
      */
     protected final byte[] nativeExecSpec(String id, Path dir, ProcessSpec process, int initPid) throws IOException {
-        Path seccomp = dir.resolve(SECCOMP_FILE);
-        return ShimSpec.exec(process, initPid, cgroups.procsFiles(id),
-                Files.exists(seccomp) ? Files.readAllBytes(seccomp) : new byte[0]);
+        Path apart = dir.resolve(SECCOMP_FILE);
+        byte[] seccomp = Files.exists(apart) ? Files.readAllBytes(apart)
+                : ShimSpec.seccompDirectivesOf(Files.readAllBytes(dir.resolve("spec")));
+        return ShimSpec.exec(process, initPid, cgroups.procsFiles(id), seccomp);
     }
 
     /**
@@ -412,6 +414,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         ShimAttachment attachment = null;
         Process p = new ProcessBuilder(shim.toString(), dir.toString()).redirectErrorStream(true).start();
         String answer;
+        boolean started = false;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              OutputStream control = p.getOutputStream()) {
             answer = in.readLine();
@@ -439,13 +442,18 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                 }
                 throw failure(dir, answer, rest.toString().strip());
             }
+            started = true;
         } finally {
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
+            // Started, the first process only exits (the shim recorded the container before it
+            // answered), and the JDK reaps it: no need to wait for that (about 0.3 ms). Else it ends.
+            if (!started) {
+                try {
+                    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
         if (attachment != null) {

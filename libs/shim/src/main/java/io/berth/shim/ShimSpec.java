@@ -343,6 +343,41 @@ final class ShimSpec {
         return s.out.toByteArray();
     }
 
+    /**
+     * The seccomp directives of a spec (each {@code seccomp*} directive, as {@link #seccomp} wrote
+     * them into it), byte for byte; empty for none.
+     *
+     * @throws IllegalArgumentException if the spec is cut short
+     */
+    static byte[] seccompDirectivesOf(byte[] spec) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int pos = 0;
+        while (pos < spec.length) {
+            int start = pos;
+            int nameEnd = nul(spec, pos);
+            int countEnd = nul(spec, nameEnd + 1);
+            int count = Integer.parseInt(new String(spec, nameEnd + 1, countEnd - nameEnd - 1, StandardCharsets.US_ASCII));
+            pos = countEnd + 1;
+            for (int i = 0; i < count; i++) {
+                pos = nul(spec, pos) + 1;
+            }
+            String name = new String(spec, start, nameEnd - start, StandardCharsets.UTF_8);
+            if (name.startsWith("seccomp")) {
+                out.write(spec, start, pos - start);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static int nul(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("spec cut short after byte " + from);
+    }
+
     /** Where {@link #seccomp} has the filter kept compiled: a file in {@code cacheDir} named by the directives' digest. */
     static Path seccompCacheFile(Seccomp filter, Path cacheDir) {
         return seccompCache(seccompDirectives(filter), cacheDir);
