@@ -243,11 +243,11 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     /**
-     * Whether the container was made with a limit on its number of processes (as its runtime
-     * was started: a later {@code update} does not change how its processes join its cgroups).
+     * The limits the container in state directory {@code dir} was made with (as its runtime was
+     * started: a later {@code update} does not change how its processes join its cgroups).
      */
-    protected final boolean madeWithPidsLimit(String id) throws IOException {
-        return ResourcesFile.decode(Files.readString(existing(id).resolve("resources"))).resources().pidsLimit() > 0;
+    protected final io.berth.api.runtime.Resources madeWith(Path dir) throws IOException {
+        return ResourcesFile.decode(Files.readString(dir.resolve("resources"))).resources();
     }
 
     /**
@@ -255,8 +255,10 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
      * cgroup.procs} (an OCI runtime that manages them), rather than the process being born in them:
      * made in its cgroup2 cgroup and joining the v1 ones thread by thread, which takes no lock, as
      * the native runtime's, or an OCI runtime's started there by the shim.
+     *
+     * @param madeWith the limits the container was made with
      */
-    protected boolean joinsCgroupsThroughProcs(String id) throws IOException {
+    protected boolean joinsCgroupsThroughProcs(io.berth.api.runtime.Resources madeWith) {
         return false;
     }
 
@@ -271,8 +273,8 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
      * is in, which moves nothing. Called after the container's cgroups are made: the taker holds
      * the cgroup mutex while it waits, which making a cgroup needs too.
      */
-    private void warmCgroupLock(String id) throws IOException {
-        if (!joinsCgroupsThroughProcs(id)) {
+    private void warmCgroupLock(io.berth.api.runtime.Resources madeWith) {
+        if (!joinsCgroupsThroughProcs(madeWith)) {
             return;
         }
         Path procs = cgroups.ownProcsFile();
@@ -396,8 +398,8 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         }
         ResourcesFile.Decoded r = ResourcesFile.decode(Files.readString(d.resolve("resources")));
         cgroups.create(id, r.resources(), r.privileged());
+        warmCgroupLock(r.resources());
         try {
-            warmCgroupLock(id);
             return launch(d, attach, stdin);
         } catch (IOException | RuntimeException e) {
             cgroups.remove(id);
@@ -474,7 +476,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         Path dir = Files.createDirectories(d.resolve("exec").resolve(execId));
         try {
             Files.write(dir.resolve("spec"), execSpec(id, d, dir, process, s.pid()));
-            warmCgroupLock(id);
+            warmCgroupLock(madeWith(d));
             return launch(dir, true, stdin);
         } catch (IOException | RuntimeException e) {
             Trees.delete(dir);

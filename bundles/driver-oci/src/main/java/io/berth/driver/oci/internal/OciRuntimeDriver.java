@@ -42,8 +42,8 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
      * crun when the shim cannot start it in them ({@link #startsInCgroups}).
      */
     @Override
-    protected boolean joinsCgroupsThroughProcs(String id) throws IOException {
-        return !crun || madeWithPidsLimit(id);
+    protected boolean joinsCgroupsThroughProcs(io.berth.api.runtime.Resources madeWith) {
+        return !startsInCgroups(madeWith);
     }
 
     /**
@@ -53,8 +53,8 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
      * first such write waits for an RCU grace period (10-20 ms here, more than the rest of crun's
      * start). Not with a pids limit: crun's own processes would count against it while it runs.
      */
-    private boolean startsInCgroups(boolean pidsLimited) {
-        return crun && !pidsLimited;
+    private boolean startsInCgroups(io.berth.api.runtime.Resources madeWith) {
+        return crun && madeWith.pidsLimit() <= 0;
     }
 
     private static final java.util.List<String> NO_CGROUP_MANAGER = java.util.List.of("--cgroup-manager=disabled");
@@ -83,7 +83,7 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
             Files.write(dir.resolve("empty"), new byte[0]);
             empty = finalDir.resolve("empty");
         }
-        boolean inCgroups = startsInCgroups(spec.resources().pidsLimit() > 0);
+        boolean inCgroups = startsInCgroups(spec.resources());
         return ociSpec(binary, runtimeRoot, spec.id(), false, finalDir.resolve("bundle"), empty,
                 OciConfig.inheritsNetns(spec) ? spec.netns() : null, spec.process(), spec.log(),
                 inCgroups ? NO_CGROUP_MANAGER : java.util.List.of(), inCgroups);
@@ -100,7 +100,7 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
         // A process added to a container that inherited its network namespace inherits it too.
         Path netns = OciConfig.inheritsNetns(dir.resolve("bundle").resolve("config.json"))
                 ? Path.of("/proc", Integer.toString(initPid), "ns", "net") : null;
-        boolean inCgroups = startsInCgroups(madeWithPidsLimit(id));
+        boolean inCgroups = startsInCgroups(madeWith(dir));
         return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, netns, process, null,
                 inCgroups ? NO_CGROUP_MANAGER : java.util.List.of(), inCgroups);
     }
