@@ -108,6 +108,29 @@ nmt=$(jcmd "$berth_pid" VM.native_memory summary scale=MB | awk '/^-/ {sub(/^- *
 threads=$(ls "/proc/$berth_pid/task" | wc -l)
 stop_berth
 
+# The floors under Berth's idle RSS, with the daemon's own JVM options, 10 s idle each: a JVM that
+# only sleeps, and the OSGi platform Berth runs in without Berth (the launcher, Felix, and the
+# distribution's other third-party bundles: SCR, ConfigAdmin, FileInstall, EventAdmin, Gogo and
+# JLine; not Jackson, SnakeYAML or zstd-jni, which only Berth's bundles use), started twice so that
+# the second start maps its own class-data archive and reuses its framework cache, as a restart.
+eval "$(grep -E '^opts=' "$berth_home/libexec/berth-daemon")"
+printf 'public class Idle { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }\n' > "$work/Idle.java"
+javac -d "$work" "$work/Idle.java"
+# shellcheck disable=SC2086
+java $opts -cp "$work" Idle & floor_pid=$!
+sleep 10; jvm_rss=$(( $(rss "$floor_pid") / 1024 )); kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+platform_home=$work/platform
+cp -a "$berth_home" "$platform_home"; rm -f "$platform_home"/lib/berth.jsa*
+grep -E '^bundle/(org\.osgi|org\.apache\.felix|jline)' "$berth_home/conf/startup.properties" > "$platform_home/conf/startup.properties"
+platform_bundles=$(wc -l < "$platform_home/conf/startup.properties")
+for i in 1 2; do
+  rm -rf "$work/platform-root"
+  "$platform_home/bin/berth" daemon --root "$work/platform-root" --run-root "$work/platform-run" >/dev/null 2>&1 & berth_pid=$!
+  until BERTH_HOST="unix://$work/platform-run/berth.sock" "$platform_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
+  sleep 10; platform_rss=$(( $(rss "$berth_pid") / 1024 ))
+  stop_berth
+done
+
 ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
 med() { printf '%s\n' "$@" | median; }
 cat <<EOT
@@ -123,4 +146,6 @@ cat <<EOT
 Berth's idle RSS: ${berth_split} (${berth_files%, }).
 
 Berth idle, with Native Memory Tracking (VmRSS ${nmt_rss} MB, ${threads} threads), committed: ${nmt%, }
+
+Floors, idle RSS with the daemon's JVM options: a JVM that only sleeps ${jvm_rss} MB; the OSGi platform without Berth's bundles (launcher, Felix and ${platform_bundles} bundles) ${platform_rss} MB.
 EOT

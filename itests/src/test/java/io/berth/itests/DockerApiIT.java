@@ -53,6 +53,34 @@ class DockerApiIT extends DaemonWithBusybox {
         return r;
     }
 
+    /**
+     * The socket listens from the start, its server (Netty) starts at the first connection, which
+     * it serves; before that, no thread of the server runs.
+     */
+    @Test
+    void theServerStartsAtTheFirstConnectionAndServesIt() throws Exception {
+        assertThat(Files.readAttributes(socket(), java.nio.file.attribute.BasicFileAttributes.class).isOther()).as("a socket").isTrue();
+        assertThat(threads()).contains("\"berth-docker-api-listen\"").doesNotContain("\"berth-docker-api-io");
+        assertThat(curl("/_ping")).startsWith("HTTP/1.1 200 OK").endsWith("OK");
+        String after = threads();
+        // The waiting thread ends once the server has taken the socket, as the answer goes out.
+        for (int i = 0; i < 50 && after.contains("\"berth-docker-api-listen\""); i++) {
+            Thread.sleep(100);
+            after = threads();
+        }
+        assertThat(after).contains("\"berth-docker-api-io").doesNotContain("\"berth-docker-api-listen\"");
+        assertThat(dockerOk("version", "--format", "{{.Server.APIVersion}}").out()).isEqualTo("1.41\n");
+    }
+
+    /** The daemon's threads, as jcmd lists them. */
+    private String threads() throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Installation.Result r = Installation.run(new ProcessBuilder(jcmd, Long.toString(daemon.pid()), "Thread.print"), null,
+                "jcmd Thread.print");
+        assertThat(r.status()).as(r.err()).isZero();
+        return r.out();
+    }
+
     @Test
     void theSocketAnswersAsDockerdDoes() throws Exception {
         assertThat(Files.getPosixFilePermissions(socket())).hasSize(4); // rw-rw----

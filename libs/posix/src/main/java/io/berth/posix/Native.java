@@ -81,6 +81,25 @@ public final class Native {
         @SaveError
         int syscall(long number, int fromFd, String fromPath, int toDirfd, String toPath, int flags);
 
+        @SaveError
+        int socket(int domain, int type, int protocol);
+
+        @SaveError
+        int bind(int fd, byte[] address, int length);
+
+        @SaveError
+        int listen(int fd, int backlog);
+
+        /** poll(2), its {@code struct pollfd}s as pairs of ints: the descriptor, then events | revents << 16. */
+        @SaveError
+        int poll(int[] fds, long count, int timeout);
+
+        @SaveError
+        int eventfd(int initial, int flags);
+
+        @SaveError
+        long write(int fd, byte[] buffer, long size);
+
         String strerror(int errnum);
     }
 
@@ -290,7 +309,7 @@ public final class Native {
 
     /** Opens a file for reading and returns its descriptor (close it with {@link #close}), as {@code open(2)}. */
     public static int openReadOnly(Path path) throws IOException {
-        int fd = libc().open(path.toString(), 02000000 /* O_CLOEXEC */);
+        int fd = libc().open(path.toString(), O_CLOEXEC);
         if (fd < 0) {
             throw failure("open", path);
         }
@@ -321,6 +340,88 @@ public final class Native {
             }
         } finally {
             libc.close(fd);
+        }
+    }
+
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_NONBLOCK = 04000;
+    private static final int O_CLOEXEC = 02000000;
+    /** {@code sizeof(struct sockaddr_un)}: the family, then the path (NUL-terminated, 108 bytes at most). */
+    private static final int SOCKADDR_UN_SIZE = 110;
+    private static final int POLLIN = 1;
+    private static final int EINTR = 4;
+
+    /**
+     * A unix stream socket listening on {@code path} (which must not exist): {@code socket},
+     * {@code bind} and {@code listen}, non-blocking and close-on-exec. Close it with {@link #close}.
+     *
+     * @return its descriptor
+     */
+    public static int listenUnix(Path path, int backlog) throws IOException {
+        byte[] name = Names.bytes(path);
+        if (name.length >= SOCKADDR_UN_SIZE - 2) {
+            throw new IOException("bind(" + Names.printable(Names.name(path)) + "): the socket's path is longer than "
+                    + (SOCKADDR_UN_SIZE - 3) + " bytes");
+        }
+        byte[] address = new byte[SOCKADDR_UN_SIZE];
+        address[0] = (byte) AF_UNIX;
+        System.arraycopy(name, 0, address, 2, name.length);
+        LibC c = libc();
+        int fd = c.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw failure("socket", path);
+        }
+        try {
+            if (c.bind(fd, address, 2 + name.length + 1) != 0) {
+                throw failure("bind", path);
+            }
+            if (c.listen(fd, backlog) != 0) {
+                throw failure("listen", path);
+            }
+            return fd;
+        } catch (IOException e) {
+            c.close(fd);
+            throw e;
+        }
+    }
+
+    /** An event counter to {@link #signal} another thread's {@link #awaitReadable} with ({@code eventfd(2)}), close-on-exec. */
+    public static int eventfd() throws IOException {
+        int fd = libc().eventfd(0, O_CLOEXEC);
+        if (fd < 0) {
+            throw failure("eventfd", Path.of("/proc/self"));
+        }
+        return fd;
+    }
+
+    /** Adds one to an {@link #eventfd}, which makes it readable. */
+    public static void signal(int eventfd) throws IOException {
+        byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
+        if (libc().write(eventfd, one, one.length) != one.length) {
+            throw failure("write eventfd", Path.of("/proc/self/fd/" + eventfd));
+        }
+    }
+
+    /**
+     * Blocks until {@code fd} or {@code wake} is readable (or has an error or a hang-up), as
+     * {@code poll(2)} on the two.
+     *
+     * @return whether {@code fd} is, {@code false} if only {@code wake} is
+     */
+    public static boolean awaitReadable(int fd, int wake) throws IOException {
+        while (true) {
+            int[] fds = {fd, POLLIN, wake, POLLIN};
+            if (libc().poll(fds, 2, -1) >= 0) {
+                if ((fds[3] >>> 16) != 0) {
+                    return false;
+                }
+                if ((fds[1] >>> 16) != 0) {
+                    return true;
+                }
+            } else if (runtime.getLastError() != EINTR) {
+                throw failure("poll", Path.of("/proc/self/fd/" + fd));
+            }
         }
     }
 

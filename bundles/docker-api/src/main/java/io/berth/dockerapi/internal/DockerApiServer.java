@@ -81,11 +81,75 @@ public class DockerApiServer {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile DriverRegistry drivers;
 
-    private final HttpTransport transport;
+    private final Engine engine;
+    private final BundleContext context;
     private final Path socket;
+    private final String socketGroup;
+    private final UnixListener listener;
+    private final Object lock = new Object();
+    /** Made at the first connection to the unix socket, or at once with a TCP address; guarded by {@link #lock}. */
+    private HttpTransport transport;
+    private boolean closed;
 
     @Activate
     public DockerApiServer(@Reference Engine engine, BundleContext context, Config config) throws IOException {
+        this.engine = engine;
+        this.context = context;
+        socket = config.socket().isBlank() ? engine.settings().runRoot().resolve(SOCKET_NAME) : Path.of(config.socket());
+        socketGroup = config.socketGroup();
+        Files.createDirectories(socket.getParent());
+        // The launcher holds the run root's lock, so a socket file here is a dead daemon's.
+        Files.deleteIfExists(socket);
+        listener = new UnixListener(socket);
+        try {
+            permissions(socket, socketGroup);
+            LOG.log(System.Logger.Level.INFO, "Docker API listening on unix://" + socket);
+            if (config.tcp().isBlank()) {
+                listener.onFirstConnection(this::serve);
+            } else {
+                serve();
+                serveTcp(config);
+            }
+        } catch (IOException | RuntimeException e) {
+            deactivate();
+            throw e;
+        }
+    }
+
+    /** The API's routes over HTTP, on the unix socket. */
+    private void serve() {
+        synchronized (lock) {
+            if (closed || transport != null) {
+                return;
+            }
+            try {
+                transport = new HttpTransport(router());
+                if (transport.adoptUnix(listener.fd())) {
+                    listener.take();
+                } else {
+                    // Without epoll: the socket is listened on again by Netty's NIO transport (a
+                    // connection already waiting is refused).
+                    listener.close();
+                    Files.deleteIfExists(socket);
+                    transport.bindUnix(socket);
+                    permissions(socket, socketGroup);
+                }
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.ERROR, "Docker API: cannot serve unix://" + socket + ": " + e);
+                if (transport != null) {
+                    transport.close();
+                    transport = null;
+                }
+                try {
+                    listener.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+        }
+    }
+
+    private Router router() {
         Services services = new Services(engine, context, () -> containers, () -> images, () -> registry, () -> networks,
                 () -> volumes, () -> events, () -> drivers);
         Router router = new Router();
@@ -98,31 +162,23 @@ public class DockerApiServer {
         new ResourceRoutes(services).register(router);
         new FileRoutes(services).register(router);
         new StatsRoutes(services).register(router);
-        transport = new HttpTransport(router);
-        socket = config.socket().isBlank() ? engine.settings().runRoot().resolve(SOCKET_NAME) : Path.of(config.socket());
-        try {
-            Files.createDirectories(socket.getParent());
-            // The launcher holds the run root's lock, so a socket file here is a dead daemon's.
-            Files.deleteIfExists(socket);
-            transport.bindUnix(socket);
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-            group(socket, config.socketGroup());
-            LOG.log(System.Logger.Level.INFO, "Docker API listening on unix://" + socket);
-            if (!config.tcp().isBlank()) {
-                try {
-                    io.netty.handler.ssl.SslContext tls = tls(config);
-                    InetSocketAddress bound = transport.bindTcp(tls == null ? loopback(config.tcp()) : address(config.tcp()), tls);
-                    LOG.log(System.Logger.Level.INFO, "Docker API listening on tcp://" + bound.getHostString() + ":"
-                            + bound.getPort() + (tls == null ? "" : " (TLS, client certificates required)"));
-                } catch (InvalidArgumentException | IOException e) {
-                    // The unix socket is served all the same.
-                    LOG.log(System.Logger.Level.ERROR, "Docker API not served on TCP: " + e.getMessage());
-                }
+        return router;
+    }
+
+    private void serveTcp(Config config) {
+        synchronized (lock) {
+            if (transport == null) {
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            transport.close();
-            Files.deleteIfExists(socket);
-            throw e;
+            try {
+                io.netty.handler.ssl.SslContext tls = tls(config);
+                InetSocketAddress bound = transport.bindTcp(tls == null ? loopback(config.tcp()) : address(config.tcp()), tls);
+                LOG.log(System.Logger.Level.INFO, "Docker API listening on tcp://" + bound.getHostString() + ":"
+                        + bound.getPort() + (tls == null ? "" : " (TLS, client certificates required)"));
+            } catch (InvalidArgumentException | IOException e) {
+                // The unix socket is served all the same.
+                LOG.log(System.Logger.Level.ERROR, "Docker API not served on TCP: " + e.getMessage());
+            }
         }
     }
 
@@ -173,7 +229,9 @@ public class DockerApiServer {
         return a;
     }
 
-    private static void group(Path socket, String group) throws IOException {
+    /** Mode 0660, and the group when there is one (root's otherwise, as dockerd's without a docker group). */
+    private static void permissions(Path socket, String group) throws IOException {
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         if (group.isBlank()) {
             return;
         }
@@ -187,7 +245,19 @@ public class DockerApiServer {
 
     @Deactivate
     void deactivate() throws IOException {
-        transport.close();
-        Files.deleteIfExists(socket);
+        HttpTransport t;
+        synchronized (lock) {
+            closed = true;
+            t = transport;
+        }
+        // Outside the lock: the thread waiting for a first connection may be taking it.
+        try {
+            listener.close();
+        } finally {
+            if (t != null) {
+                t.close();
+            }
+            Files.deleteIfExists(socket);
+        }
     }
 }

@@ -97,6 +97,21 @@ final class HttpTransport implements Closeable {
     }
 
     /**
+     * Serves a unix socket already listened on ({@link UnixListener}), which it closes from then on.
+     *
+     * @return {@code false}, taking nothing, without epoll: Netty's NIO transport cannot take a
+     *         socket by its descriptor
+     */
+    boolean adoptUnix(int fd) throws IOException {
+        if (!epoll) {
+            return false;
+        }
+        ServerBootstrap b = new ServerBootstrap().channelFactory(() -> new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true));
+        servers.add(serve(b, null, bootstrap -> bootstrap.register(), "serve the unix socket of descriptor " + fd));
+        return true;
+    }
+
+    /**
      * Listens on a TCP address: plain (the caller allows only loopback), or with TLS when
      * {@code tls} is given (the caller requires client certificates then).
      */
@@ -108,6 +123,13 @@ final class HttpTransport implements Closeable {
     }
 
     private Channel bind(ServerBootstrap b, java.net.SocketAddress address, io.netty.handler.ssl.SslContext tls)
+            throws IOException {
+        return serve(b, tls, bootstrap -> bootstrap.bind(address), "listen on " + address);
+    }
+
+    /** Starts serving: {@code start} binds or registers the server channel {@code b} makes ({@code what} it does, for errors). */
+    private Channel serve(ServerBootstrap b, io.netty.handler.ssl.SslContext tls,
+            java.util.function.Function<ServerBootstrap, io.netty.channel.ChannelFuture> start, String what)
             throws IOException {
         b.group(loop).childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).childHandler(new ChannelInitializer<Channel>() {
             @Override
@@ -128,12 +150,12 @@ final class HttpTransport implements Closeable {
             }
         });
         try {
-            return b.bind(address).sync().channel();
+            return start.apply(b).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while binding " + address);
+            throw new InterruptedIOException("interrupted while trying to " + what);
         } catch (Exception e) {
-            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+            throw new IOException("cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
