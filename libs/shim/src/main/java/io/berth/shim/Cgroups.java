@@ -153,8 +153,13 @@ final class Cgroups {
                 continue;
             }
             Files.createDirectories(dir);
-            if (h.has("cpuset")) {
+            // A v1 cpuset cgroup is made with no CPU and no memory node, unless its parent has
+            // cgroup.clone_children: then it is made with the parent's. The parent is given it
+            // when a child is found without (a new parent, or an earlier Berth's), so that usually
+            // one read is all a container's cpuset costs.
+            if (h.has("cpuset") && Files.readString(dir.resolve("cpuset.cpus")).isBlank()) {
                 inheritCpuset(h.mountPoint(), parent);
+                Files.writeString(parent.resolve("cgroup.clone_children"), "1");
                 inheritCpuset(parent, dir);
             }
         }

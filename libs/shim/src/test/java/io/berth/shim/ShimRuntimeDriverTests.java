@@ -74,6 +74,38 @@ public abstract class ShimRuntimeDriverTests extends RuntimeDriverConformance {
         }
     }
 
+    /**
+     * On cgroup v1, a container's cpuset has the CPUs and memory nodes of the host (it could not
+     * take a process without), also when its parent did not hand them down: the parent is made to
+     * (cgroup.clone_children), and the next container has them from the start.
+     */
+    @Test
+    void aContainersCpusetHasTheHostsCpusAndMemoryNodes() throws Exception {
+        Path cpuset = shimDriver().cgroupDirs("any").stream().map(Path::getParent)
+                .filter(p -> Files.exists(p.resolveSibling("cpuset.cpus")) && Files.exists(p.resolveSibling("cgroup.clone_children")))
+                .findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(cpuset != null, "no cgroup v1 cpuset hierarchy on this host");
+        Path root = cpuset.getParent();
+        ContainerSpec first = spec("sleep", "300");
+        driver.create(first);
+        driver.start(first.id());
+        // The parent exists now; as an earlier Berth left it: without clone_children.
+        Files.writeString(cpuset.resolve("cgroup.clone_children"), "0");
+        ContainerSpec second = spec("sleep", "300");
+        driver.create(second);
+        driver.start(second.id());
+        assertThat(Files.readString(cpuset.resolve("cgroup.clone_children")).strip()).isEqualTo("1");
+        ContainerSpec third = spec("sleep", "300");
+        driver.create(third);
+        driver.start(third.id());
+        for (ContainerSpec c : List.of(first, second, third)) {
+            for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
+                assertThat(Files.readString(cpuset.resolve(c.id()).resolve(f))).as(c.id() + " " + f)
+                        .isEqualTo(Files.readString(root.resolve(f)));
+            }
+        }
+    }
+
     @Test
     void signalsTheEngineIgnoresAreNotTheContainers() throws Exception {
         // A daemon started in the background by a shell ignores SIGINT, one under nohup SIGHUP,
