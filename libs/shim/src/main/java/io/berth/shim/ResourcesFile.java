@@ -7,10 +7,10 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.Properties;
 
-/** The part of a spec the driver needs again at start (cgroup limits), kept in the state directory. */
+/** What the driver keeps of a spec in the state directory: the container's id, and the cgroup limits it needs again at start. */
 final class ResourcesFile {
-    /** What was kept. */
-    record Decoded(io.berth.api.runtime.Resources resources, boolean privileged) {
+    /** What was kept; {@code id} is {@code null} in the file of a container an earlier Berth made (its id file has it). */
+    record Decoded(String id, io.berth.api.runtime.Resources resources, boolean privileged) {
     }
 
     private ResourcesFile() {
@@ -29,6 +29,7 @@ final class ResourcesFile {
         }
         p.setProperty("pidsLimit", Long.toString(r.pidsLimit()));
         p.setProperty("privileged", Boolean.toString(spec.privileged()));
+        p.setProperty("id", spec.id());
         StringWriter w = new StringWriter();
         p.store(w, null);
         return w.toString();
@@ -37,7 +38,7 @@ final class ResourcesFile {
     static Decoded decode(String text) throws IOException {
         Properties p = new Properties();
         p.load(new StringReader(text));
-        return new Decoded(io.berth.api.runtime.Resources.builder().memory(Long.parseLong(p.getProperty("memory")))
+        return new Decoded(p.getProperty("id"), io.berth.api.runtime.Resources.builder().memory(Long.parseLong(p.getProperty("memory")))
                 .memorySwap(Long.parseLong(p.getProperty("memorySwap"))).cpuQuota(Long.parseLong(p.getProperty("cpuQuota")))
                 .cpuPeriod(Long.parseLong(p.getProperty("cpuPeriod"))).cpuShares(Long.parseLong(p.getProperty("cpuShares")))
                 .cpusetCpus(p.getProperty("cpusetCpus")).pidsLimit(Long.parseLong(p.getProperty("pidsLimit"))).build(),

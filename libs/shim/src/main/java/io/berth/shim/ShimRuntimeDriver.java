@@ -330,15 +330,34 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     private Path existing(String id) {
+        return existing(id, null);
+    }
+
+    /** The state directory of container {@code id}; its resources file decoded into {@code decoded[0]} when asked. */
+    private Path existing(String id, ResourcesFile.Decoded[] decoded) {
         Path d = dir(id);
         try {
-            if (Files.readString(d.resolve("id")).strip().equals(id)) {
+            ResourcesFile.Decoded r = kept(d);
+            if (id.equals(r.id())) {
+                if (decoded != null) {
+                    decoded[0] = r;
+                }
                 return d;
             }
         } catch (IOException e) {
             // Not ours.
         }
         throw new NotFoundException("No such container: " + id);
+    }
+
+    /**
+     * What a state directory keeps of its container: one file, {@code resources}, with the id
+     * (a container an earlier Berth made has its id in a file of its own).
+     */
+    private static ResourcesFile.Decoded kept(Path d) throws IOException {
+        ResourcesFile.Decoded r = ResourcesFile.decode(Files.readString(d.resolve("resources")));
+        return r.id() != null ? r : new ResourcesFile.Decoded(Files.readString(d.resolve("id")).strip(), r.resources(),
+                r.privileged());
     }
 
     @Override
@@ -351,7 +370,6 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
         Path tmp = Files.createDirectories(stateRoot.resolve(".new-" + spec.id()));
         try {
             Files.write(tmp.resolve("spec"), containerSpec(spec, tmp, d));
-            Files.writeString(tmp.resolve("id"), spec.id());
             Files.writeString(tmp.resolve("resources"), ResourcesFile.encode(spec));
             Files.move(tmp, d, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
@@ -391,12 +409,13 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     /** Starts the container, attached to it before it runs when asked. */
     private Attachment start(String id, boolean attach, boolean stdin) throws IOException {
-        Path d = existing(id);
+        ResourcesFile.Decoded[] kept = new ResourcesFile.Decoded[1];
+        Path d = existing(id, kept);
         RuntimeState s = state(id);
         if (s.status() != RuntimeStatus.CREATED) {
             throw new ConflictException("container " + id + " is " + s.status().name().toLowerCase(java.util.Locale.ROOT));
         }
-        ResourcesFile.Decoded r = ResourcesFile.decode(Files.readString(d.resolve("resources")));
+        ResourcesFile.Decoded r = kept[0];
         cgroups.create(id, r.resources(), r.privileged());
         warmCgroupLock(r.resources());
         try {
@@ -761,7 +780,7 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                     continue;
                 }
                 try {
-                    all.add(state(Files.readString(d.resolve("id")).strip()));
+                    all.add(state(kept(d).id()));
                 } catch (NoSuchFileException | NotFoundException e) {
                     // Being created or removed.
                 }

@@ -106,6 +106,21 @@ public abstract class ShimRuntimeDriverTests extends RuntimeDriverConformance {
         }
     }
 
+    /** A container whose state directory an earlier Berth wrote (its id in a file of its own) is found, listed and started. */
+    @Test
+    void aContainerAnEarlierBerthMadeIsFoundListedAndStarted() throws Exception {
+        ContainerSpec spec = spec("sleep", "300");
+        driver.create(spec);
+        Path d = shimDriver().stateDirectory(spec.id());
+        String kept = Files.readString(d.resolve("resources"));
+        assertThat(kept).contains("id=" + spec.id());
+        Files.writeString(d.resolve("resources"), kept.replace("id=" + spec.id() + "\n", ""));
+        Files.writeString(d.resolve("id"), spec.id());
+        assertThat(driver.list()).anyMatch(s -> s.id().equals(spec.id()) && s.status() == RuntimeStatus.CREATED);
+        driver.start(spec.id());
+        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.RUNNING);
+    }
+
     @Test
     void signalsTheEngineIgnoresAreNotTheContainers() throws Exception {
         // A daemon started in the background by a shell ignores SIGINT, one under nohup SIGHUP,
