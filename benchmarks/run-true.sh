@@ -9,6 +9,7 @@
 #   2. 50 containers `sleep 300` started with `bin/berth run -d`: the total time, and each
 #      berth-shim's resident memory; then crun's own 50 `crun run -d` of the config Berth hands it.
 #   3. The same two 50s with everything on a tmpfs (see there).
+#   4. The same two 50s as installed: what lasts on the disk, the run-time state on a tmpfs.
 # crun 1.8 refuses this hybrid-cgroup host ("cgroups in hybrid mode not supported": the unified
 # hierarchy lists hugetlb), so everything runs in a private mount namespace where an empty file
 # covers /sys/fs/cgroup/unified/cgroup.controllers; the engine and runc run there too, alike.
@@ -170,6 +171,35 @@ PY
   echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
   for i in $(seq 1 50); do crun --root "$tfs/crun50/state" delete -f "t$i" >/dev/null 2>&1 || true; done
   kill "$daemon" && wait "$daemon" 2>/dev/null || true
+
+  # 4. As installed: what lasts on the disk, what lives while the host runs on a tmpfs. Berth's
+  #    root on the disk (as /var/lib/berth: layers, records) and its run root on the tmpfs (as
+  #    /run/berth: the runtime's state, mount points); crun's state on the tmpfs (as its default
+  #    /run/crun) and its bundles and root filesystem on the disk.
+  "$berth" daemon --root "$work/root4" --run-root "$tfs/run4" >"$work/daemon4.log" 2>&1 &
+  daemon=$!
+  export BERTH_HOST="unix://$tfs/run4/berth.sock"
+  until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
+  "$berth" load -i "$work/busybox.tar" >/dev/null
+  for k in 1 2 3 4 5 6; do
+    for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
+    "$berth" rm -f $("$berth" ps -q) >/dev/null
+  done
+  sleep 0.2
+  echo "== 50 containers sleep 300 with bin/berth run -d, root on the disk, run root on a tmpfs"
+  start=$(date +%s%N)
+  for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
+  end=$(date +%s%N)
+  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
+  "$berth" rm -f $("$berth" ps -q) >/dev/null
+  kill "$daemon" && wait "$daemon" 2>/dev/null || true
   daemon=""
+  sleep 0.2
+  echo "== 50 containers sleep 300 with crun run -d, Berth's config, state on a tmpfs, bundles and root filesystem on the disk"
+  start=$(date +%s%N)
+  for i in $(seq 1 50); do crun --root "$tfs/crun4/state" run -d --bundle "$work/crun50/b$i" "i$i" >/dev/null; done
+  end=$(date +%s%N)
+  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
+  for i in $(seq 1 50); do crun --root "$tfs/crun4/state" delete -f "i$i" >/dev/null 2>&1 || true; done
   umount "$tfs"
 fi

@@ -124,8 +124,10 @@ public class DockerApiServer {
             }
             try {
                 transport = new HttpTransport(router());
-                if (transport.adoptUnix(listener.fd())) {
+                if (transport.epoll()) {
+                    // The server's from here on, whatever happens: closed by its channel.
                     listener.take();
+                    transport.adoptUnix(listener.fd());
                 } else {
                     // Without epoll: the socket is listened on again by Netty's NIO transport (a
                     // connection already waiting is refused).

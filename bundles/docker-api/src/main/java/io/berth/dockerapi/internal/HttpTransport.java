@@ -96,19 +96,22 @@ final class HttpTransport implements Closeable {
         }
     }
 
+    /** Whether the epoll transport serves, the one that can {@link #adoptUnix} a socket. */
+    boolean epoll() {
+        return epoll;
+    }
+
     /**
-     * Serves a unix socket already listened on ({@link UnixListener}), which it closes from then on.
-     *
-     * @return {@code false}, taking nothing, without epoll: Netty's NIO transport cannot take a
-     *         socket by its descriptor
+     * Serves a unix socket already listened on ({@link UnixListener}), with epoll (Netty's NIO
+     * transport cannot take a socket by its descriptor). The descriptor is the server's from the
+     * call on, served or not: a server channel that fails to register closes it.
      */
-    boolean adoptUnix(int fd) throws IOException {
+    void adoptUnix(int fd) throws IOException {
         if (!epoll) {
-            return false;
+            throw new IllegalStateException("only epoll takes a socket by its descriptor");
         }
         ServerBootstrap b = new ServerBootstrap().channelFactory(() -> new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true));
         servers.add(serve(b, null, bootstrap -> bootstrap.register(), "serve the unix socket of descriptor " + fd));
-        return true;
     }
 
     /**
