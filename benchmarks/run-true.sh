@@ -103,10 +103,43 @@ done
 printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1; s+=$1} END {printf "berth-shim RSS over %d shims: min %d kB, median %d kB, max %d kB, mean %.0f kB\n", NR, a[1], a[int((NR+1)/2)], a[NR], s/NR}'
 echo "daemon RSS with 50 containers: $(awk '/^VmRSS:/ {print $2}' /proc/$daemon/status) kB"
 
+# 50 `run -d` of a daemon of its own on ROOT and RUN_ROOT (busybox loaded, its code compiled by as
+# many starts as the sections above made before theirs), then the daemon stopped.
+berth50() { # ROOT RUN_ROOT TITLE
+  "$berth" daemon --root "$1" --run-root "$2" >"$1.log" 2>&1 &
+  daemon=$!
+  export BERTH_HOST="unix://$2/berth.sock"
+  until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
+  "$berth" load -i "$work/busybox.tar" >/dev/null
+  for k in 1 2 3 4 5 6; do
+    for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
+    "$berth" rm -f $("$berth" ps -q) >/dev/null
+  done
+  sleep 0.2
+  echo "== 50 containers sleep 300 with bin/berth run -d, $3"
+  start=$(date +%s%N)
+  for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
+  end=$(date +%s%N)
+  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
+  "$berth" rm -f $("$berth" ps -q) >/dev/null
+  kill "$daemon" && wait "$daemon" 2>/dev/null || true
+  daemon=""
+}
+
+# crun's 50 `crun run -d` of the bundles in BUNDLES (b1 … b50) with its state in STATE, then deleted.
+crun50() { # STATE BUNDLES TITLE
+  sleep 0.2
+  echo "== 50 containers sleep 300 with crun run -d, Berth's config, $3"
+  start=$(date +%s%N)
+  for i in $(seq 1 50); do crun --root "$1" run -d --bundle "$2/b$i" "x$i" >/dev/null; done
+  end=$(date +%s%N)
+  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
+  for i in $(seq 1 50); do crun --root "$1" delete -f "x$i" >/dev/null 2>&1 || true; done
+}
+
 if [ -f "$work/same/crun/config.json" ]; then
   # crun's own: 50 × `crun run -d` of Berth's config (sleep 300), each container a bundle and a
   # cgroup of its own, as Berth's are.
-  echo "== 50 containers sleep 300 with crun run -d, Berth's config"
   "$berth" rm -f $("$berth" ps -q) >/dev/null
   for i in $(seq 1 50); do
     mkdir -p "$work/crun50/b$i"
@@ -118,12 +151,7 @@ c["linux"]["cgroupsPath"] = "/berth-bench/crun50-" + sys.argv[3]
 json.dump(c, open(sys.argv[2], "w"))
 PY
   done
-  sleep 0.2
-  start=$(date +%s%N)
-  for i in $(seq 1 50); do crun --root "$work/crun50/state" run -d --bundle "$work/crun50/b$i" "c$i" >/dev/null; done
-  end=$(date +%s%N)
-  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
-  for i in $(seq 1 50); do crun --root "$work/crun50/state" delete -f "c$i" >/dev/null 2>&1 || true; done
+  crun50 "$work/crun50/state" "$work/crun50" "state, bundles and root filesystem on the disk"
 fi
 
 # 3. The same 50 and 50 with everything on a tmpfs: Berth's root and run root (a second daemon,
@@ -131,28 +159,17 @@ fi
 #    machine's ext4 a mkdir or a file's creation costs 0.1-0.6 ms of kernel time; a detached start
 #    makes about 25 of them for Berth (the container's layer, record, state and mount point) and
 #    a few for crun (its state), so this separates the engine's own cost from the disk's.
+# 4. As installed: what lasts on the disk, what lives while the host runs on a tmpfs. Berth's
+#    root on the disk (as /var/lib/berth: layers, records) and its run root on the tmpfs (as
+#    /run/berth: the runtime's state, mount points); crun's state on the tmpfs (as its default
+#    /run/crun) and its bundles and root filesystem on the disk.
 if [ -f "$work/same/crun/config.json" ]; then
   tfs="$work/tmpfs"
   mkdir -p "$tfs" && mount -t tmpfs tmpfs "$tfs"
   "$berth" rm -f $("$berth" ps -aq) >/dev/null 2>&1 || true
   kill "$daemon" && wait "$daemon" 2>/dev/null || true
-  "$berth" daemon --root "$tfs/root" --run-root "$tfs/run" >"$work/daemon2.log" 2>&1 &
-  daemon=$!
-  export BERTH_HOST="unix://$tfs/run/berth.sock"
-  until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
-  "$berth" load -i "$work/busybox.tar" >/dev/null
-  # A started daemon's code is compiled: as many starts as the sections above made before theirs.
-  for k in 1 2 3 4 5 6; do
-    for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
-    "$berth" rm -f $("$berth" ps -q) >/dev/null
-  done
-  sleep 0.2
-  echo "== 50 containers sleep 300 with bin/berth run -d, root and run root on a tmpfs"
-  start=$(date +%s%N)
-  for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
-  end=$(date +%s%N)
-  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
-  "$berth" rm -f $("$berth" ps -q) >/dev/null
+  daemon=""
+  berth50 "$tfs/root" "$tfs/run" "root and run root on a tmpfs"
   cp -a "$work/bundle/rootfs" "$tfs/rootfs"
   for i in $(seq 1 50); do
     mkdir -p "$tfs/crun50/b$i"
@@ -163,43 +180,8 @@ c["root"]["path"] = sys.argv[3]
 json.dump(c, open(sys.argv[2], "w"))
 PY
   done
-  sleep 0.2
-  echo "== 50 containers sleep 300 with crun run -d, Berth's config, state, bundles and root filesystem on a tmpfs"
-  start=$(date +%s%N)
-  for i in $(seq 1 50); do crun --root "$tfs/crun50/state" run -d --bundle "$tfs/crun50/b$i" "t$i" >/dev/null; done
-  end=$(date +%s%N)
-  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
-  for i in $(seq 1 50); do crun --root "$tfs/crun50/state" delete -f "t$i" >/dev/null 2>&1 || true; done
-  kill "$daemon" && wait "$daemon" 2>/dev/null || true
-
-  # 4. As installed: what lasts on the disk, what lives while the host runs on a tmpfs. Berth's
-  #    root on the disk (as /var/lib/berth: layers, records) and its run root on the tmpfs (as
-  #    /run/berth: the runtime's state, mount points); crun's state on the tmpfs (as its default
-  #    /run/crun) and its bundles and root filesystem on the disk.
-  "$berth" daemon --root "$work/root4" --run-root "$tfs/run4" >"$work/daemon4.log" 2>&1 &
-  daemon=$!
-  export BERTH_HOST="unix://$tfs/run4/berth.sock"
-  until "$berth" version >/dev/null 2>&1; do sleep 0.05; done
-  "$berth" load -i "$work/busybox.tar" >/dev/null
-  for k in 1 2 3 4 5 6; do
-    for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
-    "$berth" rm -f $("$berth" ps -q) >/dev/null
-  done
-  sleep 0.2
-  echo "== 50 containers sleep 300 with bin/berth run -d, root on the disk, run root on a tmpfs"
-  start=$(date +%s%N)
-  for i in $(seq 1 50); do "$berth" run -d --network none busybox sleep 300 >/dev/null; done
-  end=$(date +%s%N)
-  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
-  "$berth" rm -f $("$berth" ps -q) >/dev/null
-  kill "$daemon" && wait "$daemon" 2>/dev/null || true
-  daemon=""
-  sleep 0.2
-  echo "== 50 containers sleep 300 with crun run -d, Berth's config, state on a tmpfs, bundles and root filesystem on the disk"
-  start=$(date +%s%N)
-  for i in $(seq 1 50); do crun --root "$tfs/crun4/state" run -d --bundle "$work/crun50/b$i" "i$i" >/dev/null; done
-  end=$(date +%s%N)
-  echo "total: $(( (end - start) / 1000000 )) ms, $(( (end - start) / 50000000 )) ms per container"
-  for i in $(seq 1 50); do crun --root "$tfs/crun4/state" delete -f "i$i" >/dev/null 2>&1 || true; done
+  crun50 "$tfs/crun50/state" "$tfs/crun50" "state, bundles and root filesystem on a tmpfs"
+  berth50 "$work/root4" "$tfs/run4" "root on the disk, run root on a tmpfs"
+  crun50 "$tfs/crun4/state" "$work/crun50" "state on a tmpfs, bundles and root filesystem on the disk"
   umount "$tfs"
 fi
