@@ -121,9 +121,13 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     /** The shim's spec for a new container, whose state directory is {@code dir} (not yet in place). */
     protected abstract byte[] containerSpec(ContainerSpec spec, Path dir, Path finalDir) throws IOException;
 
-    /** The shim's spec for a process added to a running container. */
-    protected abstract byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid)
-            throws IOException;
+    /**
+     * The shim's spec for a process added to a running container, which was made with the limits
+     * {@code madeWith} (as its runtime was started: a later {@code update} does not change how its
+     * processes join its cgroups).
+     */
+    protected abstract byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid,
+            io.berth.api.runtime.Resources madeWith) throws IOException;
 
     /**
      * The runtime may forget a stopped container here. Called after {@link #delete} answered, on
@@ -243,14 +247,6 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     /**
-     * The limits the container in state directory {@code dir} was made with (as its runtime was
-     * started: a later {@code update} does not change how its processes join its cgroups).
-     */
-    protected final io.berth.api.runtime.Resources madeWith(Path dir) throws IOException {
-        return ResourcesFile.decode(Files.readString(dir.resolve("resources"))).resources();
-    }
-
-    /**
      * Whether the shim's runtime moves the container's process into its cgroups through {@code
      * cgroup.procs} (an OCI runtime that manages them), rather than the process being born in them:
      * made in its cgroup2 cgroup and joining the v1 ones thread by thread, which takes no lock, as
@@ -330,19 +326,19 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
     }
 
     private Path existing(String id) {
-        return existing(id, null);
+        return found(id).dir();
     }
 
-    /** The state directory of container {@code id}; its resources file decoded into {@code decoded[0]} when asked. */
-    private Path existing(String id, ResourcesFile.Decoded[] decoded) {
+    /** A container's state directory and what it keeps of the container. */
+    private record Found(Path dir, ResourcesFile.Decoded kept) {
+    }
+
+    private Found found(String id) {
         Path d = dir(id);
         try {
             ResourcesFile.Decoded r = kept(d);
             if (id.equals(r.id())) {
-                if (decoded != null) {
-                    decoded[0] = r;
-                }
-                return d;
+                return new Found(d, r);
             }
         } catch (IOException e) {
             // Not ours.
@@ -409,13 +405,13 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     /** Starts the container, attached to it before it runs when asked. */
     private Attachment start(String id, boolean attach, boolean stdin) throws IOException {
-        ResourcesFile.Decoded[] kept = new ResourcesFile.Decoded[1];
-        Path d = existing(id, kept);
-        RuntimeState s = state(id);
+        Found f = found(id);
+        Path d = f.dir();
+        RuntimeState s = state(id, d);
         if (s.status() != RuntimeStatus.CREATED) {
             throw new ConflictException("container " + id + " is " + s.status().name().toLowerCase(java.util.Locale.ROOT));
         }
-        ResourcesFile.Decoded r = kept[0];
+        ResourcesFile.Decoded r = f.kept();
         cgroups.create(id, r.resources(), r.privileged());
         warmCgroupLock(r.resources());
         try {
@@ -485,8 +481,9 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     @Override
     public Attachment exec(String id, ProcessSpec process, boolean stdin) throws IOException {
-        Path d = existing(id);
-        RuntimeState s = state(id);
+        Found f = found(id);
+        Path d = f.dir();
+        RuntimeState s = state(id, d);
         if (s.status() != RuntimeStatus.RUNNING) {
             throw new ConflictException("container " + id + " is " + (s.status() == RuntimeStatus.PAUSED ? "paused" : "not running"));
         }
@@ -494,8 +491,9 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
                 .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong()).array());
         Path dir = Files.createDirectories(d.resolve("exec").resolve(execId));
         try {
-            Files.write(dir.resolve("spec"), execSpec(id, d, dir, process, s.pid()));
-            warmCgroupLock(madeWith(d));
+            io.berth.api.runtime.Resources madeWith = f.kept().resources();
+            Files.write(dir.resolve("spec"), execSpec(id, d, dir, process, s.pid(), madeWith));
+            warmCgroupLock(madeWith);
             return launch(dir, true, stdin);
         } catch (IOException | RuntimeException e) {
             Trees.delete(dir);
@@ -549,7 +547,11 @@ public abstract class ShimRuntimeDriver implements RuntimeDriver, AutoCloseable 
 
     @Override
     public RuntimeState state(String id) throws IOException {
-        Path d = existing(id);
+        return state(id, existing(id));
+    }
+
+    /** The state of container {@code id}, whose state directory {@code d} is. */
+    private RuntimeState state(String id, Path d) throws IOException {
         Instant created = Files.getLastModifiedTime(d.resolve("spec")).toInstant();
         Path exit = d.resolve("exit");
         if (Files.exists(exit)) {

@@ -23,7 +23,8 @@ public final class NativeRuntimeDriver extends ShimRuntimeDriver {
     }
 
     @Override
-    protected byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid) throws IOException {
+    protected byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid,
+            io.berth.api.runtime.Resources madeWith) throws IOException {
         return nativeExecSpec(id, dir, process, initPid);
     }
 }

@@ -90,7 +90,8 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
     }
 
     @Override
-    protected byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid) throws IOException {
+    protected byte[] execSpec(String id, Path dir, Path execDir, ProcessSpec process, int initPid,
+            io.berth.api.runtime.Resources madeWith) throws IOException {
         Files.write(execDir.resolve("process.json"), OciConfig.processJson(process, capabilities(process, false)));
         Path empty = null;
         if (hideUnifiedControllers) {
@@ -100,7 +101,7 @@ public final class OciRuntimeDriver extends ShimRuntimeDriver {
         // A process added to a container that inherited its network namespace inherits it too.
         Path netns = OciConfig.inheritsNetns(dir.resolve("bundle").resolve("config.json"))
                 ? Path.of("/proc", Integer.toString(initPid), "ns", "net") : null;
-        boolean inCgroups = startsInCgroups(madeWith(dir));
+        boolean inCgroups = startsInCgroups(madeWith);
         return ociSpec(binary, runtimeRoot, id, true, execDir.resolve("process.json"), empty, netns, process, null,
                 inCgroups ? NO_CGROUP_MANAGER : java.util.List.of(), inCgroups);
     }
