@@ -57,9 +57,17 @@ class DistributionIT {
                 "-H", berth.host(), "version", "--format", "{{.Os}}");
         assertThat(viaFlag.out()).isEqualTo("linux\n");
 
+        // Gogo's JLine shell is installed, not started (conf/config.properties: berth.daemon.startOnDemand), and
+        // berth shell is offered all the same; the first command only it provides (gogo:cat) starts it.
+        assertThat(gogoJlineState()).isEqualTo("Resolved");
+        assertThat(berth.berth("--help").out()).containsPattern("(?m)^  shell +Open a console on the running daemon");
         // Standard input reaches a command that reads it, and is left alone by one that does not.
         assertThat(berth.run(Map.of("BERTH_HOST", berth.host()), "hello\nworld\n".getBytes(), "gogo:cat").out())
                 .isEqualTo("hello\nworld\n");
+        assertThat(gogoJlineState()).isEqualTo("Active");
+        Installation.Result noSuchGogo = berth.berth("gogo:nosuch");
+        assertThat(noSuchGogo.status()).isEqualTo(1);
+        assertThat(noSuchGogo.err()).isEqualTo("Error: Command not found: gogo:nosuch\n");
         Installation.Result untouched = berth.run(Map.of("BERTH_HOST", berth.host()), "a\nb\n".getBytes(),
                 "/bin/sh", "-c", "\"$0\" version >/dev/null; cat");
         assertThat(untouched.out()).isEqualTo("a\nb\n");
@@ -214,7 +222,15 @@ class DistributionIT {
         assertThat(archive).as("recorded at the first stop").isNotEmptyFile();
         java.nio.file.attribute.FileTime recorded = Files.getLastModifiedTime(archive);
 
-        stopped(berth.startDaemon());
+        Process second = berth.startDaemon();
+        // The JVM gives the native heap glibc keeps back, where this JDK has the option (checked at the first start).
+        String jvm = System.getenv("JAVA_HOME") != null ? System.getenv("JAVA_HOME") + "/bin/java" : "java";
+        boolean trims = new ProcessBuilder(jvm, "-XX:TrimNativeHeapInterval=5000", "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        String commandLine = Files.readString(Path.of("/proc", Long.toString(second.pid()), "cmdline")).replace('\0', ' ');
+        assertThat(commandLine.contains(" -XX:TrimNativeHeapInterval=5000 ")).as(commandLine).isEqualTo(trims);
+        assertThat(commandLine).contains(" -XX:SharedArchiveFile=" + archive + " ");
+        stopped(second);
         assertThat(Files.getLastModifiedTime(archive)).as("used as it is by the next start").isEqualTo(recorded);
 
         // A jar of lib/ replaced (an upgrade): the JVM would ignore the archive, so it is recorded again.
@@ -281,10 +297,24 @@ class DistributionIT {
             console.await("Berth Root Dir: " + berth.root, at);
             // The console's daemon answers bin/berth too.
             assertThat(berth.berth("info").out()).contains("Berth Root Dir: " + berth.root);
+            assertThat(gogoJlineState()).as("the console's own bundle").isEqualTo("Active");
             console.type("exit\n");
             assertThat(console.waitFor()).isZero();
         }
         assertThat(berth.socket()).doesNotExist();
+
+        // A daemon on the same run root reuses the framework's cache, where the console had Gogo's JLine shell
+        // started: it is left for a command that needs it all the same.
+        berth.startDaemon();
+        assertThat(gogoJlineState()).isEqualTo("Resolved");
+    }
+
+    /** The state of Gogo's JLine shell in the running daemon, as felix:lb prints it (Resolved, Active...). */
+    private String gogoJlineState() throws Exception {
+        Installation.Result lb = berth.berth("felix:lb", "-s");
+        assertThat(lb.status()).as(lb.err()).isZero();
+        return lb.out().lines().filter(l -> l.contains("|org.apache.felix.gogo.jline ")).findFirst()
+                .map(l -> l.split("\\|")[1].strip()).orElseThrow();
     }
 
     @Test

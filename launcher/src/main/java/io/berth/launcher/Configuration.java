@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,5 +113,19 @@ final class Configuration {
             bundles.add(new StartupBundle(path, level));
         }
         return bundles;
+    }
+
+    /** The names of a comma-separated list ({@code a, b}), stripped, empty ones left out; none for {@code null}. */
+    static Set<String> names(String list) {
+        if (list == null) {
+            return Set.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : list.split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.strip());
+            }
+        }
+        return names;
     }
 }

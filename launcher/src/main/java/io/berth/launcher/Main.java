@@ -19,6 +19,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Main {
     /** The system property bin/berth sets to the distribution's directory. */
     public static final String HOME_PROPERTY = "berth.home";
+    /** The bundles a daemon installs but does not start (conf/config.properties); the shell starts them on demand. */
+    static final String START_ON_DEMAND_PROPERTY = "berth.daemon.startOnDemand";
     private static final long STOP_TIMEOUT_MS = 30_000;
     /** When the launcher's class was initialised, for {@link StartTimes}. */
     static final long STARTED_NANOS = System.nanoTime();
@@ -187,8 +190,16 @@ public final class Main {
             early.whenTaken(offered::unregister);
         }
         List<Bundle> installed = BundleCache.sync(framework, bundles, Path.of(properties.get(Constants.FRAMEWORK_STORAGE)));
+        Set<String> onDemand = daemon ? Configuration.names(properties.get(START_ON_DEMAND_PROPERTY)) : Set.of();
         for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            if (onDemand.contains(bundle.getSymbolicName())) {
+                // Left for the shell to start when a command needs it; not started either if the cache says a console
+                // run had it started.
+                bundle.stop();
+            } else {
                 bundle.start();
             }
         }

@@ -46,4 +46,11 @@ class ConfigurationTest {
     void missingPropertiesFileIsEmpty() throws IOException {
         assertThat(Configuration.properties(dir.resolve("none.cfg"))).isEmpty();
     }
+
+    @Test
+    void namesOfACommaSeparatedList() {
+        assertThat(Configuration.names(" a.b ,c,, d ")).containsExactly("a.b", "c", "d");
+        assertThat(Configuration.names("")).isEmpty();
+        assertThat(Configuration.names(null)).isEmpty();
+    }
 }

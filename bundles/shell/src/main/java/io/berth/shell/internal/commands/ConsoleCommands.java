@@ -4,6 +4,7 @@ import io.berth.api.InvalidArgumentException;
 import io.berth.shell.internal.framework.Command;
 import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.Commands;
+import io.berth.shell.internal.framework.OnDemandBundles;
 import io.berth.shell.internal.framework.Terminal;
 import org.apache.felix.gogo.jline.Shell;
 import org.apache.felix.service.command.CommandProcessor;
@@ -27,21 +28,24 @@ import java.util.EnumSet;
  * mode; line editing, history, completion and Ctrl-C are handled here, by JLine, on a terminal
  * made of the connection, which follows the user's window size.
  *
- * <p>It needs Gogo's JLine shell; without that bundle this component stays inactive and the
- * command is not offered.
+ * <p>It needs Gogo's JLine shell, its library and commands: this component is enabled by {@link ConsoleGate} where
+ * that bundle is wired to this one (Berth's daemon and console), started or not; a daemon starts it for the first
+ * console ({@link OnDemandBundles}). Elsewhere (Karaf, whose console takes its place) the command is not offered.
  */
-@Component(service = Commands.class)
+@Component(service = Commands.class, enabled = false)
 public class ConsoleCommands implements Commands {
     /** The profile the remote console reads from {@code conf/shell/etc/}. */
     static final String PROFILE = "remote_profile";
 
     private final CommandProcessor processor;
     private final BundleContext context;
+    private final OnDemandBundles onDemand;
 
     @Activate
-    public ConsoleCommands(@Reference CommandProcessor processor, @Reference Shell gogoShell, BundleContext context) {
+    public ConsoleCommands(@Reference CommandProcessor processor, BundleContext context) {
         this.processor = processor;
         this.context = context;
+        this.onDemand = new OnDemandBundles(context);
     }
 
     @Command(name = "shell", maxArgs = 0)
@@ -51,6 +55,8 @@ public class ConsoleCommands implements Commands {
         if (!user.isInputTerminal() || !user.isOutputTerminal()) {
             throw new InvalidArgumentException("berth shell needs a terminal: run it from an interactive terminal");
         }
+        // Gogo's JLine shell's commands (echo, grep, each, history...) make the console.
+        onDemand.start();
         try (AutoCloseable raw = user.enterRawMode();
              org.jline.terminal.Terminal terminal = new RemoteTerminal(user.type(), ctx.in(), ctx.out(),
                      new Size(user.width(), user.height()));

@@ -3,6 +3,7 @@ package io.berth.shell.internal.socket;
 import io.berth.control.Frames;
 import io.berth.api.engine.Engine;
 import io.berth.shell.internal.framework.CommandRegistrar;
+import io.berth.shell.internal.framework.OnDemandBundles;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.framework.BundleContext;
@@ -46,11 +47,13 @@ public class ControlSocketServer {
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
     private final StartupGate startup;
+    private final OnDemandBundles onDemand;
 
     @Activate
     public ControlSocketServer(@Reference Engine engine, @Reference CommandProcessor processor,
                                @Reference CommandRegistrar registrar, BundleContext context) throws IOException {
         startup = new StartupGate(context);
+        onDemand = new OnDemandBundles(context);
         Path runRoot = engine.settings().runRoot();
         Files.createDirectories(runRoot);
         socket = runRoot.resolve(SOCKET_NAME);
@@ -124,7 +127,7 @@ public class ControlSocketServer {
         connections.add(channel);
         Thread t = new Thread(() -> {
             try {
-                new SocketConnection(channel, hello, processor, registrar, startup).run();
+                new SocketConnection(channel, hello, processor, registrar, startup, onDemand).run();
             } finally {
                 connections.remove(channel);
             }

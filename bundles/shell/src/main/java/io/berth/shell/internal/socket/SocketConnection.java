@@ -3,6 +3,7 @@ package io.berth.shell.internal.socket;
 import io.berth.control.Frames;
 import io.berth.shell.internal.framework.CommandContext;
 import io.berth.shell.internal.framework.CommandRegistrar;
+import io.berth.shell.internal.framework.OnDemandBundles;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -22,6 +23,8 @@ import java.util.Optional;
  */
 final class SocketConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
+    /** What Gogo throws for a command it does not know. */
+    private static final String COMMAND_NOT_FOUND = "org.apache.felix.gogo.runtime.CommandNotFoundException";
 
     private final SocketChannel channel;
     /** The first frame when it was read before (by the launcher, which held the command for the shell). */
@@ -29,16 +32,18 @@ final class SocketConnection implements Runnable {
     private final CommandProcessor processor;
     private final CommandRegistrar registrar;
     private final StartupGate startup;
+    private final OnDemandBundles onDemand;
     private final FrameWriter writer;
     private volatile Thread commandThread;
 
     SocketConnection(SocketChannel channel, Frames.Frame hello, CommandProcessor processor, CommandRegistrar registrar,
-                     StartupGate startup) {
+                     StartupGate startup, OnDemandBundles onDemand) {
         this.channel = channel;
         this.hello = hello;
         this.processor = processor;
         this.registrar = registrar;
         this.startup = startup;
+        this.onDemand = onDemand;
         this.writer = new FrameWriter(channel, Thread.currentThread().getName() + "-writer");
     }
 
@@ -152,7 +157,17 @@ final class SocketConnection implements Runnable {
             line.append(" '").append(a).append('\'');
         }
         try {
-            Object result = session.execute(line);
+            Object result;
+            try {
+                result = session.execute(line);
+            } catch (IllegalArgumentException e) {
+                // Perhaps a command of a bundle the daemon starts on demand (gogo:cat is Gogo's JLine shell's). Gogo's
+                // runtime is matched by name: a framework Berth is embedded in may keep it private (Karaf does).
+                if (!e.getClass().getName().equals(COMMAND_NOT_FOUND) || !onDemand.start()) {
+                    throw e;
+                }
+                result = session.execute(line);
+            }
             if (result != null) {
                 context.out().println(session.format(result, Converter.INSPECT));
             }
