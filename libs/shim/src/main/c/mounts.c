@@ -26,20 +26,28 @@
 #include "mounts.h"
 #include "shim.h"
 
+/*
+ * mkdir -p. The path itself is tried first: its parent usually exists (the rootfs, or a mount point
+ * made before), so a start makes one call per mount point instead of one per component from /.
+ * Only where a parent is missing are the parents made, from the deepest one that exists.
+ */
 static void mkdirs(const char *path, mode_t mode)
 {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-                fail(1, "mkdir %s: %s", tmp, strerror(errno));
-            *p = '/';
-        }
-    }
-    if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-        fail(1, "mkdir %s: %s", tmp, strerror(errno));
+    if (mkdir(path, mode) == 0 || errno == EEXIST)
+        return;
+    if (errno != ENOENT)
+        fail(1, "mkdir %s: %s", path, strerror(errno));
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    while (slash != NULL && slash > parent && slash[-1] == '/')
+        slash--;
+    if (slash == NULL || slash == parent)
+        fail(1, "mkdir %s: %s", path, strerror(ENOENT));
+    *slash = 0;
+    mkdirs(parent, 0755);
+    if (mkdir(path, mode) < 0 && errno != EEXIST)
+        fail(1, "mkdir %s: %s", path, strerror(errno));
 }
 
 /* The directories above a path (the host's /dev/net of /dev/net/tun), as runc makes them. */

@@ -513,6 +513,22 @@ public abstract class RuntimeDriverConformance {
     }
 
     @Test
+    void mountPointsTheRootFilesystemLacksAreMadeWithTheirParents() throws Exception {
+        requires(Feature.ISOLATION);
+        Path dir = Files.createDirectories(tmp.resolve("bound-dir"));
+        Files.writeString(dir.resolve("a"), "from a directory\n");
+        Path file = Files.writeString(tmp.resolve("bound-file"), "from a file\n");
+        String deep = "/made-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        ContainerSpec spec = spec(process("sh", "-c", "cat " + deep + "/er/dir/a /etc" + deep + "/er/file; ls -ld " + deep
+                + "/er /etc" + deep + "/er | cut -c1").build())
+                .mounts(List.of(new Mount("bind", dir.toString(), deep + "/er/dir", List.of("rbind", "ro")),
+                        new Mount("bind", file.toString(), "/etc" + deep + "/er/file", List.of("rbind", "ro"))))
+                .build();
+        assertThat(run(spec).exitCode()).as(output(spec)).isZero();
+        assertThat(output(spec)).isEqualTo("from a directory\nfrom a file\nd\nd\n");
+    }
+
+    @Test
     void aMissingCommandFailsTheStartWith127() throws Exception {
         requires(Feature.START_FAILURES);
         ContainerSpec spec = spec("no-such-command");
