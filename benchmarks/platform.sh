@@ -111,8 +111,9 @@ stop_berth
 # The floors under Berth's idle RSS, with the daemon's own JVM options, 10 s idle each: a JVM that
 # only sleeps, and the OSGi platform Berth runs in without Berth (the launcher, Felix, and the
 # distribution's other third-party bundles: SCR, ConfigAdmin, FileInstall, EventAdmin, Gogo and
-# JLine; not Jackson, SnakeYAML or zstd-jni, which only Berth's bundles use), started twice so that
-# the second start maps its own class-data archive and reuses its framework cache, as a restart.
+# JLine, with Gogo's JLine shell left stopped as in any daemon; not Jackson, SnakeYAML or zstd-jni,
+# which only Berth's bundles use), started twice so that the second start maps its own class-data
+# archive and reuses its framework cache, as a restart.
 eval "$(grep -E '^opts=' "$berth_home/libexec/berth-daemon")"
 printf 'public class Idle { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }\n' > "$work/Idle.java"
 javac -d "$work" "$work/Idle.java"
