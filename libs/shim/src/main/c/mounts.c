@@ -29,7 +29,8 @@
 /*
  * mkdir -p. The path itself is tried first: its parent usually exists (the rootfs, or a mount point
  * made before), so a start makes one call per mount point instead of one per component from /.
- * Only where a parent is missing are the parents made, from the deepest one that exists.
+ * Where a parent is missing, the path is cut back at its slashes to the deepest directory that
+ * exists, then made forward from there (in one buffer: the init's stack is small).
  */
 static void mkdirs(const char *path, mode_t mode)
 {
@@ -37,15 +38,30 @@ static void mkdirs(const char *path, mode_t mode)
         return;
     if (errno != ENOENT)
         fail(1, "mkdir %s: %s", path, strerror(errno));
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof parent, "%s", path);
-    char *slash = strrchr(parent, '/');
-    while (slash != NULL && slash > parent && slash[-1] == '/')
-        slash--;
-    if (slash == NULL || slash == parent)
-        fail(1, "mkdir %s: %s", path, strerror(ENOENT));
-    *slash = 0;
-    mkdirs(parent, 0755);
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int) sizeof tmp)
+        fail(1, "mkdir %s: %s", path, strerror(ENAMETOOLONG));
+    char *end = tmp + strlen(tmp);
+    for (;;) {
+        char *slash = strrchr(tmp, '/');
+        while (slash != NULL && slash > tmp && slash[-1] == '/')
+            slash--;
+        if (slash == NULL || slash == tmp)
+            fail(1, "mkdir %s: %s", path, strerror(ENOENT));
+        *slash = 0;
+        if (mkdir(tmp, 0755) == 0 || errno == EEXIST)
+            break;
+        if (errno != ENOENT)
+            fail(1, "mkdir %s: %s", tmp, strerror(errno));
+    }
+    /* Forward: each cut is put back, and the directory up to the next one made. */
+    for (char *cut = tmp + strlen(tmp); cut < end; cut += strlen(cut)) {
+        *cut = '/';
+        if (cut + strlen(cut) >= end)
+            break;
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+            fail(1, "mkdir %s: %s", tmp, strerror(errno));
+    }
     if (mkdir(path, mode) < 0 && errno != EEXIST)
         fail(1, "mkdir %s: %s", path, strerror(errno));
 }

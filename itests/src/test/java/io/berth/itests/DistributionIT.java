@@ -61,9 +61,24 @@ class DistributionIT {
         // berth shell is offered all the same; the first command only it provides (gogo:cat) starts it.
         assertThat(gogoJlineState()).isEqualTo("Resolved");
         assertThat(berth.berth("--help").out()).containsPattern("(?m)^  shell +Open a console on the running daemon");
-        // Standard input reaches a command that reads it, and is left alone by one that does not.
+        // A command of another scope that Gogo does not know does not start it.
+        Installation.Result noSuchFelix = berth.berth("felix:nosuch");
+        assertThat(noSuchFelix.status()).isEqualTo(1);
+        assertThat(noSuchFelix.err()).isEqualTo("Error: Command not found: felix:nosuch\n");
+        assertThat(gogoJlineState()).isEqualTo("Resolved");
+        // Standard input reaches a command that reads it, and is left alone by one that does not; two such
+        // commands at once both start it, or find it started by the other.
+        java.util.concurrent.CompletableFuture<Installation.Result> other = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return berth.run(Map.of("BERTH_HOST", berth.host()), "other\n".getBytes(), "gogo:cat");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
         assertThat(berth.run(Map.of("BERTH_HOST", berth.host()), "hello\nworld\n".getBytes(), "gogo:cat").out())
                 .isEqualTo("hello\nworld\n");
+        assertThat(other.get(60, java.util.concurrent.TimeUnit.SECONDS).out()).isEqualTo("other\n");
         assertThat(gogoJlineState()).isEqualTo("Active");
         Installation.Result noSuchGogo = berth.berth("gogo:nosuch");
         assertThat(noSuchGogo.status()).isEqualTo(1);
@@ -229,6 +244,8 @@ class DistributionIT {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
         String commandLine = Files.readString(Path.of("/proc", Long.toString(second.pid()), "cmdline")).replace('\0', ' ');
         assertThat(commandLine.contains(" -XX:TrimNativeHeapInterval=5000 ")).as(commandLine).isEqualTo(trims);
+        assertThat(Files.readAllLines(berth.home.resolve("lib/berth.jsa.stamp")).get(1))
+                .isEqualTo(trims ? "-XX:TrimNativeHeapInterval=5000" : "");
         assertThat(commandLine).contains(" -XX:SharedArchiveFile=" + archive + " ");
         stopped(second);
         assertThat(Files.getLastModifiedTime(archive)).as("used as it is by the next start").isEqualTo(recorded);

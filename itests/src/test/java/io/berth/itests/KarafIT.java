@@ -148,6 +148,8 @@ class KarafIT {
                 .contains("io.berth.event-admin", "org.apache.karaf.services.eventadmin");
         assertThat(consoleOk("feature:list -i").out()).containsPattern("(?m)^berth\\s");
         // The engine's settings are Karaf's etc/berth.engine.cfg.
+        // berth:shell needs Gogo's JLine shell, which Karaf does not have: not offered.
+        assertThat(consoleOk("berth:help").out()).contains("Commands:").doesNotContainPattern("(?m)^ +shell ");
         assertThat(consoleOk("berth:info").out()).contains("Berth Root Dir: " + work.resolve("root"))
                 .contains("Run Root Dir: " + work.resolve("run"));
         assertThat(consoleOk("berth:run --rm --network none busybox echo hi").out()).isEqualTo("hi\n");

@@ -14,7 +14,9 @@ import org.apache.felix.service.command.Function;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.impl.ExternalTerminal;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -29,8 +31,9 @@ import java.util.EnumSet;
  * made of the connection, which follows the user's window size.
  *
  * <p>It needs Gogo's JLine shell, its library and commands: this component is enabled by {@link ConsoleGate} where
- * that bundle is wired to this one (Berth's daemon and console), started or not; a daemon starts it for the first
- * console ({@link OnDemandBundles}). Elsewhere (Karaf, whose console takes its place) the command is not offered.
+ * that bundle is wired to this one (Berth's daemon and console), started or not, and the command starts it if it is
+ * not (a daemon leaves it for the first console). Elsewhere (Karaf, whose console takes its place) the command is
+ * not offered.
  */
 @Component(service = Commands.class, enabled = false)
 public class ConsoleCommands implements Commands {
@@ -39,13 +42,11 @@ public class ConsoleCommands implements Commands {
 
     private final CommandProcessor processor;
     private final BundleContext context;
-    private final OnDemandBundles onDemand;
 
     @Activate
     public ConsoleCommands(@Reference CommandProcessor processor, BundleContext context) {
         this.processor = processor;
         this.context = context;
-        this.onDemand = new OnDemandBundles(context);
     }
 
     @Command(name = "shell", maxArgs = 0)
@@ -55,8 +56,11 @@ public class ConsoleCommands implements Commands {
         if (!user.isInputTerminal() || !user.isOutputTerminal()) {
             throw new InvalidArgumentException("berth shell needs a terminal: run it from an interactive terminal");
         }
-        // Gogo's JLine shell's commands (echo, grep, each, history...) make the console.
-        onDemand.start();
+        // Gogo's JLine shell's commands (echo, grep, each, history...) make the console: its bundle is started.
+        Bundle gogoJline = FrameworkUtil.getBundle(Shell.class);
+        if (gogoJline != null && gogoJline.getState() != Bundle.ACTIVE) {
+            OnDemandBundles.start(gogoJline);
+        }
         try (AutoCloseable raw = user.enterRawMode();
              org.jline.terminal.Terminal terminal = new RemoteTerminal(user.type(), ctx.in(), ctx.out(),
                      new Size(user.width(), user.height()));

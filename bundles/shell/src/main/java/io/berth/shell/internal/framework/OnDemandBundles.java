@@ -16,7 +16,7 @@ import java.util.Set;
  * bundle started here stays started while the framework runs, and is left stopped again by the next start.
  */
 public final class OnDemandBundles {
-    /** The framework property naming the bundles. */
+    /** The framework property naming the bundles (the launcher's {@code Main.START_ON_DEMAND_PROPERTY}). */
     public static final String PROPERTY = "berth.daemon.startOnDemand";
 
     private static final System.Logger LOG = System.getLogger(OnDemandBundles.class.getName());
@@ -36,30 +36,40 @@ public final class OnDemandBundles {
         }
     }
 
-    /**
-     * Starts those of the bundles that are installed and not active yet.
-     *
-     * @return whether one was started now (a command not found before may be found now)
-     */
-    public boolean start() {
-        if (names.isEmpty()) {
-            return false;
-        }
-        boolean started = false;
+    /** Whether every one of the bundles that is installed is active (a command not found is not theirs then). */
+    public boolean allActive() {
         for (Bundle bundle : context.getBundles()) {
-            if (!names.contains(bundle.getSymbolicName()) || bundle.getState() == Bundle.ACTIVE
-                    || bundle.getState() == Bundle.UNINSTALLED || bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                continue;
-            }
-            try {
-                // Transient: the next start of the daemon leaves it stopped again.
-                bundle.start(Bundle.START_TRANSIENT);
-                started = true;
-                LOG.log(System.Logger.Level.INFO, "started " + bundle.getSymbolicName() + " for a command that needs it");
-            } catch (BundleException | IllegalStateException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not start " + bundle.getSymbolicName() + ": " + e.getMessage());
+            if (waiting(bundle)) {
+                return false;
             }
         }
-        return started;
+        return true;
+    }
+
+    /** Starts those of the bundles that are installed and not active yet (another thread may be starting them too). */
+    public void start() {
+        for (Bundle bundle : context.getBundles()) {
+            if (waiting(bundle)) {
+                start(bundle);
+            }
+        }
+    }
+
+    /**
+     * Starts a bundle for as long as the framework runs (transiently: the next start of the daemon leaves it
+     * stopped again); a failure is logged, and the command that needed it fails as it would without it.
+     */
+    public static void start(Bundle bundle) {
+        try {
+            bundle.start(Bundle.START_TRANSIENT);
+            LOG.log(System.Logger.Level.INFO, "started " + bundle.getSymbolicName() + " for a command that needs it");
+        } catch (BundleException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not start " + bundle.getSymbolicName() + ": " + e.getMessage());
+        }
+    }
+
+    private boolean waiting(Bundle bundle) {
+        return names.contains(bundle.getSymbolicName()) && bundle.getState() != Bundle.ACTIVE
+                && bundle.getState() != Bundle.UNINSTALLED && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null;
     }
 }
