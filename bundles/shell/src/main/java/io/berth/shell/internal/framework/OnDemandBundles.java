@@ -12,7 +12,7 @@ import java.util.Set;
  * The bundles a daemon installs without starting them, for the first command that needs one to start: the framework
  * property {@value #PROPERTY} (comma-separated symbolic names, set by Berth's launcher from
  * {@code conf/config.properties} for {@code berth daemon}). In Berth's distribution, Gogo's JLine shell, which makes a
- * terminal and a shell of its own as it starts: {@code berth shell} and the Gogo commands only it provides need it. A
+ * terminal and a shell of its own as it starts: {@code berth shell} and Gogo's own commands need it. A
  * bundle started here stays started while the framework runs, and is left stopped again by the next start.
  */
 public final class OnDemandBundles {
@@ -34,16 +34,6 @@ public final class OnDemandBundles {
                 }
             }
         }
-    }
-
-    /** Whether every one of the bundles that is installed is active (a command not found is not theirs then). */
-    public boolean allActive() {
-        for (Bundle bundle : context.getBundles()) {
-            if (waiting(bundle)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Starts those of the bundles that are installed and not active yet (another thread may be starting them too). */

@@ -23,9 +23,7 @@ import java.util.Optional;
  */
 final class SocketConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
-    /** What Gogo throws for a command it does not know. */
-    private static final String COMMAND_NOT_FOUND = "org.apache.felix.gogo.runtime.CommandNotFoundException";
-    private static final String GOGO_SCOPE = "gogo:";
+    private static final String BERTH_SCOPE = "berth:";
 
     private final SocketChannel channel;
     /** The first frame when it was read before (by the launcher, which held the command for the shell). */
@@ -157,20 +155,13 @@ final class SocketConnection implements Runnable {
             }
             line.append(" '").append(a).append('\'');
         }
+        if (!command.startsWith(BERTH_SCOPE)) {
+            // Gogo's own commands run in Gogo's whole shell: its JLine shell, which a daemon starts on demand, has the
+            // gogo scope's commands (gogo:cat, gogo:grep) and the converters others' arguments need (felix:stop 26).
+            onDemand.start();
+        }
         try {
-            // Gogo's JLine shell, which a daemon starts on demand, has the gogo scope's commands (gogo:cat, gogo:grep).
-            boolean startsOnDemand = command.startsWith(GOGO_SCOPE) && !onDemand.allActive();
-            Object result;
-            try {
-                result = session.execute(line);
-            } catch (IllegalArgumentException e) {
-                // Gogo's runtime is matched by name: a framework Berth is embedded in may keep it private (Karaf does).
-                if (!startsOnDemand || !e.getClass().getName().equals(COMMAND_NOT_FOUND)) {
-                    throw e;
-                }
-                onDemand.start();
-                result = session.execute(line);
-            }
+            Object result = session.execute(line);
             if (result != null) {
                 context.out().println(session.format(result, Converter.INSPECT));
             }
