@@ -60,6 +60,6 @@ public final class OnDemandBundles {
 
     private boolean waiting(Bundle bundle) {
         return names.contains(bundle.getSymbolicName()) && bundle.getState() != Bundle.ACTIVE
-                && bundle.getState() != Bundle.UNINSTALLED && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null;
+                && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null;
     }
 }
