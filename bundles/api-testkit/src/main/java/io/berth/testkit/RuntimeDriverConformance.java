@@ -284,6 +284,22 @@ public abstract class RuntimeDriverConformance {
     }
 
     @Test
+    void startAndReportSaysWhatStateReadsAfterwards() throws Exception {
+        ContainerSpec spec = spec("sleep", "300");
+        driver.create(spec);
+        RuntimeState started = driver.startAndReport(spec.id());
+        RuntimeState read = driver.state(spec.id());
+        assertThat(started.id()).isEqualTo(spec.id());
+        assertThat(started.status()).isEqualTo(RuntimeStatus.RUNNING);
+        assertThat(started.pid()).isPositive().isEqualTo(read.pid());
+        assertThat(started.startedAt()).isNotNull().isEqualTo(read.startedAt());
+        assertThat(driver.pids(spec.id())).contains(started.pid());
+        assertThatThrownBy(() -> driver.startAndReport(spec.id())).isInstanceOf(ConflictException.class);
+        driver.kill(spec.id(), 9, false);
+        assertThat(driver.await(spec.id(), WAIT).exitCode()).isEqualTo(137);
+    }
+
+    @Test
     void aPoliteSignalReachesTheProcess() throws Exception {
         Path ready = rootfs.resolve("tmp/ready-" + System.nanoTime());
         ContainerSpec spec = spec("sh", "-c", "trap 'echo got-term; exit 42' TERM; touch /tmp/" + ready.getFileName()
@@ -537,6 +553,12 @@ public abstract class RuntimeDriverConformance {
                 .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
                 .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
         assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+        ContainerSpec reported = spec("no-such-command");
+        driver.create(reported);
+        assertThatThrownBy(() -> driver.startAndReport(reported.id())).isInstanceOf(StartFailedException.class)
+                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
+                .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
+        assertThat(driver.state(reported.id()).status()).isEqualTo(RuntimeStatus.CREATED);
     }
 
     @Test

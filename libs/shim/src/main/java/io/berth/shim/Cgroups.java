@@ -231,9 +231,7 @@ final class Cgroups {
                 write(d, "devices.allow", "a");
             } else {
                 write(d, "devices.deny", "a");
-                for (String rule : DEFAULT_DEVICES) {
-                    write(d, "devices.allow", rule);
-                }
+                writeEach(d, "devices.allow", DEFAULT_DEVICES);
             }
         }
     }
@@ -348,6 +346,26 @@ final class Cgroups {
     private static void write(Path dir, String file, String value) throws IOException {
         try {
             Files.writeString(dir.resolve(file), value);
+        } catch (IOException e) {
+            throw new IOException("cannot set " + file + " to " + value + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes each value to one cgroup file, one write each through one descriptor: the kernel takes
+     * a cgroup file's writes one by one (a device rule each), whole or not at all.
+     */
+    private static void writeEach(Path dir, String file, List<String> values) throws IOException {
+        String value = values.get(0);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(file),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            for (String v : values) {
+                value = v;
+                byte[] bytes = v.getBytes(StandardCharsets.US_ASCII);
+                if (ch.write(java.nio.ByteBuffer.wrap(bytes)) != bytes.length) {
+                    throw new IOException("short write");
+                }
+            }
         } catch (IOException e) {
             throw new IOException("cannot set " + file + " to " + value + " in " + dir + ": " + e.getMessage(), e);
         }

@@ -55,6 +55,21 @@ public interface RuntimeDriver {
     void start(String id) throws IOException;
 
     /**
+     * Runs the container's first process, as {@link #start} does, and says what it started: the
+     * state just after the start, {@code RUNNING} with its first process's pid and start time (or
+     * {@code STOPPED} if it has ended already). The default reads it back with {@link #state}; a
+     * driver that learns the pid as it starts answers without that read.
+     *
+     * @throws io.berth.api.NotFoundException if there is no such container
+     * @throws io.berth.api.ConflictException if it is not {@code CREATED}
+     * @throws StartFailedException as {@link #start} does
+     */
+    default RuntimeState startAndReport(String id) throws IOException {
+        start(id);
+        return state(id);
+    }
+
+    /**
      * Sends a signal to the container's first process, or to all its processes.
      *
      * @throws io.berth.api.NotFoundException if there is no such container

@@ -187,11 +187,12 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
             }
             runtime.delete(r.id());
             runtime.create(spec);
+            RuntimeState rs = null;
             try {
                 if (attach) {
                     io = runtime.startAttached(r.id(), stdin);
                 } else {
-                    runtime.start(r.id());
+                    rs = runtime.startAndReport(r.id());
                 }
             } catch (IOException | RuntimeException ex) {
                 try {
@@ -201,7 +202,9 @@ final class ContainerLifecycle implements ExitMonitor.ExitHandler, RestartPolici
                 }
                 throw ex;
             }
-            RuntimeState rs = runtime.state(r.id());
+            if (rs == null) {
+                rs = runtime.state(r.id());
+            }
             e.run++;
             e.exit = new CompletableFuture<>();
             Instant at = rs.startedAt() != null ? rs.startedAt() : Instant.now();

@@ -126,7 +126,7 @@ final class ContainerQueries {
     Container container(ContainerStore.Entry e, boolean size) {
         ContainerRecord r = e.record;
         return Container.builder().id(r.id()).name(r.name()).image(r.image()).imageId(r.imageId())
-                .command(RuntimeSpecs.command(r)).created(Instant.parse(r.created())).state(e.state.toApi())
+                .command(RuntimeSpecs.command(r)).created(Rfc3339.parse(r.created())).state(e.state.toApi())
                 .runtime(r.host().runtime()).storage(r.storage()).labels(r.config().labels())
                 .sizeRw(size ? sizeRw(drivers, r) : -1).ports(ports(e)).networks(networkNames(r))
                 .mountPoints(lifecycle.volumes().mountPoints(r)).build();

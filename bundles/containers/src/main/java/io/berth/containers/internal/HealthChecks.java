@@ -102,7 +102,7 @@ final class HealthChecks {
         }
         HealthStatus status = current.healthStatus();
         if (status == HealthStatus.STARTING && startedAt != null
-                && Duration.between(startedAt, Instant.parse(r.start())).compareTo(startPeriod(config)) < 0) {
+                && Duration.between(startedAt, Rfc3339.parse(r.start())).compareTo(startPeriod(config)) < 0) {
             return new HealthState(status.label(), current.failingStreak(), log);
         }
         int streak = current.failingStreak() + 1;

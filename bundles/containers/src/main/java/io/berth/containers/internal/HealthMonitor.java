@@ -208,7 +208,7 @@ final class HealthMonitor {
             }
             String startedAt = e.state.startedAt();
             HealthState before = e.state.health();
-            HealthState after = HealthChecks.recorded(before, result, config, startedAt == null ? null : Instant.parse(startedAt));
+            HealthState after = HealthChecks.recorded(before, result, config, startedAt == null ? null : Rfc3339.parse(startedAt));
             store.saveState(e, e.state.withHealth(after));
             // As docker: an event when the status changes, not for every probe.
             if (before == null || !before.status().equals(after.status())) {

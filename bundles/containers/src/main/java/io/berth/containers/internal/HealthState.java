@@ -49,7 +49,7 @@ record HealthState(String status, int failingStreak, List<Result> log) {
     Health toApi() {
         List<Health.Result> results = new ArrayList<>();
         for (Result r : log) {
-            results.add(new Health.Result(Instant.parse(r.start()), Instant.parse(r.end()), r.exitCode(), r.output()));
+            results.add(new Health.Result(Rfc3339.parse(r.start()), Rfc3339.parse(r.end()), r.exitCode(), r.output()));
         }
         return new Health(healthStatus(), failingStreak, results);
     }

@@ -110,7 +110,7 @@ final class RestartPolicies {
     }
 
     private void schedule(ContainerStore.Entry e, Instant finished) {
-        Instant started = e.state.startedAt() == null ? null : Instant.parse(e.state.startedAt());
+        Instant started = e.state.startedAt() == null ? null : Rfc3339.parse(e.state.startedAt());
         long[] delays = backOff(e.restartDelay, started == null ? null : Duration.between(started, finished));
         e.restartDelay = delays[1];
         cancel(e);

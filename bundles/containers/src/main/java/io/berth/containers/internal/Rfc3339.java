@@ -14,6 +14,17 @@ final class Rfc3339 {
     private Rfc3339() {
     }
 
+    /**
+     * As {@link Instant#parse}, for the times the engine records ({@link Instant#toString}'s, as
+     * {@code ps} and {@code inspect} read them for every container): the same instant, or the same
+     * exception for what is not a time.
+     */
+    static Instant parse(String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        Instant at = parse(b, 0, b.length);
+        return at != null ? at : Instant.parse(s);
+    }
+
     /** The instant, or {@code null} if it is not an RFC 3339 time. */
     static Instant parse(byte[] b, int off, int len) {
         int end = off + len;

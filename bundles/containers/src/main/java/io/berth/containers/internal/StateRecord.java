@@ -86,6 +86,6 @@ record StateRecord(ContainerStatus status, int pid, int exitCode, boolean oomKil
     }
 
     private static Instant time(String s) {
-        return s == null ? null : Instant.parse(s);
+        return s == null ? null : Rfc3339.parse(s);
     }
 }
