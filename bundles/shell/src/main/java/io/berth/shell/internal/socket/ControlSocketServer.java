@@ -46,6 +46,7 @@ public class ControlSocketServer {
     private final Thread acceptor;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
+    private final ConnectionThreads threads = new ConnectionThreads();
     private final StartupGate startup;
     private final OnDemandBundles onDemand;
 
@@ -125,15 +126,22 @@ public class ControlSocketServer {
     /** Runs a connection's command on a thread of its own; {@code hello}, its first frame if already read. */
     private void serve(SocketChannel channel, Frames.Frame hello, CommandProcessor processor, CommandRegistrar registrar) {
         connections.add(channel);
-        Thread t = new Thread(() -> {
+        try {
+            threads.start("berth-command-" + counter.incrementAndGet(), () -> {
+                try {
+                    new SocketConnection(channel, hello, processor, registrar, startup, onDemand, threads).run();
+                } finally {
+                    connections.remove(channel);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            connections.remove(channel);
             try {
-                new SocketConnection(channel, hello, processor, registrar, startup, onDemand).run();
-            } finally {
-                connections.remove(channel);
+                channel.close();
+            } catch (IOException e) {
+                // Closing to refuse it; nothing more to do.
             }
-        }, "berth-command-" + counter.incrementAndGet());
-        t.setDaemon(true);
-        t.start();
+        }
     }
 
     @Deactivate
@@ -148,6 +156,7 @@ public class ControlSocketServer {
             }
         }
         acceptor.join(2000);
+        threads.shutdown();
         Files.deleteIfExists(socket);
     }
 }

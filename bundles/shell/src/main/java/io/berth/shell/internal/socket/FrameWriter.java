@@ -7,6 +7,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +24,17 @@ final class FrameWriter {
     private static final Item END = new Item((byte) 0, new byte[0]);
 
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(64);
-    private final Thread thread;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    /** The thread sending, while it sends (a pooled one: see {@link ConnectionThreads}); guarded by {@link #lock}. */
+    private Thread thread;
+    private final Object lock = new Object();
     private volatile IOException failure;
 
-    FrameWriter(WritableByteChannel channel, String name) {
-        thread = new Thread(() -> {
+    FrameWriter(WritableByteChannel channel, String name, ConnectionThreads threads) {
+        threads.start(name, () -> {
+            synchronized (lock) {
+                thread = Thread.currentThread();
+            }
             try {
                 while (true) {
                     Item item = queue.take();
@@ -43,11 +50,15 @@ final class FrameWriter {
                     }
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // Stopped by finish: the client did not read.
+            } finally {
+                synchronized (lock) {
+                    thread = null;
+                }
+                Thread.interrupted();
+                ended.countDown();
             }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     void send(byte type, byte[] payload, int offset, int length) throws IOException {
@@ -72,12 +83,17 @@ final class FrameWriter {
         boolean interrupted = Thread.interrupted();
         try {
             if (queue.offer(END, 5, TimeUnit.SECONDS)) {
-                thread.join(5000);
+                ended.await(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
-            thread.interrupt();
+            synchronized (lock) {
+                if (thread != null) {
+                    // Blocked writing to a client that does not read: the interrupt closes the channel.
+                    thread.interrupt();
+                }
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

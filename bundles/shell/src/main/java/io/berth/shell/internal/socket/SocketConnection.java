@@ -32,23 +32,27 @@ final class SocketConnection implements Runnable {
     private final CommandRegistrar registrar;
     private final StartupGate startup;
     private final OnDemandBundles onDemand;
+    private final ConnectionThreads threads;
     private final FrameWriter writer;
-    private volatile Thread commandThread;
+    /** The thread running the command, while it runs; guarded by {@link #commandLock}. */
+    private Thread commandThread;
+    private final Object commandLock = new Object();
 
     SocketConnection(SocketChannel channel, Frames.Frame hello, CommandProcessor processor, CommandRegistrar registrar,
-                     StartupGate startup, OnDemandBundles onDemand) {
+                     StartupGate startup, OnDemandBundles onDemand, ConnectionThreads threads) {
         this.channel = channel;
         this.hello = hello;
         this.processor = processor;
         this.registrar = registrar;
         this.startup = startup;
         this.onDemand = onDemand;
-        this.writer = new FrameWriter(channel, Thread.currentThread().getName() + "-writer");
+        this.threads = threads;
+        this.writer = new FrameWriter(channel, Thread.currentThread().getName() + "-writer", threads);
     }
 
     @Override
     public void run() {
-        commandThread = Thread.currentThread();
+        running(Thread.currentThread());
         try {
             Frames.Frame first = hello != null ? hello : Frames.read(channel);
             if (first == null) {
@@ -59,13 +63,13 @@ final class SocketConnection implements Runnable {
             }
             Hello hello = Hello.decode(first.payload());
             int status = runCommand(hello);
-            commandThread = null;
+            running(null);
             Thread.interrupted();
             writer.send(Frames.EXIT, ByteBuffer.allocate(4).putInt(status).array());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "control socket connection ended: " + e.getMessage());
         } finally {
-            commandThread = null;
+            running(null);
             Thread.interrupted();
             writer.finish();
             try {
@@ -85,9 +89,7 @@ final class SocketConnection implements Runnable {
             }
         });
         SocketTerminal terminal = new SocketTerminal(hello, writer);
-        Thread reader = new Thread(() -> readClient(stdin, terminal), "berth-client-reader");
-        reader.setDaemon(true);
-        reader.start();
+        threads.start("berth-client-reader", () -> readClient(stdin, terminal));
 
         PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true, NameBytes.INSTANCE);
         PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true, NameBytes.INSTANCE);
@@ -205,10 +207,18 @@ final class SocketConnection implements Runnable {
         }
     }
 
+    /** Says which thread runs the command ({@code null}: none any more, its thread may run another's next). */
+    private void running(Thread t) {
+        synchronized (commandLock) {
+            commandThread = t;
+        }
+    }
+
     private void interruptCommand() {
-        Thread t = commandThread;
-        if (t != null) {
-            t.interrupt();
+        synchronized (commandLock) {
+            if (commandThread != null) {
+                commandThread.interrupt();
+            }
         }
     }
 }
