@@ -38,9 +38,9 @@ cleanup() {
     [ -n "$ids" ] && "$berth" rm -f $ids >/dev/null 2>&1 || true
     kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true
   fi
-  umount "$work/ext4" 2>/dev/null || true
+  umount "$work/ext4" 2>/dev/null || umount -l "$work/ext4" 2>/dev/null || true
   umount "$work/tmpfs" 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$work" || true
   rmdir /sys/fs/cgroup/*/berth-bench 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -194,7 +194,10 @@ PY
   #    bundles and root filesystem; the run root and crun's state stay on the tmpfs.
   if command -v mkfs.ext4 >/dev/null; then
     ext="$work/ext4"
-    truncate -s 4G "$work/ext4.img" && mkfs.ext4 -q -F "$work/ext4.img" && mkdir -p "$ext" && mount -o loop "$work/ext4.img" "$ext"
+    truncate -s 4G "$work/ext4.img"
+    mkfs.ext4 -q -F "$work/ext4.img"
+    mkdir -p "$ext"
+    mount -o loop "$work/ext4.img" "$ext"
     cp -a "$work/bundle/rootfs" "$ext/rootfs"
     for i in $(seq 1 50); do
       mkdir -p "$ext/crun50/b$i"
@@ -207,7 +210,7 @@ PY
     done
     berth50 "$ext/root" "$tfs/run5" "root on a journaled ext4, run root on a tmpfs"
     crun50 "$tfs/crun5/state" "$ext/crun50" "state on a tmpfs, bundles and root filesystem on a journaled ext4"
-    umount "$ext"
+    umount "$ext" || umount -l "$ext"
   else
     echo "== no mkfs.ext4 (e2fsprogs): the journaled ext4 rows are left out"
   fi

@@ -356,7 +356,7 @@ final class Cgroups {
      * a cgroup file's writes one by one (a device rule each), whole or not at all.
      */
     private static void writeEach(Path dir, String file, List<String> values) throws IOException {
-        String value = values.get(0);
+        String value = "";
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(file),
                 java.nio.file.StandardOpenOption.WRITE)) {
             for (String v : values) {

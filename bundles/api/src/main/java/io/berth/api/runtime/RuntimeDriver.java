@@ -55,10 +55,11 @@ public interface RuntimeDriver {
     void start(String id) throws IOException;
 
     /**
-     * Runs the container's first process, as {@link #start} does, and says what it started: the
-     * state just after the start, {@code RUNNING} with its first process's pid and start time (or
-     * {@code STOPPED} if it has ended already). The default reads it back with {@link #state}; a
-     * driver that learns the pid as it starts answers without that read.
+     * Runs the container's first process, as {@link #start} does, and says what it started: its
+     * state as of the start, {@code RUNNING} with its first process's pid and start time. The
+     * process may have ended since (the default, which reads the state back with {@link #state},
+     * then says {@code STOPPED}); whoever waits for its end finds that out. A driver that learns
+     * the pid as it starts answers without reading it back.
      *
      * @throws io.berth.api.NotFoundException if there is no such container
      * @throws io.berth.api.ConflictException if it is not {@code CREATED}

@@ -21,12 +21,25 @@ final class Rfc3339 {
      */
     static Instant parse(String s) {
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        Instant at = parse(b, 0, b.length);
+        Instant at = utc(b, 0, b.length);
         return at != null ? at : Instant.parse(s);
     }
 
     /** The instant, or {@code null} if it is not an RFC 3339 time. */
     static Instant parse(byte[] b, int off, int len) {
+        Instant at = utc(b, off, len);
+        if (at != null) {
+            return at;
+        }
+        try {
+            return OffsetDateTime.parse(new String(b, off, len, StandardCharsets.US_ASCII)).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The instant of a UTC time with seconds ({@code Z}, up to nine digits of fraction), or {@code null}. */
+    private static Instant utc(byte[] b, int off, int len) {
         int end = off + len;
         if (len >= 20 && b[end - 1] == 'Z' && b[off + 4] == '-' && b[off + 7] == '-' && (b[off + 10] == 'T' || b[off + 10] == 't')
                 && b[off + 13] == ':' && b[off + 16] == ':') {
@@ -62,11 +75,7 @@ final class Rfc3339 {
                 return Instant.ofEpochSecond(seconds, nanos);
             }
         }
-        try {
-            return OffsetDateTime.parse(new String(b, off, len, StandardCharsets.US_ASCII)).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return null;
     }
 
     private static int digits(byte[] b, int off, int n) {

@@ -74,8 +74,18 @@ final class StreamRoutes {
         boolean details = x.bool("details");
         LogOptions options = ContainerRoutes.logOptions(x);
         Exchange.Stream out = x.stream(200, contentType(x, tty));
+        // The client going away interrupts the worker following the log, and only while it does: the worker is a
+        // pooled thread, and a keep-alive connection may close long after, while the thread serves another request.
         Thread worker = Thread.currentThread();
-        x.channel().closeFuture().addListener(f -> worker.interrupt());
+        boolean[] following = {true};
+        io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> gone = f -> {
+            synchronized (following) {
+                if (following[0]) {
+                    worker.interrupt();
+                }
+            }
+        };
+        x.channel().closeFuture().addListener(gone);
         try {
             containers().logs(d.container().id(), options, e -> {
                 if (e.stderr() ? !stderr : !stdout) {
@@ -99,6 +109,13 @@ final class StreamRoutes {
             });
             out.close();
         } catch (InterruptedException e) {
+            Thread.interrupted();
+        } finally {
+            synchronized (following) {
+                following[0] = false;
+            }
+            x.channel().closeFuture().removeListener(gone);
+            // An interrupt that came as the log ended is the client's going away, which no longer matters.
             Thread.interrupted();
         }
     }

@@ -131,16 +131,21 @@ public class ControlSocketServer {
                 try {
                     new SocketConnection(channel, hello, processor, registrar, startup, onDemand, threads).run();
                 } finally {
-                    connections.remove(channel);
+                    // Closed already unless the connection could not start (its helper threads refused: stopping).
+                    end(channel);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            connections.remove(channel);
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // Closing to refuse it; nothing more to do.
-            }
+            end(channel);
+        }
+    }
+
+    private void end(SocketChannel channel) {
+        connections.remove(channel);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing to end it; nothing more to do.
         }
     }
 

@@ -27,12 +27,25 @@ final class FrameWriter {
     private final CountDownLatch ended = new CountDownLatch(1);
     /** The thread sending, while it sends (a pooled one: see {@link ConnectionThreads}); guarded by {@link #lock}. */
     private Thread thread;
+    /** Set when {@link #finish} gave up waiting: a sender that has not begun yet does not; guarded by {@link #lock}. */
+    private boolean stopped;
     private final Object lock = new Object();
+    private final long waitMillis;
     private volatile IOException failure;
 
     FrameWriter(WritableByteChannel channel, String name, ConnectionThreads threads) {
+        this(channel, name, threads, TimeUnit.SECONDS.toMillis(5));
+    }
+
+    /** With {@code waitMillis} as {@link #finish}'s patience, each of its two waits (tests make it short). */
+    FrameWriter(WritableByteChannel channel, String name, ConnectionThreads threads, long waitMillis) {
+        this.waitMillis = waitMillis;
         threads.start(name, () -> {
             synchronized (lock) {
+                if (stopped) {
+                    ended.countDown();
+                    return;
+                }
                 thread = Thread.currentThread();
             }
             try {
@@ -82,13 +95,14 @@ final class FrameWriter {
     void finish() {
         boolean interrupted = Thread.interrupted();
         try {
-            if (queue.offer(END, 5, TimeUnit.SECONDS)) {
-                ended.await(5, TimeUnit.SECONDS);
+            if (queue.offer(END, waitMillis, TimeUnit.MILLISECONDS)) {
+                ended.await(waitMillis, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
             synchronized (lock) {
+                stopped = true;
                 if (thread != null) {
                     // Blocked writing to a client that does not read: the interrupt closes the channel.
                     thread.interrupt();

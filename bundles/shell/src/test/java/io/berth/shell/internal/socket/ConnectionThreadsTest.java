@@ -22,7 +22,7 @@ class ConnectionThreadsTest {
         threads.start(name, () -> {
             try {
                 result.complete(task.call());
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
         });
@@ -62,6 +62,36 @@ class ConnectionThreadsTest {
     }
 
     @Test
+    void finishStopsAWriterBlockedOnAClientThatDoesNotReadAndItsThreadServesAgain() throws Exception {
+        ConnectionThreads threads = new ConnectionThreads();
+        try {
+            Pipe pipe = Pipe.open();
+            FrameWriter writer = new FrameWriter(pipe.sink(), "berth-command-1-writer", threads, 200);
+            byte[] big = new byte[256 * 1024];
+            // More than the pipe holds, and nobody reads: the writer blocks in its write.
+            writer.send(Frames.STDOUT, big);
+            writer.send(Frames.STDOUT, big);
+            Thread sender = awaitThread("berth-command-1-writer");
+            long started = System.nanoTime();
+            writer.finish();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("finish gives up").isLessThan(5000);
+            assertThat(pipe.sink().isOpen()).as("the interrupt closed the client's channel").isFalse();
+            // The writer's thread goes back to the pool and runs the next task, uninterrupted.
+            awaitIdle(sender);
+            List<Object> next = on(threads, "next", () -> {
+                Thread.sleep(300);
+                return List.of(Thread.currentThread(), Thread.currentThread().isInterrupted());
+            });
+            assertThat(next.get(0)).isSameAs(sender);
+            assertThat(next.get(1)).isEqualTo(false);
+            assertThatThrownBy(() -> writer.send(Frames.STDOUT, "late".getBytes())).isInstanceOf(java.io.IOException.class)
+                    .hasMessageStartingWith("control socket: client gone");
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    @Test
     void aFrameWriterSendsInOrderThenFreesItsThreadUninterrupted() throws Exception {
         ConnectionThreads threads = new ConnectionThreads();
         try {
@@ -84,14 +114,28 @@ class ConnectionThreadsTest {
         }
     }
 
+    /** The live thread of this name, waited for up to 10 s. */
+    private static Thread awaitThread(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(name)) {
+                    return t;
+                }
+            }
+            assertThat(System.nanoTime()).as("a thread named %s within 10 s", name).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
     /**
      * Waits until the pool's thread has left its task (its name, set back last, is the pool's again)
      * and waits for the next (parked in the pool's queue, where the next task finds it).
      */
     private static void awaitIdle(Thread t) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(t.getName().startsWith("berth-connection-") && t.getState() == Thread.State.TIMED_WAITING)
-                && System.nanoTime() < deadline) {
+        while (!(t.getName().startsWith("berth-connection-") && t.getState() == Thread.State.TIMED_WAITING)) {
+            assertThat(System.nanoTime()).as("the thread goes back to the pool within 10 s").isLessThan(deadline);
             Thread.sleep(1);
         }
     }
