@@ -12,18 +12,14 @@ commit=$1
 rounds=${2:-200}
 pairs=${3:-1}
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/benchmarks/worktree.sh"
 work=/var/tmp/berth-bench-compare
 rm -rf "$work"
-git -C "$top" worktree prune
-git -C "$top" worktree add -q --detach "$work/tree" "$commit"
 cleanup() {
-  git -C "$top" worktree remove --force "$work/tree" 2>/dev/null || true
-  rm -rf "$work"
+  worktree_remove "$top" "$work"
 }
 trap cleanup EXIT
-echo "building $commit in $work/tree..." >&2
-(cd "$work/tree" && mvn -B -q -DskipTests install -Dmaven.repo.local="$work/m2" >"$work/build.log" 2>&1) \
-  || { tail -30 "$work/build.log" >&2; exit 1; }
+worktree_build "$top" "$commit" "$work"
 run() {
   echo "=== $1 ($2 rounds)"
   "$3/benchmarks/run-true.sh" "$2" | grep -E 'berth engine|bin/berth run --rm|--runtime (runc|crun)  |^(runc|crun) run|total:|RSS'

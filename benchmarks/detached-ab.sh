@@ -1,6 +1,6 @@
 #!/bin/bash
 # Detached starts of this tree beside an earlier commit's, both daemons at once: builds COMMIT in a
-# git worktree (a Maven local repository of its own, as compare-commits.sh), then starts DAEMONS
+# git worktree (benchmarks/worktree.sh: a Maven local repository of its own), then starts DAEMONS
 # daemons of each build (each its own copy, started and stopped once to record its class-data
 # archive), every one with its root and run root on a tmpfs (so that the disk does not decide),
 # loads busybox into each and warms each with 200 `run -d` (removed by 50s); then
@@ -15,11 +15,10 @@ commit=$1
 daemons=${2:-2}
 cycles=${3:-4}
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/benchmarks/worktree.sh"
 work=/var/tmp/berth-bench-ab
 rm -rf "$work"
 mkdir -p "$work/tmpfs"
-git -C "$top" worktree prune
-git -C "$top" worktree add -q --detach "$work/tree" "$commit"
 pids=()
 hosts=()
 cleanup() {
@@ -31,14 +30,11 @@ cleanup() {
     kill "${pids[$i]}" 2>/dev/null && wait "${pids[$i]}" 2>/dev/null || true
   done
   umount "$work/tmpfs" 2>/dev/null || true
-  git -C "$top" worktree remove --force "$work/tree" 2>/dev/null || true
-  rm -rf "$work"
+  worktree_remove "$top" "$work"
 }
 bins=()
 trap cleanup EXIT
-echo "building $commit in $work/tree..." >&2
-(cd "$work/tree" && mvn -B -q -DskipTests install -Dmaven.repo.local="$work/m2" >"$work/build.log" 2>&1) \
-  || { tail -30 "$work/build.log" >&2; exit 1; }
+worktree_build "$top" "$commit" "$work"
 mount -t tmpfs tmpfs "$work/tmpfs"
 fixtures="$top/test-fixtures/target/classes:$(cat "$top/benchmarks/target/classpath")"
 java -cp "$fixtures" io.berth.testing.BusyboxImage docker-archive "$work/busybox.tar" busybox:latest

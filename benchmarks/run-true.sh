@@ -171,17 +171,21 @@ if [ -f "$work/same/crun/config.json" ]; then
   "$berth" rm -f $("$berth" ps -aq) >/dev/null 2>&1 || true
   kill "$daemon" && wait "$daemon" 2>/dev/null || true
   daemon=""
-  berth50 "$tfs/root" "$tfs/run" "root and run root on a tmpfs"
-  cp -a "$work/bundle/rootfs" "$tfs/rootfs"
-  for i in $(seq 1 50); do
-    mkdir -p "$tfs/crun50/b$i"
-    python3 - "$work/crun50/b$i/config.json" "$tfs/crun50/b$i/config.json" "$tfs/rootfs" <<'PY'
+  # crun's 50 bundles again under DIR, with a copy of the root filesystem there.
+  bundlesIn() { # DIR
+    cp -a "$work/bundle/rootfs" "$1/rootfs"
+    for i in $(seq 1 50); do
+      mkdir -p "$1/crun50/b$i"
+      python3 - "$work/crun50/b$i/config.json" "$1/crun50/b$i/config.json" "$1/rootfs" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["root"]["path"] = sys.argv[3]
 json.dump(c, open(sys.argv[2], "w"))
 PY
-  done
+    done
+  }
+  berth50 "$tfs/root" "$tfs/run" "root and run root on a tmpfs"
+  bundlesIn "$tfs"
   crun50 "$tfs/crun50/state" "$tfs/crun50" "state, bundles and root filesystem on a tmpfs"
   berth50 "$work/root4" "$tfs/run4" "root on the disk, run root on a tmpfs"
   crun50 "$tfs/crun4/state" "$work/crun50" "state on a tmpfs, bundles and root filesystem on the disk"
@@ -198,16 +202,7 @@ PY
     mkfs.ext4 -q -F "$work/ext4.img"
     mkdir -p "$ext"
     mount -o loop "$work/ext4.img" "$ext"
-    cp -a "$work/bundle/rootfs" "$ext/rootfs"
-    for i in $(seq 1 50); do
-      mkdir -p "$ext/crun50/b$i"
-      python3 - "$work/crun50/b$i/config.json" "$ext/crun50/b$i/config.json" "$ext/rootfs" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["root"]["path"] = sys.argv[3]
-json.dump(c, open(sys.argv[2], "w"))
-PY
-    done
+    bundlesIn "$ext"
     berth50 "$ext/root" "$tfs/run5" "root on a journaled ext4, run root on a tmpfs"
     crun50 "$tfs/crun5/state" "$ext/crun50" "state on a tmpfs, bundles and root filesystem on a journaled ext4"
     umount "$ext" || umount -l "$ext"

@@ -547,18 +547,21 @@ public abstract class RuntimeDriverConformance {
     @Test
     void aMissingCommandFailsTheStartWith127() throws Exception {
         requires(Feature.START_FAILURES);
-        ContainerSpec spec = spec("no-such-command");
-        driver.create(spec);
-        assertThatThrownBy(() -> driver.start(spec.id())).isInstanceOf(StartFailedException.class)
-                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
-                .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
-        assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
-        ContainerSpec reported = spec("no-such-command");
-        driver.create(reported);
-        assertThatThrownBy(() -> driver.startAndReport(reported.id())).isInstanceOf(StartFailedException.class)
-                .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
-                .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
-        assertThat(driver.state(reported.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+        // Through start, then startAndReport.
+        for (boolean report : new boolean[] {false, true}) {
+            ContainerSpec spec = spec("no-such-command");
+            driver.create(spec);
+            assertThatThrownBy(() -> {
+                if (report) {
+                    driver.startAndReport(spec.id());
+                } else {
+                    driver.start(spec.id());
+                }
+            }).isInstanceOf(StartFailedException.class)
+                    .hasMessage("exec: \"no-such-command\": executable file not found in $PATH")
+                    .extracting(e -> ((StartFailedException) e).exitCode()).isEqualTo(127);
+            assertThat(driver.state(spec.id()).status()).isEqualTo(RuntimeStatus.CREATED);
+        }
     }
 
     @Test
