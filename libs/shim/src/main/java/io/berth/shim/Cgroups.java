@@ -344,16 +344,13 @@ final class Cgroups {
     }
 
     private static void write(Path dir, String file, String value) throws IOException {
-        try {
-            Files.writeString(dir.resolve(file), value);
-        } catch (IOException e) {
-            throw new IOException("cannot set " + file + " to " + value + " in " + dir + ": " + e.getMessage(), e);
-        }
+        writeEach(dir, file, List.of(value));
     }
 
     /**
-     * Writes each value to one cgroup file, one write each through one descriptor: the kernel takes
-     * a cgroup file's writes one by one (a device rule each), whole or not at all.
+     * Writes each value to one cgroup file (which the kernel made with the cgroup), one write each
+     * through one descriptor: the kernel takes a cgroup file's writes one by one (a device rule
+     * each), whole or not at all.
      */
     private static void writeEach(Path dir, String file, List<String> values) throws IOException {
         String value = "";
