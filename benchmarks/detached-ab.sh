@@ -8,12 +8,18 @@
 # in turn (the containers removed after each round). Rounds alternate between the builds, so a
 # change in the machine's speed over the minute reaches both alike. Prints every round's time a
 # start and each build's median. Only runs of one session compare.
-# Usage: benchmarks/detached-ab.sh COMMIT [DAEMONS] [CYCLES]
+# With ROOTS=ext4 the daemons' roots (what a container leaves on the disk: its layer, its record)
+# are on an ext4 with a journal instead, as a host's /var/lib usually is: a sparse 4 GiB image made
+# with mkfs.ext4's defaults in /var/tmp, through a loop device, shared by all the daemons (their
+# copies and run roots stay on the tmpfs). There a start's forced journal commits show.
+# Usage: benchmarks/detached-ab.sh COMMIT [DAEMONS] [CYCLES] [tmpfs|ext4]
 #   (after `mvn install` of this tree; as root)
 set -euo pipefail
 commit=$1
 daemons=${2:-2}
 cycles=${3:-4}
+roots=${4:-tmpfs}
+case $roots in tmpfs|ext4) ;; *) echo "roots: tmpfs or ext4, not $roots" >&2; exit 2 ;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/benchmarks/worktree.sh"
 work=/var/tmp/berth-bench-ab
@@ -30,12 +36,22 @@ cleanup() {
     kill "${pids[$i]}" 2>/dev/null && wait "${pids[$i]}" 2>/dev/null || true
   done
   umount "$work/tmpfs" 2>/dev/null || true
+  umount "$work/ext4" 2>/dev/null || umount -l "$work/ext4" 2>/dev/null || true
   worktree_remove "$top" "$work"
 }
 bins=()
 trap cleanup EXIT
 worktree_build "$top" "$commit" "$work"
 mount -t tmpfs tmpfs "$work/tmpfs"
+if [ "$roots" = ext4 ]; then
+  truncate -s 4G "$work/ext4.img"
+  mkfs.ext4 -q -F "$work/ext4.img"
+  mkdir -p "$work/ext4"
+  mount -o loop "$work/ext4.img" "$work/ext4"
+  rootsIn=$work/ext4
+else
+  rootsIn=$work/tmpfs
+fi
 fixtures="$top/test-fixtures/target/classes:$(cat "$top/benchmarks/target/classpath")"
 java -cp "$fixtures" io.berth.testing.BusyboxImage docker-archive "$work/busybox.tar" busybox:latest
 dist() { ls -d "$1"/distribution/target/berth-*/ | head -1; }
@@ -48,14 +64,15 @@ for build in A B; do
     cp -a "${from%/}" "$home"
     rm -f "$home/lib/berth.jsa" "$home/lib/berth.jsa.stamp"
     # A first start and stop records the class-data archive, which the measured daemon then maps.
-    "$home/bin/berth" daemon --root "$home/root" --run-root "$home/run" >"$home/first.log" 2>&1 &
+    root=$rootsIn/$build$d-root
+    "$home/bin/berth" daemon --root "$root" --run-root "$home/run" >"$home/first.log" 2>&1 &
     first=$!
     until BERTH_HOST=unix://$home/run/berth.sock "$home/bin/berth" ps >/dev/null 2>&1; do sleep 0.05; done
     kill "$first" && wait "$first" 2>/dev/null || true
     bins[$n]=$home/bin/berth
     hosts[$n]=unix://$home/run/berth.sock
     labels[$n]=$build
-    "$home/bin/berth" daemon --root "$home/root" --run-root "$home/run" >"$home/daemon.log" 2>&1 &
+    "$home/bin/berth" daemon --root "$root" --run-root "$home/run" >"$home/daemon.log" 2>&1 &
     pids[$n]=$!
     n=$((n + 1))
   done
@@ -85,6 +102,7 @@ for c in $(seq 1 "$cycles"); do
   done
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
-echo "== run -d --network none busybox sleep 300, everything on a tmpfs, µs a start ($(nproc) CPUs, $daemons daemons of each build, $cycles rounds of 100 each)"
+if [ "$roots" = ext4 ]; then where="roots on a journaled ext4, the rest on a tmpfs"; else where="everything on a tmpfs"; fi
+echo "== run -d --network none busybox sleep 300, $where, µs a start ($(nproc) CPUs, $daemons daemons of each build, $cycles rounds of 100 each)"
 echo "$commit: ${A[*]} (median $(median "${A[@]}"))"
 echo "this tree: ${B[*]} (median $(median "${B[@]}"))"

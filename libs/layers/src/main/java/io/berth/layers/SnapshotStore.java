@@ -1,5 +1,6 @@
 package io.berth.layers;
 
+import io.berth.posix.Native;
 import io.berth.posix.Trees;
 import io.berth.api.ConflictException;
 import io.berth.api.NotFoundException;
@@ -100,11 +101,17 @@ public final class SnapshotStore {
             throw new ConflictException("snapshot " + key + " already exists");
         }
         Snapshot s = new Snapshot(key, parent, kind, Instant.now(), labels);
-        write(workDir.resolve(INFO), s);
+        Path info = workDir.resolve(INFO);
+        store(info, s);
+        // Written out before the rename, so that no journal commit can record the rename without
+        // the data; synced after it, so that one commit holds the data, the rename and the
+        // directory where a sync before the rename and one of snapshots/ after it forced two.
+        Native.writeOut(info);
         long id = ++lastId;
         Path dir = snapshots.resolve(Long.toString(id));
         Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(snapshots);
+        sync(dir.resolve(INFO));
+        sync(snapshots);
         Entry e = new Entry(id, dir, s);
         byKey.put(key, e);
         return e;
@@ -225,7 +232,14 @@ public final class SnapshotStore {
         }
     }
 
+    /** Writes a snapshot's facts and syncs them (fsync). */
     private static void write(Path file, Snapshot s) throws IOException {
+        store(file, s);
+        sync(file);
+    }
+
+    /** Writes a snapshot's facts, without syncing them. */
+    private static void store(Path file, Snapshot s) throws IOException {
         Properties p = new Properties();
         p.setProperty("key", s.key());
         if (s.parent() != null) {
@@ -236,9 +250,6 @@ public final class SnapshotStore {
         s.labels().forEach((k, v) -> p.setProperty("label." + k, v));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, null);
-        }
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            c.force(true);
         }
     }
 
@@ -257,8 +268,9 @@ public final class SnapshotStore {
                 Instant.parse(p.getProperty("created")), labels);
     }
 
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+    /** fsync of a file or a directory. */
+    private static void sync(Path fileOrDirectory) throws IOException {
+        try (FileChannel c = FileChannel.open(fileOrDirectory, StandardOpenOption.READ)) {
             c.force(true);
         }
     }
