@@ -14,6 +14,7 @@ import io.berth.api.NotFoundException;
 import io.berth.api.container.HostConfig;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.runtime.Resources;
+import io.berth.posix.Native;
 import io.berth.posix.Trees;
 
 import java.io.IOException;
@@ -347,10 +348,17 @@ final class ContainerStore {
     }
 
     /**
-     * Replaces a file atomically. A durable write has its data on disk before it takes the old
-     * one's place. The state is written without: it changes at every start and exit, the runtime
-     * holds the truth that {@code reconcile} restores it from, and a state lost with the host
-     * (nothing runs after that anyway) reads as exited.
+     * Replaces a file atomically. A durable write has its data written out to the disk before it
+     * takes the old one's place ({@link Native#writeOut}), so that no journal commit records the
+     * new name without the data and a crash leaves the old file or the new one, never an empty
+     * one. It forces no commit itself: like the rename of a new container's directory into
+     * place, which was never synced, it is on the disk at the journal's next commit (the next
+     * layer's publication, or the journal's own within seconds), and until then a crash loses
+     * it whole. (An {@code fdatasync} before the rename cost a commit of its own and made nothing
+     * more survive: a new container's record waits in {@code .new-ID/}, deleted at the next load
+     * unless its rename reached the disk.) The state is written without even that: it changes at
+     * every start and exit, the runtime holds the truth that {@code reconcile} restores it from,
+     * and a state lost with the host (nothing runs after that anyway) reads as exited.
      */
     static void write(Path file, byte[] data, boolean durable) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -360,9 +368,9 @@ final class ContainerStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            if (durable) {
-                ch.force(false);
-            }
+        }
+        if (durable) {
+            Native.writeOut(tmp);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
