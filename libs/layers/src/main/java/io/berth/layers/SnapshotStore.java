@@ -1,5 +1,6 @@
 package io.berth.layers;
 
+import io.berth.posix.Filesystems;
 import io.berth.posix.Native;
 import io.berth.posix.Trees;
 import io.berth.api.ConflictException;
@@ -54,12 +55,15 @@ public final class SnapshotStore {
     private final Path snapshots;
     private final Path tmp;
     private final Map<String, Entry> byKey = new HashMap<>();
+    /** Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}). */
+    private final boolean ordered;
     private long lastId;
 
     /** Opens (creating if needed) a store under {@code home}, cleaning up what a crash left. */
     public SnapshotStore(Path home) throws IOException {
         this.snapshots = Files.createDirectories(home.resolve("snapshots"));
         this.tmp = Files.createDirectories(home.resolve("tmp"));
+        this.ordered = Filesystems.ordersMetadata(snapshots);
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
             for (Path p : leftovers) {
                 Trees.delete(p);
@@ -102,15 +106,20 @@ public final class SnapshotStore {
         }
         Snapshot s = new Snapshot(key, parent, kind, Instant.now(), labels);
         Path info = workDir.resolve(INFO);
-        store(info, s);
-        // Written out before the rename, so that no journal commit can record the rename without
-        // the data; synced after it, so that one commit holds the data, the rename and the
-        // directory where a sync before the rename and one of snapshots/ after it forced two.
-        Native.writeOut(info);
         long id = ++lastId;
         Path dir = snapshots.resolve(Long.toString(id));
-        Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
-        sync(dir.resolve(INFO));
+        if (ordered) {
+            // Written out before the rename, so that no commit records the rename without the
+            // data; synced after it, so that one commit holds the data, the rename and the
+            // directory, where a sync before the rename and one of snapshots/ after it force two.
+            store(info, s);
+            Native.writeOut(info);
+            Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
+            sync(dir.resolve(INFO));
+        } else {
+            write(info, s);
+            Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
+        }
         sync(snapshots);
         Entry e = new Entry(id, dir, s);
         byKey.put(key, e);

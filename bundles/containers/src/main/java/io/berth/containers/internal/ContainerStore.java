@@ -14,6 +14,7 @@ import io.berth.api.NotFoundException;
 import io.berth.api.container.HostConfig;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.runtime.Resources;
+import io.berth.posix.Filesystems;
 import io.berth.posix.Native;
 import io.berth.posix.Trees;
 
@@ -121,9 +122,12 @@ final class ContainerStore {
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     /** Names in use, reserved ones included; guarded by {@code this}. */
     private final Map<String, String> byName = new HashMap<>();
+    /** Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}). */
+    private final boolean ordered;
 
     ContainerStore(Path root) throws IOException {
         this.root = Files.createDirectories(root);
+        this.ordered = Filesystems.ordersMetadata(this.root);
     }
 
     Path root() {
@@ -348,19 +352,20 @@ final class ContainerStore {
     }
 
     /**
-     * Replaces a file atomically. A durable write has its data written out to the disk before it
-     * takes the old one's place ({@link Native#writeOut}), so that no journal commit records the
-     * new name without the data and a crash leaves the old file or the new one, never an empty
-     * one. It forces no commit itself: like the rename of a new container's directory into
-     * place, which was never synced, it is on the disk at the journal's next commit (the next
-     * layer's publication, or the journal's own within seconds), and until then a crash loses
-     * it whole. (An {@code fdatasync} before the rename cost a commit of its own and made nothing
-     * more survive: a new container's record waits in {@code .new-ID/}, deleted at the next load
-     * unless its rename reached the disk.) The state is written without even that: it changes at
-     * every start and exit, the runtime holds the truth that {@code reconcile} restores it from,
-     * and a state lost with the host (nothing runs after that anyway) reads as exited.
+     * Replaces a file atomically. A durable write has its data on the disk before it takes the old
+     * one's place, so that a crash leaves the old file or the new one, never an empty one. Where
+     * the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}: ext4 with
+     * a journal, XFS, btrfs) the data written out ({@link Native#writeOut}) is enough, and the
+     * write forces no journal commit: the rename reaches the disk at the journal's next commit
+     * with the data (the next layer's publication, or the journal's own within seconds). Elsewhere
+     * the data is synced ({@code fdatasync}) first. Neither syncs the rename: a crash before it
+     * reaches the disk loses a new container whole (its {@code .new-ID/} is deleted at the next
+     * load), as docker's records are renamed into place unsynced. The state is written without
+     * either: it changes at every start and exit, the runtime holds the truth that
+     * {@code reconcile} restores it from, and a state lost with the host (nothing runs after that
+     * anyway) reads as exited.
      */
-    static void write(Path file, byte[] data, boolean durable) throws IOException {
+    private void write(Path file, byte[] data, boolean durable) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -368,8 +373,11 @@ final class ContainerStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
+            if (durable && !ordered) {
+                ch.force(false);
+            }
         }
-        if (durable) {
+        if (durable && ordered) {
             Native.writeOut(tmp);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

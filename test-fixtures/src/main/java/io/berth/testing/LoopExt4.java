@@ -13,32 +13,51 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An ext4 with a journal, made for a test, to count the journal commits a piece of code forces: a
- * sparse image in the test's directory made with {@code mkfs.ext4}'s defaults, mounted through a
- * loop device ({@code mount -o loop}, whose device goes with the unmount). The journal counts its
- * commits in {@code /proc/fs/jbd2/DEVICE-INODE/info}; it also commits by itself every 5 s, which a
- * count allows for. Needs root and e2fsprogs; {@link #close} unmounts it.
+ * An ext4 made for a test: a sparse image in the test's directory, mounted through a loop device
+ * ({@code mount -o loop}, whose device goes with the unmount). With a journal ({@code mkfs.ext4}'s
+ * defaults, as a host's {@code /var/lib} usually is) a test counts the journal commits a piece of
+ * code forces: the kernel counts them in {@code /proc/fs/jbd2/DEVICE-INODE/info}, and the journal
+ * also commits by itself every 5 s, which a count allows for. Without one
+ * ({@code -O ^has_journal}), nothing orders its metadata. Needs root and e2fsprogs; {@link #close}
+ * unmounts it.
  */
-public final class JournaledExt4 implements AutoCloseable {
+public final class LoopExt4 implements AutoCloseable {
     private static final Pattern TRANSACTIONS = Pattern.compile("^(\\d+) transactions");
 
     private final Path root;
+    /** The journal's statistics, or {@code null} without a journal. */
     private final Path info;
 
-    private JournaledExt4(Path root, Path info) {
+    private LoopExt4(Path root, Path info) {
         this.root = root;
         this.info = info;
     }
 
-    /** Makes a 256 MiB ext4 in {@code dir} (its image and mount point) and mounts it. */
-    public static JournaledExt4 mount(Path dir) throws IOException, InterruptedException {
+    /** Makes a 256 MiB ext4 with a journal in {@code dir} (its image and mount point) and mounts it. */
+    public static LoopExt4 journaled(Path dir) throws IOException, InterruptedException {
+        return mount(dir, true);
+    }
+
+    /** Makes a 256 MiB ext4 without a journal in {@code dir} (its image and mount point) and mounts it. */
+    public static LoopExt4 withoutJournal(Path dir) throws IOException, InterruptedException {
+        return mount(dir, false);
+    }
+
+    private static LoopExt4 mount(Path dir, boolean journal) throws IOException, InterruptedException {
         Path image = dir.resolve("ext4.img");
         Path root = Files.createDirectories(dir.resolve("ext4"));
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(256L << 20);
         }
-        run("mkfs.ext4", "-q", "-F", image.toString());
+        if (journal) {
+            run("mkfs.ext4", "-q", "-F", image.toString());
+        } else {
+            run("mkfs.ext4", "-q", "-F", "-O", "^has_journal", image.toString());
+        }
         run("mount", "-o", "loop", image.toString(), root.toString());
+        if (!journal) {
+            return new LoopExt4(root, null);
+        }
         try {
             String device = Path.of(run("findmnt", "-n", "-o", "SOURCE", root.toString()).trim()).getFileName().toString();
             List<Path> journals = new ArrayList<>();
@@ -48,7 +67,7 @@ public final class JournaledExt4 implements AutoCloseable {
             if (journals.size() != 1) {
                 throw new IOException("the journal of " + device + ": " + journals.size() + " in /proc/fs/jbd2");
             }
-            return new JournaledExt4(root, journals.get(0).resolve("info"));
+            return new LoopExt4(root, journals.get(0).resolve("info"));
         } catch (IOException | RuntimeException e) {
             run("umount", root.toString());
             throw e;
@@ -62,6 +81,9 @@ public final class JournaledExt4 implements AutoCloseable {
 
     /** How many commits the journal has made since the mount. */
     public long commits() throws IOException {
+        if (info == null) {
+            throw new IllegalStateException(root + " has no journal");
+        }
         Matcher m = TRANSACTIONS.matcher(Files.readString(info));
         if (!m.find()) {
             throw new IOException(info + " does not start with its count of transactions");

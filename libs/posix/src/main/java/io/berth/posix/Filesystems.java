@@ -1,0 +1,74 @@
+package io.berth.posix;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** What a filesystem keeps across a crash. */
+public final class Filesystems {
+    /** Filesystems whose metadata always goes to the disk in order: a log, or copy-on-write transactions. */
+    private static final Set<String> ALWAYS_ORDERED = Set.of("xfs", "btrfs", "zfs");
+    /** Filesystems whose content does not outlive the host: nothing to order. */
+    private static final Set<String> IN_MEMORY = Set.of("tmpfs", "ramfs");
+    private static final Path JOURNALS = Path.of("/proc/fs/jbd2");
+
+    private Filesystems() {
+    }
+
+    /**
+     * Whether the filesystem that holds {@code directory} commits its metadata in order, so that
+     * a rename found on the disk after a crash means that every change made before it is there
+     * too: the creation of the file renamed and its size, and the blocks of data written out
+     * before it ({@link Native#writeOut}). Such a filesystem does not need a file synced before
+     * its rename to never show it empty; one without (ext2, an ext4 made without a journal) may
+     * write a directory's new entry before the file's inode.
+     *
+     * <p>Known: ext3 and ext4 with a journal (the kernel lists the journal of their device in
+     * {@code /proc/fs/jbd2}), XFS, btrfs and ZFS; tmpfs and ramfs, whose content a crash takes
+     * whole. Any other filesystem, one whose journal cannot be found and one this cannot look at
+     * is taken as not: its files are synced before they are renamed, which is right anywhere.
+     */
+    public static boolean ordersMetadata(Path directory) {
+        try {
+            return ordered(directory);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean ordered(Path directory) throws IOException {
+        String type = Files.getFileStore(directory).type();
+        if (ALWAYS_ORDERED.contains(type) || IN_MEMORY.contains(type)) {
+            return true;
+        }
+        if (!type.equals("ext4") && !type.equals("ext3")) {
+            return false;
+        }
+        long dev = ((Number) Files.getAttribute(directory, "unix:dev")).longValue();
+        String device = deviceName(Native.major(dev), Native.minor(dev));
+        if (device == null || !Files.isDirectory(JOURNALS)) {
+            return false;
+        }
+        try (DirectoryStream<Path> journals = Files.newDirectoryStream(JOURNALS, device.replace('/', '!') + "-*")) {
+            return journals.iterator().hasNext();
+        }
+    }
+
+    /** The kernel's name of a block device ({@code vda}, {@code loop3}, {@code dm-0}), or {@code null}. */
+    private static String deviceName(long major, long minor) throws IOException {
+        Path uevent = Path.of("/sys/dev/block/" + major + ":" + minor + "/uevent");
+        if (!Files.isReadable(uevent)) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(uevent);
+        for (String line : lines) {
+            if (line.startsWith("DEVNAME=")) {
+                return line.substring("DEVNAME=".length());
+            }
+        }
+        return null;
+    }
+}
