@@ -17,19 +17,22 @@ import java.util.regex.Pattern;
  * ({@code mount -o loop}, whose device goes with the unmount). With a journal ({@code mkfs.ext4}'s
  * defaults, as a host's {@code /var/lib} usually is) a test counts the journal commits a piece of
  * code forces: the kernel counts them in {@code /proc/fs/jbd2/DEVICE-INODE/info}, and the journal
- * also commits by itself every 5 s, which a count allows for. Without one
- * ({@code -O ^has_journal}), nothing orders its metadata. Needs root and e2fsprogs; {@link #close}
+ * also commits by itself every 5 s, which a count allows for ({@link #ownCommitsWithin}). Without
+ * one ({@code -O ^has_journal}), nothing orders its metadata. The device's written sectors
+ * ({@code /sys/block/DEVICE/stat}) tell what reached it. Needs root and e2fsprogs; {@link #close}
  * unmounts it.
  */
 public final class LoopExt4 implements AutoCloseable {
     private static final Pattern TRANSACTIONS = Pattern.compile("^(\\d+) transactions");
 
     private final Path root;
+    private final String device;
     /** The journal's statistics, or {@code null} without a journal. */
     private final Path info;
 
-    private LoopExt4(Path root, Path info) {
+    private LoopExt4(Path root, String device, Path info) {
         this.root = root;
+        this.device = device;
         this.info = info;
     }
 
@@ -55,11 +58,11 @@ public final class LoopExt4 implements AutoCloseable {
             run("mkfs.ext4", "-q", "-F", "-O", "^has_journal", image.toString());
         }
         run("mount", "-o", "loop", image.toString(), root.toString());
-        if (!journal) {
-            return new LoopExt4(root, null);
-        }
         try {
             String device = Path.of(run("findmnt", "-n", "-o", "SOURCE", root.toString()).trim()).getFileName().toString();
+            if (!journal) {
+                return new LoopExt4(root, device, null);
+            }
             List<Path> journals = new ArrayList<>();
             try (DirectoryStream<Path> d = Files.newDirectoryStream(Path.of("/proc/fs/jbd2"), device + "-*")) {
                 d.forEach(journals::add);
@@ -67,9 +70,13 @@ public final class LoopExt4 implements AutoCloseable {
             if (journals.size() != 1) {
                 throw new IOException("the journal of " + device + ": " + journals.size() + " in /proc/fs/jbd2");
             }
-            return new LoopExt4(root, journals.get(0).resolve("info"));
-        } catch (IOException | RuntimeException e) {
-            run("umount", root.toString());
+            return new LoopExt4(root, device, journals.get(0).resolve("info"));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                unmount(root);
+            } catch (IOException | InterruptedException | RuntimeException also) {
+                e.addSuppressed(also);
+            }
             throw e;
         }
     }
@@ -91,21 +98,47 @@ public final class LoopExt4 implements AutoCloseable {
         return Long.parseLong(m.group(1));
     }
 
+    /** At most how many commits the journal makes by itself (one every 5 s, and one under way) in {@code nanos}. */
+    public static long ownCommitsWithin(long nanos) {
+        return 1 + TimeUnit.NANOSECONDS.toSeconds(nanos) / 5 + 1;
+    }
+
+    /** How many 512-byte sectors the loop device has written since it was set up. */
+    public long writtenSectors() throws IOException {
+        String[] fields = Files.readString(Path.of("/sys/block/" + device + "/stat")).trim().split("\\s+");
+        return Long.parseLong(fields[6]);
+    }
+
+    /** Unmounts it; lazily if it is busy, so that nothing deletes files through a mount left behind. */
     @Override
     public void close() throws IOException, InterruptedException {
-        run("umount", root.toString());
+        unmount(root);
+    }
+
+    private static void unmount(Path root) throws IOException, InterruptedException {
+        try {
+            run("umount", root.toString());
+        } catch (IOException e) {
+            run("umount", "-l", root.toString());
+            throw e;
+        }
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + ": no end in 60 s");
+        Path out = Files.createTempFile("loop-ext4", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": no end in 60 s");
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + text.trim());
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + out.trim());
-        }
-        return out;
     }
 }

@@ -51,6 +51,7 @@ public final class SnapshotStore {
     }
 
     private static final String INFO = "info";
+    private static final System.Logger LOG = System.getLogger(SnapshotStore.class.getName());
 
     private final Path snapshots;
     private final Path tmp;
@@ -82,7 +83,19 @@ public final class SnapshotStore {
                 if (!Files.exists(info)) {
                     continue;
                 }
-                Snapshot s = read(info);
+                Snapshot s;
+                try {
+                    s = read(info);
+                } catch (IOException | RuntimeException e) {
+                    // A publication a crash cut short where the filesystem wrote the rename
+                    // before the file, or a damaged disk: not a snapshot; the next opening
+                    // deletes it.
+                    Path aside = tmp.resolve("unreadable-" + id);
+                    LOG.log(System.Logger.Level.WARNING, "snapshot " + dir + " has an unreadable info ("
+                            + e + "): moved to " + aside + ", deleted at the next start");
+                    Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+                    continue;
+                }
                 byKey.put(s.key(), new Entry(id, dir, s));
             }
         }

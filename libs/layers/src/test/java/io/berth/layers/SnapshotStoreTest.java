@@ -35,7 +35,7 @@ class SnapshotStoreTest {
      * A snapshot's publication forces one commit of an ext4 journal, not two: its {@code info} is
      * written out before the rename and synced with its directory after it, which one commit
      * holds. Counted by the journal itself on an ext4 made for the test, where nothing else
-     * writes; a commit of the journal's own (every 5 s) is allowed for.
+     * writes; the journal's own commits (every 5 s) are allowed for.
      */
     @Test
     void aPublicationCommitsTheJournalOnce(@TempDir Path tmp) throws Exception {
@@ -46,10 +46,12 @@ class SnapshotStoreTest {
             publish(store, "warm-up");
             int n = 20;
             long before = ext4.commits();
+            long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 publish(store, "s" + i);
             }
-            assertThat(ext4.commits() - before).as("journal commits for %d publications", n).isBetween((long) n, n + 2L);
+            long own = LoopExt4.ownCommitsWithin(System.nanoTime() - t0);
+            assertThat(ext4.commits() - before).as("journal commits for %d publications", n).isBetween((long) n, n + own);
             assertThat(new SnapshotStore(ext4.root().resolve("home")).get("s19").snapshot().kind()).isEqualTo(SnapshotKind.ACTIVE);
         }
     }
@@ -69,10 +71,35 @@ class SnapshotStoreTest {
         }
     }
 
-    private static void publish(SnapshotStore store, String key) throws IOException {
+    /**
+     * A snapshot whose info cannot be read (a publication a crash cut short, where the filesystem
+     * wrote the rename before the file's content) is not one: the store opens without it, moved
+     * aside and deleted at the next opening; the others stay.
+     */
+    @Test
+    void aSnapshotWithAnEmptyInfoIsSetAsideAndTheStoreOpens(@TempDir Path home) throws Exception {
+        SnapshotStore store = new SnapshotStore(home);
+        publish(store, "good");
+        Path torn = store.get(publish(store, "torn")).dir();
+        Files.write(torn.resolve("info"), new byte[0]);
+
+        SnapshotStore again = new SnapshotStore(home);
+        assertThat(again.contains("torn")).isFalse();
+        assertThat(again.contains("good")).isTrue();
+        assertThat(torn).doesNotExist();
+        assertThat(home.resolve("tmp")).isNotEmptyDirectory();
+        new SnapshotStore(home);
+        assertThat(home.resolve("tmp")).isEmptyDirectory();
+        // Its number is not given again.
+        assertThat(again.get(publish(again, "next")).dir().getFileName().toString())
+                .isEqualTo(Long.toString(Long.parseLong(torn.getFileName().toString()) + 1));
+    }
+
+    private static String publish(SnapshotStore store, String key) throws IOException {
         Path work = store.workDirectory();
         Files.createDirectory(work.resolve("fs"));
         Files.createDirectory(work.resolve("work"));
         store.publish(work, key, null, SnapshotKind.ACTIVE, Map.of());
+        return key;
     }
 }

@@ -9,8 +9,13 @@ import java.util.Set;
 
 /** What a filesystem keeps across a crash. */
 public final class Filesystems {
-    /** Filesystems whose metadata always goes to the disk in order: a log, or copy-on-write transactions. */
-    private static final Set<String> ALWAYS_ORDERED = Set.of("xfs", "btrfs", "zfs");
+    /**
+     * Filesystems that always log their metadata in order, a file's size logged before its pages
+     * leave writeback: XFS. (Not btrfs: a file's extents may be recorded after the pages are
+     * written, in a later transaction than a rename; not ZFS, whose intent log replays a rename
+     * without the data of another file.)
+     */
+    private static final Set<String> ALWAYS_ORDERED = Set.of("xfs");
     /** Filesystems whose content does not outlive the host: nothing to order. */
     private static final Set<String> IN_MEMORY = Set.of("tmpfs", "ramfs");
     private static final Path JOURNALS = Path.of("/proc/fs/jbd2");
@@ -27,9 +32,12 @@ public final class Filesystems {
      * write a directory's new entry before the file's inode.
      *
      * <p>Known: ext3 and ext4 with a journal (the kernel lists the journal of their device in
-     * {@code /proc/fs/jbd2}), XFS, btrfs and ZFS; tmpfs and ramfs, whose content a crash takes
-     * whole. Any other filesystem, one whose journal cannot be found and one this cannot look at
-     * is taken as not: its files are synced before they are renamed, which is right anywhere.
+     * {@code /proc/fs/jbd2}; jbd2 commits transactions in order, each after a cache flush that
+     * makes the data written before it durable), XFS; tmpfs and ramfs, whose content a crash
+     * takes whole. Any other filesystem (btrfs and ZFS among them), one whose journal cannot be
+     * found (an external one) and one this cannot look at is taken as not: its files are synced
+     * before they are renamed, which is right anywhere. Mounted with {@code nobarrier}, no
+     * filesystem keeps either promise.
      */
     public static boolean ordersMetadata(Path directory) {
         try {

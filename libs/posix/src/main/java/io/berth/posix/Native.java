@@ -335,11 +335,14 @@ public final class Native {
 
     /**
      * Writes a file's data out to its device and waits for it, without committing the file
-     * system's journal ({@code sync_file_range(2)} over the whole file: wait, write, wait). The
-     * blocks are allocated and written, so a journal commit that records a later rename of the
-     * file, whoever forces it, finds the data already there: a file written out, renamed into
-     * place and then fsynced costs one commit where fsync, rename and a directory's fsync cost
-     * two. It is not itself durable: an {@code fsync} of the file must follow.
+     * system's journal ({@code sync_file_range(2)} over the whole file: wait, write, wait). On a
+     * filesystem that orders its metadata ({@link Filesystems#ordersMetadata}: ext4 with a
+     * journal, XFS) the blocks are then allocated, written and the file's size logged, so a
+     * commit that records a later rename of the file, whoever forces it, has the data: a file
+     * written out, renamed into place and then fsynced costs one commit where fsync, rename and
+     * a directory's fsync cost two. It makes nothing durable: the device's cache is not flushed
+     * (the next commit flushes it), and on other filesystems it promises nothing beyond the
+     * pages' writeback.
      */
     public static void writeOut(Path file) throws IOException {
         int fd = openReadOnly(file);

@@ -355,13 +355,13 @@ final class ContainerStore {
      * Replaces a file atomically. A durable write has its data on the disk before it takes the old
      * one's place, so that a crash leaves the old file or the new one, never an empty one. Where
      * the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}: ext4 with
-     * a journal, XFS, btrfs) the data written out ({@link Native#writeOut}) is enough, and the
-     * write forces no journal commit: the rename reaches the disk at the journal's next commit
-     * with the data (the next layer's publication, or the journal's own within seconds). Elsewhere
-     * the data is synced ({@code fdatasync}) first. Neither syncs the rename: a crash before it
-     * reaches the disk loses a new container whole (its {@code .new-ID/} is deleted at the next
-     * load), as docker's records are renamed into place unsynced. The state is written without
-     * either: it changes at every start and exit, the runtime holds the truth that
+     * a journal, XFS) the data written out ({@link Native#writeOut}) is enough, and the write
+     * forces no journal commit: the rename reaches the disk with the data at the next commit (the
+     * next layer's publication, or the journal's own: ext4's every 5 s, XFS's within 30 s).
+     * Elsewhere the data is synced ({@code fdatasync}) first, as docker syncs its records. Neither
+     * syncs the rename, as docker does not: a crash before it reaches the disk loses a new
+     * container whole (its {@code .new-ID/} is deleted at the next load). The state is written
+     * without either: it changes at every start and exit, the runtime holds the truth that
      * {@code reconcile} restores it from, and a state lost with the host (nothing runs after that
      * anyway) reads as exited.
      */
