@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * code forces: the kernel counts them in {@code /proc/fs/jbd2/DEVICE-INODE/info}, and the journal
  * also commits by itself every 5 s, which a count allows for ({@link #ownCommitsWithin}). Without
  * one ({@code -O ^has_journal}), nothing orders its metadata. The device's written sectors
- * ({@code /sys/block/DEVICE/stat}) tell what reached it. Needs root and e2fsprogs; {@link #close}
- * unmounts it.
+ * ({@code /sys/block/DEVICE/stat}) tell what reached it. Needs root and e2fsprogs (a test without
+ * them is skipped, or fails under {@link Requirements#strict}); {@link #close} unmounts it.
  */
 public final class LoopExt4 implements AutoCloseable {
     private static final Pattern TRANSACTIONS = Pattern.compile("^(\\d+) transactions");
@@ -47,6 +47,8 @@ public final class LoopExt4 implements AutoCloseable {
     }
 
     private static LoopExt4 mount(Path dir, boolean journal) throws IOException, InterruptedException {
+        Requirements.require(Requirements.isRoot(), "a loop-mounted ext4 needs root");
+        Requirements.requireTool("mkfs.ext4", "e2fsprogs");
         Path image = dir.resolve("ext4.img");
         Path root = Files.createDirectories(dir.resolve("ext4"));
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {

@@ -3,7 +3,6 @@ package io.berth.layers;
 import io.berth.api.storage.Snapshot;
 import io.berth.api.storage.SnapshotKind;
 import io.berth.testing.LoopExt4;
-import io.berth.testing.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +38,6 @@ class SnapshotStoreTest {
      */
     @Test
     void aPublicationCommitsTheJournalOnce(@TempDir Path tmp) throws Exception {
-        Requirements.require(Requirements.isRoot(), "a loop-mounted ext4 needs root");
-        Requirements.requireTool("mkfs.ext4", "e2fsprogs");
         try (LoopExt4 ext4 = LoopExt4.journaled(tmp)) {
             SnapshotStore store = new SnapshotStore(ext4.root().resolve("home"));
             publish(store, "warm-up");
@@ -62,8 +59,6 @@ class SnapshotStoreTest {
      */
     @Test
     void aPublicationOnAFilesystemWithoutJournalReadsBack(@TempDir Path tmp) throws Exception {
-        Requirements.require(Requirements.isRoot(), "a loop-mounted ext4 needs root");
-        Requirements.requireTool("mkfs.ext4", "e2fsprogs");
         try (LoopExt4 ext4 = LoopExt4.withoutJournal(tmp)) {
             SnapshotStore store = new SnapshotStore(ext4.root().resolve("home"));
             publish(store, "s");
