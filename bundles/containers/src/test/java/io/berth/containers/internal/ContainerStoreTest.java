@@ -23,16 +23,14 @@ class ContainerStoreTest {
     @Test
     void savingARecordForcesNoJournalCommit(@TempDir Path tmp) throws Exception {
         try (LoopExt4 ext4 = LoopExt4.journaled(tmp)) {
-            Path root = ext4.root().resolve("containers");
-            ContainerStore store = new ContainerStore(root);
-            store.add(FakeRuntime.record(id(0)), StateRecord.CREATED, Map.of());
+            ContainerStore store = storeWithOne(ext4);
             int n = 10;
             long before = ext4.commits();
             long t0 = System.nanoTime();
             saveTwice(store, n);
             long own = LoopExt4.ownCommitsWithin(System.nanoTime() - t0);
             assertThat(ext4.commits() - before).as("journal commits for %d records saved twice", n).isLessThanOrEqualTo(own);
-            readsBack(root, n);
+            readsBack(ext4, n);
         }
     }
 
@@ -40,12 +38,16 @@ class ContainerStoreTest {
     @Test
     void recordsOnAFilesystemWithoutJournalReadBack(@TempDir Path tmp) throws Exception {
         try (LoopExt4 ext4 = LoopExt4.withoutJournal(tmp)) {
-            Path root = ext4.root().resolve("containers");
-            ContainerStore store = new ContainerStore(root);
-            store.add(FakeRuntime.record(id(0)), StateRecord.CREATED, Map.of());
-            saveTwice(store, 3);
-            readsBack(root, 3);
+            saveTwice(storeWithOne(ext4), 3);
+            readsBack(ext4, 3);
         }
+    }
+
+    /** A store on the ext4 with one container saved already. */
+    private static ContainerStore storeWithOne(LoopExt4 ext4) throws Exception {
+        ContainerStore store = new ContainerStore(ext4.root().resolve("containers"));
+        store.add(FakeRuntime.record(id(0)), StateRecord.CREATED, Map.of());
+        return store;
     }
 
     private static void saveTwice(ContainerStore store, int n) throws Exception {
@@ -56,8 +58,8 @@ class ContainerStoreTest {
         }
     }
 
-    private static void readsBack(Path root, int n) throws Exception {
-        ContainerStore again = new ContainerStore(root);
+    private static void readsBack(LoopExt4 ext4, int n) throws Exception {
+        ContainerStore again = new ContainerStore(ext4.root().resolve("containers"));
         again.load();
         assertThat(again.find("renamed-" + n).record.id()).isEqualTo(id(n));
         assertThat(again.find(id(n)).dir.resolve("hostname")).hasContent("h");
