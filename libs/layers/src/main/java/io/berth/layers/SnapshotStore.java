@@ -56,15 +56,17 @@ public final class SnapshotStore {
     private final Path snapshots;
     private final Path tmp;
     private final Map<String, Entry> byKey = new HashMap<>();
-    /** Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}). */
-    private final boolean ordered;
+    /**
+     * Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}),
+     * found at the first publication (off the engine's start); guarded by {@code this}.
+     */
+    private Boolean ordered;
     private long lastId;
 
     /** Opens (creating if needed) a store under {@code home}, cleaning up what a crash left. */
     public SnapshotStore(Path home) throws IOException {
         this.snapshots = Files.createDirectories(home.resolve("snapshots"));
         this.tmp = Files.createDirectories(home.resolve("tmp"));
-        this.ordered = Filesystems.ordersMetadata(snapshots);
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
             for (Path p : leftovers) {
                 Trees.delete(p);
@@ -121,6 +123,9 @@ public final class SnapshotStore {
         Path info = workDir.resolve(INFO);
         long id = ++lastId;
         Path dir = snapshots.resolve(Long.toString(id));
+        if (ordered == null) {
+            ordered = Filesystems.ordersMetadata(snapshots);
+        }
         if (ordered) {
             // Written out before the rename, so that no commit records the rename without the
             // data; synced after it, so that one commit holds the data, the rename and the

@@ -5,19 +5,16 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /** What a filesystem keeps across a crash. */
 public final class Filesystems {
-    /**
-     * Filesystems that always log their metadata in order, a file's size logged before its pages
-     * leave writeback: XFS. (Not btrfs: a file's extents may be recorded after the pages are
-     * written, in a later transaction than a rename; not ZFS, whose intent log replays a rename
-     * without the data of another file.)
-     */
-    private static final Set<String> ALWAYS_ORDERED = Set.of("xfs");
-    /** Filesystems whose content does not outlive the host: nothing to order. */
-    private static final Set<String> IN_MEMORY = Set.of("tmpfs", "ramfs");
+    /** ext2, ext3 and ext4 (one magic number): ordered with a journal. */
+    private static final long EXT = 0xEF53L;
+    /** XFS: its log orders its metadata always, a file's size logged before its pages leave writeback. */
+    private static final long XFS = 0x58465342L;
+    /** tmpfs and ramfs: their content does not outlive the host, nothing to order. */
+    private static final long TMPFS = 0x01021994L;
+    private static final long RAMFS = 0x858458f6L;
     private static final Path JOURNALS = Path.of("/proc/fs/jbd2");
 
     private Filesystems() {
@@ -31,13 +28,15 @@ public final class Filesystems {
      * its rename to never show it empty; one without (ext2, an ext4 made without a journal) may
      * write a directory's new entry before the file's inode.
      *
-     * <p>Known: ext3 and ext4 with a journal (the kernel lists the journal of their device in
-     * {@code /proc/fs/jbd2}; jbd2 commits transactions in order, each after a cache flush that
-     * makes the data written before it durable), XFS; tmpfs and ramfs, whose content a crash
-     * takes whole. Any other filesystem (btrfs and ZFS among them), one whose journal cannot be
-     * found (an external one) and one this cannot look at is taken as not: its files are synced
-     * before they are renamed, which is right anywhere. Mounted with {@code nobarrier}, no
-     * filesystem keeps either promise.
+     * <p>Known, by {@code statfs(2)}'s type: ext3 and ext4 with a journal (the kernel lists the
+     * journal of their device in {@code /proc/fs/jbd2}; jbd2 commits transactions in order, each
+     * after a cache flush that makes the data written before it durable), XFS; tmpfs and ramfs,
+     * whose content a crash takes whole. Any other filesystem (btrfs, whose extents may be
+     * recorded in a later transaction than a rename, and ZFS, whose intent log may replay a
+     * rename without another file's data, among them), ext2 and an ext4 without a journal, one
+     * whose journal cannot be found (an external one) and one this cannot look at is taken as
+     * not: its files are synced before they are renamed, which is right anywhere. Mounted with
+     * {@code nobarrier}, no filesystem keeps either promise.
      */
     public static boolean ordersMetadata(Path directory) {
         try {
@@ -48,11 +47,11 @@ public final class Filesystems {
     }
 
     private static boolean ordered(Path directory) throws IOException {
-        String type = Files.getFileStore(directory).type();
-        if (ALWAYS_ORDERED.contains(type) || IN_MEMORY.contains(type)) {
+        long type = Native.filesystemType(directory);
+        if (type == XFS || type == TMPFS || type == RAMFS) {
             return true;
         }
-        if (!type.equals("ext4") && !type.equals("ext3")) {
+        if (type != EXT) {
             return false;
         }
         long dev = ((Number) Files.getAttribute(directory, "unix:dev")).longValue();

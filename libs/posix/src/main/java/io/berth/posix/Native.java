@@ -49,6 +49,9 @@ public final class Native {
         @SaveError
         int sync_file_range(int fd, long offset, long nbytes, int flags);
 
+        @SaveError
+        int statfs(String path, byte[] buffer);
+
         int close(int fd);
 
         @SaveError
@@ -353,6 +356,19 @@ public final class Native {
         } finally {
             libc.close(fd);
         }
+    }
+
+    /**
+     * The type of the filesystem that holds {@code path}: {@code statfs(2)}'s {@code f_type}, the
+     * first field of its {@code struct statfs} on the 64-bit architectures Linux runs Java on (a
+     * {@code long}, in the machine's byte order).
+     */
+    public static long filesystemType(Path path) throws IOException {
+        byte[] buffer = new byte[256];
+        if (libc().statfs(path.toString(), buffer) != 0) {
+            throw failure("statfs", path);
+        }
+        return java.nio.ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.nativeOrder()).getLong(0);
     }
 
     /** Writes out everything dirty of the filesystem that holds {@code directory}. */

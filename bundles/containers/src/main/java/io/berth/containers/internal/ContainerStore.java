@@ -122,12 +122,14 @@ final class ContainerStore {
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     /** Names in use, reserved ones included; guarded by {@code this}. */
     private final Map<String, String> byName = new HashMap<>();
-    /** Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}). */
-    private final boolean ordered;
+    /**
+     * Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}),
+     * found at the first durable write (off the engine's start); {@code null} until then.
+     */
+    private volatile Boolean ordered;
 
     ContainerStore(Path root) throws IOException {
         this.root = Files.createDirectories(root);
-        this.ordered = Filesystems.ordersMetadata(this.root);
     }
 
     Path root() {
@@ -351,6 +353,14 @@ final class ContainerStore {
         return matches.get(0);
     }
 
+    private boolean ordered() {
+        Boolean o = ordered;
+        if (o == null) {
+            ordered = o = Filesystems.ordersMetadata(root);
+        }
+        return o;
+    }
+
     /**
      * Replaces a file atomically. A durable write has its data on the disk before it takes the old
      * one's place, so that a crash leaves the old file or the new one, never an empty one. Where
@@ -366,6 +376,7 @@ final class ContainerStore {
      * anyway) reads as exited.
      */
     private void write(Path file, byte[] data, boolean durable) throws IOException {
+        boolean writeOut = durable && ordered();
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -373,11 +384,11 @@ final class ContainerStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            if (durable && !ordered) {
+            if (durable && !writeOut) {
                 ch.force(false);
             }
         }
-        if (durable && ordered) {
+        if (writeOut) {
             Native.writeOut(tmp);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
