@@ -360,15 +360,17 @@ public final class Native {
 
     /**
      * The type of the filesystem that holds {@code path}: {@code statfs(2)}'s {@code f_type}, the
-     * first field of its {@code struct statfs} on the 64-bit architectures Linux runs Java on (a
-     * {@code long}, in the machine's byte order).
+     * first field of glibc's {@code struct statfs}, in the machine's byte order: a {@code long} on
+     * 64-bit Linux but s390x, where it is an {@code unsigned int}.
      */
     public static long filesystemType(Path path) throws IOException {
         byte[] buffer = new byte[256];
         if (libc().statfs(path.toString(), buffer) != 0) {
             throw failure("statfs", path);
         }
-        return java.nio.ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.nativeOrder()).getLong(0);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.nativeOrder());
+        return jnr.ffi.Platform.getNativePlatform().getCPU() == jnr.ffi.Platform.CPU.S390X
+                ? b.getInt(0) & 0xffffffffL : b.getLong(0);
     }
 
     /** Writes out everything dirty of the filesystem that holds {@code directory}. */
