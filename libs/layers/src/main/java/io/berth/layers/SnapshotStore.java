@@ -1,7 +1,6 @@
 package io.berth.layers;
 
-import io.berth.posix.Filesystems;
-import io.berth.posix.Native;
+import io.berth.posix.RenameSafety;
 import io.berth.posix.Trees;
 import io.berth.api.ConflictException;
 import io.berth.api.NotFoundException;
@@ -56,17 +55,15 @@ public final class SnapshotStore {
     private final Path snapshots;
     private final Path tmp;
     private final Map<String, Entry> byKey = new HashMap<>();
-    /**
-     * Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}),
-     * found at the first publication (off the engine's start); guarded by {@code this}.
-     */
-    private Boolean ordered;
+    /** A publication's {@code info}, written out or synced before its directory's rename. */
+    private final RenameSafety renames;
     private long lastId;
 
     /** Opens (creating if needed) a store under {@code home}, cleaning up what a crash left. */
     public SnapshotStore(Path home) throws IOException {
         this.snapshots = Files.createDirectories(home.resolve("snapshots"));
         this.tmp = Files.createDirectories(home.resolve("tmp"));
+        this.renames = new RenameSafety(snapshots);
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
             for (Path p : leftovers) {
                 Trees.delete(p);
@@ -123,21 +120,11 @@ public final class SnapshotStore {
         Path info = workDir.resolve(INFO);
         long id = ++lastId;
         Path dir = snapshots.resolve(Long.toString(id));
-        if (ordered == null) {
-            ordered = Filesystems.ordersMetadata(snapshots);
-        }
-        if (ordered) {
-            // Written out before the rename, so that no commit records the rename without the
-            // data; synced after it, so that one commit holds the data, the rename and the
-            // directory, where a sync before the rename and one of snapshots/ after it force two.
-            store(info, s);
-            Native.writeOut(info);
-            Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
-            sync(dir.resolve(INFO));
-        } else {
-            write(info, s);
-            Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
-        }
+        store(info, s);
+        // Written out (or synced) before the rename; where the filesystem orders its metadata the
+        // sync of snapshots/ after it is then the one commit of the data, rename and directory.
+        renames.prepare(info);
+        Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
         sync(snapshots);
         Entry e = new Entry(id, dir, s);
         byKey.put(key, e);

@@ -32,8 +32,7 @@ class SnapshotStoreTest {
 
     /**
      * A snapshot's publication forces one commit of an ext4 journal, not two: its {@code info} is
-     * written out before the rename and synced with its directory after it, which one commit
-     * holds. Counted by the journal itself on an ext4 made for the test, where nothing else
+     * written out before the rename and the directory synced after it, which one commit holds. Counted by the journal itself on an ext4 made for the test, where nothing else
      * writes; the journal's own commits (every 5 s) are allowed for.
      */
     @Test

@@ -342,8 +342,8 @@ public final class Native {
      * filesystem that orders its metadata ({@link Filesystems#ordersMetadata}: ext4 with a
      * journal, XFS) the blocks are then allocated, written and the file's size logged, so a
      * commit that records a later rename of the file, whoever forces it, has the data: a file
-     * written out, renamed into place and then fsynced costs one commit where fsync, rename and
-     * a directory's fsync cost two. It makes nothing durable: the device's cache is not flushed
+     * written out and renamed into place, then its directory synced, costs one commit where
+     * fsync, rename and a directory's fsync cost two ({@link RenameSafety}). It makes nothing durable: the device's cache is not flushed
      * (the next commit flushes it), and on other filesystems it promises nothing beyond the
      * pages' writeback.
      */

@@ -14,8 +14,7 @@ import io.berth.api.NotFoundException;
 import io.berth.api.container.HostConfig;
 import io.berth.api.image.ContainerConfig;
 import io.berth.api.runtime.Resources;
-import io.berth.posix.Filesystems;
-import io.berth.posix.Native;
+import io.berth.posix.RenameSafety;
 import io.berth.posix.Trees;
 
 import java.io.IOException;
@@ -122,14 +121,12 @@ final class ContainerStore {
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     /** Names in use, reserved ones included; guarded by {@code this}. */
     private final Map<String, String> byName = new HashMap<>();
-    /**
-     * Whether the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}),
-     * found at the first durable write (off the engine's start); {@code null} until then.
-     */
-    private volatile Boolean ordered;
+    /** Durable writes, written out or synced before their rename. */
+    private final RenameSafety renames;
 
     ContainerStore(Path root) throws IOException {
         this.root = Files.createDirectories(root);
+        this.renames = new RenameSafety(this.root);
     }
 
     Path root() {
@@ -353,30 +350,20 @@ final class ContainerStore {
         return matches.get(0);
     }
 
-    private boolean ordered() {
-        Boolean o = ordered;
-        if (o == null) {
-            ordered = o = Filesystems.ordersMetadata(root);
-        }
-        return o;
-    }
-
     /**
-     * Replaces a file atomically. A durable write has its data on the disk before it takes the old
-     * one's place, so that a crash leaves the old file or the new one, never an empty one. Where
-     * the filesystem commits its metadata in order ({@link Filesystems#ordersMetadata}: ext4 with
-     * a journal, XFS) the data written out ({@link Native#writeOut}) is enough, and the write
+     * Replaces a file atomically. A durable write has its data on the device before it takes the
+     * old one's place ({@link RenameSafety}), so that a crash leaves the old file or the new one,
+     * never an empty one. Where the filesystem orders its metadata (ext4 with a journal, XFS) this
      * forces no journal commit: the rename reaches the disk with the data at the next commit (the
-     * next layer's publication, or the journal's own: ext4's every 5 s, XFS's within 30 s).
-     * Elsewhere the data is synced ({@code fdatasync}) first, as docker syncs its records. Neither
-     * syncs the rename, as docker does not: a crash before it reaches the disk loses a new
-     * container whole (its {@code .new-ID/} is deleted at the next load). The state is written
-     * without either: it changes at every start and exit, the runtime holds the truth that
-     * {@code reconcile} restores it from, and a state lost with the host (nothing runs after that
-     * anyway) reads as exited.
+     * next layer's publication, or the journal's own: ext4's every 5 s, XFS's within 30 s);
+     * elsewhere the data is synced first, as docker syncs its records. The rename is not synced,
+     * as docker's is not: a crash before it reaches the disk loses a new container whole (its
+     * {@code .new-ID/} is deleted at the next load). The state is written without either: it
+     * changes at every start and exit, the runtime holds the truth that {@code reconcile}
+     * restores it from, and a state lost with the host (nothing runs after that anyway) reads as
+     * exited.
      */
     private void write(Path file, byte[] data, boolean durable) throws IOException {
-        boolean writeOut = durable && ordered();
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -384,12 +371,9 @@ final class ContainerStore {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            if (durable && !writeOut) {
-                ch.force(false);
-            }
         }
-        if (writeOut) {
-            Native.writeOut(tmp);
+        if (durable) {
+            renames.prepare(tmp);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
