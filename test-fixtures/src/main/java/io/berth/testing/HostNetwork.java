@@ -1,12 +1,10 @@
 package io.berth.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Removes what a test's engine made on the host's network: its bridges and the iptables chains
@@ -74,20 +72,6 @@ public final class HostNetwork {
     }
 
     private static String run(List<String> command, String input) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        if (input == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        }
-        Process p = pb.start();
-        if (input != null) {
-            try (var in = p.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out.strip());
-        }
-        return out;
+        return Commands.run(command, input, 30);
     }
 }

@@ -2,7 +2,6 @@ package io.berth.testing;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,20 +126,6 @@ public final class LoopExt4 implements AutoCloseable {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("loop-ext4", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": no end in 60 s");
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + text.trim());
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return Commands.run(List.of(command), null, 60);
     }
 }
