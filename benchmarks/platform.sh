@@ -13,7 +13,9 @@
 #  - one client command round trip (hyperfine: `bin/berth version` vs `docker version`), once the
 #    whole engine has started (Berth's shell answering),
 #  - idle resident memory 10 s after that (dockerd counted with its containerd),
-#    and Berth's Native Memory Tracking summary in a separate start (NMT costs memory itself).
+#    and Berth's Native Memory Tracking summary in a separate start (NMT costs memory itself),
+#  - the floors under that memory, each idle with the daemon's JVM options: a JVM that sleeps, the
+#    OSGi platform without Berth's bundles, and that platform with Jackson and jnr-ffi in use.
 # Nothing else runs before a sample but the previous sample. The copy of the distribution it
 # starts is its own (under /tmp), so the archive it records is not the build's.
 # Usage: benchmarks/platform.sh [RUNS]   (after `mvn package`; needs root, hyperfine, docker.io)
@@ -132,6 +134,60 @@ for i in 1 2; do
   stop_berth
 done
 
+# A third floor: the platform with the rest of what DESIGN.md fixes in use, still without the
+# engine: Jackson (a probe bundle writes a record and reads it back at its start, as the engine's
+# stores do) and jnr-ffi (Berth's libc bundle binding libc at its start, with the API bundle it
+# imports). Started twice as above.
+probe=$work/probe
+mkdir -p "$probe/src/probe" "$probe/classes"
+cat > "$probe/src/probe/Activator.java" <<'JAVA'
+package probe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+
+public class Activator implements BundleActivator {
+    public record Entry(String id, long created, List<String> args, Map<String, String> labels) {}
+
+    @Override
+    public void start(BundleContext context) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        byte[] json = mapper.writeValueAsBytes(new Entry("x", 1L, List.of("sleep", "300"), Map.of("a", "b")));
+        if (!mapper.readValue(json, Entry.class).id().equals("x")) {
+            throw new IllegalStateException("Jackson did not read back what it wrote");
+        }
+        java.nio.file.Files.createFile(context.getDataFile("started").toPath());
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+    }
+}
+JAVA
+javac -d "$probe/classes" -cp "$(ls "$berth_home"/lib/org.apache.felix.framework-*.jar "$berth_home"/bundle/jackson-{databind,core,annotations}-*.jar | paste -sd:)" \
+  "$probe/src/probe/Activator.java"
+printf 'Bundle-ManifestVersion: 2\nBundle-SymbolicName: probe.jackson\nBundle-Version: 1.0.0\nBundle-Activator: probe.Activator\nImport-Package: com.fasterxml.jackson.databind,org.osgi.framework\n' > "$probe/MANIFEST.MF"
+rm -f "$platform_home"/lib/berth.jsa*
+jar cfm "$platform_home/bundle/probe-jackson.jar" "$probe/MANIFEST.MF" -C "$probe/classes" .
+{ grep -E '^bundle/(jackson-(annotations|core|databind)|berth-api|berth-libc)-' "$berth_home/conf/startup.properties"
+  echo "bundle/probe-jackson.jar = 50"; } >> "$platform_home/conf/startup.properties"
+for i in 1 2; do
+  rm -rf "$work/platform-root"
+  find "$work/platform-run" -name started -delete
+  "$platform_home/bin/berth" daemon --root "$work/platform-root" --run-root "$work/platform-run" >"$work/fixed.log" 2>&1 & berth_pid=$!
+  until BERTH_HOST="unix://$work/platform-run/berth.sock" "$platform_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
+  sleep 10; fixed_rss=$(( $(rss "$berth_pid") / 1024 ))
+  fixed_classes=$(jcmd "$berth_pid" VM.classloader_stats | awk '/^Total/ {print $4}')
+  started=$(find "$work/platform-run" -name started | wc -l)
+  stop_berth
+  if [ "$started" != 1 ]; then
+    echo "the Jackson probe bundle did not start:" >&2; cat "$work/fixed.log" >&2; exit 1
+  fi
+done
+
 ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
 med() { printf '%s\n' "$@" | median; }
 cat <<EOT
@@ -148,5 +204,5 @@ Berth's idle RSS: ${berth_split} (${berth_files%, }).
 
 Berth idle, with Native Memory Tracking (VmRSS ${nmt_rss} MB, ${threads} threads), committed: ${nmt%, }
 
-Floors, idle RSS with the daemon's JVM options: a JVM that only sleeps ${jvm_rss} MB; the OSGi platform without Berth's bundles (launcher, Felix and ${platform_bundles} bundles) ${platform_rss} MB.
+Floors, idle RSS with the daemon's JVM options: a JVM that only sleeps ${jvm_rss} MB; the OSGi platform without Berth's bundles (launcher, Felix and ${platform_bundles} bundles) ${platform_rss} MB; the same with Jackson and jnr-ffi in use (${fixed_classes} classes loaded), still no engine, ${fixed_rss} MB.
 EOT
