@@ -134,8 +134,8 @@ for i in 1 2; do
   stop_berth
 done
 
-# A third floor: the platform with the rest of what DESIGN.md fixes in use, still without the
-# engine: Jackson (a probe bundle writes a record and reads it back at its start, as the engine's
+# A third floor: the platform with Jackson and jnr-ffi, of what DESIGN.md fixes, in use, still
+# without the engine: Jackson (a probe bundle writes a record and reads it back at its start, as the engine's
 # stores do) and jnr-ffi (Berth's libc bundle binding libc at its start, with the API bundle it
 # imports). Started twice as above.
 probe=$work/probe
@@ -167,7 +167,7 @@ public class Activator implements BundleActivator {
     }
 }
 JAVA
-javac -d "$probe/classes" -cp "$(ls "$berth_home"/lib/org.apache.felix.framework-*.jar "$berth_home"/bundle/jackson-{databind,core,annotations}-*.jar | paste -sd:)" \
+javac --release 17 -d "$probe/classes" -cp "$(ls "$berth_home"/lib/org.apache.felix.framework-*.jar "$berth_home"/bundle/jackson-{databind,core,annotations}-*.jar | paste -sd:)" \
   "$probe/src/probe/Activator.java"
 printf 'Bundle-ManifestVersion: 2\nBundle-SymbolicName: probe.jackson\nBundle-Version: 1.0.0\nBundle-Activator: probe.Activator\nImport-Package: com.fasterxml.jackson.databind,org.osgi.framework\n' > "$probe/MANIFEST.MF"
 rm -f "$platform_home"/lib/berth.jsa*
@@ -176,15 +176,20 @@ jar cfm "$platform_home/bundle/probe-jackson.jar" "$probe/MANIFEST.MF" -C "$prob
   echo "bundle/probe-jackson.jar = 50"; } >> "$platform_home/conf/startup.properties"
 for i in 1 2; do
   rm -rf "$work/platform-root"
-  find "$work/platform-run" -name started -delete
+  find "$work/platform-run" -path '*/data/started' -delete
   "$platform_home/bin/berth" daemon --root "$work/platform-root" --run-root "$work/platform-run" >"$work/fixed.log" 2>&1 & berth_pid=$!
   until BERTH_HOST="unix://$work/platform-run/berth.sock" "$platform_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
   sleep 10; fixed_rss=$(( $(rss "$berth_pid") / 1024 ))
   fixed_classes=$(jcmd "$berth_pid" VM.classloader_stats | awk '/^Total/ {print $4}')
-  started=$(find "$work/platform-run" -name started | wc -l)
+  # Both libraries must be in use, or the figure is another floor: the probe leaves a file in its
+  # bundle's data area after its round trip, and the libc bundle's binding maps jffi's native stub
+  # (a failed binding is only reported to the binding's first caller).
+  started=$(find "$work/platform-run" -path '*/data/started' | wc -l)
+  bound=$(grep -c 'jffi[^/]*\.so' "/proc/$berth_pid/maps" || true)
   stop_berth
-  if [ "$started" != 1 ]; then
-    echo "the Jackson probe bundle did not start:" >&2; cat "$work/fixed.log" >&2; exit 1
+  if [ "$started" != 1 ] || [ "$bound" = 0 ]; then
+    echo "Jackson's probe bundle ran: $started, jffi mapped: $bound; the daemon's log:" >&2
+    cat "$work/platform-root/berth.log" "$work/fixed.log" >&2; exit 1
   fi
 done
 
