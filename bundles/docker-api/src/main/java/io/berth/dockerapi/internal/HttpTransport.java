@@ -4,17 +4,20 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,10 +28,12 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -64,6 +69,14 @@ final class HttpTransport implements Closeable {
     private final EventLoopGroup loop;
     private final ExecutorService workers;
     private final List<Channel> servers = new ArrayList<>();
+    /**
+     * Every connection, for {@link #close} to end: the event loop's shutdown closes the channels
+     * registered when it begins, not one whose registration it runs afterwards (a connection
+     * accepted just before its server closed), which would keep its client waiting for good.
+     */
+    private final ChannelGroup connections = new DefaultChannelGroup("berth-docker-api", ImmediateEventExecutor.INSTANCE);
+    /** Set by {@link #close}, under {@link #connections}' lock: a connection registered after it is closed at once. */
+    private boolean closing;
 
     HttpTransport(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -137,6 +150,13 @@ final class HttpTransport implements Closeable {
         b.group(loop).childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                synchronized (connections) {
+                    if (closing) {
+                        ch.close();
+                        return;
+                    }
+                    connections.add(ch);
+                }
                 // A client's half-close means "no more input", not "gone" (the docker CLI half-closes
                 // an attach without -i at once); the unix channel's config does not take it as an option.
                 if (ch.config() instanceof io.netty.channel.socket.DuplexChannelConfig duplex) {
@@ -164,9 +184,17 @@ final class HttpTransport implements Closeable {
 
     @Override
     public void close() {
+        synchronized (connections) {
+            closing = true;
+        }
         for (Channel c : servers) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        if (!loop.isShuttingDown()) {
+            // A connection accepted before its server closed is registered by a task queued before this one.
+            loop.next().submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         workers.shutdownNow();
         try {
@@ -179,10 +207,15 @@ final class HttpTransport implements Closeable {
     /**
      * One connection's requests, in order: each request's body goes to its {@link BodyStream}, which
      * the handler reads on its worker; once hijacked, every byte goes to the {@link Hijacked} input.
+     * The connection ends once its client has ended its input and every request it sent is
+     * answered, as dockerd's does (a client that only half-closed still reads the answers).
      */
-    private final class RequestHandler extends ChannelInboundHandlerAdapter {
+    private final class RequestHandler extends ChannelDuplexHandler {
         private BodyStream body;
         private Hijacked hijacked;
+        /** Requests read whose answer is not all written yet; the event loop's alone, as {@link #inputEnded}. */
+        private int unanswered;
+        private boolean inputEnded;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -207,6 +240,7 @@ final class HttpTransport implements Closeable {
                     return;
                 }
                 if (msg instanceof HttpRequest request) {
+                    unanswered++;
                     Channel ch = ctx.channel();
                     body = new BodyStream(new BodyStream.Flow() {
                         @Override
@@ -253,17 +287,41 @@ final class HttpTransport implements Closeable {
         }
 
         @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof LastHttpContent && hijacked == null
+                    && !(msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+                // An answer's end: once written, the connection may be done.
+                promise = promise.unvoid().addListener(written -> {
+                    unanswered--;
+                    endIfDone(ctx);
+                });
+            }
+            super.write(ctx, msg, promise);
+        }
+
+        @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof ChannelInputShutdownEvent) {
                 // The client half-closed: no more input, but it still reads what comes.
                 if (hijacked != null) {
                     hijacked.input.end();
-                } else if (body != null) {
+                    return;
+                }
+                inputEnded = true;
+                if (body != null) {
                     body.end();
                 }
+                endIfDone(ctx);
                 return;
             }
             super.userEventTriggered(ctx, evt);
+        }
+
+        /** Closes a connection whose client sends nothing more and has every answer (a hijacked one ends with its stream). */
+        private void endIfDone(ChannelHandlerContext ctx) {
+            if (inputEnded && unanswered <= 0 && hijacked == null) {
+                ctx.close();
+            }
         }
 
         @Override
