@@ -58,6 +58,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HttpTransport implements Closeable {
     private static final System.Logger LOG = System.getLogger(HttpTransport.class.getName());
+    /** Done when the connection's client is gone or has ended its input (not on a hijacked connection): see {@link #clientGone}. */
+    private static final io.netty.util.AttributeKey<io.netty.util.concurrent.Promise<Void>> CLIENT_GONE =
+            io.netty.util.AttributeKey.valueOf("berth-client-gone");
 
     /** Handles one request on a worker thread; it must respond (an exception is the error response). */
     interface Dispatcher {
@@ -70,9 +73,9 @@ final class HttpTransport implements Closeable {
     private final ExecutorService workers;
     private final List<Channel> servers = new ArrayList<>();
     /**
-     * Every connection, for {@link #close} to end: the event loop's shutdown closes the channels
-     * registered when it begins, not one whose registration it runs afterwards (a connection
-     * accepted just before its server closed), which would keep its client waiting for good.
+     * Every connection, for {@link #close} to end before the event loop stops: the loop's shutdown
+     * does not close its channels when it begins while the loop runs tasks (as when a server's
+     * close completes), and a connection left open keeps its client waiting for an answer for good.
      */
     private final ChannelGroup connections = new DefaultChannelGroup("berth-docker-api", ImmediateEventExecutor.INSTANCE);
     /** Set by {@link #close}, under {@link #connections}' lock: a connection registered after it is closed at once. */
@@ -157,6 +160,9 @@ final class HttpTransport implements Closeable {
                     }
                     connections.add(ch);
                 }
+                io.netty.util.concurrent.Promise<Void> gone = ch.eventLoop().newPromise();
+                ch.closeFuture().addListener(closed -> gone.trySuccess(null));
+                ch.attr(CLIENT_GONE).set(gone);
                 // A client's half-close means "no more input", not "gone" (the docker CLI half-closes
                 // an attach without -i at once); the unix channel's config does not take it as an option.
                 if (ch.config() instanceof io.netty.channel.socket.DuplexChannelConfig duplex) {
@@ -189,10 +195,6 @@ final class HttpTransport implements Closeable {
         }
         for (Channel c : servers) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (!loop.isShuttingDown()) {
-            // A connection accepted before its server closed is registered by a task queued before this one.
-            loop.next().submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
@@ -309,8 +311,12 @@ final class HttpTransport implements Closeable {
                 }
                 inputEnded = true;
                 if (body != null) {
-                    body.end();
+                    // Ends a body already complete; one the client cut short is not taken as whole.
+                    body.fail(new IOException("the client ended the connection's input before the request's end"));
                 }
+                // As dockerd, whose requests are cancelled at their client's end of input: streams
+                // (logs -f, events, wait) end, and answers already on their way are still written.
+                ctx.channel().attr(CLIENT_GONE).get().trySuccess(null);
                 endIfDone(ctx);
                 return;
             }
@@ -464,6 +470,20 @@ final class HttpTransport implements Closeable {
         RequestHandler handler = (RequestHandler) p.get("api");
         handler.hijacked = h;
         handler.body = null;
+        if (handler.inputEnded) {
+            // The client ended its input with the request: nothing more comes to the stream.
+            h.input.end();
+        }
+    }
+
+    /**
+     * Done when the client of {@code channel} is gone, or has ended its input while its connection
+     * was not hijacked (dockerd cancels a request then): what a stream that lasts until its client
+     * goes waits for.
+     */
+    static io.netty.util.concurrent.Future<Void> clientGone(Channel channel) {
+        io.netty.util.concurrent.Promise<Void> gone = channel.attr(CLIENT_GONE).get();
+        return gone != null ? gone : channel.closeFuture();
     }
 
     /** Runs {@code task} on the connection's event loop and waits for it: pipelines change only there. */

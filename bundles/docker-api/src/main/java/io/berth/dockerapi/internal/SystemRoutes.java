@@ -66,7 +66,7 @@ final class SystemRoutes {
         })) {
             holder[0] = s;
             // A client that goes ends the subscription even when no event comes to find out.
-            x.channel().closeFuture().addListener(f -> s.close());
+            HttpTransport.clientGone(x.channel()).addListener(f -> s.close());
             s.awaitEnd();
         }
         out.close();

@@ -1,5 +1,6 @@
 package io.berth.dockerapi.internal;
 
+import io.berth.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,8 +40,18 @@ class HttpTransportTest {
     Path dir;
 
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch streamEnded = new CountDownLatch(1);
     private final HttpTransport transport = new HttpTransport(new Router()
             .get("/_ping", (exchange, m) -> exchange.text(200, "OK"))
+            .get("/follow", (exchange, m) -> {
+                // As logs -f or events: a stream that lasts until its client goes.
+                try (Exchange.Stream out = exchange.stream(200, "text/plain")) {
+                    out.write("following\n".getBytes(StandardCharsets.US_ASCII));
+                    if (HttpTransport.clientGone(exchange.channel()).await(30, TimeUnit.SECONDS)) {
+                        streamEnded.countDown();
+                    }
+                }
+            })
             .get("/slow", (exchange, m) -> {
                 if (!release.await(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("never released");
@@ -68,6 +79,8 @@ class HttpTransportTest {
 
     @Test
     void aUnixConnectionItsClientClosedIsClosedByTheServer() throws Exception {
+        // Netty's NIO unix channel closes at the client's end of input by itself; epoll's can half-close.
+        Requirements.require(io.netty.channel.epoll.Epoll.isAvailable(), "Netty's epoll transport is not available here");
         Path socket = dir.resolve("docker.sock");
         transport.bindUnix(socket);
         long before = sockets();
@@ -95,7 +108,26 @@ class HttpTransportTest {
     }
 
     @Test
-    void closingTheServerEndsItsConnectionsIdleOrAnswering() throws Exception {
+    void aStreamEndsWhenItsClientGoesAndItsConnectionIsClosed() throws Exception {
+        InetSocketAddress address = transport.bindTcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null);
+        long before = sockets();
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /follow HTTP/1.1\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            StringBuilder seen = new StringBuilder();
+            InputStream in = s.getInputStream();
+            while (!seen.toString().contains("following")) {
+                int c = in.read();
+                assertThat(c).as("the stream's first bytes").isNotNegative();
+                seen.append((char) c);
+            }
+        }
+        assertThat(streamEnded.await(10, TimeUnit.SECONDS)).as("the stream learnt that its client went").isTrue();
+        assertThat(socketsBackTo(before)).as("the server's sockets after the stream's client went").isEqualTo(before);
+    }
+
+    @Test
+    void closingTheServerEndsItsEstablishedConnectionsIdleOrAnswering() throws Exception {
         InetSocketAddress address = transport.bindTcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null);
         try (Socket idle = new Socket(address.getAddress(), address.getPort());
                 Socket answering = new Socket(address.getAddress(), address.getPort())) {
