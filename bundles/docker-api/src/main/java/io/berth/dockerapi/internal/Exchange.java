@@ -247,10 +247,6 @@ final class Exchange {
             write(Json.line(value, "\n"));
         }
 
-        boolean clientGone() {
-            return !channel.isActive();
-        }
-
         @Override
         public void close() throws IOException {
             if (!ended) {
@@ -287,6 +283,14 @@ final class Exchange {
 
     Channel channel() {
         return channel;
+    }
+
+    /**
+     * Done when the client is gone, or has ended its input on a connection not hijacked (dockerd
+     * cancels the request then): what a stream that lasts until its client goes waits for.
+     */
+    io.netty.util.concurrent.Future<Void> clientGone() {
+        return HttpTransport.clientGone(channel);
     }
 
     static void await(ChannelFuture f) throws IOException {

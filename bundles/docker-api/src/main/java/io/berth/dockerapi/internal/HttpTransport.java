@@ -12,12 +12,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -476,14 +476,9 @@ final class HttpTransport implements Closeable {
         }
     }
 
-    /**
-     * Done when the client of {@code channel} is gone, or has ended its input while its connection
-     * was not hijacked (dockerd cancels a request then): what a stream that lasts until its client
-     * goes waits for.
-     */
+    /** See {@link Exchange#clientGone}: set up for every connection as it is accepted. */
     static io.netty.util.concurrent.Future<Void> clientGone(Channel channel) {
-        io.netty.util.concurrent.Promise<Void> gone = channel.attr(CLIENT_GONE).get();
-        return gone != null ? gone : channel.closeFuture();
+        return channel.attr(CLIENT_GONE).get();
     }
 
     /** Runs {@code task} on the connection's event loop and waits for it: pipelines change only there. */

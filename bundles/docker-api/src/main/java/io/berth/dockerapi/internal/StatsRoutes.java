@@ -56,7 +56,7 @@ final class StatsRoutes {
             if (stream) {
                 Thread.sleep(1000);
             }
-        } while (stream && !out.clientGone());
+        } while (stream && !x.clientGone().isDone());
         out.close();
     }
 

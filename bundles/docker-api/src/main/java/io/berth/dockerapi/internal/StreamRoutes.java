@@ -85,7 +85,7 @@ final class StreamRoutes {
                 }
             }
         };
-        HttpTransport.clientGone(x.channel()).addListener(gone);
+        x.clientGone().addListener(gone);
         try {
             containers().logs(d.container().id(), options, e -> {
                 if (e.stderr() ? !stderr : !stdout) {
@@ -114,7 +114,7 @@ final class StreamRoutes {
             synchronized (following) {
                 following[0] = false;
             }
-            HttpTransport.clientGone(x.channel()).removeListener(gone);
+            x.clientGone().removeListener(gone);
             // An interrupt that came as the log ended is the client's going away, which no longer matters.
             Thread.interrupted();
         }
@@ -358,7 +358,7 @@ final class StreamRoutes {
             }
             Thread waiting = engineWait;
             Exchange.Stream out = x.stream(200, "application/json");
-            HttpTransport.clientGone(x.channel()).addListener(f -> {
+            x.clientGone().addListener(f -> {
                 result.cancel(false);
                 if (waiting != null) {
                     waiting.interrupt();

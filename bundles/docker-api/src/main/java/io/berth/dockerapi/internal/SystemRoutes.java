@@ -66,7 +66,7 @@ final class SystemRoutes {
         })) {
             holder[0] = s;
             // A client that goes ends the subscription even when no event comes to find out.
-            HttpTransport.clientGone(x.channel()).addListener(f -> s.close());
+            x.clientGone().addListener(f -> s.close());
             s.awaitEnd();
         }
         out.close();

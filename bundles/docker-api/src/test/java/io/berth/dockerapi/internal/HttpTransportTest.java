@@ -47,7 +47,7 @@ class HttpTransportTest {
                 // As logs -f or events: a stream that lasts until its client goes.
                 try (Exchange.Stream out = exchange.stream(200, "text/plain")) {
                     out.write("following\n".getBytes(StandardCharsets.US_ASCII));
-                    if (HttpTransport.clientGone(exchange.channel()).await(30, TimeUnit.SECONDS)) {
+                    if (exchange.clientGone().await(30, TimeUnit.SECONDS)) {
                         streamEnded.countDown();
                     }
                 }
