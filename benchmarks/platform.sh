@@ -126,13 +126,19 @@ platform_home=$work/platform
 cp -a "$berth_home" "$platform_home"; rm -f "$platform_home"/lib/berth.jsa*
 grep -E '^bundle/(org\.osgi|org\.apache\.felix|jline)' "$berth_home/conf/startup.properties" > "$platform_home/conf/startup.properties"
 platform_bundles=$(wc -l < "$platform_home/conf/startup.properties")
-for i in 1 2; do
-  rm -rf "$work/platform-root"
-  "$platform_home/bin/berth" daemon --root "$work/platform-root" --run-root "$work/platform-run" >/dev/null 2>&1 & berth_pid=$!
-  until BERTH_HOST="unix://$work/platform-run/berth.sock" "$platform_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
-  sleep 10; platform_rss=$(( $(rss "$berth_pid") / 1024 ))
-  stop_berth
-done
+# Starts the platform's copy twice; after each start and 10 s idle, sets floor_rss and runs CHECK
+# (which may exit: the trap stops the daemon).
+idle_platform() { # CHECK
+  for i in 1 2; do
+    rm -rf "$work/platform-root"
+    "$platform_home/bin/berth" daemon --root "$work/platform-root" --run-root "$work/platform-run" >"$work/platform.log" 2>&1 & berth_pid=$!
+    until BERTH_HOST="unix://$work/platform-run/berth.sock" "$platform_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
+    sleep 10; floor_rss=$(( $(rss "$berth_pid") / 1024 ))
+    "$1"
+    stop_berth
+  done
+}
+idle_platform true; platform_rss=$floor_rss
 
 # A third floor: the platform with Jackson and jnr-ffi, of what DESIGN.md fixes, in use, still
 # without the engine: Jackson (a probe bundle writes a record and reads it back at its start, as the engine's
@@ -174,24 +180,21 @@ rm -f "$platform_home"/lib/berth.jsa*
 jar cfm "$platform_home/bundle/probe-jackson.jar" "$probe/MANIFEST.MF" -C "$probe/classes" .
 { grep -E '^bundle/(jackson-(annotations|core|databind)|berth-api|berth-libc)-' "$berth_home/conf/startup.properties"
   echo "bundle/probe-jackson.jar = 50"; } >> "$platform_home/conf/startup.properties"
-for i in 1 2; do
-  rm -rf "$work/platform-root"
-  find "$work/platform-run" -path '*/data/started' -delete
-  "$platform_home/bin/berth" daemon --root "$work/platform-root" --run-root "$work/platform-run" >"$work/fixed.log" 2>&1 & berth_pid=$!
-  until BERTH_HOST="unix://$work/platform-run/berth.sock" "$platform_home/bin/berth" version >/dev/null 2>&1; do sleep 0.01; done
-  sleep 10; fixed_rss=$(( $(rss "$berth_pid") / 1024 ))
+# Both libraries must be in use, or the figure is another floor: the probe leaves a file in its
+# bundle's data area after its round trip (removed for the next start), and the libc bundle's
+# binding maps jffi's native stub (a failed binding is only reported to the binding's first caller).
+both_in_use() {
   fixed_classes=$(jcmd "$berth_pid" VM.classloader_stats | awk '/^Total/ {print $4}')
-  # Both libraries must be in use, or the figure is another floor: the probe leaves a file in its
-  # bundle's data area after its round trip, and the libc bundle's binding maps jffi's native stub
-  # (a failed binding is only reported to the binding's first caller).
+  local started bound
   started=$(find "$work/platform-run" -path '*/data/started' | wc -l)
+  find "$work/platform-run" -path '*/data/started' -delete
   bound=$(grep -c 'jffi[^/]*\.so' "/proc/$berth_pid/maps" || true)
-  stop_berth
   if [ "$started" != 1 ] || [ "$bound" = 0 ]; then
     echo "Jackson's probe bundle ran: $started, jffi mapped: $bound; the daemon's log:" >&2
-    cat "$work/platform-root/berth.log" "$work/fixed.log" >&2; exit 1
+    cat "$work/platform-root/berth.log" "$work/platform.log" >&2; exit 1
   fi
-done
+}
+idle_platform both_in_use; fixed_rss=$floor_rss
 
 ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
 med() { printf '%s\n' "$@" | median; }
